@@ -1,0 +1,11 @@
+/**
+ * `@rapport/analytics`: pure customer analytics over plain arrays. No I/O and no dependency on the rest of Rapport.
+ * Import a single family through its subpath (`@rapport/analytics/clv`) to keep bundles small.
+ *
+ * @packageDocumentation
+ */
+export * from './churn/index.js'
+export * from './clv/index.js'
+export * from './pipeline/index.js'
+export * from './rfm/index.js'
+export * from './scoring/index.js'
