@@ -10,3 +10,21 @@ export {
   type RapportErrorOptions,
   type ValidationIssue,
 } from './errors/rapport-error.js'
+export {
+  DEFAULT_FILTER_LIMITS,
+  type FilterContext,
+  type FilterLimits,
+  type FilterTarget,
+} from './filter/filter-target.js'
+export type {
+  BetweenCondition,
+  CompareCondition,
+  ExistsCondition,
+  Filter,
+  FilterDuration,
+  FilterPlaceholder,
+  FilterValue,
+  ListCondition,
+  NullCondition,
+  TextCondition,
+} from './filter/filter-types.js'

@@ -1,0 +1,42 @@
+/**
+ * `@rapport/core/storage`: the storage port, for teams writing adapters. Implement {@link StorageAdapter} and prove it
+ * with `runStorageConformance()` from `@rapport/core/testing`.
+ *
+ * @example
+ * ```ts
+ * import type { StorageAdapter, StorageRow } from '@rapport/core/storage'
+ * ```
+ *
+ * @module
+ */
+export type {
+  FieldDefinition,
+  IndexDefinition,
+  ModelDefinition,
+  RelationDefinition,
+  StorageFieldType,
+  StorageSchema,
+} from './model-definition.js'
+export type {
+  FindManyArgs,
+  MigrationPlan,
+  MigrationReport,
+  ModelScope,
+  SearchArgs,
+  StorageAdapter,
+  StorageCapabilities,
+  StorageMigrations,
+  StorageOperations,
+  StorageTransaction,
+} from './storage-adapter.js'
+export type {
+  CompareOperator,
+  FieldRef,
+  JsonValue,
+  ResolvedRelation,
+  StorageFilter,
+  StorageOrderBy,
+  StorageRow,
+  StorageValue,
+  TextOperator,
+} from './storage-filter.js'

@@ -1,0 +1,141 @@
+import type { ModelDefinition, StorageSchema } from './model-definition.js'
+import type { StorageFilter, StorageOrderBy, StorageRow } from './storage-filter.js'
+
+/**
+ * What an adapter can do. Core and the conformance kit adapt to these flags instead of checking adapter types.
+ */
+export interface StorageCapabilities {
+  /** `transaction()` is atomic and isolated; when false, the transaction suites are skipped with this reason. */
+  readonly transactions: boolean
+  /** The adapter implements `search()`; otherwise core falls back to `contains` filters. */
+  readonly fullTextSearch: boolean
+  /** Filters and ordering on `json` paths (custom fields) are supported. */
+  readonly jsonPaths: boolean
+  /** Several processes may write the same database; conflicts still surface as `VERSION_CONFLICT`. */
+  readonly concurrentWriters: boolean
+  /** The largest number of rows the adapter writes per statement; `createMany` chunks above it. */
+  readonly maxRowsPerStatement?: number
+}
+
+/** The arguments common to every call: which model, in which tenant. */
+export interface ModelScope {
+  /** The model, with its columns, indexes and relations. */
+  readonly model: ModelDefinition
+  /** Every read and write is confined to this tenant. */
+  readonly tenantId: string
+  /** The whole schema, for resolving relations in `exists` filters. */
+  readonly schema: StorageSchema
+}
+
+/** Arguments of {@link StorageOperations.findMany}. */
+export interface FindManyArgs extends ModelScope {
+  /** Rows must satisfy this filter; all rows of the tenant when absent. */
+  readonly where?: StorageFilter
+  /** Sort keys, applied in order. Unordered when empty. */
+  readonly orderBy?: readonly StorageOrderBy[]
+  /** At most this many rows. */
+  readonly limit?: number
+  /** Skip this many rows first (simple UIs; core's `list()` uses keyset cursors instead). */
+  readonly offset?: number
+}
+
+/** Arguments of {@link StorageOperations.search}. */
+export interface SearchArgs extends ModelScope {
+  /** Free text typed by a user. */
+  readonly query: string
+  /** Further restricts the matches. */
+  readonly where?: StorageFilter
+  /** At most this many rows, best match first. */
+  readonly limit: number
+}
+
+/**
+ * The model-agnostic operations every adapter implements. Core owns ids, validation, coercion and versions; the
+ * adapter stores rows faithfully, applies filters with the documented semantics, and maps driver errors to
+ * `RapportError` codes (`UNIQUE_VIOLATION`, `CONSTRAINT_VIOLATION`, `STORAGE_BUSY`, `STORAGE_FAILURE`).
+ */
+export interface StorageOperations {
+  /** Inserts one row (all columns given by core) and returns it as stored. */
+  create(args: ModelScope & { readonly data: StorageRow }): Promise<StorageRow>
+  /**
+   * Inserts many rows atomically: all or none. Must accept any number of rows, chunking under driver limits.
+   */
+  createMany(args: ModelScope & { readonly data: readonly StorageRow[] }): Promise<number>
+  /** The row with this id in this tenant, or `null`. */
+  findById(args: ModelScope & { readonly id: string }): Promise<StorageRow | null>
+  /** The rows with these ids in this tenant, in any order; missing ids are omitted. */
+  findByIds(args: ModelScope & { readonly ids: readonly string[] }): Promise<StorageRow[]>
+  /** Rows matching `where`, ordered and paged. */
+  findMany(args: FindManyArgs): Promise<StorageRow[]>
+  /** How many rows match `where`. */
+  count(args: ModelScope & { readonly where?: StorageFilter }): Promise<number>
+  /** Full-text search; only called when `capabilities.fullTextSearch`. */
+  search?(args: SearchArgs): Promise<StorageRow[]>
+  /**
+   * Sets `data` on the row with this id when it also satisfies `guard` (compare-and-set, e.g. `version = 3`).
+   * Returns the updated row, or `null` when id and guard matched nothing. Never touches another row.
+   */
+  updateById(
+    args: ModelScope & { readonly id: string; readonly data: StorageRow; readonly guard?: StorageFilter },
+  ): Promise<StorageRow | null>
+  /** Sets `data` on every row matching `where`; returns how many rows changed. */
+  updateMany(args: ModelScope & { readonly where: StorageFilter; readonly data: StorageRow }): Promise<number>
+  /** Deletes the row with this id when it satisfies `guard`; returns whether a row was deleted. */
+  deleteById(args: ModelScope & { readonly id: string; readonly guard?: StorageFilter }): Promise<boolean>
+  /** Deletes every row matching `where` (every row of the tenant when absent); returns how many. */
+  deleteMany(args: ModelScope & { readonly where?: StorageFilter }): Promise<number>
+}
+
+/** The operations available inside a transaction. Nested transactions are flattened by core. */
+export type StorageTransaction = StorageOperations
+
+/** SQL (or other) statements a migration would run, for teams with their own migration tooling. */
+export interface MigrationPlan {
+  /** Statements in execution order; empty when the storage is up to date. */
+  readonly statements: readonly string[]
+}
+
+/** What `apply()` did. */
+export interface MigrationReport {
+  /** Names of the migrations that ran now, in order. */
+  readonly applied: readonly string[]
+  /** Names of the migrations that had already run. */
+  readonly skipped: readonly string[]
+}
+
+/**
+ * Schema management owned by the adapter. Nothing runs on import: the host calls `crm.migrate()`.
+ */
+export interface StorageMigrations {
+  /** What `apply(schema)` would run, without running it. */
+  plan(schema: StorageSchema): Promise<MigrationPlan>
+  /** Brings the storage up to `schema`; idempotent, and serialised against concurrent migrators. */
+  apply(schema: StorageSchema): Promise<MigrationReport>
+}
+
+/**
+ * The storage port. Implement it to store Rapport's data anywhere, and prove it with
+ * `runStorageConformance()` from `@rapport/core/testing`.
+ *
+ * @example
+ * ```ts
+ * import { createCrm } from '@rapport/core'
+ * import { createMemoryStorage } from '@rapport/core/testing'
+ *
+ * const crm = createCrm({ storage: createMemoryStorage() })
+ * ```
+ */
+export interface StorageAdapter extends StorageOperations {
+  /** A short name for logs and test titles, e.g. `sqlite`. */
+  readonly name: string
+  /** What the adapter supports. */
+  readonly capabilities: StorageCapabilities
+  /**
+   * Runs `fn` in one transaction: commits when it resolves, rolls back when it throws (and rethrows).
+   */
+  transaction<R>(fn: (tx: StorageTransaction) => Promise<R>): Promise<R>
+  /** Schema management; adapters that need none (memory) may still implement it as a no-op. */
+  readonly migrations: StorageMigrations
+  /** Releases connections the adapter opened itself (never the host's own pool or Kysely instance). */
+  close(): Promise<void>
+}

@@ -1,0 +1,6 @@
+/**
+ * `@rapport/core/testing`: the in-memory adapter and the storage conformance kit (being built).
+ *
+ * @module
+ */
+export {}

@@ -1,0 +1,6 @@
+/**
+ * `@rapport/core/testing/vitest`: the vitest binding of the conformance kit (being built).
+ *
+ * @module
+ */
+export {}
