@@ -39,7 +39,7 @@ export interface QuantileScoreOptions {
  * @example
  * ```ts
  * quantileScores([10, 20, 20, 30, 40], { bins: 5 })                     // [1, 2, 3, 4, 5]
- * quantileScores([10, 20, 20, 30, 40], { bins: 5, tieRule: 'value' })   // [1, 3, 3, 4, 5]
+ * quantileScores([10, 20, 20, 30, 40], { bins: 5, tieRule: 'value' })   // [1, 2, 2, 4, 5]
  * quantileScores([3, 40, 12], { bins: 3, descending: true })            // [3, 1, 2]
  * ```
  */
@@ -101,7 +101,8 @@ export function quantileScores(values: readonly number[], options: QuantileScore
     const q = Math.floor(n / bins)
     const r = n % bins
     order.forEach((index, p) => {
-      scores[index] = p < r * (q + 1) ? Math.floor(p / (q + 1)) + 1 : r + Math.floor((p - r * (q + 1)) / q) + 1
+      scores[index] =
+        p < r * (q + 1) ? Math.floor(p / (q + 1)) + 1 : r + Math.floor((p - r * (q + 1)) / q) + 1
     })
   }
   return options.descending ? scores.map((s) => bins + 1 - s) : scores

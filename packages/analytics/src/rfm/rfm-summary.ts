@@ -101,11 +101,18 @@ export function rfmSummary(
   const byCustomer = new Map<EntityId, Accumulator>()
   transactions.forEach((tx, index) => {
     const id = tx?.customerId
-    if ((typeof id !== 'string' && typeof id !== 'number') || (typeof id === 'number' && !Number.isFinite(id))) {
-      throw new AnalyticsError('INVALID_INPUT', `transactions[${index}].customerId must be a string or a number`, {
-        index,
-        field: 'customerId',
-      })
+    if (
+      (typeof id !== 'string' && typeof id !== 'number') ||
+      (typeof id === 'number' && !Number.isFinite(id))
+    ) {
+      throw new AnalyticsError(
+        'INVALID_INPUT',
+        `transactions[${index}].customerId must be a string or a number`,
+        {
+          index,
+          field: 'customerId',
+        },
+      )
     }
     const at = toEpochMs(tx.at, `transactions[${index}].at`, { index, field: 'at' })
     if (typeof tx.amount !== 'number' || !Number.isFinite(tx.amount)) {
