@@ -1,0 +1,29 @@
+import { isRetryablePostgresError, mapPostgresError } from './postgres-error-mapper.js'
+import type { ResolvedPostgresStorageOptions } from './postgres-storage-config.js'
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs `work` (one statement or one whole transaction) and re-runs it after serialization failures and deadlocks,
+ * at most `retry.attempts` times in total with jittered exponential backoff. Every error that escapes is mapped to a
+ * `RapportError`; a transient one that outlives the budget becomes `STORAGE_BUSY` with `details.attempts`.
+ */
+export async function withPostgresRetry<T>(
+  retry: ResolvedPostgresStorageOptions['retry'],
+  operation: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      if (attempt < retry.attempts && isRetryablePostgresError(error)) {
+        await sleep(retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()))
+        continue
+      }
+      const mapped = mapPostgresError(error, operation)
+      if (isRetryablePostgresError(error)) mapped.details['attempts'] = attempt
+      throw mapped
+    }
+  }
+}

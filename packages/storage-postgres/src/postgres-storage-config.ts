@@ -1,0 +1,124 @@
+import { RapportError } from '@rapport/core'
+import type { Kysely, PostgresPool } from 'kysely'
+
+/**
+ * Where the adapter gets its connections. Exactly one of the three:
+ *
+ * - `connectionString`: the adapter opens (and `close()` ends) its own `pg.Pool`;
+ * - `pool`: the host's own `pg.Pool` (or anything shaped like one); the adapter never ends it;
+ * - `kysely`: the host's own `Kysely` instance on a Postgres or PGlite dialect; the adapter never destroys it.
+ */
+export type PostgresConnectionSource =
+  | { readonly connectionString: string }
+  | { readonly pool: PostgresPool }
+  | { readonly kysely: Kysely<any> }
+
+/** Bounded retries of transient failures (serialization failures `40001` and deadlocks `40P01`). */
+export interface PostgresRetryOptions {
+  /** Total attempts including the first (default 5). `1` disables retrying. */
+  readonly attempts?: number
+  /** Base of the jittered exponential backoff between attempts, in milliseconds (default 10). */
+  readonly baseDelayMs?: number
+}
+
+/** Options of {@link createPostgresStorage}. */
+export interface PostgresStorageOptions {
+  /**
+   * The Postgres schema the adapter's tables (and its `rapport_migrations` ledger) live in, created by
+   * `migrations.apply()` when missing. Default `rapport`. Lower-case letters, digits and `_`, at most 63 characters.
+   */
+  readonly schema?: string
+  /** Retries of serialization failures and deadlocks before they surface as `STORAGE_BUSY`. */
+  readonly retry?: PostgresRetryOptions
+  /**
+   * The isolation level of `transaction()` (default `read committed`, Postgres' own default). `serializable`
+   * transactions that lose a conflict are retried as a whole, so keep their callbacks free of side effects.
+   */
+  readonly isolationLevel?: 'read committed' | 'repeatable read' | 'serializable'
+  /**
+   * Only with `connectionString`: the pool the adapter opens. `max` connections (default 10) and how long a query
+   * waits for a free connection before failing with `STORAGE_BUSY` (default 10,000 ms).
+   */
+  readonly pool?: { readonly max?: number; readonly connectionTimeoutMillis?: number }
+}
+
+/** The validated, frozen form of the options. */
+export interface ResolvedPostgresStorageOptions {
+  readonly schema: string
+  readonly retry: Required<PostgresRetryOptions>
+  readonly isolationLevel: 'read committed' | 'repeatable read' | 'serializable'
+  readonly pool: { readonly max: number; readonly connectionTimeoutMillis: number }
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
+
+function invalid(message: string, details: Record<string, unknown> = {}): RapportError {
+  return new RapportError('INVALID_CONFIG', `createPostgresStorage: ${message}`, { details })
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number, min = 1): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw invalid(`${name} must be an integer ≥ ${min}`, { [name]: value })
+  }
+  return value
+}
+
+/**
+ * Checks the connection source and options, throwing `INVALID_CONFIG` for anything malformed, and returns frozen
+ * defaults-applied options.
+ */
+export function resolvePostgresStorageOptions(
+  source: PostgresConnectionSource,
+  options: PostgresStorageOptions = {},
+): ResolvedPostgresStorageOptions {
+  if (typeof source !== 'object' || source === null)
+    throw invalid('expected { connectionString } | { pool } | { kysely }')
+  const given = (['connectionString', 'pool', 'kysely'] as const).filter(
+    (key) => (source as Record<string, unknown>)[key] !== undefined,
+  )
+  if (given.length !== 1) {
+    throw invalid('pass exactly one of connectionString, pool or kysely', { given })
+  }
+  if (
+    'connectionString' in source &&
+    (typeof source.connectionString !== 'string' || source.connectionString === '')
+  ) {
+    throw invalid('connectionString must be a non-empty string')
+  }
+  if ('pool' in source && typeof (source.pool as { connect?: unknown }).connect !== 'function') {
+    throw invalid('pool must be a pg.Pool (an object with connect())')
+  }
+  if ('kysely' in source && typeof (source.kysely as { selectFrom?: unknown }).selectFrom !== 'function') {
+    throw invalid('kysely must be a Kysely instance')
+  }
+  const schema = options.schema ?? 'rapport'
+  if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema) || schema.startsWith('pg_')) {
+    throw invalid('schema must match /^[a-z_][a-z0-9_]{0,62}$/ and not start with pg_', { schema })
+  }
+  const isolationLevel = options.isolationLevel ?? 'read committed'
+  if (!['read committed', 'repeatable read', 'serializable'].includes(isolationLevel)) {
+    throw invalid('isolationLevel must be read committed, repeatable read or serializable', {
+      isolationLevel,
+    })
+  }
+  if (options.pool !== undefined && !('connectionString' in source)) {
+    throw invalid('pool options only apply with connectionString; configure your own pool directly')
+  }
+  return Object.freeze({
+    schema,
+    isolationLevel,
+    retry: Object.freeze({
+      attempts: positiveInteger(options.retry?.attempts, 'retry.attempts', 5),
+      baseDelayMs: positiveInteger(options.retry?.baseDelayMs, 'retry.baseDelayMs', 10, 0),
+    }),
+    pool: Object.freeze({
+      max: positiveInteger(options.pool?.max, 'pool.max', 10),
+      connectionTimeoutMillis: positiveInteger(
+        options.pool?.connectionTimeoutMillis,
+        'pool.connectionTimeoutMillis',
+        10_000,
+      ),
+    }),
+  })
+}

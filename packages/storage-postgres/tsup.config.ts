@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node22',
+  treeshake: true,
+  splitting: true,
+  external: ['kysely', 'pg', '@rapport/core', '@rapport/storage-kysely'],
+})
