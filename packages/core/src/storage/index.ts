@@ -9,6 +9,13 @@
  *
  * @module
  */
+export { compareRows, compareStorageValues, readFieldRef } from './compare-storage-values.js'
+export {
+  type CompileStorageFilterOptions,
+  compileStorageFilter,
+  evaluateStorageFilter,
+  type StoragePredicate,
+} from './evaluate-storage-filter.js'
 export type {
   FieldDefinition,
   IndexDefinition,
