@@ -1,0 +1,131 @@
+import type { FieldDefinition, ModelDefinition, StorageSchema } from '../storage/model-definition.js'
+
+/** The system columns every model of the conformance schema carries. */
+const systemFields: Readonly<Record<string, FieldDefinition>> = {
+  id: { type: 'string', required: true },
+  tenantId: { type: 'string', required: true },
+  createdAt: { type: 'datetime', required: true },
+  updatedAt: { type: 'datetime', required: true },
+  version: { type: 'integer', required: true },
+  archivedAt: { type: 'datetime' },
+}
+
+/** An organisation: people belong to one (`person.orgId`, `set null` on delete). */
+const org: ModelDefinition = {
+  name: 'org',
+  table: 'conformance_org',
+  idPrefix: 'org',
+  fields: {
+    ...systemFields,
+    name: { type: 'string', required: true },
+    slug: { type: 'string' },
+    employees: { type: 'integer' },
+  },
+  indexes: [{ name: 'by_slug', fields: ['slug'], unique: true }],
+  relations: { people: { kind: 'hasMany', model: 'person', foreignKey: 'orgId' } },
+  searchFields: ['name'],
+}
+
+/** A person: one column of every storage type, a json array, a `custom` json column and a unique email. */
+const person: ModelDefinition = {
+  name: 'person',
+  table: 'conformance_person',
+  idPrefix: 'per',
+  fields: {
+    ...systemFields,
+    name: { type: 'string', required: true },
+    email: { type: 'string' },
+    bio: { type: 'text' },
+    age: { type: 'integer' },
+    score: { type: 'number' },
+    active: { type: 'boolean' },
+    bornOn: { type: 'date' },
+    lastSeenAt: { type: 'datetime' },
+    tags: { type: 'json', array: true },
+    custom: { type: 'json' },
+    orgId: { type: 'string', references: { model: 'org', onDelete: 'set null' } },
+  },
+  indexes: [
+    { name: 'by_email', fields: ['email'], unique: true },
+    { name: 'by_org', fields: ['orgId'] },
+    { name: 'by_custom_tier', fields: [{ field: 'custom', path: ['tier'] }] },
+  ],
+  relations: {
+    org: { kind: 'belongsTo', model: 'org', localKey: 'orgId' },
+    groups: {
+      kind: 'through',
+      model: 'group',
+      through: 'membership',
+      throughFrom: 'personId',
+      throughTo: 'groupId',
+    },
+    ownedGroups: {
+      kind: 'through',
+      model: 'group',
+      through: 'membership',
+      throughFrom: 'personId',
+      throughTo: 'groupId',
+      throughWhere: { role: 'owner' },
+    },
+  },
+  searchFields: ['name', 'email', 'bio'],
+}
+
+/** A group of people, joined through `membership`; deleting a group with members is restricted. */
+const group: ModelDefinition = {
+  name: 'group',
+  table: 'conformance_group',
+  idPrefix: 'grp',
+  fields: { ...systemFields, name: { type: 'string', required: true } },
+  indexes: [],
+  relations: {
+    members: {
+      kind: 'through',
+      model: 'person',
+      through: 'membership',
+      throughFrom: 'groupId',
+      throughTo: 'personId',
+    },
+  },
+  searchFields: [],
+}
+
+/** The join model: cascades when its person is deleted, restricts deleting its group. */
+const membership: ModelDefinition = {
+  name: 'membership',
+  table: 'conformance_membership',
+  idPrefix: 'mem',
+  fields: {
+    ...systemFields,
+    personId: { type: 'string', required: true, references: { model: 'person', onDelete: 'cascade' } },
+    groupId: { type: 'string', required: true, references: { model: 'group', onDelete: 'restrict' } },
+    role: { type: 'string', required: true },
+  },
+  indexes: [{ name: 'by_person_group', fields: ['personId', 'groupId'], unique: true }],
+  relations: {},
+  searchFields: [],
+}
+
+/**
+ * The schema the conformance kit tests against: four small models (`org`, `person`, `group`, `membership`) that
+ * exercise every column type, unique indexes (plain, composite), a JSON-path index, every `onDelete` action, and
+ * `hasMany`, `belongsTo` and `through` relations. It is independent of core's CRM entities, so it tests the storage
+ * port alone.
+ *
+ * SQL adapters create its tables in the kit's `setup`, e.g. `await storage.migrations.apply(conformanceSchema)`.
+ *
+ * @example
+ * ```ts
+ * import { conformanceSchema } from '@rapport/core/testing'
+ *
+ * const storage = createMyStorage()
+ * await storage.migrations.apply(conformanceSchema)
+ * ```
+ */
+export const conformanceSchema: StorageSchema = {
+  version: 1,
+  models: { org, person, group, membership },
+}
+
+/** The model names of {@link conformanceSchema}. */
+export type ConformanceModelName = 'org' | 'person' | 'group' | 'membership'

@@ -1,0 +1,221 @@
+import type { StorageRow } from '../../storage/storage-filter.js'
+import { check, checkEqual, checkSameIds } from '../conformance-assert.js'
+import { columnRef } from '../conformance-context.js'
+import type { ConformanceContext, ConformanceSuite } from '../conformance-types.js'
+
+/** Rows whose values sit on the edges of every column type. */
+export function edgeCasePeople(ctx: ConformanceContext): StorageRow[] {
+  const { person } = ctx.factories
+  return [
+    person({
+      name: 'Zoë 🦄 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 漢字 עברית',
+      email: 'zoë@exämple.test',
+      bio: 'quotes \' " `, backslash \\ percent % underscore _, newline\nand tab\t',
+      age: Number.MAX_SAFE_INTEGER,
+      score: 0.1 + 0.2,
+      active: true,
+      bornOn: '2000-02-29',
+      lastSeenAt: new Date(Date.UTC(2024, 1, 29, 23, 59, 59, 999)),
+      tags: ['a', 'Ä', '🦄', ''],
+      custom: { tier: 'gold', nested: { list: [1, 'two', null, true, { deep: [] }] }, empty: {}, nul: null },
+    }),
+    person({
+      name: '',
+      email: '',
+      bio: '',
+      age: -Number.MAX_SAFE_INTEGER,
+      score: -1.5e-10,
+      active: false,
+      bornOn: '1970-01-01',
+      lastSeenAt: new Date(1),
+      tags: [],
+      custom: { n: -0.5, big: 1e300, t: true, f: false, s: '' },
+    }),
+    person({
+      name: 'zero',
+      age: 0,
+      score: 0,
+      active: false,
+      bornOn: '9999-12-31',
+      lastSeenAt: new Date(Date.UTC(2099, 11, 31, 23, 59, 59, 1)),
+      custom: [],
+    }),
+    person({ name: 'json scalar', custom: 'just a string' }),
+    person({ name: 'json number', custom: 42 }),
+  ]
+}
+
+async function createPeople(ctx: ConformanceContext, rows: readonly StorageRow[]): Promise<void> {
+  for (const data of rows) await ctx.storage.create({ ...ctx.scope('person'), data })
+}
+
+/** Create, read, update and delete round-trips, and exact storage of every column type. */
+export const crudSuite: ConformanceSuite = {
+  name: 'crud',
+  description: 'create/get/update/delete round-trips, and every column type round-trips exactly',
+  tests: {
+    'create returns the row as stored': async (ctx) => {
+      const data = ctx.factories.person({ name: 'Ada', email: 'ada@example.test', age: 36 })
+      const created = await ctx.storage.create({ ...ctx.scope('person'), data })
+      checkEqual(created, data, 'create() returns every column as given')
+      checkEqual(
+        await ctx.storage.findById({ ...ctx.scope('person'), id: String(data['id']) }),
+        data,
+        'findById',
+      )
+      if (ctx.raw) {
+        const raw = await ctx.raw.get({ model: 'person', tenantId: ctx.tenantId, id: String(data['id']) })
+        check(raw !== null && raw !== undefined, 'the raw reader sees the created row')
+      }
+    },
+
+    'every column type round-trips exactly': async (ctx) => {
+      const rows = edgeCasePeople(ctx)
+      for (const data of rows) {
+        const created = await ctx.storage.create({ ...ctx.scope('person'), data })
+        checkEqual(created, data, `create() of ${String(data['name'])}`)
+      }
+      for (const data of rows) {
+        const found = await ctx.storage.findById({ ...ctx.scope('person'), id: String(data['id']) })
+        checkEqual(found, data, `findById() of ${String(data['name'])}`)
+        const lastSeen = found?.['lastSeenAt']
+        if (data['lastSeenAt'] !== null) check(lastSeen instanceof Date, 'datetime columns come back as Date')
+      }
+      const listed = await ctx.storage.findMany(ctx.scope('person'))
+      checkSameIds(
+        listed.map((r) => r['id']),
+        rows.map((r) => String(r['id'])),
+        'findMany() lists every row',
+      )
+      for (const row of listed) {
+        checkEqual(
+          row,
+          rows.find((r) => r['id'] === row['id']),
+          `findMany() row ${String(row['name'])}`,
+        )
+      }
+    },
+
+    'null and missing columns both read back as null': async (ctx) => {
+      const full = ctx.factories.person({ name: 'sparse' })
+      const data: StorageRow = {}
+      for (const [k, v] of Object.entries(full)) if (v !== null) data[k] = v
+      check(!('email' in data) && !('custom' in data), 'the test omits nullable columns')
+      const created = await ctx.storage.create({ ...ctx.scope('person'), data })
+      checkEqual(created, full, 'create() fills omitted columns with null')
+      checkEqual(
+        await ctx.storage.findById({ ...ctx.scope('person'), id: String(full['id']) }),
+        full,
+        'findById',
+      )
+    },
+
+    'findById and findByIds ignore missing ids': async (ctx) => {
+      const rows = [ctx.factories.person({ name: 'a' }), ctx.factories.person({ name: 'b' })]
+      await createPeople(ctx, rows)
+      const scope = ctx.scope('person')
+      checkEqual(await ctx.storage.findById({ ...scope, id: ctx.factories.id('person') }), null, 'unknown id')
+      const found = await ctx.storage.findByIds({
+        ...scope,
+        ids: [String(rows[1]?.['id']), ctx.factories.id('person'), String(rows[0]?.['id'])],
+      })
+      checkSameIds(
+        found.map((r) => r['id']),
+        rows.map((r) => String(r['id'])),
+        'findByIds() returns the existing rows only',
+      )
+      checkEqual(await ctx.storage.findByIds({ ...scope, ids: [] }), [], 'findByIds([])')
+    },
+
+    'updateById changes only the given columns of one row': async (ctx) => {
+      const [a, b] = [
+        ctx.factories.person({ name: 'a', age: 1 }),
+        ctx.factories.person({ name: 'b', age: 2 }),
+      ]
+      await createPeople(ctx, [a!, b!])
+      const scope = ctx.scope('person')
+      const patch: StorageRow = {
+        age: 41,
+        email: null,
+        custom: { tier: 'silver', list: [1, 2] },
+        lastSeenAt: new Date(Date.UTC(2025, 5, 1, 12, 0, 0, 7)),
+        version: 2,
+      }
+      const updated = await ctx.storage.updateById({ ...scope, id: String(a!['id']), data: patch })
+      const expected = { ...a!, ...patch }
+      checkEqual(updated, expected, 'updateById() returns the whole updated row')
+      checkEqual(
+        await ctx.storage.findById({ ...scope, id: String(a!['id']) }),
+        expected,
+        'the update is stored',
+      )
+      checkEqual(
+        await ctx.storage.findById({ ...scope, id: String(b!['id']) }),
+        b,
+        'other rows are untouched',
+      )
+      const missing = await ctx.storage.updateById({
+        ...scope,
+        id: ctx.factories.id('person'),
+        data: { age: 1 },
+      })
+      checkEqual(missing, null, 'updateById() of an unknown id returns null')
+      checkEqual(await ctx.storage.count(scope), 2, 'updating an unknown id creates nothing')
+    },
+
+    'deleteById removes exactly one row': async (ctx) => {
+      const [a, b] = [ctx.factories.person({ name: 'a' }), ctx.factories.person({ name: 'b' })]
+      await createPeople(ctx, [a!, b!])
+      const scope = ctx.scope('person')
+      checkEqual(await ctx.storage.deleteById({ ...scope, id: String(a!['id']) }), true, 'first delete')
+      checkEqual(await ctx.storage.deleteById({ ...scope, id: String(a!['id']) }), false, 'second delete')
+      checkEqual(await ctx.storage.findById({ ...scope, id: String(a!['id']) }), null, 'the row is gone')
+      checkEqual(await ctx.storage.findById({ ...scope, id: String(b!['id']) }), b, 'the other row stays')
+      if (ctx.raw) {
+        const raw = await ctx.raw.get({ model: 'person', tenantId: ctx.tenantId, id: String(a!['id']) })
+        check(raw === null || raw === undefined, 'the raw reader no longer sees the deleted row')
+      }
+    },
+
+    'updateMany, deleteMany and count agree on the matched rows': async (ctx) => {
+      const rows = [1, 2, 3, 4, 5].map((age) => ctx.factories.person({ name: `p${age}`, age }))
+      await createPeople(ctx, rows)
+      const scope = ctx.scope('person')
+      const old = { kind: 'compare', ref: columnRef('person', 'age'), op: 'gte', value: 3 } as const
+      checkEqual(await ctx.storage.count({ ...scope, where: old }), 3, 'count(where)')
+      checkEqual(await ctx.storage.count(scope), 5, 'count()')
+      checkEqual(
+        await ctx.storage.updateMany({ ...scope, where: old, data: { bio: 'old' } }),
+        3,
+        'updateMany()',
+      )
+      const after = await ctx.storage.findMany(scope)
+      for (const row of after) {
+        checkEqual(row['bio'], Number(row['age']) >= 3 ? 'old' : null, `bio of age ${String(row['age'])}`)
+      }
+      checkEqual(await ctx.storage.deleteMany({ ...scope, where: old }), 3, 'deleteMany(where)')
+      checkSameIds(
+        (await ctx.storage.findMany(scope)).map((r) => r['id']),
+        rows.slice(0, 2).map((r) => String(r['id'])),
+        'rows left after deleteMany(where)',
+      )
+      checkEqual(await ctx.storage.deleteMany(scope), 2, 'deleteMany() without where empties the tenant')
+      checkEqual(await ctx.storage.count(scope), 0, 'count() after deleteMany()')
+    },
+
+    'callers cannot mutate stored rows': async (ctx) => {
+      const data = ctx.factories.person({ name: 'immutable', tags: ['a'], custom: { tier: 'gold' } })
+      const snapshot = structuredClone(data)
+      const scope = ctx.scope('person')
+      const created = await ctx.storage.create({ ...scope, data })
+      ;(data['tags'] as string[]).push('mutated input')
+      ;(created['custom'] as Record<string, string>)['tier'] = 'mutated output'
+      const found = await ctx.storage.findById({ ...scope, id: String(snapshot['id']) })
+      checkEqual(found, snapshot, 'mutating the input or the returned row does not change the stored row')
+      check(found !== null, 'the row is found')
+      ;(found['createdAt'] as Date).setTime(0)
+      ;(found['tags'] as string[]).push('x')
+      checkEqual(await ctx.storage.findById({ ...scope, id: String(snapshot['id']) }), snapshot, 'read again')
+    },
+  },
+}
