@@ -59,14 +59,14 @@ export function lbeta(a: number, b: number): number {
 }
 
 /**
- * Digamma ψ(x) = d/dx ln Γ(x) for x > 0 (recurrence up to 6, then the asymptotic series).
+ * Digamma ψ(x) = d/dx ln Γ(x) for x > 0 (recurrence up to 10, then the asymptotic series).
  *
  * @param x - a positive real
  * @returns ψ(x)
  */
 export function digamma(x: number): number {
   let result = 0
-  while (x < 6) {
+  while (x < 10) {
     result -= 1 / x
     x += 1
   }
@@ -76,7 +76,9 @@ export function digamma(x: number): number {
     result +
     Math.log(x) -
     0.5 * inv -
-    inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))))
+    inv2 *
+      (1 / 12 -
+        inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132 - (inv2 * 691) / 32760)))))
   )
 }
 
