@@ -1,0 +1,330 @@
+import * as z from 'zod'
+import type {
+  CustomFieldDefinition,
+  StaticCustomFieldDefinition,
+} from '../custom-fields/custom-field-definition.js'
+import { customFieldDefinitionSchema } from '../custom-fields/custom-field-definition.js'
+import { CustomFieldService } from '../custom-fields/custom-field-service.js'
+import { CrmSchema } from '../entities/crm-schema.js'
+import { RapportError } from '../errors/rapport-error.js'
+import type { Actor } from '../events/crm-events.js'
+import type { EventErrorHandler } from '../events/event-bus.js'
+import { EventBus } from '../events/event-bus.js'
+import type { FilterLimits } from '../filter/filter-target.js'
+import { createIdGenerator } from '../ids/create-id.js'
+import type { CrmPlugin, PluginContext } from '../plugins/crm-plugin.js'
+import {
+  linkedTargetsBehaviour,
+  pipelineBehaviour,
+  targetableBehaviour,
+  taskBehaviour,
+} from '../services/core-behaviours.js'
+import { DealService } from '../services/deal-service.js'
+import { EntityService } from '../services/entity-service.js'
+import type { MigrationPlan, MigrationReport, StorageAdapter } from '../storage/storage-adapter.js'
+import type { CrmEvents } from './crm-event-map.js'
+import type { CrmLimits } from './crm-limits.js'
+import { DEFAULT_CRM_LIMITS } from './crm-limits.js'
+import type { CrmRuntime } from './crm-runtime.js'
+import type { CrmServices } from './crm-services.js'
+import { Session } from './session.js'
+
+/** The id of the tenant used when the host does not use multi-tenancy. */
+export const DEFAULT_TENANT_ID = 'default'
+
+/** Configuration of {@link createCrm}. Frozen on creation. */
+export interface CrmConfig<P extends readonly CrmPlugin[] = readonly CrmPlugin[]> {
+  /** Where the data lives: `createSqliteStorage()`, `createPostgresStorage()`, `createMemoryStorage()` or your own. */
+  readonly storage: StorageAdapter
+  /** Plugins, in order; pass `as const` for typed `crm.plugins`. */
+  readonly plugins?: P
+  /** The tenant of the top-level services (default `"default"`). */
+  readonly tenantId?: string
+  /** The acting user of the top-level services, for filters like `$var: 'actor.id'` and for events. */
+  readonly actor?: Actor
+  /** Custom fields shared by all tenants, per entity; these may be `indexed`. */
+  readonly customFields?: Readonly<Record<string, readonly StaticCustomFieldDefinition[]>>
+  /** Where event handler failures go (default: `console.error`). */
+  readonly onError?: EventErrorHandler
+  /** The clock, injectable for tests (default: `() => new Date()`). */
+  readonly clock?: () => Date
+  /** Input size limits. */
+  readonly limits?: Partial<CrmLimits>
+  /** Filter tree limits. */
+  readonly filterLimits?: Partial<FilterLimits>
+}
+
+/** The typed APIs of the configured plugins, by id. */
+export type PluginApis<P extends readonly CrmPlugin[]> = {
+  readonly [K in P[number] as K['id']]: K extends CrmPlugin<string, infer Api> ? Api : never
+}
+
+/**
+ * A CRM instance: the services, events, migrations and plugin APIs.
+ */
+export interface Crm<P extends readonly CrmPlugin[] = readonly CrmPlugin[]> extends CrmServices {
+  /** Typed lifecycle events, delivered after commit. */
+  readonly events: EventBus<CrmEvents>
+  /** Each plugin's API, by plugin id. */
+  readonly plugins: PluginApis<P>
+  /** Every error code: the built-in ones and each plugin's `ID_CODE`. */
+  readonly errorCodes: Readonly<Record<string, string>>
+  /** The storage adapter, as an escape hatch (e.g. `crm.storage.kysely` on SQL adapters). */
+  readonly storage: StorageAdapter
+  /** Schema management. */
+  readonly migrations: {
+    /** The statements `migrate()` would run, for teams with their own migration tooling. */
+    plan(): Promise<MigrationPlan>
+  }
+  /** Creates or upgrades the storage schema (core and plugin models). Idempotent; never runs on import. */
+  migrate(): Promise<MigrationReport>
+  /** The same CRM acting for another tenant and/or actor. */
+  scoped(options: { readonly tenantId?: string; readonly actor?: Actor | null }): CrmServices
+  /** Closes the storage (connections the adapter opened itself). */
+  close(): Promise<void>
+}
+
+const configSchema = z
+  .object({
+    storage: z.custom<StorageAdapter>(
+      (s) => typeof s === 'object' && s !== null && typeof (s as StorageAdapter).findMany === 'function',
+      'Expected a StorageAdapter',
+    ),
+    plugins: z
+      .array(
+        z.custom<CrmPlugin>(
+          (p) => typeof p === 'object' && p !== null && typeof (p as CrmPlugin).id === 'string',
+          'Expected a plugin',
+        ),
+      )
+      .optional(),
+    tenantId: z.string().min(1).max(100).optional(),
+    actor: z
+      .object({ id: z.string().min(1) })
+      .passthrough()
+      .optional(),
+    customFields: z.record(z.string(), z.array(customFieldDefinitionSchema)).optional(),
+    onError: z.function().optional(),
+    clock: z.function().optional(),
+    limits: z.object({}).passthrough().optional(),
+    filterLimits: z.object({}).passthrough().optional(),
+  })
+  .strict()
+
+/**
+ * Creates a CRM over a storage adapter. Nothing touches the storage until the first call; run `crm.migrate()` once
+ * at startup (or in CI/CD) to create the schema.
+ *
+ * @example
+ * ```ts
+ * import { createCrm } from '@rapport/core'
+ * import { createSqliteStorage } from '@rapport/storage-sqlite'
+ *
+ * const crm = createCrm({ storage: createSqliteStorage({ file: 'crm.db' }) })
+ * await crm.migrate()
+ * const acme = await crm.companies.create({ name: 'Acme', domain: 'acme.com' })
+ * crm.events.on('company.created', ({ record }) => console.log('new company', record.name))
+ * ```
+ */
+export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(config: CrmConfig<P>): Crm<P> {
+  const parsed = configSchema.safeParse(config)
+  if (!parsed.success) {
+    throw new RapportError(
+      'INVALID_CONFIG',
+      `Invalid createCrm configuration: ${parsed.error.issues[0]?.message}`,
+      {
+        details: {
+          issues: parsed.error.issues.map((i) => ({
+            path: i.path.map(String),
+            message: i.message,
+            code: i.code,
+          })),
+        },
+      },
+    )
+  }
+  const plugins: readonly CrmPlugin[] = config.plugins ?? []
+  const ids = new Set<string>()
+  for (const plugin of plugins) {
+    if (!/^[a-z][a-zA-Z0-9-]*$/.test(plugin.id)) {
+      throw new RapportError('PLUGIN_ERROR', `Invalid plugin id "${plugin.id}"`, {
+        details: { plugin: plugin.id },
+      })
+    }
+    if (ids.has(plugin.id)) {
+      throw new RapportError('PLUGIN_ERROR', `The plugin "${plugin.id}" is registered twice`, {
+        details: { plugin: plugin.id },
+      })
+    }
+    ids.add(plugin.id)
+  }
+  const schema = new CrmSchema({
+    pluginEntities: plugins.flatMap((p) =>
+      (p.schema?.entities ?? []).map((entity) => ({ plugin: p.id, entity })),
+    ),
+    extensions: plugins.flatMap((p) =>
+      Object.entries(p.schema?.extend ?? {}).map(([entity, shape]) => ({ plugin: p.id, entity, shape })),
+    ),
+    ...(config.customFields ? { customFields: config.customFields } : {}),
+  })
+  const onError: EventErrorHandler =
+    config.onError ??
+    ((error, { event }) => {
+      console.error(`[rapport] a handler of "${event}" failed`, error)
+    })
+  const bus = new EventBus<Record<string, unknown>>(onError)
+  const customFieldCache = new Map<string, Promise<ReadonlyMap<string, readonly CustomFieldDefinition[]>>>()
+  let readyPromise: Promise<void> | null = null
+  const tenantId = config.tenantId ?? DEFAULT_TENANT_ID
+
+  const runtime: CrmRuntime = Object.freeze({
+    schema,
+    storage: config.storage,
+    clock: config.clock ?? (() => new Date()),
+    nextId: createIdGenerator(),
+    bus,
+    plugins,
+    limits: Object.freeze({ ...DEFAULT_CRM_LIMITS, ...config.limits }),
+    filterLimits: Object.freeze({ ...config.filterLimits }),
+    customFields(tenant: string) {
+      let cached = customFieldCache.get(tenant)
+      if (!cached) {
+        cached = loadCustomFields(runtime, tenant)
+        customFieldCache.set(tenant, cached)
+        cached.catch(() => customFieldCache.delete(tenant))
+      }
+      return cached
+    },
+    invalidateCustomFields(tenant: string) {
+      customFieldCache.delete(tenant)
+    },
+    ready() {
+      readyPromise ??= (async () => {
+        for (const plugin of plugins) await plugin.init?.(pluginContext)
+      })()
+      return readyPromise
+    },
+    servicesFor(session: Session) {
+      return buildServices(session)
+    },
+  })
+
+  const rootSession = new Session(runtime, tenantId, config.actor ?? null)
+  const root = buildServices(rootSession)
+  const pluginContext: PluginContext = { crm: root, schema: schema.storage }
+
+  for (const plugin of plugins) {
+    for (const [event, handler] of Object.entries(plugin.on ?? {})) {
+      bus.on(
+        event,
+        (payload: unknown) =>
+          (handler as (p: unknown, c: PluginContext) => unknown)(payload, pluginContext) as void,
+      )
+    }
+  }
+  const apis: Record<string, unknown> = {}
+  for (const plugin of plugins) {
+    if (plugin.api) apis[plugin.id] = plugin.api(pluginContext)
+  }
+  const errorCodes: Record<string, string> = {}
+  for (const plugin of plugins) {
+    for (const [key, message] of Object.entries(plugin.errorCodes ?? {})) {
+      errorCodes[`${plugin.id.toUpperCase().replaceAll('-', '_')}_${key}`] = message
+    }
+  }
+
+  const crm: Crm<P> = Object.freeze({
+    ...root,
+    entity: root.entity,
+    transaction: root.transaction,
+    events: bus as unknown as EventBus<CrmEvents>,
+    plugins: Object.freeze(apis) as PluginApis<P>,
+    errorCodes: Object.freeze(errorCodes),
+    storage: config.storage,
+    migrations: Object.freeze({ plan: () => config.storage.migrations.plan(schema.storage) }),
+    async migrate() {
+      const report = await config.storage.migrations.apply(schema.storage)
+      await runtime.ready()
+      return report
+    },
+    scoped(options: { tenantId?: string; actor?: Actor | null }) {
+      const scopedTenant = options.tenantId ?? tenantId
+      if (typeof scopedTenant !== 'string' || scopedTenant.length === 0 || scopedTenant.length > 100) {
+        throw new RapportError(
+          'INVALID_CONFIG',
+          'tenantId must be a non-empty string of at most 100 characters',
+        )
+      }
+      return buildServices(
+        new Session(runtime, scopedTenant, options.actor === undefined ? rootSession.actor : options.actor),
+      )
+    },
+    close: () => config.storage.close(),
+  })
+  return crm
+}
+
+function buildServices(session: Session): CrmServices {
+  const schema = session.runtime.schema
+  const generic = new Map<string, EntityService<unknown, Record<string, unknown>, Record<string, unknown>>>()
+  const services: CrmServices = {
+    tenantId: session.tenantId,
+    contacts: new EntityService(session, schema.entity('contact'), targetableBehaviour('contact')),
+    companies: new EntityService(session, schema.entity('company'), targetableBehaviour('company')),
+    deals: new DealService(session, schema.entity('deal')),
+    pipelines: new EntityService(session, schema.entity('pipeline'), pipelineBehaviour),
+    activities: new EntityService(session, schema.entity('activity'), linkedTargetsBehaviour('activity')),
+    tasks: new EntityService(session, schema.entity('task'), linkedTargetsBehaviour('task', taskBehaviour)),
+    tags: new EntityService(session, schema.entity('tag')),
+    customFields: new CustomFieldService(session),
+    entity<R>(name: string) {
+      const core: Record<string, unknown> = {
+        contact: services.contacts,
+        company: services.companies,
+        deal: services.deals,
+        pipeline: services.pipelines,
+        activity: services.activities,
+        task: services.tasks,
+        tag: services.tags,
+      }
+      if (core[name]) return core[name] as EntityService<R, Record<string, unknown>, Record<string, unknown>>
+      let service = generic.get(name)
+      if (!service) {
+        service = new EntityService(session, schema.entity(name))
+        generic.set(name, service)
+      }
+      return service as EntityService<R, Record<string, unknown>, Record<string, unknown>>
+    },
+    transaction<T>(fn: (tx: CrmServices) => Promise<T>): Promise<T> {
+      return session.write((txSession) => fn(txSession === session ? services : buildServices(txSession)))
+    },
+  }
+  return services
+}
+
+async function loadCustomFields(
+  runtime: CrmRuntime,
+  tenantId: string,
+): Promise<ReadonlyMap<string, readonly CustomFieldDefinition[]>> {
+  const entity = runtime.schema.entity('customField')
+  const rows = await runtime.storage.findMany({
+    model: entity.model,
+    tenantId,
+    schema: runtime.schema.storage,
+  })
+  const byEntity = new Map<string, CustomFieldDefinition[]>()
+  for (const row of rows) {
+    const list = byEntity.get(row['entity'] as string) ?? []
+    const options = (row['options'] as string[] | null) ?? []
+    list.push({
+      key: row['key'] as string,
+      type: row['type'] as CustomFieldDefinition['type'],
+      label: (row['label'] as string | null) ?? null,
+      required: Boolean(row['required']),
+      ...(options.length > 0 ? { options } : {}),
+    })
+    byEntity.set(row['entity'] as string, list)
+  }
+  for (const list of byEntity.values()) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return byEntity
+}

@@ -1,0 +1,42 @@
+import type { CustomFieldService } from '../custom-fields/custom-field-service.js'
+import type {
+  Activity,
+  ActivityInput,
+  Company,
+  CompanyInput,
+  Contact,
+  ContactInput,
+  Pipeline,
+  PipelineInput,
+  Tag,
+  TagInput,
+  Task,
+  TaskInput,
+} from '../entities/entity-types.js'
+import type { DealService } from '../services/deal-service.js'
+import type { EntityService } from '../services/entity-service.js'
+
+/**
+ * The services of a CRM: the same API at the top level, inside `crm.transaction()`, in hook contexts and in plugins.
+ */
+export interface CrmServices {
+  readonly contacts: EntityService<Contact, ContactInput, Partial<ContactInput>>
+  readonly companies: EntityService<Company, CompanyInput, Partial<CompanyInput>>
+  readonly deals: DealService
+  readonly pipelines: EntityService<Pipeline, PipelineInput, Partial<PipelineInput>>
+  readonly activities: EntityService<Activity, ActivityInput, Partial<ActivityInput>>
+  readonly tasks: EntityService<Task, TaskInput, Partial<TaskInput>>
+  readonly tags: EntityService<Tag, TagInput, Partial<TagInput>>
+  readonly customFields: CustomFieldService
+  /** The tenant these services act in. */
+  readonly tenantId: string
+  /** The generic service of any entity, including plugin entities. */
+  entity<R = Record<string, unknown>>(
+    name: string,
+  ): EntityService<R, Record<string, unknown>, Record<string, unknown>>
+  /**
+   * Runs `fn` in one transaction with services bound to it: everything commits together or nothing does, and events
+   * are delivered only after the commit. Calls inside an open transaction join it.
+   */
+  transaction<T>(fn: (tx: CrmServices) => Promise<T>): Promise<T>
+}

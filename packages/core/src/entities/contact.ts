@@ -1,0 +1,112 @@
+import * as z from 'zod'
+import {
+  addressSchema,
+  customValuesSchema,
+  emailEntrySchema,
+  phoneEntrySchema,
+  refIdSchema,
+  tagsSchema,
+} from './common-schemas.js'
+import { defineEntity } from './entity-definition.js'
+
+/** The HubSpot-style lifecycle stages a contact moves through. */
+export const contactLifecycleStages = [
+  'subscriber',
+  'lead',
+  'mql',
+  'sql',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+] as const
+
+/** The entity declaration of contacts (people). */
+export const contactEntity = defineEntity({
+  name: 'contact',
+  idPrefix: 'con',
+  shape: {
+    prefix: z.string().max(50).nullable().optional(),
+    firstName: z.string().max(200).nullable().optional(),
+    middleName: z.string().max(200).nullable().optional(),
+    lastName: z.string().max(200).nullable().optional(),
+    suffix: z.string().max(50).nullable().optional(),
+    emails: z.array(emailEntrySchema).max(50).default([]),
+    phones: z.array(phoneEntrySchema).max(50).default([]),
+    title: z.string().max(200).nullable().optional(),
+    companyId: refIdSchema.nullable().optional(),
+    ownerId: refIdSchema.nullable().optional(),
+    lifecycleStage: z.enum(contactLifecycleStages).default('lead'),
+    status: z.enum(['active', 'inactive', 'bounced', 'unsubscribed']).default('active'),
+    source: z.string().max(100).nullable().optional(),
+    address: addressSchema.nullable().optional(),
+    tags: tagsSchema.default([]),
+    custom: customValuesSchema.default({}),
+  },
+  references: { companyId: { model: 'company', onDelete: 'set null' } },
+  indexes: [
+    { name: 'by_owner', fields: ['ownerId', 'updatedAt'] },
+    { name: 'by_company', fields: ['companyId'] },
+    { name: 'by_updated', fields: ['updatedAt'] },
+    { name: 'by_primary_email', fields: ['primaryEmail'] },
+    { name: 'by_lifecycle', fields: ['lifecycleStage'] },
+  ],
+  relations: {
+    company: { kind: 'belongsTo', model: 'company', localKey: 'companyId' },
+    deals: {
+      kind: 'through',
+      model: 'deal',
+      through: 'dealContact',
+      throughFrom: 'contactId',
+      throughTo: 'dealId',
+    },
+    activities: {
+      kind: 'through',
+      model: 'activity',
+      through: 'recordLink',
+      throughFrom: 'targetId',
+      throughTo: 'sourceId',
+      throughWhere: { targetType: 'contact', sourceType: 'activity' },
+    },
+    tasks: {
+      kind: 'through',
+      model: 'task',
+      through: 'recordLink',
+      throughFrom: 'targetId',
+      throughTo: 'sourceId',
+      throughWhere: { targetType: 'contact', sourceType: 'task' },
+    },
+  },
+  searchFields: ['firstName', 'lastName', 'primaryEmail', 'title'],
+  derived: {
+    columns: {
+      primaryEmail: { type: 'string' },
+      emailAddresses: { type: 'json', array: true },
+      phoneNumbers: { type: 'json', array: true },
+    },
+    compute(record) {
+      const emails = (record['emails'] as { address: string; primary?: boolean }[] | undefined) ?? []
+      const phones = (record['phones'] as { number: string }[] | undefined) ?? []
+      const primary = emails.find((e) => e.primary) ?? emails[0]
+      return {
+        primaryEmail: primary ? primary.address.toLowerCase() : null,
+        emailAddresses: emails.map((e) => e.address.toLowerCase()),
+        phoneNumbers: phones.map((p) => p.number),
+      }
+    },
+    filterAliases: { 'emails.address': 'emailAddresses', 'phones.number': 'phoneNumbers' },
+  },
+  validate(record) {
+    const hasName = Boolean(record['firstName'] || record['lastName'])
+    const hasEmail = ((record['emails'] as unknown[] | undefined) ?? []).length > 0
+    return hasName || hasEmail
+      ? []
+      : [
+          {
+            path: ['firstName'],
+            message: 'A contact needs a first name, a last name or an email',
+            code: 'custom',
+          },
+        ]
+  },
+})

@@ -1,0 +1,161 @@
+import * as z from 'zod'
+import type { FieldDefinition, IndexDefinition, ModelDefinition } from '../storage/model-definition.js'
+import type { FieldRef, StorageRow, StorageValue } from '../storage/storage-filter.js'
+import type { EntityDefinition } from './entity-definition.js'
+import type { FieldMapping } from './storage-columns.js'
+import { mapShape } from './storage-columns.js'
+
+/** Fields every record carries, set only by core. */
+export const SYSTEM_FIELDS = ['id', 'tenantId', 'createdAt', 'updatedAt', 'version', 'archivedAt'] as const
+
+const systemColumns: Record<string, FieldDefinition> = {
+  id: { type: 'string', required: true },
+  tenantId: { type: 'string', required: true },
+  createdAt: { type: 'datetime', required: true },
+  updatedAt: { type: 'datetime', required: true },
+  version: { type: 'integer', required: true },
+  archivedAt: { type: 'datetime' },
+}
+
+const systemRefs: Record<string, FieldRef> = {
+  id: { field: 'id', type: 'string' },
+  createdAt: { field: 'createdAt', type: 'datetime' },
+  updatedAt: { field: 'updatedAt', type: 'datetime' },
+  version: { field: 'version', type: 'integer' },
+  archivedAt: { field: 'archivedAt', type: 'datetime' },
+}
+
+/**
+ * An entity with everything derived from its declaration: the storage model, the create and update validators, the
+ * codec between domain records and storage rows, and its static filter fields.
+ *
+ * @internal
+ */
+export class ResolvedEntity {
+  readonly name: string
+  readonly definition: EntityDefinition
+  readonly shape: z.ZodRawShape
+  readonly model: ModelDefinition
+  readonly createSchema: z.ZodObject
+  readonly updateSchema: z.ZodObject
+  readonly mappings: readonly FieldMapping[]
+  /** Static filter paths (system, declared and derived fields); custom fields are added per tenant. */
+  readonly fieldRefs: ReadonlyMap<string, FieldRef>
+  readonly hasCustom: boolean
+
+  constructor(
+    definition: EntityDefinition,
+    extension: z.ZodRawShape = {},
+    plugin?: string,
+    extraIndexes: IndexDefinition[] = [],
+  ) {
+    this.name = definition.name
+    this.definition = definition
+    this.shape = { ...definition.shape, ...extension }
+    for (const key of Object.keys(this.shape)) {
+      if ((SYSTEM_FIELDS as readonly string[]).includes(key)) {
+        throw new TypeError(`Entity "${definition.name}" declares the system field "${key}"`)
+      }
+    }
+    this.hasCustom = 'custom' in this.shape
+    this.mappings = mapShape(this.shape, definition.references)
+    const fields: Record<string, FieldDefinition> = { ...systemColumns }
+    const refs = new Map<string, FieldRef>(Object.entries(systemRefs))
+    for (const m of this.mappings) {
+      if (m.kind === 'scalar') {
+        fields[m.field] = m.column
+        refs.set(m.field, {
+          field: m.field,
+          type: m.arrayOf ?? m.column.type,
+          ...(m.column.array ? { array: true } : {}),
+        })
+      } else if (m.kind === 'money') {
+        fields[m.minorColumn] = { type: 'integer' }
+        fields[m.currencyColumn] = { type: 'string' }
+        refs.set(`${m.field}.amountMinor`, { field: m.minorColumn, type: 'integer' })
+        refs.set(`${m.field}.currency`, { field: m.currencyColumn, type: 'string' })
+      } else {
+        fields[m.field] = { type: 'json', ...(m.field === 'custom' ? { required: true } : {}) }
+        for (const [key, type] of Object.entries(m.objectKeys)) {
+          refs.set(`${m.field}.${key}`, { field: m.field, path: [key], type })
+        }
+      }
+    }
+    const derived = definition.derived
+    if (derived) {
+      for (const [name, column] of Object.entries(derived.columns)) {
+        fields[name] = column
+        refs.set(name, { field: name, type: column.type, ...(column.array ? { array: true } : {}) })
+      }
+      for (const [alias, column] of Object.entries(derived.filterAliases ?? {})) {
+        const ref = refs.get(column)
+        if (ref) refs.set(alias, { ...ref, type: ref.array ? 'string' : ref.type })
+      }
+    }
+    // Arrays of scalars are filtered by their element type.
+    for (const [path, ref] of refs) {
+      if (ref.array && ref.type === 'json') refs.set(path, { ...ref, type: 'string' })
+    }
+    this.fieldRefs = refs
+    this.model = Object.freeze({
+      name: definition.name,
+      table: definition.table ?? definition.name,
+      idPrefix: definition.idPrefix,
+      fields: Object.freeze(fields),
+      indexes: Object.freeze([...(definition.indexes ?? []), ...extraIndexes]),
+      relations: Object.freeze({ ...(definition.relations ?? {}) }),
+      searchFields: Object.freeze([...(definition.searchFields ?? [])]),
+      ...(plugin ? { plugin } : {}),
+    })
+    const readOnly = new Set(definition.readOnly ?? [])
+    const writable = Object.fromEntries(Object.entries(this.shape).filter(([k]) => !readOnly.has(k)))
+    this.createSchema = z.strictObject(writable)
+    this.updateSchema = z.strictObject(
+      Object.fromEntries(Object.entries(writable).map(([k, s]) => [k, unwrapDefault(s).optional()])),
+    )
+  }
+
+  /** Converts a full domain record into its storage row (derived columns included). */
+  toRow(record: Readonly<Record<string, unknown>>): StorageRow {
+    const row: StorageRow = {}
+    for (const f of SYSTEM_FIELDS) row[f] = (record[f] ?? null) as StorageValue
+    for (const m of this.mappings) {
+      const value = record[m.field]
+      if (m.kind === 'money') {
+        const money = value as { amountMinor: number; currency: string } | null | undefined
+        row[m.minorColumn] = money ? money.amountMinor : null
+        row[m.currencyColumn] = money ? money.currency : null
+      } else {
+        row[m.field] = (value === undefined ? null : value) as StorageValue
+      }
+    }
+    if (this.definition.derived) Object.assign(row, this.definition.derived.compute(record))
+    return row
+  }
+
+  /** Converts a storage row back into the domain record. */
+  fromRow(row: StorageRow): Record<string, unknown> {
+    const record: Record<string, unknown> = {}
+    for (const f of SYSTEM_FIELDS) record[f] = row[f] ?? null
+    for (const m of this.mappings) {
+      if (m.kind === 'money') {
+        const minor = row[m.minorColumn]
+        const currency = row[m.currencyColumn]
+        record[m.field] =
+          minor === null || minor === undefined
+            ? null
+            : { amountMinor: Number(minor), currency: currency as string }
+      } else {
+        record[m.field] = row[m.field] ?? null
+      }
+    }
+    return record
+  }
+}
+
+/** `.default(x)` applies on update too unless removed: an update must not reset omitted fields. */
+function unwrapDefault(schema: z.core.$ZodType): z.ZodType {
+  const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType }
+  if (def.type === 'default' && def.innerType) return def.innerType as z.ZodType
+  return schema as z.ZodType
+}

@@ -1,0 +1,120 @@
+import type * as z from 'zod'
+import type { CrmServices } from '../crm/crm-services.js'
+import type { EntityDefinition } from '../entities/entity-definition.js'
+import type { Actor } from '../events/crm-events.js'
+import type { Filter } from '../filter/filter-types.js'
+import type { StorageSchema } from '../storage/model-definition.js'
+
+/** A value or a promise of it. */
+export type Awaitable<T> = T | Promise<T>
+
+/** What hooks receive: where the operation runs, and services bound to its transaction. */
+export interface HookContext {
+  /** The entity being written, e.g. `contact`. */
+  readonly entity: string
+  readonly tenantId: string
+  readonly actor: Actor | null
+  /** Services inside the operation's transaction: writes made here commit or roll back with it. */
+  readonly crm: CrmServices
+}
+
+/**
+ * `before` hooks run inside the transaction, after validation: return `false` to reject the operation
+ * (`HOOK_REJECTED`), `{ data }` to replace the input (validated again), or nothing to let it through. `after` hooks
+ * run inside the transaction too, so a throwing `after` hook rolls the write back.
+ */
+export interface EntityHooks {
+  readonly create?: {
+    before?(
+      data: Record<string, unknown>,
+      ctx: HookContext,
+    ): Awaitable<undefined | false | { data: Record<string, unknown> }>
+    after?(record: Record<string, unknown>, ctx: HookContext): Awaitable<void>
+  }
+  readonly update?: {
+    before?(
+      patch: Record<string, unknown>,
+      ctx: HookContext & { readonly current: Record<string, unknown> },
+    ): Awaitable<undefined | false | { data: Record<string, unknown> }>
+    after?(
+      record: Record<string, unknown>,
+      ctx: HookContext & { readonly before: Record<string, unknown>; readonly changes: readonly string[] },
+    ): Awaitable<void>
+  }
+  readonly delete?: {
+    before?(record: Record<string, unknown>, ctx: HookContext): Awaitable<undefined | false>
+    after?(record: Record<string, unknown>, ctx: HookContext): Awaitable<void>
+  }
+}
+
+/** What a plugin's `init`, `api`, `on` and `scope` receive. */
+export interface PluginContext {
+  /** The CRM's services (outside any transaction). */
+  readonly crm: CrmServices
+  /** The resolved storage schema, plugin models included. */
+  readonly schema: StorageSchema
+}
+
+/** Arguments of a plugin's `scope` function. */
+export interface ScopeArgs {
+  readonly entity: string
+  readonly operation: 'read' | 'write'
+  readonly tenantId: string
+  readonly actor: Actor | null
+}
+
+/**
+ * A plugin: extra entities and fields, lifecycle hooks, event handlers, scope filters and an API exposed as
+ * `crm.plugins[id]`.
+ */
+export interface CrmPlugin<Id extends string = string, Api = unknown> {
+  /** A unique id; also the namespace of the plugin's error codes (`ID_CODE`). */
+  readonly id: Id
+  readonly version?: string
+  /** Entities the plugin adds, and zod fields it adds to existing entities. */
+  readonly schema?: {
+    readonly entities?: readonly EntityDefinition[]
+    readonly extend?: Readonly<Record<string, z.ZodRawShape>>
+  }
+  /** Lifecycle hooks per entity name. */
+  readonly hooks?: Readonly<Record<string, EntityHooks>>
+  /** Event handlers, called after commit; failures go to `onError` and never affect the write. */
+  readonly on?: Readonly<Record<string, (payload: never, ctx: PluginContext) => Awaitable<void>>>
+  /**
+   * Scope filters ANDed into every read (`list`, `count`, `get`, `search`) and write (`update`, `archive`, `delete`)
+   * of an entity, in the public filter language. This is the seam for access control.
+   */
+  scope?(args: ScopeArgs): Filter | undefined
+  /** Runs once before the first operation (and in `crm.migrate()`); no I/O at import time. */
+  init?(ctx: PluginContext): Awaitable<void>
+  /** Builds the API exposed as `crm.plugins[id]`. */
+  api?(ctx: PluginContext): Api
+  /** The plugin's own error codes, exposed as `crm.errorCodes[`${ID}_${KEY}`]`. */
+  readonly errorCodes?: Readonly<Record<string, string>>
+}
+
+/**
+ * Declares a plugin with full type inference of its id and API.
+ *
+ * @example
+ * ```ts
+ * const scoring = definePlugin({
+ *   id: 'scoring',
+ *   schema: { extend: { contact: { score: z.number().default(0) } } },
+ *   hooks: {
+ *     contact: {
+ *       create: { before: (data) => ({ data: { ...data, score: (data.emails as unknown[]).length * 10 } }) },
+ *     },
+ *   },
+ *   on: { 'contact.created': (event) => console.log('new contact', event) },
+ *   api: ({ crm }) => ({ top: () => crm.contacts.list({ orderBy: [{ field: 'score', direction: 'desc' }] }) }),
+ * })
+ * const crm = createCrm({ storage, plugins: [scoring] as const })
+ * await crm.plugins.scoring.top()
+ * ```
+ */
+export function definePlugin<const Id extends string, Api = undefined>(
+  plugin: CrmPlugin<Id, Api>,
+): CrmPlugin<Id, Api> {
+  return plugin
+}

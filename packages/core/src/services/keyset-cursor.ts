@@ -1,0 +1,118 @@
+import { RapportError } from '../errors/rapport-error.js'
+import type {
+  FieldRef,
+  StorageFilter,
+  StorageOrderBy,
+  StorageRow,
+  StorageValue,
+} from '../storage/storage-filter.js'
+
+type Encoded = string | number | boolean | null | { readonly $d: string }
+
+/** Reads the value a sort key refers to, descending into JSON paths. */
+export function valueAt(row: StorageRow, ref: FieldRef): StorageValue {
+  let value: unknown = row[ref.field]
+  for (const key of ref.path ?? []) {
+    value =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)[key]
+        : null
+  }
+  return (value ?? null) as StorageValue
+}
+
+function signature(orderBy: readonly StorageOrderBy[]): string {
+  return orderBy
+    .map((o) => `${o.ref.field}${o.ref.path ? `.${o.ref.path.join('.')}` : ''}:${o.direction}`)
+    .join(',')
+}
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text)
+  let binary = ''
+  for (const b of bytes) binary += String.fromCharCode(b)
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+}
+
+function fromBase64Url(text: string): string {
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'))
+  return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
+}
+
+/** Encodes the position after `row` for this ordering as an opaque, URL-safe cursor. */
+export function encodeCursor(row: StorageRow, orderBy: readonly StorageOrderBy[]): string {
+  const values: Encoded[] = orderBy.map((o) => {
+    const v = valueAt(row, o.ref)
+    if (v instanceof Date) return { $d: v.toISOString() }
+    if (v !== null && typeof v === 'object') return null
+    return v
+  })
+  return toBase64Url(JSON.stringify({ s: signature(orderBy), v: values }))
+}
+
+/** Decodes a cursor, checking it was made for the same ordering. */
+export function decodeCursor(cursor: string, orderBy: readonly StorageOrderBy[]): StorageValue[] {
+  let parsed: { s?: unknown; v?: unknown }
+  try {
+    parsed = JSON.parse(fromBase64Url(cursor)) as { s?: unknown; v?: unknown }
+  } catch (cause) {
+    throw new RapportError('INVALID_CURSOR', 'The cursor is malformed', { cause })
+  }
+  if (parsed.s !== signature(orderBy) || !Array.isArray(parsed.v) || parsed.v.length !== orderBy.length) {
+    throw new RapportError(
+      'INVALID_CURSOR',
+      'The cursor belongs to a different ordering; start again without it',
+    )
+  }
+  return parsed.v.map((v: unknown, i: number): StorageValue => {
+    const ref = (orderBy[i] as StorageOrderBy).ref
+    if (v !== null && typeof v === 'object' && typeof (v as { $d?: unknown }).$d === 'string') {
+      const date = new Date((v as { $d: string }).$d)
+      if (Number.isNaN(date.getTime()))
+        throw new RapportError('INVALID_CURSOR', 'The cursor holds an invalid date')
+      return ref.type === 'datetime' && !ref.path ? date : date.toISOString()
+    }
+    if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v
+    throw new RapportError('INVALID_CURSOR', 'The cursor holds an invalid value')
+  })
+}
+
+/**
+ * The filter selecting rows strictly after the cursor position, honouring the null placement of the storage
+ * ordering (nulls first ascending, last descending): `(k1 > v1) or (k1 = v1 and k2 > v2) or …`.
+ */
+export function afterCursor(
+  orderBy: readonly StorageOrderBy[],
+  values: readonly StorageValue[],
+): StorageFilter {
+  const branches: StorageFilter[] = []
+  for (let i = 0; i < orderBy.length; i++) {
+    const equalities: StorageFilter[] = []
+    for (let j = 0; j < i; j++) equalities.push(equals((orderBy[j] as StorageOrderBy).ref, values[j] ?? null))
+    const after = strictlyAfter(orderBy[i] as StorageOrderBy, values[i] ?? null)
+    if (after.kind === 'const' && !after.value) continue
+    branches.push({ kind: 'and', filters: [...equalities, after] })
+  }
+  return { kind: 'or', filters: branches }
+}
+
+function equals(ref: FieldRef, value: StorageValue): StorageFilter {
+  return value === null ? { kind: 'isNull', ref, isNull: true } : { kind: 'compare', ref, op: 'eq', value }
+}
+
+function strictlyAfter(order: StorageOrderBy, value: StorageValue): StorageFilter {
+  const { ref, direction } = order
+  if (direction === 'asc') {
+    // Nulls come first ascending: after a null come all non-nulls; after a value come the greater ones.
+    return value === null ? { kind: 'isNull', ref, isNull: false } : { kind: 'compare', ref, op: 'gt', value }
+  }
+  // Nulls come last descending: nothing follows a null; after a value come smaller values and then the nulls.
+  if (value === null) return { kind: 'const', value: false }
+  return {
+    kind: 'or',
+    filters: [
+      { kind: 'compare', ref, op: 'lt', value },
+      { kind: 'isNull', ref, isNull: true },
+    ],
+  }
+}

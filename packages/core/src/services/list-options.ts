@@ -1,0 +1,60 @@
+import type { Filter } from '../filter/filter-types.js'
+
+/** One sort key of `list()`: a field path such as `updatedAt`, `amount.amountMinor` or `custom.tier`. */
+export interface OrderBy {
+  readonly field: string
+  readonly direction?: 'asc' | 'desc'
+}
+
+/**
+ * Options of `list()`. Pages use keyset cursors: stable under concurrent inserts, and as fast on page 1,000 as on
+ * page 1. The ordering always ends with `id`, so it is total.
+ */
+export interface ListOptions {
+  /** Records must match this filter. */
+  readonly where?: Filter
+  /** Sort keys (default: `id` ascending, which is creation order). */
+  readonly orderBy?: readonly OrderBy[]
+  /** Page size (default 50, at most the CRM's `maxPageSize`). */
+  readonly limit?: number
+  /** The `nextCursor` of the previous page, with the same `where` and `orderBy`. */
+  readonly cursor?: string | null
+  /** Include archived records (excluded by default). */
+  readonly includeArchived?: boolean
+}
+
+/** One page of `list()`. */
+export interface Page<R> {
+  readonly items: R[]
+  /** Pass to the next `list()` call; `null` on the last page. */
+  readonly nextCursor: string | null
+  readonly hasMore: boolean
+}
+
+/** Options of `count()`. */
+export interface CountOptions {
+  readonly where?: Filter
+  readonly includeArchived?: boolean
+}
+
+/** Options of `search()`. */
+export interface SearchOptions {
+  /** Further restricts the matches. */
+  readonly where?: Filter
+  /** At most this many results (default 20). */
+  readonly limit?: number
+  readonly includeArchived?: boolean
+}
+
+/** Options of writes to an existing record. */
+export interface WriteOptions {
+  /** Fail with `VERSION_CONFLICT` unless the stored record still has this version. */
+  readonly expectedVersion?: number
+}
+
+/** One item of `updateMany()`. */
+export interface UpdateManyItem<U> {
+  readonly id: string
+  readonly patch: U
+  readonly expectedVersion?: number
+}
