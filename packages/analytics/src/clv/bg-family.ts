@@ -39,19 +39,21 @@ export function logNbdPmf(r: number, j: number, logOneMinusZ: number, logZ: numb
 export function nbdUpperTail(r: number, n: number, z: number): number {
   if (n <= 0) return 1
   if (z <= 0) return 0
-  const l1z = Math.log1p(-z)
-  const lz = Math.log(z)
+  // pmf_j by the recurrence pmf_{j+1} = pmf_j · (r+j)/(j+1) · z, from pmf_0 = (1−z)^r.
+  let pmf = Math.exp(r * Math.log1p(-z))
   let cdf = 0
-  for (let j = 0; j < n; j++) cdf += Math.exp(logNbdPmf(r, j, l1z, lz))
-  if (cdf < 0.5) return 1 - cdf
-  // Sum the upper tail directly: terms eventually decrease geometrically.
+  for (let j = 0; j < n; j++) {
+    cdf += pmf
+    pmf *= ((r + j) / (j + 1)) * z
+  }
+  if (cdf < 0.5 || pmf === 0) return Math.max(0, 1 - cdf)
+  // Sum the upper tail directly: the terms eventually decrease geometrically.
   let tail = 0
-  let logTerm = logNbdPmf(r, n, l1z, lz)
   for (let j = n; j < n + MAX_TERMS; j++) {
-    const term = Math.exp(logTerm)
-    tail += term
-    if (term <= 1e-17 * tail && (r + j) * z < j + 1) break
-    logTerm += Math.log((r + j) / (j + 1)) + lz
+    tail += pmf
+    const ratio = ((r + j) / (j + 1)) * z
+    pmf *= ratio
+    if (pmf <= 1e-17 * tail && ratio < 1) break
   }
   return tail
 }

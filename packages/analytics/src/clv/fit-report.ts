@@ -43,7 +43,7 @@ export interface FitReport {
 
 /** Gradient ∞-norm (mean objective, log-parameters) under which a fit is reported as converged. */
 export const GRADIENT_TOLERANCE = 1e-5
-const LOG_PARAM_BOUND = 18
+const LOG_PARAM_BOUND = 12
 
 /** Internal description of a likelihood to maximise on log-parameters. */
 export interface MleProblem {

@@ -55,6 +55,8 @@ export type {
   ShiftedBetaGeometricParams,
 } from './shifted-beta-geometric.js'
 export { fitShiftedBetaGeometric, shiftedBetaGeometric } from './shifted-beta-geometric.js'
+export type { RandomSource, SimulateBgNbdOptions } from './simulate.js'
+export { seededRandom, simulateBgNbd } from './simulate.js'
 export {
   digamma,
   expit,

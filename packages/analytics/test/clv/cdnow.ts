@@ -37,7 +37,7 @@ export function cdnowOrders(): CdnowOrder[] {
     .trim()
     .split(/\r?\n/)
     .map((line) => {
-      const [customerId, , d, cds, dollars] = line.trim().split(/\s+/) as [
+      const [, customerId, d, cds, dollars] = line.trim().split(/\s+/) as [
         string,
         string,
         string,
