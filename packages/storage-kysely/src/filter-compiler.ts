@@ -1,0 +1,255 @@
+import { RapportError } from '@rapport/core'
+import type {
+  FieldRef,
+  ResolvedRelation,
+  StorageFilter,
+  StorageOrderBy,
+  StorageSchema,
+  StorageValue,
+} from '@rapport/core/storage'
+import type { Expression, RawBuilder, SqlBool } from 'kysely'
+import { sql } from 'kysely'
+import type { ModelMapping, ModelMappings } from './model-mapping.js'
+import type { SqlDialect } from './sql-dialect.js'
+
+/** What compiling a filter needs besides the filter itself. */
+export interface FilterCompileContext {
+  /** The engine's differences. */
+  readonly dialect: SqlDialect
+  /** Model → table and column names. */
+  readonly mappings: ModelMappings
+  /** The whole schema, to resolve `exists` relations. */
+  readonly schema: StorageSchema
+}
+
+const TRUE = sql<SqlBool>`(1 = 1)`
+const FALSE = sql<SqlBool>`(1 = 0)`
+
+function invalid(message: string, details: Record<string, unknown> = {}): RapportError {
+  return new RapportError('INVALID_FILTER', message, { details })
+}
+
+/** Folds ASCII letters only (A–Z → a–z), the folding every engine and JavaScript agree on. */
+export function foldAscii(value: string): string {
+  return value.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32))
+}
+
+/**
+ * Compiles resolved storage filters and sort keys against one model under a table alias, with the exact two-valued
+ * semantics documented on `StorageFilter`: every compiled predicate is `TRUE` exactly when the filter holds for the
+ * row, so negation is `(…) IS NOT TRUE` and `NULL` never leaks out of a `not`.
+ *
+ * @example
+ * ```ts
+ * const compiler = new FilterCompiler(ctx)
+ * const where = compiler.where(mapping, 'contact', filter)
+ * await db.selectFrom('contact').selectAll().where(where).execute()
+ * ```
+ */
+export class FilterCompiler {
+  readonly #ctx: FilterCompileContext
+  #aliasCounter = 0
+
+  constructor(ctx: FilterCompileContext) {
+    this.#ctx = ctx
+  }
+
+  /** The predicate of `filter` on rows of `mapping` selected under `alias`; `TRUE` when absent. */
+  where(mapping: ModelMapping, alias: string, filter: StorageFilter | undefined): RawBuilder<SqlBool> {
+    return filter ? this.#node(mapping, alias, filter) : TRUE
+  }
+
+  /** The `ORDER BY` terms for `orderBy`, with nulls first ascending and last descending, binary string order. */
+  orderBy(mapping: ModelMapping, alias: string, orderBy: readonly StorageOrderBy[]): RawBuilder<unknown>[] {
+    const { dialect } = this.#ctx
+    return orderBy.map(({ ref, direction }) => {
+      if (ref.array) throw invalid(`Cannot order by the array field "${ref.field}".`, { field: ref.field })
+      const expr = dialect.binaryCollation(this.#value(mapping, alias, ref), ref.type)
+      const dir = direction === 'desc' ? sql`desc` : sql`asc`
+      if (dialect.nullsSortFirstNatively) return sql`${expr} ${dir}`
+      return sql`${expr} ${dir} ${direction === 'desc' ? sql`nulls last` : sql`nulls first`}`
+    })
+  }
+
+  #column(mapping: ModelMapping, alias: string, field: string): RawBuilder<unknown> {
+    const column = mapping.byField.get(field)
+    if (!column) {
+      throw invalid(`Model "${mapping.model.name}" has no field "${field}".`, {
+        model: mapping.model.name,
+        field,
+      })
+    }
+    return sql.id(alias, column.column)
+  }
+
+  #value(mapping: ModelMapping, alias: string, ref: FieldRef): Expression<unknown> {
+    const column = this.#column(mapping, alias, ref.field)
+    if (ref.path && ref.path.length > 0) return this.#ctx.dialect.jsonPath(column, ref.path, ref.type)
+    return column
+  }
+
+  #param(mapping: ModelMapping, ref: FieldRef, value: Exclude<StorageValue, null>): unknown {
+    const { dialect } = this.#ctx
+    if ((ref.path && ref.path.length > 0) || ref.array) {
+      return dialect.encodePathValue(value, ref.type)
+    }
+    const definition = mapping.byField.get(ref.field)!.definition
+    if (definition.type === 'datetime') {
+      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined
+      if (!date || Number.isNaN(date.getTime())) {
+        throw invalid(`Field "${ref.field}" compares with instants; got ${JSON.stringify(value)}.`, {
+          field: ref.field,
+        })
+      }
+      return dialect.encodeValue(date, definition)
+    }
+    if (definition.type === 'json') {
+      throw invalid(`Field "${ref.field}" is JSON: filter on a path inside it.`, { field: ref.field })
+    }
+    return dialect.encodeValue(value, definition)
+  }
+
+  #arrayBase(mapping: ModelMapping, alias: string, ref: FieldRef) {
+    return {
+      column: this.#column(mapping, alias, ref.field),
+      path: ref.path && ref.path.length > 0 ? ref.path : undefined,
+    }
+  }
+
+  #node(mapping: ModelMapping, alias: string, filter: StorageFilter): RawBuilder<SqlBool> {
+    const { dialect } = this.#ctx
+    switch (filter.kind) {
+      case 'const':
+        return filter.value ? TRUE : FALSE
+      case 'and': {
+        if (filter.filters.length === 0) return TRUE
+        const parts = filter.filters.map((f) => this.#node(mapping, alias, f))
+        return sql<SqlBool>`(${sql.join(parts, sql` and `)})`
+      }
+      case 'or': {
+        if (filter.filters.length === 0) return FALSE
+        const parts = filter.filters.map((f) => this.#node(mapping, alias, f))
+        return sql<SqlBool>`(${sql.join(parts, sql` or `)})`
+      }
+      case 'not':
+        return sql<SqlBool>`(${this.#node(mapping, alias, filter.filter)} is not true)`
+      case 'compare': {
+        const { ref, op, value } = filter
+        if (ref.array) {
+          if (op !== 'eq' && op !== 'ne') {
+            throw invalid(`Operator "${op}" does not apply to the array field "${ref.field}".`, {
+              field: ref.field,
+            })
+          }
+          const { column, path } = this.#arrayBase(mapping, alias, ref)
+          const eq =
+            value === null
+              ? dialect.jsonArrayIsEmpty(column, path)
+              : dialect.jsonArrayContains(column, path, [this.#param(mapping, ref, value)], ref.type)
+          return op === 'eq' ? eq : sql<SqlBool>`(${eq} is not true)`
+        }
+        const expr = this.#value(mapping, alias, ref)
+        if (value === null) {
+          if (op === 'eq') return sql<SqlBool>`(${expr} is null)`
+          if (op === 'ne') return sql<SqlBool>`(${expr} is not null)`
+          return FALSE
+        }
+        const param = this.#param(mapping, ref, value)
+        switch (op) {
+          case 'eq':
+            return sql<SqlBool>`(${expr} = ${param})`
+          case 'ne':
+            return sql<SqlBool>`(${expr} is null or ${expr} <> ${param})`
+          default: {
+            const left = dialect.binaryCollation(expr, ref.type)
+            const operator = { lt: '<', lte: '<=', gt: '>', gte: '>=' }[op]
+            return sql<SqlBool>`(${left} ${sql.raw(operator)} ${param})`
+          }
+        }
+      }
+      case 'in': {
+        const { ref, values, negate } = filter
+        const hasNull = values.some((v) => v === null)
+        const present = values.filter((v): v is Exclude<StorageValue, null> => v !== null)
+        const params = [...new Set(present.map((v) => this.#param(mapping, ref, v)))]
+        let positive: RawBuilder<SqlBool>
+        if (ref.array) {
+          const { column, path } = this.#arrayBase(mapping, alias, ref)
+          const parts: RawBuilder<SqlBool>[] = []
+          if (hasNull) parts.push(dialect.jsonArrayIsEmpty(column, path))
+          if (params.length > 0) parts.push(dialect.jsonArrayContains(column, path, params, ref.type))
+          positive = parts.length === 0 ? FALSE : sql<SqlBool>`(${sql.join(parts, sql` or `)})`
+        } else {
+          const expr = this.#value(mapping, alias, ref)
+          const parts: RawBuilder<SqlBool>[] = []
+          if (hasNull) parts.push(sql<SqlBool>`${expr} is null`)
+          if (params.length > 0) parts.push(sql<SqlBool>`${expr} in (${sql.join(params)})`)
+          positive = parts.length === 0 ? FALSE : sql<SqlBool>`(${sql.join(parts, sql` or `)})`
+        }
+        return negate ? sql<SqlBool>`(${positive} is not true)` : positive
+      }
+      case 'text': {
+        const { ref, op, value, caseInsensitive } = filter
+        if (ref.array) {
+          throw invalid(`Text operators do not apply to the array field "${ref.field}".`, {
+            field: ref.field,
+          })
+        }
+        const expr = this.#value(mapping, alias, ref)
+        if (value === '') return sql<SqlBool>`(${expr} is not null)`
+        return dialect.textMatch(expr, op, caseInsensitive ? foldAscii(value) : value, caseInsensitive)
+      }
+      case 'isNull': {
+        const { ref } = filter
+        let isNull: RawBuilder<SqlBool>
+        if (ref.array) {
+          const { column, path } = this.#arrayBase(mapping, alias, ref)
+          isNull = dialect.jsonArrayIsEmpty(column, path)
+          return filter.isNull ? isNull : sql<SqlBool>`(${isNull} is not true)`
+        }
+        const expr = this.#value(mapping, alias, ref)
+        return filter.isNull ? sql<SqlBool>`(${expr} is null)` : sql<SqlBool>`(${expr} is not null)`
+      }
+      case 'exists':
+        return this.#exists(mapping, alias, filter.relation, filter.filter)
+      default: {
+        const kind = (filter as { kind?: unknown }).kind
+        throw invalid(`Unknown filter node kind ${JSON.stringify(kind)}.`, { kind })
+      }
+    }
+  }
+
+  #model(name: string): ModelMapping {
+    const model = this.#ctx.schema.models[name]
+    if (!model) throw invalid(`The schema has no model "${name}".`, { model: name })
+    return this.#ctx.mappings.get(model)
+  }
+
+  #exists(
+    mapping: ModelMapping,
+    alias: string,
+    relation: ResolvedRelation,
+    filter: StorageFilter,
+  ): RawBuilder<SqlBool> {
+    const related = this.#model(relation.model)
+    const r = `_r${++this.#aliasCounter}`
+    const inner = this.#node(related, r, filter)
+    const tenant = sql`${this.#column(related, r, 'tenantId')} = ${this.#column(mapping, alias, 'tenantId')}`
+    if (relation.kind === 'direct') {
+      const join = sql`${this.#column(related, r, relation.relatedField)} = ${this.#column(mapping, alias, relation.localField)}`
+      return sql<SqlBool>`exists (select 1 from ${sql.table(related.table)} as ${sql.id(r)} where ${tenant} and ${join} and ${inner})`
+    }
+    const through = this.#model(relation.through)
+    const j = `_j${++this.#aliasCounter}`
+    const pins = Object.entries(relation.throughWhere).map(
+      ([field, value]) => sql`${this.#column(through, j, field)} = ${value}`,
+    )
+    const conditions = [
+      sql`${this.#column(through, j, 'tenantId')} = ${this.#column(mapping, alias, 'tenantId')}`,
+      sql`${this.#column(through, j, relation.throughFrom)} = ${this.#column(mapping, alias, 'id')}`,
+      ...pins,
+      inner,
+    ]
+    return sql<SqlBool>`exists (select 1 from ${sql.table(through.table)} as ${sql.id(j)} inner join ${sql.table(related.table)} as ${sql.id(r)} on ${this.#column(related, r, 'tenantId')} = ${this.#column(through, j, 'tenantId')} and ${this.#column(related, r, 'id')} = ${this.#column(through, j, relation.throughTo)} where ${sql.join(conditions, sql` and `)})`
+  }
+}

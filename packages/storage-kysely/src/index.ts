@@ -1,0 +1,65 @@
+/**
+ * `@rapport/storage-kysely`: the dialect-neutral SQL base of Rapport's storage adapters. It implements the storage
+ * operations, the filter semantics, DDL and migrations once over Kysely; an engine package implements the small
+ * {@link SqlDialect} interface and calls {@link createKyselyStorage}.
+ *
+ * @example
+ * ```ts
+ * import { createKyselyStorage, type SqlDialect } from '@rapport/storage-kysely'
+ * import { Kysely } from 'kysely'
+ *
+ * declare const dialect: SqlDialect
+ * declare const db: Kysely<any>
+ * const storage = createKyselyStorage({ db, dialect })
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { type BusyRetryPolicy, DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
+export { chunk, rowsPerStatement } from './chunk.js'
+export { type FilterCompileContext, FilterCompiler, foldAscii } from './filter-compiler.js'
+export {
+  createKyselyMigrations,
+  diffSchema,
+  type KyselyMigrationsOptions,
+  MIGRATION_LOCK_TABLE,
+  MIGRATION_TABLE,
+  type MigrationStep,
+} from './kysely-migrations.js'
+export {
+  createKyselyOperations,
+  type KyselyOperationsOptions,
+  type OperationRunner,
+  TABLE_ALIAS,
+} from './kysely-operations.js'
+export { createKyselyStorage, type KyselyStorage, type KyselyStorageConfig } from './kysely-storage.js'
+export {
+  type ColumnMapping,
+  columnName,
+  type ModelMapping,
+  ModelMappings,
+  mapModel,
+} from './model-mapping.js'
+export { decodeRow, encodeRow } from './row-codec.js'
+export {
+  addColumnStatement,
+  addForeignKeyStatement,
+  createIndexStatement,
+  createTableStatement,
+  type DdlStatement,
+  type ForeignKeyPlan,
+  foreignKeys,
+  indexName,
+  objectName,
+  setNullStatements,
+} from './schema-ddl.js'
+export { SerialQueue } from './serial-queue.js'
+export type {
+  FullTextSearchQuery,
+  SetNullOnDeleteArgs,
+  SqlDialect,
+  SqlErrorKind,
+  SqlFullTextSearch,
+  SqlValueType,
+} from './sql-dialect.js'
+export { toRapportError } from './storage-errors.js'

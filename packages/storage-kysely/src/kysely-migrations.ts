@@ -1,0 +1,204 @@
+import { RapportError } from '@rapport/core'
+import type { MigrationPlan, MigrationReport, StorageMigrations, StorageSchema } from '@rapport/core/storage'
+import type { Kysely } from 'kysely'
+import type { Migration, MigrationProvider } from 'kysely/migration'
+import { Migrator } from 'kysely/migration'
+import type { ModelMappings } from './model-mapping.js'
+import type { DdlStatement } from './schema-ddl.js'
+import {
+  addColumnStatement,
+  addForeignKeyStatement,
+  createIndexStatement,
+  createTableStatement,
+  foreignKeys,
+  indexName,
+  setNullStatements,
+} from './schema-ddl.js'
+import type { SqlDialect } from './sql-dialect.js'
+
+/** The ledger table of Rapport's migrations (never Kysely's default `kysely_migration`, which hosts use). */
+export const MIGRATION_TABLE = 'rapport_migrations'
+/** The lock table of Rapport's migrations. */
+export const MIGRATION_LOCK_TABLE = 'rapport_migrations_lock'
+
+/** One schema migration step: a stable ledger name and its statements. */
+export interface MigrationStep {
+  /** The ledger name, e.g. `0100/table/contact` or `0400/index/deal_by_owner_stage`. */
+  readonly name: string
+  /** The statements, in order. */
+  readonly statements: readonly DdlStatement[]
+}
+
+/** Options of {@link createKyselyMigrations}. */
+export interface KyselyMigrationsOptions {
+  /** The engine's differences. */
+  readonly dialect: SqlDialect
+  /** Model → table and column names. */
+  readonly mappings: ModelMappings
+  /**
+   * Hand-written migrations run through the same ledger, for data or destructive changes: name them
+   * `plugin/<id>/<name>` or `rapport/<nnnn>_<name>`. They run after the schema steps of the same run.
+   */
+  readonly extraMigrations?: Readonly<Record<string, Migration>>
+  /** Runs `work` with the database: serialised and busy-retried by the adapter. */
+  readonly run: <T>(work: (db: Kysely<any>) => Promise<T>) => Promise<T>
+}
+
+async function executedNames(db: Kysely<any>): Promise<Set<string>> {
+  const tables = await db.introspection.getTables()
+  if (!tables.some((t) => t.name === MIGRATION_TABLE)) return new Set()
+  const rows = await db.selectFrom(MIGRATION_TABLE).select('name').execute()
+  return new Set(rows.map((r) => String(r.name)))
+}
+
+/**
+ * Diffs `schema` against the live database and returns the additive steps that bring it up to date: missing tables
+ * (with primary and inline foreign keys), missing columns of existing tables, foreign keys (`alter` dialects),
+ * missing indexes, and full-text indexes (named after their field list, so a changed list rebuilds them). Never
+ * destructive.
+ *
+ * @example
+ * ```ts
+ * const steps = await diffSchema(db, schema, dialect, mappings)
+ * steps.map((s) => s.name) // ['0100/table/contact', '0400/index/contact_by_owner', …]
+ * ```
+ */
+export async function diffSchema(
+  db: Kysely<any>,
+  schema: StorageSchema,
+  dialect: SqlDialect,
+  mappings: ModelMappings,
+): Promise<MigrationStep[]> {
+  const tables = new Map((await db.introspection.getTables()).map((t) => [t.name, t]))
+  const indexes = await dialect.listIndexes(db)
+  const steps: MigrationStep[] = []
+  for (const model of Object.values(schema.models)) {
+    const mapping = mappings.get(model)
+    const existing = tables.get(mapping.table)
+    const fks = foreignKeys(schema, mappings, mapping)
+    if (!existing) {
+      steps.push({
+        name: `0100/table/${mapping.table}`,
+        statements: [
+          createTableStatement(schema, mappings, mapping, dialect),
+          ...(dialect.foreignKeys === 'inline'
+            ? fks.flatMap((fk) => setNullStatements(mapping, fk, dialect))
+            : []),
+        ],
+      })
+    } else {
+      const present = new Set(existing.columns.map((c) => c.name))
+      for (const c of mapping.columns) {
+        if (!present.has(c.column)) {
+          steps.push({
+            name: `0200/column/${mapping.table}/${c.column}`,
+            statements: [addColumnStatement(mapping, c.field, dialect)],
+          })
+        }
+      }
+    }
+    if (dialect.foreignKeys === 'alter') {
+      for (const fk of fks) {
+        steps.push({
+          name: `0300/fk/${fk.name}`,
+          statements: [
+            addForeignKeyStatement(mapping, fk, dialect),
+            ...setNullStatements(mapping, fk, dialect),
+          ],
+        })
+      }
+    }
+    for (const index of model.indexes) {
+      const name = indexName(mapping, index)
+      if (!indexes.has(name)) {
+        steps.push({
+          name: `0400/index/${name}`,
+          statements: [createIndexStatement(mapping, index, dialect)],
+        })
+      }
+    }
+    if (dialect.fullTextSearch && model.searchFields.length > 0) {
+      steps.push({
+        name: `0500/fts/${mapping.table}/${model.searchFields.join(',')}`,
+        statements: dialect.fullTextSearch.ddl(mapping),
+      })
+    }
+  }
+  return steps
+}
+
+/**
+ * Rapport's schema management over Kysely's `Migrator` (from `kysely/migration`): an in-code provider built from
+ * {@link diffSchema}, the ledger `rapport_migrations` (lock `rapport_migrations_lock`), `allowUnorderedMigrations`
+ * so plugin steps can join later, and every step in one transaction where the engine has transactional DDL.
+ *
+ * @example
+ * ```ts
+ * const migrations = createKyselyMigrations({ dialect, mappings, run: (work) => work(db) })
+ * const { statements } = await migrations.plan(schema)
+ * await migrations.apply(schema)
+ * ```
+ */
+export function createKyselyMigrations(options: KyselyMigrationsOptions): StorageMigrations {
+  const { dialect, mappings, run } = options
+  const extra = options.extraMigrations ?? {}
+
+  const pending = async (db: Kysely<any>, schema: StorageSchema) => {
+    const executed = await executedNames(db)
+    const steps = await diffSchema(db, schema, dialect, mappings)
+    return { executed, steps: steps.filter((s) => !executed.has(s.name)) }
+  }
+
+  return Object.freeze({
+    async plan(schema: StorageSchema): Promise<MigrationPlan> {
+      return run(async (db) => {
+        const { steps } = await pending(db, schema)
+        const statements = steps.flatMap((s) => s.statements.map((st) => st.compile(db).sql))
+        return { statements }
+      })
+    },
+
+    async apply(schema: StorageSchema): Promise<MigrationReport> {
+      return run(async (db) => {
+        const { executed, steps } = await pending(db, schema)
+        const migrations: Record<string, Migration> = {}
+        // Kysely refuses to run when an executed migration is missing from the provider (e.g. a removed plugin or
+        // a step the diff no longer needs): keep every executed name as a no-op.
+        for (const name of executed) migrations[name] = { up: async () => {} }
+        for (const step of steps) {
+          migrations[step.name] = {
+            up: async (trx) => {
+              for (const statement of step.statements) {
+                await statement.execute(trx)
+              }
+            },
+          }
+        }
+        for (const [name, migration] of Object.entries(extra)) migrations[name] = migration
+        const provider: MigrationProvider = { getMigrations: async () => migrations }
+        const migrator = new Migrator({
+          db,
+          provider,
+          migrationTableName: MIGRATION_TABLE,
+          migrationLockTableName: MIGRATION_LOCK_TABLE,
+          allowUnorderedMigrations: true,
+        })
+        const { error, results = [] } = await migrator.migrateToLatest()
+        if (error) {
+          const failed = results.find((r) => r.status === 'Error')?.migrationName
+          if (error instanceof RapportError || dialect.classifyError(error) === 'busy') throw error
+          const message = error instanceof Error ? error.message : String(error)
+          throw new RapportError('STORAGE_FAILURE', `Migration "${failed ?? '(setup)'}" failed: ${message}`, {
+            cause: error,
+            details: { migration: failed, dialect: dialect.name },
+          })
+        }
+        const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName)
+        const skipped = Object.keys(migrations)
+          .filter((n) => executed.has(n))
+          .sort()
+        return { applied, skipped }
+      })
+    },
+  })
+}

@@ -1,0 +1,300 @@
+import { RapportError } from '@rapport/core'
+import type {
+  FindManyArgs,
+  ModelScope,
+  SearchArgs,
+  StorageFilter,
+  StorageOperations,
+  StorageRow,
+} from '@rapport/core/storage'
+import type { Kysely, RawBuilder, SqlBool } from 'kysely'
+import { sql } from 'kysely'
+import { chunk, rowsPerStatement } from './chunk.js'
+import { FilterCompiler } from './filter-compiler.js'
+import type { ModelMapping, ModelMappings } from './model-mapping.js'
+import { decodeRow, encodeRow } from './row-codec.js'
+import type { SqlDialect } from './sql-dialect.js'
+
+/** The alias every statement gives the model's table. */
+export const TABLE_ALIAS = '_t'
+
+/**
+ * How operations reach the database. Outside a transaction `run` serialises (single-connection engines), retries
+ * `busy` errors and maps driver errors; `atomic` opens a transaction. Inside a transaction both run directly on it.
+ */
+export interface OperationRunner {
+  /** Runs one unit of work (one or more statements that need no atomicity across them). */
+  run<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
+  /** Runs work that must be all-or-nothing. */
+  atomic<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
+}
+
+/** Options of {@link createKyselyOperations}. */
+export interface KyselyOperationsOptions {
+  /** The engine's differences. */
+  readonly dialect: SqlDialect
+  /** Model → table and column names. */
+  readonly mappings: ModelMappings
+  /** Where statements run. */
+  readonly runner: OperationRunner
+  /** The most rows one `INSERT` writes (under the bind-parameter limit anyway). */
+  readonly maxRowsPerStatement?: number
+}
+
+function requireFilter(where: StorageFilter | undefined, op: string): StorageFilter {
+  if (!where)
+    throw new RapportError('INVALID_FILTER', `${op} requires a "where" filter.`, { details: { op } })
+  return where
+}
+
+function checkLimit(name: string, value: number | undefined): void {
+  if (value === undefined) return
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RapportError('VALIDATION_FAILED', `"${name}" must be a non-negative integer; got ${value}.`, {
+      details: {
+        issues: [{ path: [name], message: 'Expected a non-negative integer', code: 'invalid_type' }],
+      },
+    })
+  }
+}
+
+/**
+ * Implements the model-agnostic {@link StorageOperations} with Kysely over any {@link SqlDialect}. The adapter
+ * factory ({@link createKyselyStorage}) builds one set for the top level and one per transaction.
+ *
+ * @example
+ * ```ts
+ * const ops = createKyselyOperations({ dialect, mappings: new ModelMappings(''), runner })
+ * const row = await ops.findById({ model, schema, tenantId: 't1', id: 'con_1' })
+ * ```
+ */
+export function createKyselyOperations(options: KyselyOperationsOptions): StorageOperations {
+  const { dialect, mappings, runner } = options
+  const tableOf = (m: ModelMapping) => sql`${sql.table(m.table)} as ${sql.id(TABLE_ALIAS)}`
+
+  const scope = (args: ModelScope) => {
+    const mapping = mappings.get(args.model)
+    const compiler = new FilterCompiler({ dialect, mappings, schema: args.schema })
+    const tenantColumn = mapping.byField.get('tenantId')!.column
+    const idColumn = mapping.byField.get('id')!.column
+    const tenant = sql<SqlBool>`${sql.id(TABLE_ALIAS, tenantColumn)} = ${args.tenantId}`
+    const where = (filter: StorageFilter | undefined): RawBuilder<SqlBool> =>
+      filter ? sql<SqlBool>`${tenant} and ${compiler.where(mapping, TABLE_ALIAS, filter)}` : tenant
+    const byId = (id: string) => sql<SqlBool>`${tenant} and ${sql.id(TABLE_ALIAS, idColumn)} = ${id}`
+    return { mapping, compiler, where, byId, idColumn, tenantColumn }
+  }
+
+  const decodeAll = (mapping: ModelMapping, rows: readonly unknown[]) =>
+    rows.map((r) => decodeRow(mapping, r as Record<string, unknown>, dialect))
+
+  const encodeForInsert = (mapping: ModelMapping, tenantId: string, data: StorageRow) => {
+    const values = encodeRow(mapping, data, dialect)
+    const tenantColumn = mapping.byField.get('tenantId')!.column
+    if (values[tenantColumn] !== undefined && values[tenantColumn] !== tenantId) {
+      throw new RapportError('VALIDATION_FAILED', 'A row may only be written to the tenant of the call.', {
+        details: { issues: [{ path: ['tenantId'], message: 'Tenant mismatch', code: 'invalid_value' }] },
+      })
+    }
+    values[tenantColumn] = tenantId
+    return values
+  }
+
+  const selectById = async (db: Kysely<any>, mapping: ModelMapping, byId: RawBuilder<SqlBool>) => {
+    const result =
+      await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${byId} limit 1`.execute(db)
+    const row = result.rows[0]
+    return row ? decodeRow(mapping, row as Record<string, unknown>, dialect) : null
+  }
+
+  const encodePatch = (mapping: ModelMapping, data: StorageRow) => {
+    for (const key of ['id', 'tenantId']) {
+      if (data[key] !== undefined) {
+        throw new RapportError('VALIDATION_FAILED', `"${key}" cannot be changed.`, {
+          details: { issues: [{ path: [key], message: 'Immutable field', code: 'invalid_value' }] },
+        })
+      }
+    }
+    return Object.entries(encodeRow(mapping, data, dialect))
+  }
+
+  const setClause = (assignments: [string, unknown][]) =>
+    sql.join(assignments.map(([column, value]) => sql`${sql.id(column)} = ${value}`))
+
+  const ops: StorageOperations = {
+    async create(args) {
+      const { mapping, byId } = scope(args)
+      const values = encodeForInsert(mapping, args.tenantId, args.data)
+      return runner.run(async (db) => {
+        const insert = db.insertInto(mapping.table).values(values)
+        if (dialect.supportsReturning) {
+          const rows = await insert.returningAll().execute()
+          return decodeRow(mapping, rows[0] as Record<string, unknown>, dialect)
+        }
+        await insert.execute()
+        const id = values[mapping.byField.get('id')!.column]
+        return (await selectById(db, mapping, byId(String(id))))!
+      })
+    },
+
+    async createMany(args) {
+      const { mapping } = scope(args)
+      if (args.data.length === 0) return 0
+      const encoded = args.data.map((row) => encodeForInsert(mapping, args.tenantId, row))
+      const columns = [...new Set(encoded.flatMap((row) => Object.keys(row)))]
+      const perStatement = rowsPerStatement(
+        dialect.maxBindParameters,
+        columns.length,
+        options.maxRowsPerStatement,
+      )
+      const chunks = chunk(encoded, perStatement)
+      const write = async (db: Kysely<any>) => {
+        for (const rows of chunks) {
+          const tuples = rows.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`)
+          await sql`insert into ${sql.table(mapping.table)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${sql.join(tuples)}`.execute(
+            db,
+          )
+        }
+        return encoded.length
+      }
+      return chunks.length === 1 ? runner.run(write) : runner.atomic(write)
+    },
+
+    async findById(args) {
+      const { mapping, byId } = scope(args)
+      return runner.run((db) => selectById(db, mapping, byId(args.id)))
+    },
+
+    async findByIds(args) {
+      const { mapping, tenantColumn, idColumn } = scope(args)
+      const ids = [...new Set(args.ids)]
+      if (ids.length === 0) return []
+      return runner.run(async (db) => {
+        const out: StorageRow[] = []
+        for (const part of chunk(ids, dialect.maxBindParameters - 1)) {
+          const result =
+            await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${sql.id(TABLE_ALIAS, tenantColumn)} = ${args.tenantId} and ${sql.id(TABLE_ALIAS, idColumn)} in (${sql.join(part)})`.execute(
+              db,
+            )
+          out.push(...decodeAll(mapping, result.rows))
+        }
+        return out
+      })
+    },
+
+    async findMany(args: FindManyArgs) {
+      checkLimit('limit', args.limit)
+      checkLimit('offset', args.offset)
+      const { mapping, compiler, where } = scope(args)
+      const predicate = where(args.where)
+      const order = args.orderBy?.length
+        ? sql` order by ${sql.join(compiler.orderBy(mapping, TABLE_ALIAS, args.orderBy))}`
+        : sql``
+      const limit =
+        args.limit !== undefined
+          ? sql` limit ${args.limit}`
+          : args.offset !== undefined
+            ? sql` limit ${Number.MAX_SAFE_INTEGER}`
+            : sql``
+      const offset = args.offset !== undefined ? sql` offset ${args.offset}` : sql``
+      if (args.limit === 0) return []
+      return runner.run(async (db) => {
+        const result =
+          await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`.execute(
+            db,
+          )
+        return decodeAll(mapping, result.rows)
+      })
+    },
+
+    async count(args) {
+      const { mapping, where } = scope(args)
+      const predicate = where(args.where)
+      return runner.run(async (db) => {
+        const result = await sql<{
+          n: number | string | bigint
+        }>`select count(*) as ${sql.id('n')} from ${tableOf(mapping)} where ${predicate}`.execute(db)
+        return Number(result.rows[0]?.n ?? 0)
+      })
+    },
+
+    async search(args: SearchArgs) {
+      checkLimit('limit', args.limit)
+      const fts = dialect.fullTextSearch
+      if (!fts) {
+        throw new RapportError('STORAGE_FAILURE', `The ${dialect.name} dialect has no full-text search.`, {
+          details: { dialect: dialect.name },
+        })
+      }
+      const { mapping, where } = scope(args)
+      if (mapping.model.searchFields.length === 0 || args.limit === 0) return []
+      const query = fts.search({
+        mapping,
+        alias: TABLE_ALIAS,
+        query: args.query,
+        tenantId: args.tenantId,
+        where: where(args.where),
+        limit: args.limit,
+      })
+      if (!query) return []
+      return runner.run(async (db) => decodeAll(mapping, (await query.execute(db)).rows))
+    },
+
+    async updateById(args) {
+      const { mapping, compiler, byId } = scope(args)
+      const assignments = encodePatch(mapping, args.data)
+      const predicate = args.guard
+        ? sql<SqlBool>`${byId(args.id)} and ${compiler.where(mapping, TABLE_ALIAS, args.guard)}`
+        : byId(args.id)
+      return runner.run(async (db) => {
+        if (assignments.length === 0) return selectById(db, mapping, predicate)
+        const update = sql`update ${tableOf(mapping)} set ${setClause(assignments)} where ${predicate}`
+        if (dialect.supportsReturning) {
+          const result = await sql`${update} returning *`.execute(db)
+          const row = result.rows[0]
+          return row ? decodeRow(mapping, row as Record<string, unknown>, dialect) : null
+        }
+        const result = await update.execute(db)
+        if (Number(result.numAffectedRows ?? 0) === 0) return null
+        return selectById(db, mapping, byId(args.id))
+      })
+    },
+
+    async updateMany(args) {
+      const { mapping, where } = scope(args)
+      const assignments = encodePatch(mapping, args.data)
+      const predicate = where(requireFilter(args.where, 'updateMany'))
+      return runner.run(async (db) => {
+        if (assignments.length === 0) {
+          const result = await sql<{
+            n: number
+          }>`select count(*) as ${sql.id('n')} from ${tableOf(mapping)} where ${predicate}`.execute(db)
+          return Number(result.rows[0]?.n ?? 0)
+        }
+        const result =
+          await sql`update ${tableOf(mapping)} set ${setClause(assignments)} where ${predicate}`.execute(db)
+        return Number(result.numAffectedRows ?? 0)
+      })
+    },
+
+    async deleteById(args) {
+      const { mapping, compiler, byId } = scope(args)
+      const predicate = args.guard
+        ? sql<SqlBool>`${byId(args.id)} and ${compiler.where(mapping, TABLE_ALIAS, args.guard)}`
+        : byId(args.id)
+      return runner.run(async (db) => {
+        const result = await sql`delete from ${tableOf(mapping)} where ${predicate}`.execute(db)
+        return Number(result.numAffectedRows ?? 0) > 0
+      })
+    },
+
+    async deleteMany(args) {
+      const { mapping, where } = scope(args)
+      const predicate = where(args.where)
+      return runner.run(async (db) => {
+        const result = await sql`delete from ${tableOf(mapping)} where ${predicate}`.execute(db)
+        return Number(result.numAffectedRows ?? 0)
+      })
+    },
+  }
+  return Object.freeze(ops)
+}

@@ -1,0 +1,168 @@
+import type {
+  StorageAdapter,
+  StorageCapabilities,
+  StorageOperations,
+  StorageTransaction,
+} from '@rapport/core/storage'
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type { Migration } from 'kysely/migration'
+import type { BusyRetryPolicy } from './busy-retry.js'
+import { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
+import { createKyselyMigrations } from './kysely-migrations.js'
+import type { OperationRunner } from './kysely-operations.js'
+import { createKyselyOperations } from './kysely-operations.js'
+import { ModelMappings } from './model-mapping.js'
+import { SerialQueue } from './serial-queue.js'
+import type { SqlDialect } from './sql-dialect.js'
+import { toRapportError } from './storage-errors.js'
+
+/** Options of {@link createKyselyStorage}. */
+export interface KyselyStorageConfig {
+  /** The Kysely instance to run on (the host's own, or one the engine package opened). */
+  readonly db: Kysely<any>
+  /** The engine's differences. */
+  readonly dialect: SqlDialect
+  /** `StorageAdapter.name`; defaults to the dialect name. */
+  readonly name?: string
+  /** Prepended to every model's table name (default none), e.g. `crm_` when sharing a database with the host. */
+  readonly tablePrefix?: string
+  /** The retry budget for `busy` errors; see {@link BusyRetryPolicy}. */
+  readonly busyRetry?: Partial<BusyRetryPolicy>
+  /** The most rows one `INSERT` writes (the bind-parameter limit applies anyway). */
+  readonly maxRowsPerStatement?: number
+  /** Hand-written migrations sharing the `rapport_migrations` ledger (plugin data migrations and the like). */
+  readonly migrations?: Readonly<Record<string, Migration>>
+  /** Capability overrides (e.g. `concurrentWriters`); the rest are derived from the dialect. */
+  readonly capabilities?: Partial<StorageCapabilities>
+  /** Called by `close()` to release what the engine package opened; never destroys a host's instance. */
+  readonly onClose?: () => Promise<void>
+}
+
+/** A storage adapter built on Kysely, with the escape hatches an advanced host needs. */
+export interface KyselyStorage extends StorageAdapter {
+  /** The underlying Kysely instance, for queries Rapport does not offer. */
+  readonly kysely: Kysely<any>
+  /** The dialect the adapter runs with. */
+  readonly dialect: SqlDialect
+}
+
+/**
+ * Builds a complete `StorageAdapter` from a Kysely instance and a {@link SqlDialect}: operations, transactions
+ * (serialised through a queue on single-connection engines, where write transactions open with
+ * `dialect.beginTransactionSql`), busy retries, error mapping and migrations.
+ *
+ * @example
+ * ```ts
+ * import { createKyselyStorage } from '@rapport/storage-kysely'
+ *
+ * const storage = createKyselyStorage({ db, dialect: mySqlDialect, tablePrefix: 'crm_' })
+ * await storage.migrations.apply(schema)
+ * ```
+ */
+export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage {
+  const { db, dialect } = config
+  const retry: BusyRetryPolicy = Object.freeze({ ...DEFAULT_BUSY_RETRY, ...config.busyRetry })
+  const mappings = new ModelMappings(config.tablePrefix ?? '')
+  const queue = dialect.singleConnection ? new SerialQueue() : undefined
+  const serial = <T>(task: () => Promise<T>): Promise<T> => (queue ? queue.run(task) : task())
+  const mapErrors = async <T>(task: () => Promise<T>): Promise<T> => {
+    try {
+      return await task()
+    } catch (error) {
+      throw toRapportError(error, dialect)
+    }
+  }
+
+  /** Runs `work` in one database transaction on one connection. */
+  const inTransaction = <R>(work: (trx: Kysely<any>) => Promise<R>): Promise<R> =>
+    mapErrors(() =>
+      serial(async () => {
+        if (!dialect.singleConnection) return db.transaction().execute(work)
+        return db.connection().execute(async (conn) => {
+          const begin = dialect.beginTransactionSql ?? 'begin'
+          // Only BEGIN is retried: nothing of `fn` has run yet, so repeating it is safe.
+          await withBusyRetry(() => sql.raw(begin).execute(conn), dialect, retry)
+          let result: R
+          try {
+            result = await work(conn)
+          } catch (error) {
+            await sql.raw('rollback').execute(conn)
+            throw error
+          }
+          try {
+            await sql.raw('commit').execute(conn)
+          } catch (error) {
+            await sql
+              .raw('rollback')
+              .execute(conn)
+              .catch(() => undefined)
+            throw error
+          }
+          return result
+        })
+      }),
+    )
+
+  const topRunner: OperationRunner = {
+    run: (work) => mapErrors(() => serial(() => withBusyRetry(() => work(db), dialect, retry))),
+    atomic: inTransaction,
+  }
+  const transactionOps = (trx: Kysely<any>): StorageOperations => {
+    const runner: OperationRunner = {
+      run: (work) => mapErrors(() => work(trx)),
+      atomic: (work) => mapErrors(() => work(trx)),
+    }
+    return createKyselyOperations({
+      dialect,
+      mappings,
+      runner,
+      ...(config.maxRowsPerStatement !== undefined
+        ? { maxRowsPerStatement: config.maxRowsPerStatement }
+        : {}),
+    })
+  }
+  const transaction = <R>(fn: (tx: StorageTransaction) => Promise<R>): Promise<R> =>
+    inTransaction((trx) => fn(transactionOps(trx)))
+  const ops = createKyselyOperations({
+    dialect,
+    mappings,
+    runner: topRunner,
+    ...(config.maxRowsPerStatement !== undefined ? { maxRowsPerStatement: config.maxRowsPerStatement } : {}),
+  })
+
+  const migrations = createKyselyMigrations({
+    dialect,
+    mappings,
+    ...(config.migrations ? { extraMigrations: config.migrations } : {}),
+    run: (work) => mapErrors(() => serial(() => withBusyRetry(() => work(db), dialect, retry))),
+  })
+
+  const capabilities: StorageCapabilities = Object.freeze({
+    transactions: true,
+    fullTextSearch: dialect.fullTextSearch !== undefined,
+    jsonPaths: true,
+    concurrentWriters: true,
+    ...config.capabilities,
+  })
+
+  let closed = false
+  const storage: KyselyStorage = {
+    ...ops,
+    name: config.name ?? dialect.name,
+    capabilities,
+    kysely: db,
+    dialect,
+    migrations,
+    transaction,
+    async close() {
+      if (closed) return
+      closed = true
+      await serial(async () => {
+        await config.onClose?.()
+      })
+    },
+  }
+  if (!dialect.fullTextSearch) delete (storage as { search?: unknown }).search
+  return Object.freeze(storage)
+}

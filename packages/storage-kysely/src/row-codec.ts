@@ -1,0 +1,90 @@
+import { RapportError } from '@rapport/core'
+import type { FieldDefinition, StorageRow, StorageValue } from '@rapport/core/storage'
+import type { ModelMapping } from './model-mapping.js'
+import type { SqlDialect } from './sql-dialect.js'
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
+
+/** Why a value does not fit a field's type, or `undefined` when it fits. */
+function typeProblem(value: Exclude<StorageValue, null>, field: FieldDefinition): string | undefined {
+  switch (field.type) {
+    case 'string':
+    case 'text':
+      return typeof value === 'string' ? undefined : 'expected a string'
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value) ? undefined : 'expected a safe integer'
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'expected a finite number'
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'expected a boolean'
+    case 'datetime':
+      return value instanceof Date && !Number.isNaN(value.getTime()) ? undefined : 'expected a valid Date'
+    case 'date':
+      return typeof value === 'string' && DATE_PATTERN.test(value)
+        ? undefined
+        : 'expected a YYYY-MM-DD string'
+    case 'json':
+      return value instanceof Date ? 'expected a JSON value' : undefined
+  }
+}
+
+/**
+ * Encodes a storage row (or a partial one, for updates) into a column → parameter record. Unknown fields and values
+ * of the wrong type throw `VALIDATION_FAILED` before anything reaches the database.
+ *
+ * @example
+ * ```ts
+ * const values = encodeRow(mapping, { id: 'con_1', tenantId: 't1', createdAt: new Date() }, dialect)
+ * ```
+ */
+export function encodeRow(
+  mapping: ModelMapping,
+  row: StorageRow,
+  dialect: SqlDialect,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(row)) {
+    const value = row[key]
+    if (value === undefined) continue
+    const column = mapping.byField.get(key)
+    if (!column) {
+      throw new RapportError('VALIDATION_FAILED', `Model "${mapping.model.name}" has no field "${key}".`, {
+        details: { issues: [{ path: [key], message: 'Unknown field', code: 'unrecognized_keys' }] },
+      })
+    }
+    if (value === null) {
+      out[column.column] = null
+      continue
+    }
+    const problem = typeProblem(value, column.definition)
+    if (problem) {
+      throw new RapportError('VALIDATION_FAILED', `Field "${mapping.model.name}.${key}": ${problem}.`, {
+        details: { issues: [{ path: [key], message: problem, code: 'invalid_type' }] },
+      })
+    }
+    out[column.column] = dialect.encodeValue(value, column.definition)
+  }
+  return out
+}
+
+/**
+ * Decodes a database row (column → driver value) into a storage row with every field of the model.
+ *
+ * @example
+ * ```ts
+ * const row = decodeRow(mapping, { id: 'con_1', tenant_id: 't1', created_at: 1735689600000 }, dialect)
+ * ```
+ */
+export function decodeRow(
+  mapping: ModelMapping,
+  raw: Record<string, unknown>,
+  dialect: SqlDialect,
+): StorageRow {
+  const row: StorageRow = {}
+  for (const column of mapping.columns) {
+    const value = raw[column.column]
+    row[column.field] =
+      value === null || value === undefined ? null : dialect.decodeValue(value, column.definition)
+  }
+  return row
+}

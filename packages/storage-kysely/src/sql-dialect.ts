@@ -1,0 +1,172 @@
+import type { FieldDefinition, FieldRef, StorageValue, TextOperator } from '@rapport/core/storage'
+import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
+import type { ModelMapping } from './model-mapping.js'
+
+/** The scalar type of a value a filter or sort key reads (a column or a JSON path). */
+export type SqlValueType = FieldRef['type']
+
+/**
+ * How a driver error is classified by {@link SqlDialect.classifyError}:
+ * - `unique`: a unique or primary key violation (becomes `UNIQUE_VIOLATION`);
+ * - `constraint`: a foreign key, not-null, check or datatype violation (`CONSTRAINT_VIOLATION`);
+ * - `busy`: the database is locked or the pool is exhausted; retried, then `STORAGE_BUSY`;
+ * - `undefined`: anything else (`STORAGE_FAILURE`).
+ */
+export type SqlErrorKind = 'unique' | 'constraint' | 'busy' | undefined
+
+/** What a dialect needs to compile a full-text search. */
+export interface FullTextSearchQuery {
+  /** The model's physical mapping. */
+  readonly mapping: ModelMapping
+  /** The alias the base table is selected under; the row filter refers to it. */
+  readonly alias: string
+  /** The raw text the user typed. */
+  readonly query: string
+  /** The tenant every match must belong to. */
+  readonly tenantId: string
+  /** The compiled row filter (tenant already included), true when absent. */
+  readonly where: RawBuilder<SqlBool>
+  /** At most this many rows. */
+  readonly limit: number
+}
+
+/**
+ * Full-text search support of a dialect. The base calls `ddl()` from migrations (once per distinct set of
+ * `searchFields`) and `search()` from `StorageOperations.search`.
+ */
+export interface SqlFullTextSearch {
+  /**
+   * Statements that (re)create the full-text index of a model with `searchFields`, drop any previous one, and fill
+   * it from the existing rows. Run inside one migration transaction.
+   */
+  ddl(mapping: ModelMapping): readonly RawBuilder<unknown>[]
+  /**
+   * A query selecting every column of the matching base rows under `alias`, best match first, at most `limit`.
+   * Returns `undefined` when the query holds no searchable term (the base then returns no rows).
+   */
+  search(args: FullTextSearchQuery): RawBuilder<Record<string, unknown>> | undefined
+}
+
+/** Arguments of {@link SqlDialect.setNullOnDelete}; every name is a physical table or column name. */
+export interface SetNullOnDeleteArgs {
+  /** A unique name for the trigger (or similar object). */
+  readonly name: string
+  /** The table holding the reference. */
+  readonly table: string
+  /** Its tenant column. */
+  readonly tenantColumn: string
+  /** The referencing column, set to `NULL`. */
+  readonly column: string
+  /** The referenced table. */
+  readonly referencedTable: string
+  /** The referenced table's tenant column. */
+  readonly referencedTenantColumn: string
+  /** The referenced table's id column. */
+  readonly referencedIdColumn: string
+}
+
+/**
+ * Everything that differs between SQL engines, kept deliberately small. `@rapport/storage-kysely` implements the
+ * storage operations, the filter semantics, DDL and migrations once on top of this interface; an engine package
+ * (`@rapport/storage-sqlite`, `@rapport/storage-postgres`, or your own libSQL/MySQL adapter) implements it.
+ *
+ * Every method returns Kysely SQL fragments (`sql` template results) so identifiers stay quoted and values stay bound.
+ * A fragment that compiles a predicate must be `TRUE` exactly when the documented two-valued result is true (it may be
+ * `FALSE` or `NULL` otherwise): the base negates with `IS NOT TRUE`.
+ *
+ * @example
+ * ```ts
+ * import { createKyselyStorage, type SqlDialect } from '@rapport/storage-kysely'
+ *
+ * declare const myDialect: SqlDialect
+ * declare const db: import('kysely').Kysely<any>
+ * const storage = createKyselyStorage({ db, dialect: myDialect })
+ * ```
+ */
+export interface SqlDialect {
+  /** A short engine name used in `StorageAdapter.name` and error details, e.g. `sqlite`. */
+  readonly name: string
+  /** The most bind parameters one statement may carry (SQLite 32766, Postgres 65535). */
+  readonly maxBindParameters: number
+  /** `INSERT/UPDATE/DELETE … RETURNING` is available (otherwise the base re-reads rows). */
+  readonly supportsReturning: boolean
+  /**
+   * The engine has one connection, so every operation and transaction must be serialised by the adapter (SQLite).
+   * When false, transactions use `db.transaction()` on a pooled connection.
+   */
+  readonly singleConnection: boolean
+  /**
+   * How composite foreign keys are created: `inline` in `CREATE TABLE` (SQLite, which cannot add constraints
+   * later; referenced tables need not exist yet), or `alter` with `ALTER TABLE … ADD CONSTRAINT` once every table
+   * exists (Postgres).
+   */
+  readonly foreignKeys: 'inline' | 'alter'
+  /** The engine sorts `NULL` first ascending and last descending without `NULLS FIRST/LAST` (SQLite does). */
+  readonly nullsSortFirstNatively: boolean
+  /** The statement that opens a write transaction on a single connection, e.g. `begin immediate`. */
+  readonly beginTransactionSql?: string
+  /** A clause appended to `CREATE TABLE` (e.g. SQLite `strict`), if any. */
+  readonly createTableSuffix?: string
+  /** The SQL column type of a field, e.g. `integer`, `text`, `jsonb`, `timestamptz`. */
+  columnType(field: FieldDefinition): string
+  /**
+   * Converts a (validated) storage value into a driver parameter for a column of `field`'s type, e.g. a `Date` into
+   * epoch milliseconds, `true` into `1`, JSON into text. `null` stays `null`.
+   */
+  encodeValue(value: Exclude<StorageValue, null>, field: FieldDefinition): unknown
+  /** Converts a driver value read from a column of `field`'s type back into a storage value. Never gets `null`. */
+  decodeValue(value: unknown, field: FieldDefinition): StorageValue
+  /**
+   * Converts a filter value into a parameter comparable with {@link SqlDialect.jsonPath} of type `type` (e.g. a
+   * `Date` into its ISO string, `true` into `1` on SQLite).
+   */
+  encodePathValue(value: Exclude<StorageValue, null>, type: SqlValueType): unknown
+  /**
+   * Reads a scalar at `path` inside the JSON column `column` as a value of `type`; a missing key or JSON `null`
+   * reads as SQL `NULL`. `type` is `undefined` in index definitions (which carry no type); the dialect must then
+   * produce the same expression it produces for filters so expression indexes are usable.
+   */
+  jsonPath(
+    column: Expression<unknown>,
+    path: readonly string[],
+    type: SqlValueType | undefined,
+  ): RawBuilder<unknown>
+  /**
+   * True when the JSON array at `column` (`path` inside it, when given) has an element equal to one of `values`
+   * (already encoded with {@link SqlDialect.encodePathValue}; never empty, never containing `null`).
+   */
+  jsonArrayContains(
+    column: Expression<unknown>,
+    path: readonly string[] | undefined,
+    values: readonly unknown[],
+    type: SqlValueType,
+  ): RawBuilder<SqlBool>
+  /** True when the JSON array at `column`/`path` is missing, `null`, or has no elements. */
+  jsonArrayIsEmpty(column: Expression<unknown>, path: readonly string[] | undefined): RawBuilder<SqlBool>
+  /**
+   * A case-sensitive, code-point-exact text test; `value` is non-empty and, when `foldAscii` is set, already folded
+   * to ASCII lower case by the base; the dialect folds `expr` with {@link SqlDialect.asciiLower}.
+   */
+  textMatch(
+    expr: Expression<unknown>,
+    op: TextOperator,
+    value: string,
+    foldAscii: boolean,
+  ): RawBuilder<SqlBool>
+  /** Folds ASCII letters A–Z to a–z and leaves every other character untouched. */
+  asciiLower(expr: Expression<unknown>): RawBuilder<unknown>
+  /** Wraps a sort or comparison operand so strings order by code point (Postgres `COLLATE "C"`); may be identity. */
+  binaryCollation(expr: Expression<unknown>, type: SqlValueType): Expression<unknown>
+  /** Classifies a driver error; see {@link SqlErrorKind}. */
+  classifyError(error: unknown): SqlErrorKind
+  /**
+   * Makes deleting a referenced row set `column` of the referencing rows to `NULL`, for engines whose composite
+   * foreign keys cannot set one column to null (SQLite: a `BEFORE DELETE` trigger; the foreign key is then created
+   * with `NO ACTION`). When absent, the base emits `ON DELETE SET NULL (column)` (Postgres 15+).
+   */
+  setNullOnDelete?(args: SetNullOnDeleteArgs): readonly RawBuilder<unknown>[]
+  /** Names of the indexes that exist in the database (to diff migrations). */
+  listIndexes(db: Kysely<any>): Promise<ReadonlySet<string>>
+  /** Full-text search, when the engine offers it. */
+  readonly fullTextSearch?: SqlFullTextSearch
+}

@@ -1,0 +1,3 @@
+import { rapportProject } from '../../vitest.shared.ts'
+
+export default rapportProject('storage-kysely', { testTimeout: 30_000 })
