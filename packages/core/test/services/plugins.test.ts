@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest'
+import * as z from 'zod'
+import { defineEntity, definePlugin, isRapportError } from '../../src/index.js'
+import { setupCrm } from './helpers.js'
+
+describe('plugins', () => {
+  it('extend entities with fields, transform in before hooks, and expose a typed API', async () => {
+    const scoring = definePlugin({
+      id: 'scoring',
+      schema: { extend: { contact: { score: z.int().min(0).default(0) } } },
+      hooks: {
+        contact: {
+          create: {
+            before: (data) => ({
+              data: { ...data, score: ((data['emails'] as unknown[]) ?? []).length * 10 },
+            }),
+          },
+        },
+      },
+      api: ({ crm }) => ({
+        top: async () =>
+          (await crm.contacts.list({ orderBy: [{ field: 'score', direction: 'desc' }] })).items,
+      }),
+    })
+    const { crm } = await setupCrm({ plugins: [scoring] as const })
+    await crm.contacts.create({ firstName: 'Nobody' })
+    await crm.contacts.create({ firstName: 'Ada', emails: [{ address: 'a@x.io' }, { address: 'ada@y.io' }] })
+    const top = await crm.plugins.scoring.top()
+    expect(top.map((c) => [c.firstName, (c as unknown as { score: number }).score])).toEqual([
+      ['Ada', 20],
+      ['Nobody', 0],
+    ])
+    const page = await crm.contacts.list({ where: { field: 'score', op: 'gte', value: 10 } })
+    expect(page.items).toHaveLength(1)
+  })
+
+  it('before hooks can reject; nothing is written', async () => {
+    const guard = definePlugin({
+      id: 'guard',
+      hooks: {
+        company: { create: { before: (data) => (data['name'] === 'Evil Corp' ? false : undefined) } },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [guard] as const })
+    const err = await crm.companies.create({ name: 'Evil Corp' }).catch((e: unknown) => e)
+    expect(isRapportError(err, 'HOOK_REJECTED')).toBe(true)
+    expect(await crm.companies.count()).toBe(0)
+  })
+
+  it('a throwing after hook rolls the write back, and its event is never delivered', async () => {
+    const strict = definePlugin({
+      id: 'strict',
+      hooks: {
+        company: {
+          create: {
+            after: async (record, ctx) => {
+              await ctx.crm.tags.create({ name: `company:${record['name'] as string}` })
+              throw new Error('audit store unavailable')
+            },
+          },
+        },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [strict] as const })
+    let delivered = 0
+    crm.events.on('company.created', () => {
+      delivered++
+    })
+    await expect(crm.companies.create({ name: 'Acme' })).rejects.toThrow('audit store unavailable')
+    expect(await crm.companies.count()).toBe(0)
+    expect(await crm.tags.count()).toBe(0)
+    expect(delivered).toBe(0)
+  })
+
+  it('adds plugin entities with their own service, and handles events after commit', async () => {
+    const invoice = defineEntity({
+      name: 'invoice',
+      idPrefix: 'inv',
+      shape: {
+        number: z.string().min(1),
+        companyId: z.string().nullable().optional(),
+        paid: z.boolean().default(false),
+      },
+      references: { companyId: { model: 'company', onDelete: 'set null' } },
+      indexes: [{ name: 'by_number', fields: ['number'], unique: true }],
+    })
+    const seen: string[] = []
+    const billing = definePlugin({
+      id: 'billing',
+      schema: { entities: [invoice] },
+      on: {
+        'invoice.created': (event: { record: { number: string } }) => {
+          seen.push(event.record.number)
+        },
+      },
+      errorCodes: { OVERDUE: 'The invoice is overdue' },
+    })
+    const { crm } = await setupCrm({ plugins: [billing] as const })
+    const acme = await crm.companies.create({ name: 'Acme' })
+    const invoices = crm.entity<{ id: string; number: string; paid: boolean }>('invoice')
+    const inv = await invoices.create({ number: 'INV-1', companyId: acme.id })
+    expect(inv.id).toMatch(/^inv_/)
+    expect(inv.paid).toBe(false)
+    expect(seen).toEqual(['INV-1'])
+    const dup = await invoices.create({ number: 'INV-1' }).catch((e: unknown) => e)
+    expect(isRapportError(dup, 'UNIQUE_VIOLATION')).toBe(true)
+    expect(await invoices.count()).toBe(1)
+    expect(crm.errorCodes['BILLING_OVERDUE']).toBe('The invoice is overdue')
+  })
+
+  it('scope filters restrict every read and write (the access-control seam)', async () => {
+    const ownerOnly = definePlugin({
+      id: 'owner-only',
+      scope: ({ entity, actor }) =>
+        entity === 'company' && actor
+          ? { field: 'ownerId', op: 'eq', value: { $var: 'actor.id' } }
+          : undefined,
+    })
+    const { crm } = await setupCrm({ plugins: [ownerOnly] as const })
+    const admin = crm.scoped({ actor: null })
+    const alice = crm.scoped({ actor: { id: 'alice' } })
+    const bobs = await admin.companies.create({ name: 'Bob Co', ownerId: 'bob' })
+    await admin.companies.create({ name: 'Alice Co', ownerId: 'alice' })
+    expect((await alice.companies.list()).items.map((c) => c.name)).toEqual(['Alice Co'])
+    expect(await alice.companies.count()).toBe(1)
+    expect(await alice.companies.find(bobs.id)).toBeNull()
+    const err = await alice.companies.update(bobs.id, { name: 'Mine now' }).catch((e: unknown) => e)
+    expect(isRapportError(err, 'NOT_FOUND')).toBe(true)
+    expect((await admin.companies.get(bobs.id)).name).toBe('Bob Co')
+  })
+
+  it('rejects duplicate plugin ids and conflicting field extensions', async () => {
+    const a = definePlugin({ id: 'a', schema: { extend: { contact: { score: z.number().optional() } } } })
+    const b = definePlugin({ id: 'b', schema: { extend: { contact: { score: z.number().optional() } } } })
+    await expect(setupCrm({ plugins: [a, a] as const })).rejects.toMatchObject({ code: 'PLUGIN_ERROR' })
+    await expect(setupCrm({ plugins: [a, b] as const })).rejects.toMatchObject({ code: 'PLUGIN_ERROR' })
+  })
+})
