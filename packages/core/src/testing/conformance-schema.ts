@@ -26,7 +26,10 @@ const org: ModelDefinition = {
   searchFields: ['name'],
 }
 
-/** A person: one column of every storage type, a json array, a `custom` json column and a unique email. */
+/**
+ * A person: one column of every storage type, a json array, a `custom` json column and a unique email. `mentorId`
+ * is deliberately not a foreign key, so tenancy tests can plant cross-tenant "relations" an unscoped join would see.
+ */
 const person: ModelDefinition = {
   name: 'person',
   table: 'conformance_person',
@@ -44,6 +47,7 @@ const person: ModelDefinition = {
     tags: { type: 'json', array: true },
     custom: { type: 'json' },
     orgId: { type: 'string', references: { model: 'org', onDelete: 'set null' } },
+    mentorId: { type: 'string' },
   },
   indexes: [
     { name: 'by_email', fields: ['email'], unique: true },
@@ -52,6 +56,8 @@ const person: ModelDefinition = {
   ],
   relations: {
     org: { kind: 'belongsTo', model: 'org', localKey: 'orgId' },
+    mentor: { kind: 'belongsTo', model: 'person', localKey: 'mentorId' },
+    mentees: { kind: 'hasMany', model: 'person', foreignKey: 'mentorId' },
     groups: {
       kind: 'through',
       model: 'group',

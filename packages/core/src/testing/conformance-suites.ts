@@ -1,5 +1,15 @@
 import type { ConformanceSuite } from './conformance-types.js'
+import { bulkSuite } from './suites/bulk.js'
+import { concurrencySuite } from './suites/concurrency.js'
+import { constraintsSuite } from './suites/constraints.js'
 import { crudSuite } from './suites/crud.js'
+import { filtersSuite } from './suites/filters.js'
+import { jsonPathsSuite } from './suites/json-paths.js'
+import { migrationsSuite } from './suites/migrations.js'
+import { orderingSuite } from './suites/ordering.js'
+import { searchSuite } from './suites/search.js'
+import { tenancySuite } from './suites/tenancy.js'
+import { transactionsSuite } from './suites/transactions.js'
 
 /**
  * Every suite of the storage conformance kit, in run order. Test ids (`suite/test`) are stable across releases, so
@@ -12,4 +22,16 @@ import { crudSuite } from './suites/crud.js'
  * for (const suite of conformanceSuites) console.log(suite.name, Object.keys(suite.tests))
  * ```
  */
-export const conformanceSuites: readonly ConformanceSuite[] = [crudSuite]
+export const conformanceSuites: readonly ConformanceSuite[] = [
+  crudSuite,
+  tenancySuite,
+  bulkSuite,
+  filtersSuite,
+  jsonPathsSuite,
+  orderingSuite,
+  constraintsSuite,
+  concurrencySuite,
+  transactionsSuite,
+  searchSuite,
+  migrationsSuite,
+]
