@@ -73,6 +73,8 @@ export {
 } from './errors/rapport-error.js'
 export type { Actor, EntityEvents, EventMeta, RecordEvent, RecordUpdatedEvent } from './events/crm-events.js'
 export { EventBus, type EventErrorHandler, type EventHandler } from './events/event-bus.js'
+export { compileFilter, validateFilter } from './filter/compile-filter.js'
+export { createFilterPredicate, type FilterPredicateOptions } from './filter/create-filter-predicate.js'
 export {
   DEFAULT_FILTER_LIMITS,
   type FilterContext,

@@ -1,0 +1,27 @@
+import { RapportError } from '../errors/rapport-error.js'
+import type { FilterLimits } from './filter-target.js'
+import { DEFAULT_FILTER_LIMITS } from './filter-target.js'
+
+/**
+ * Merges caller limits over {@link DEFAULT_FILTER_LIMITS} and checks them: every limit must be a positive safe
+ * integer. A bad limit is a host configuration error (`INVALID_CONFIG`), not a bad filter.
+ */
+export function resolveFilterLimits(limits: Partial<FilterLimits> = {}): FilterLimits {
+  const resolved: FilterLimits = { ...DEFAULT_FILTER_LIMITS, ...definedOnly(limits) }
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RapportError(
+        'INVALID_CONFIG',
+        `Filter limit ${name} must be a positive integer, got ${String(value)}`,
+        {
+          details: { limit: name, value },
+        },
+      )
+    }
+  }
+  return Object.freeze(resolved)
+}
+
+function definedOnly(limits: Partial<FilterLimits>): Partial<FilterLimits> {
+  return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined))
+}
