@@ -11,6 +11,7 @@ import type { Expression, RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import type { SqlDialect } from './sql-dialect.js'
+import { LONG_LIST_THRESHOLD } from './sql-dialect.js'
 
 /** What compiling a filter needs besides the filter itself. */
 export interface FilterCompileContext {
@@ -183,7 +184,11 @@ export class FilterCompiler {
           const expr = this.#value(mapping, alias, ref)
           const parts: RawBuilder<SqlBool>[] = []
           if (hasNull) parts.push(sql<SqlBool>`${expr} is null`)
-          if (params.length > 0) parts.push(sql<SqlBool>`${expr} in (${sql.join(params)})`)
+          if (params.length > LONG_LIST_THRESHOLD && dialect.inList) {
+            parts.push(dialect.inList(expr, params, ref.type))
+          } else if (params.length > 0) {
+            parts.push(sql<SqlBool>`${expr} in (${sql.join(params)})`)
+          }
           positive = parts.length === 0 ? FALSE : sql<SqlBool>`(${sql.join(parts, sql` or `)})`
         }
         return negate ? sql<SqlBool>`(${positive} is not true)` : positive

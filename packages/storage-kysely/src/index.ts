@@ -54,12 +54,13 @@ export {
   setNullStatements,
 } from './schema-ddl.js'
 export { SerialQueue } from './serial-queue.js'
-export type {
-  FullTextSearchQuery,
-  SetNullOnDeleteArgs,
-  SqlDialect,
-  SqlErrorKind,
-  SqlFullTextSearch,
-  SqlValueType,
+export {
+  type FullTextSearchQuery,
+  LONG_LIST_THRESHOLD,
+  type SetNullOnDeleteArgs,
+  type SqlDialect,
+  type SqlErrorKind,
+  type SqlFullTextSearch,
+  type SqlValueType,
 } from './sql-dialect.js'
 export { toRapportError } from './storage-errors.js'

@@ -14,13 +14,15 @@ import { FilterCompiler } from './filter-compiler.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import { decodeRow, encodeRow } from './row-codec.js'
 import type { SqlDialect } from './sql-dialect.js'
+import { toRapportError } from './storage-errors.js'
 
 /** The alias every statement gives the model's table. */
 export const TABLE_ALIAS = '_t'
 
 /**
- * How operations reach the database. Outside a transaction `run` serialises (single-connection engines), retries
- * `busy` errors and maps driver errors; `atomic` opens a transaction. Inside a transaction both run directly on it.
+ * How operations reach the database. Outside a transaction `run` serialises (single-connection engines) and retries
+ * `busy` errors, and `atomic` opens a transaction; inside a transaction both run directly on it. Driver errors are
+ * mapped to `RapportError`s by the operations, which know the model.
  */
 export interface OperationRunner {
   /** Runs one unit of work (one or more statements that need no atomicity across them). */
@@ -70,6 +72,20 @@ function checkLimit(name: string, value: number | undefined): void {
  */
 export function createKyselyOperations(options: KyselyOperationsOptions): StorageOperations {
   const { dialect, mappings, runner } = options
+  const run = async <T>(mapping: ModelMapping, work: (db: Kysely<any>) => Promise<T>): Promise<T> => {
+    try {
+      return await runner.run(work)
+    } catch (error) {
+      throw toRapportError(error, dialect, {}, mapping)
+    }
+  }
+  const atomic = async <T>(mapping: ModelMapping, work: (db: Kysely<any>) => Promise<T>): Promise<T> => {
+    try {
+      return await runner.atomic(work)
+    } catch (error) {
+      throw toRapportError(error, dialect, {}, mapping)
+    }
+  }
   const tableOf = (m: ModelMapping) => sql`${sql.table(m.table)} as ${sql.id(TABLE_ALIAS)}`
 
   const scope = (args: ModelScope) => {
@@ -124,7 +140,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     async create(args) {
       const { mapping, byId } = scope(args)
       const values = encodeForInsert(mapping, args.tenantId, args.data)
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         const insert = db.insertInto(mapping.table).values(values)
         if (dialect.supportsReturning) {
           const rows = await insert.returningAll().execute()
@@ -156,19 +172,19 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         }
         return encoded.length
       }
-      return chunks.length === 1 ? runner.run(write) : runner.atomic(write)
+      return chunks.length === 1 ? run(mapping, write) : atomic(mapping, write)
     },
 
     async findById(args) {
       const { mapping, byId } = scope(args)
-      return runner.run((db) => selectById(db, mapping, byId(args.id)))
+      return run(mapping, (db) => selectById(db, mapping, byId(args.id)))
     },
 
     async findByIds(args) {
       const { mapping, tenantColumn, idColumn } = scope(args)
       const ids = [...new Set(args.ids)]
       if (ids.length === 0) return []
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         const out: StorageRow[] = []
         for (const part of chunk(ids, dialect.maxBindParameters - 1)) {
           const result =
@@ -197,7 +213,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
             : sql``
       const offset = args.offset !== undefined ? sql` offset ${args.offset}` : sql``
       if (args.limit === 0) return []
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         const result =
           await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`.execute(
             db,
@@ -209,7 +225,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     async count(args) {
       const { mapping, where } = scope(args)
       const predicate = where(args.where)
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         const result = await sql<{
           n: number | string | bigint
         }>`select count(*) as ${sql.id('n')} from ${tableOf(mapping)} where ${predicate}`.execute(db)
@@ -236,7 +252,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         limit: args.limit,
       })
       if (!query) return []
-      return runner.run(async (db) => decodeAll(mapping, (await query.execute(db)).rows))
+      return run(mapping, async (db) => decodeAll(mapping, (await query.execute(db)).rows))
     },
 
     async updateById(args) {
@@ -245,7 +261,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       const predicate = args.guard
         ? sql<SqlBool>`${byId(args.id)} and ${compiler.where(mapping, TABLE_ALIAS, args.guard)}`
         : byId(args.id)
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         if (assignments.length === 0) return selectById(db, mapping, predicate)
         const update = sql`update ${tableOf(mapping)} set ${setClause(assignments)} where ${predicate}`
         if (dialect.supportsReturning) {
@@ -263,7 +279,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       const { mapping, where } = scope(args)
       const assignments = encodePatch(mapping, args.data)
       const predicate = where(requireFilter(args.where, 'updateMany'))
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         if (assignments.length === 0) {
           const result = await sql<{
             n: number
@@ -281,7 +297,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       const predicate = args.guard
         ? sql<SqlBool>`${byId(args.id)} and ${compiler.where(mapping, TABLE_ALIAS, args.guard)}`
         : byId(args.id)
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         const result = await sql`delete from ${tableOf(mapping)} where ${predicate}`.execute(db)
         return Number(result.numAffectedRows ?? 0) > 0
       })
@@ -290,7 +306,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     async deleteMany(args) {
       const { mapping, where } = scope(args)
       const predicate = where(args.where)
-      return runner.run(async (db) => {
+      return run(mapping, async (db) => {
         const result = await sql`delete from ${tableOf(mapping)} where ${predicate}`.execute(db)
         return Number(result.numAffectedRows ?? 0)
       })

@@ -74,20 +74,36 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     }
   }
 
-  /** Runs `work` in one database transaction on one connection. */
-  const inTransaction = <R>(work: (trx: Kysely<any>) => Promise<R>): Promise<R> =>
-    mapErrors(() =>
-      serial(async () => {
-        if (!dialect.singleConnection) return db.transaction().execute(work)
-        return db.connection().execute(async (conn) => {
+  /**
+   * Runs `work` in one database transaction on one connection. Errors thrown by `work` itself propagate unchanged;
+   * driver errors of BEGIN/COMMIT are mapped.
+   */
+  const inTransaction = <R>(work: (trx: Kysely<any>) => Promise<R>): Promise<R> => {
+    const own = { error: undefined as unknown, failed: false }
+    const guarded = async (trx: Kysely<any>) => {
+      try {
+        return await work(trx)
+      } catch (error) {
+        own.failed = true
+        own.error = error
+        throw error
+      }
+    }
+    return serial(async () => {
+      try {
+        if (!dialect.singleConnection) return await db.transaction().execute(guarded)
+        return await db.connection().execute(async (conn) => {
           const begin = dialect.beginTransactionSql ?? 'begin'
-          // Only BEGIN is retried: nothing of `fn` has run yet, so repeating it is safe.
+          // Only BEGIN is retried: nothing of `work` has run yet, so repeating it is safe.
           await withBusyRetry(() => sql.raw(begin).execute(conn), dialect, retry)
           let result: R
           try {
-            result = await work(conn)
+            result = await guarded(conn)
           } catch (error) {
-            await sql.raw('rollback').execute(conn)
+            await sql
+              .raw('rollback')
+              .execute(conn)
+              .catch(() => undefined)
             throw error
           }
           try {
@@ -101,17 +117,21 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
           }
           return result
         })
-      }),
-    )
+      } catch (error) {
+        if (own.failed && error === own.error) throw error
+        throw toRapportError(error, dialect)
+      }
+    })
+  }
 
   const topRunner: OperationRunner = {
-    run: (work) => mapErrors(() => serial(() => withBusyRetry(() => work(db), dialect, retry))),
+    run: (work) => serial(() => withBusyRetry(() => work(db), dialect, retry)),
     atomic: inTransaction,
   }
   const transactionOps = (trx: Kysely<any>): StorageOperations => {
     const runner: OperationRunner = {
-      run: (work) => mapErrors(() => work(trx)),
-      atomic: (work) => mapErrors(() => work(trx)),
+      run: (work) => work(trx),
+      atomic: (work) => work(trx),
     }
     return createKyselyOperations({
       dialect,

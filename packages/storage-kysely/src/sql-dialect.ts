@@ -5,6 +5,9 @@ import type { ModelMapping } from './model-mapping.js'
 /** The scalar type of a value a filter or sort key reads (a column or a JSON path). */
 export type SqlValueType = FieldRef['type']
 
+/** `in` lists longer than this use {@link SqlDialect.inList} (when the dialect has it). */
+export const LONG_LIST_THRESHOLD = 100
+
 /**
  * How a driver error is classified by {@link SqlDialect.classifyError}:
  * - `unique`: a unique or primary key violation (becomes `UNIQUE_VIOLATION`);
@@ -157,6 +160,17 @@ export interface SqlDialect {
   asciiLower(expr: Expression<unknown>): RawBuilder<unknown>
   /** Wraps a sort or comparison operand so strings order by code point (Postgres `COLLATE "C"`); may be identity. */
   binaryCollation(expr: Expression<unknown>, type: SqlValueType): Expression<unknown>
+  /**
+   * Membership in a long list as ONE bound parameter (SQLite `x in (select value from json_each(?))`, Postgres
+   * `x = any(?)`), so lists beyond {@link SqlDialect.maxBindParameters} work. `values` are encoded, distinct and never
+   * `null`. The base uses it for lists longer than {@link LONG_LIST_THRESHOLD}; without it every value is bound.
+   */
+  inList?(expr: Expression<unknown>, values: readonly unknown[], type: SqlValueType): RawBuilder<SqlBool>
+  /**
+   * The physical columns a unique or constraint violation names (from the driver's message or detail), used to
+   * fill `details.fields` of the `RapportError`; optional.
+   */
+  constraintColumns?(error: unknown): readonly string[] | undefined
   /** Classifies a driver error; see {@link SqlErrorKind}. */
   classifyError(error: unknown): SqlErrorKind
   /**

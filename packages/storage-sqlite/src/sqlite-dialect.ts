@@ -1,6 +1,7 @@
 import { RapportError } from '@rapport/core'
 import type { FieldDefinition, StorageValue } from '@rapport/core/storage'
 import type { SetNullOnDeleteArgs, SqlDialect, SqlValueType } from '@rapport/storage-kysely'
+import { LONG_LIST_THRESHOLD } from '@rapport/storage-kysely'
 import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import { sqliteFullTextSearch } from './sqlite-full-text-search.js'
@@ -115,7 +116,22 @@ export const sqliteDialect: SqlDialect = Object.freeze({
     path: readonly string[] | undefined,
     values: readonly unknown[],
   ): RawBuilder<SqlBool> {
-    return sql<SqlBool>`exists (select 1 from json_each(${jsonValue(column, path)}) as ${sql.id('_je')} where ${sql.id('_je', 'value')} in (${sql.join(values)}))`
+    const list =
+      values.length > LONG_LIST_THRESHOLD
+        ? sql`select value from json_each(${JSON.stringify(values)})`
+        : sql.join(values)
+    return sql<SqlBool>`exists (select 1 from json_each(${jsonValue(column, path)}) as ${sql.id('_je')} where ${sql.id('_je', 'value')} in (${list}))`
+  },
+
+  inList(expr: Expression<unknown>, values: readonly unknown[]): RawBuilder<SqlBool> {
+    return sql<SqlBool>`${expr} in (select value from json_each(${JSON.stringify(values)}))`
+  },
+
+  constraintColumns(error: unknown): readonly string[] | undefined {
+    const message = error instanceof Error ? error.message : ''
+    const match = /constraint failed: (.+)$/i.exec(message)
+    if (!match) return undefined
+    return match[1]!.split(',').map((part) => part.trim().split('.').pop()!)
   },
 
   jsonArrayIsEmpty(column: Expression<unknown>, path: readonly string[] | undefined): RawBuilder<SqlBool> {
