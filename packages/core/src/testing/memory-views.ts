@@ -41,9 +41,11 @@ export class CommittedTables implements TableView {
 export class OverlayTables implements TableView {
   private readonly copies = new Map<string, { tenantId: string; model: string; table: MemoryTable }>()
 
-  constructor(
-    private readonly parent: TableView & { replace(t: string, m: string, table: MemoryTable): void },
-  ) {}
+  private readonly parent: TableView & { replace(t: string, m: string, table: MemoryTable): void }
+
+  constructor(parent: TableView & { replace(t: string, m: string, table: MemoryTable): void }) {
+    this.parent = parent
+  }
 
   read(tenantId: string, model: string): MemoryTable {
     return this.copies.get(`${tenantId}\u0000${model}`)?.table ?? this.parent.read(tenantId, model)
