@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url'
 import type { RfmTransaction } from '../../src/rfm/index.js'
 
 /**
- * The CDNOW sample (2,357 customers, 6,919 orders, 1997-01-01 … 1998-06-30) as RFM transactions.
+ * The CDNOW sample (the fixture copied for the clv tests) (2,357 customers, 6,919 orders, 1997-01-01 … 1998-06-30) as RFM transactions.
  * Columns: master id, sample id, YYYYMMDD, number of CDs, dollar value; whitespace-separated, CRLF.
  */
 export function loadCdnowSample(): RfmTransaction[] {
-  const path = fileURLToPath(new URL('../fixtures/rfm/CDNOW_sample.txt', import.meta.url))
+  const path = fileURLToPath(new URL('../fixtures/cdnow/CDNOW_sample.txt', import.meta.url))
   return readFileSync(path, 'utf8')
     .split(/\r?\n/)
     .map((line) => line.trim())
