@@ -58,6 +58,9 @@ export function resolveRelation(model: ConformanceModelName, name: string): Reso
 }
 
 let clock = Date.UTC(2024, 0, 1)
+/** Ids are unique across runs (a random run prefix) and cheap to make (a counter). */
+const runId = randomHex(6)
+let idCounter = 0
 
 /** Builds the row factories for one test. */
 function createFactories(defaultTenant: string): ConformanceFactories {
@@ -73,7 +76,8 @@ function createFactories(defaultTenant: string): ConformanceFactories {
     row['archivedAt'] = null
     return row
   }
-  const id = (model: ConformanceModelName): string => `${conformanceModel(model).idPrefix}_${randomHex(10)}`
+  const id = (model: ConformanceModelName): string =>
+    `${conformanceModel(model).idPrefix}_${runId}${(idCounter++).toString(36).padStart(8, '0')}`
   return {
     id,
     org: (overrides, tenantId = defaultTenant) => ({

@@ -2,13 +2,29 @@ import { RapportError } from '../errors/rapport-error.js'
 import type { ModelDefinition } from '../storage/model-definition.js'
 import type { StorageRow, StorageValue } from '../storage/storage-filter.js'
 
+/** Copies JSON (and `Date`s) by hand: several times faster than `structuredClone` for small values. */
+function copyDeep(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (value instanceof Date) return new Date(value.getTime())
+  if (Array.isArray(value)) return value.map(copyDeep)
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value)
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    const copy = copyDeep((value as Record<string, unknown>)[key])
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true })
+    else out[key] = copy
+  }
+  return out
+}
+
 /** A deep copy of a stored value: `Date`s and JSON are copied so nobody shares state with the store. */
 export function copyValue(value: StorageValue | undefined): StorageValue {
   if (value === undefined || value === null) return null
   if (typeof value !== 'object') return value
-  if (value instanceof Date) return new Date(value.getTime())
   try {
-    return structuredClone(value)
+    return copyDeep(value) as StorageValue
   } catch (cause) {
     throw new RapportError(
       'STORAGE_FAILURE',
