@@ -114,3 +114,4 @@ export type {
   UpdateManyItem,
   WriteOptions,
 } from './services/list-options.js'
+export type { StorageAdapter, StorageCapabilities } from './storage/storage-adapter.js'
