@@ -1,4 +1,4 @@
-import type { Crm, StorageAdapter } from '@rapport/core'
+import type { Crm, Deal, StorageAdapter } from '@rapport/core'
 import { createCrm } from '@rapport/core'
 import { seed } from './seed.js'
 
