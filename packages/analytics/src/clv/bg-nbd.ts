@@ -11,7 +11,7 @@ import {
 } from './customer-data.js'
 import type { FitOptions } from './fit-report.js'
 import { maximizeLikelihood } from './fit-report.js'
-import { digamma, expit, lbeta, lgamma, log1pExp } from './special-functions.js'
+import { digamma, expit, lbeta, lgamma } from './special-functions.js'
 import type { Fitted, TransactionModel } from './transaction-model.js'
 
 /** BG/NBD parameters: purchase rate λ ~ Gamma(r, α); dropout probability p ~ Beta(a, b). */
@@ -127,9 +127,11 @@ function logLikelihood(p: readonly number[], d: CustomerColumns, grad?: number[]
     if (x > 0) {
       const l2 = Math.log(alpha + txs[i]!)
       const u = logit0[j]! + (r + x) * (l1 - l2)
-      li += log1pExp(u)
+      // softplus(u) and expit(u) from one exponential.
+      const e = Math.exp(-Math.abs(u))
+      li += Math.max(u, 0) + Math.log1p(e)
       if (grad) {
-        const s = expit(u)
+        const s = u >= 0 ? 1 / (1 + e) : e / (1 + e)
         const i1 = 1 / (alpha + Ts[i]!)
         const i2 = 1 / (alpha + txs[i]!)
         dr += w * (gr[j]! - l1 + s * (l1 - l2))

@@ -183,3 +183,30 @@ export function scaleColumns(d: CustomerColumns): { data: CustomerColumns; scale
 export function unscaleAlpha(params: readonly number[], scale: number, ...indexes: number[]): number[] {
   return params.map((v, i) => (indexes.includes(i) ? v * scale : v))
 }
+
+/** Merges rows with identical (x, t_x, T) into one row carrying the summed weight. @internal */
+export function dedupeColumns(d: CustomerColumns): CustomerColumns {
+  const slot = new Map<string, number>()
+  const keep: number[] = []
+  const w: number[] = []
+  for (let i = 0; i < d.n; i++) {
+    const key = `${d.x[i]}|${d.tx[i]}|${d.T[i]}`
+    const s = slot.get(key)
+    if (s === undefined) {
+      slot.set(key, keep.length)
+      keep.push(i)
+      w.push(d.w[i]!)
+    } else w[s] = w[s]! + d.w[i]!
+  }
+  if (keep.length === d.n) return d
+  const pick = (src: Float64Array) => Float64Array.from(keep, (i) => src[i]!)
+  return {
+    ...d,
+    n: keep.length,
+    x: pick(d.x),
+    tx: pick(d.tx),
+    T: pick(d.T),
+    w: Float64Array.from(w),
+    xIndex: Int32Array.from(keep, (i) => d.xIndex[i]!),
+  }
+}

@@ -111,6 +111,7 @@ export function maximizeLikelihood(problem: MleProblem, options: FitOptions = {}
   const maxIterations = options.maxIterations ?? 400
   // Central differences are accurate to ~1e-10 here; ask analytic gradients for more.
   const gtol = problem.gradient ? 1e-9 : 1e-8
+  const cheapGradient = problem.gradient !== undefined
   let iterations = 0
   let evaluations = 0
   let tried = 0
@@ -123,13 +124,13 @@ export function maximizeLikelihood(problem: MleProblem, options: FitOptions = {}
   for (let i = 0; i < starts.length && tried <= maxRestarts; i++) {
     const x0 = starts[i]!
     tried++
-    let r = minimizeBfgs(objective, gradient, x0, { maxIterations, gtol })
+    let r = minimizeBfgs(objective, gradient, x0, { maxIterations, gtol, cheapGradient })
     if (!isGood(r)) {
       // Derivative-free pass first (robust to rough starts), then polish.
       const nm = minimizeNelderMead(objective, x0, { maxIterations: 300 * k })
       consider(nm)
       if (Number.isFinite(nm.value)) {
-        const polished = minimizeBfgs(objective, gradient, nm.x, { maxIterations, gtol })
+        const polished = minimizeBfgs(objective, gradient, nm.x, { maxIterations, gtol, cheapGradient })
         if (polished.value <= r.value || !Number.isFinite(r.value)) r = polished
         else consider(polished)
       }
@@ -143,7 +144,7 @@ export function maximizeLikelihood(problem: MleProblem, options: FitOptions = {}
     })
   }
   // Confirm: restart BFGS from the optimum with a fresh Hessian (the BTYD "re-run from the estimate" check).
-  const confirm = minimizeBfgs(objective, gradient, best.x, { maxIterations, gtol })
+  const confirm = minimizeBfgs(objective, gradient, best.x, { maxIterations, gtol, cheapGradient })
   iterations += confirm.iterations
   evaluations += confirm.evaluations
   if (Number.isFinite(confirm.value) && confirm.value <= best.value) best = confirm

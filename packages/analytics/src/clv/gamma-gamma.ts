@@ -50,6 +50,10 @@ interface SpendColumns {
   x: Float64Array
   m: Float64Array
   w: Float64Array
+  logX: Float64Array
+  logM: Float64Array
+  xIndex: Int32Array
+  uniqueX: number[]
   n: number
   weightSum: number
   meanM: number
@@ -81,6 +85,9 @@ function toSpendColumns(customers: readonly SpendCustomer[]): SpendColumns {
   const x = new Float64Array(n)
   const m = new Float64Array(n)
   const w = new Float64Array(n)
+  const xIndex = new Int32Array(n)
+  const uniqueX: number[] = []
+  const slot = new Map<number, number>()
   let weightSum = 0
   let sumM = 0
   rows.forEach((row, k) => {
@@ -90,8 +97,26 @@ function toSpendColumns(customers: readonly SpendCustomer[]): SpendColumns {
     w[k] = c.weight ?? 1
     weightSum += w[k]!
     sumM += w[k]! * m[k]!
+    let s = slot.get(c.frequency)
+    if (s === undefined) {
+      s = uniqueX.length
+      slot.set(c.frequency, s)
+      uniqueX.push(c.frequency)
+    }
+    xIndex[k] = s
   })
-  return { x, m, w, n, weightSum, meanM: sumM / weightSum }
+  return {
+    x,
+    m,
+    w,
+    n,
+    weightSum,
+    meanM: sumM / weightSum,
+    logX: x.map(Math.log),
+    logM: m.map(Math.log),
+    xIndex,
+    uniqueX,
+  }
 }
 
 function logLikelihood(params: readonly number[], d: SpendColumns, mScale = 1, grad?: number[]): number {
@@ -99,23 +124,37 @@ function logLikelihood(params: readonly number[], d: SpendColumns, mScale = 1, g
   const lgq = lgamma(q)
   const lng = Math.log(g)
   const psiQ = grad ? digamma(q) : 0
+  // Γ and ψ terms depend on the customer only through x: evaluate them once per distinct frequency.
+  const k = d.uniqueX.length
+  const lgTerm = new Float64Array(k)
+  const psiPxq = new Float64Array(k)
+  const psiPx = new Float64Array(k)
+  for (let j = 0; j < k; j++) {
+    const px = p * d.uniqueX[j]!
+    lgTerm[j] = lgamma(px + q) - lgamma(px) - lgq + q * lng
+    if (grad) {
+      psiPxq[j] = digamma(px + q)
+      psiPx[j] = digamma(px)
+    }
+  }
+  const lnScale = Math.log(mScale)
   let ll = 0
   let dp = 0
   let dq = 0
   let dg = 0
   for (let i = 0; i < d.n; i++) {
+    const j = d.xIndex[i]!
     const x = d.x[i]!
     const m = d.m[i]! * mScale
     const w = d.w[i]!
     const px = p * x
     const lgm = Math.log(g + m * x)
-    const lm = Math.log(m)
-    const lx = Math.log(x)
-    ll += w * (lgamma(px + q) - lgamma(px) - lgq + q * lng + (px - 1) * lm + px * lx - (px + q) * lgm)
+    const lm = d.logM[i]! + lnScale
+    const lx = d.logX[i]!
+    ll += w * (lgTerm[j]! + (px - 1) * lm + px * lx - (px + q) * lgm)
     if (grad) {
-      const psiPxq = digamma(px + q)
-      dp += w * x * (psiPxq - digamma(px) + lm + lx - lgm)
-      dq += w * (psiPxq - psiQ + lng - lgm)
+      dp += w * x * (psiPxq[j]! - psiPx[j]! + lm + lx - lgm)
+      dq += w * (psiPxq[j]! - psiQ + lng - lgm)
       dg += w * (q / g - (px + q) / (g + m * x))
     }
   }

@@ -11,7 +11,7 @@ import {
 } from './customer-data.js'
 import type { FitOptions } from './fit-report.js'
 import { maximizeLikelihood } from './fit-report.js'
-import { digamma, expit, lbeta, lgamma, log1pExp } from './special-functions.js'
+import { digamma, expit, lbeta, lgamma } from './special-functions.js'
 import type { Fitted, TransactionModel } from './transaction-model.js'
 
 /** MBG/NBD parameters: same roles as {@link BgNbdParams}; customers may also drop out right after the first purchase. */
@@ -125,9 +125,11 @@ function logLikelihood(p: readonly number[], d: CustomerColumns, grad?: number[]
     const l1 = Math.log(alpha + Ts[i]!)
     const l2 = Math.log(alpha + txs[i]!)
     const u = logit0[j]! + (r + x) * (l1 - l2)
-    ll += w * (base[j]! - (r + x) * l1 + log1pExp(u))
+    // softplus(u) and expit(u) from one exponential.
+    const e = Math.exp(-Math.abs(u))
+    ll += w * (base[j]! - (r + x) * l1 + Math.max(u, 0) + Math.log1p(e))
     if (grad) {
-      const s = expit(u)
+      const s = u >= 0 ? 1 / (1 + e) : e / (1 + e)
       const i1 = 1 / (alpha + Ts[i]!)
       const i2 = 1 / (alpha + txs[i]!)
       dr += w * (gr[j]! - l1 + s * (l1 - l2))

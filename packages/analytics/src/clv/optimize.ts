@@ -22,22 +22,38 @@ export interface OptimizeResult {
 }
 
 const FINITE_DIFF_STEP = 6e-6
+const FORWARD_DIFF_STEP = 1.5e-8
 
-/** Central-difference gradient; returns f(x). */
+/**
+ * Finite-difference gradient; returns f(x). Uses forward differences (k + 1 evaluations) while the gradient is
+ * large and switches to central differences (2k + 1, accurate to ~1e-10) near a stationary point.
+ */
 export function numericGradient(f: Objective): Gradient {
+  let lastNorm = Number.POSITIVE_INFINITY
   return (x, out) => {
     const xs = x.slice()
+    const central = lastNorm < 1e-2
+    const f0 = f(xs)
+    let norm = 0
     for (let i = 0; i < xs.length; i++) {
       const xi = xs[i]!
-      const h = FINITE_DIFF_STEP * Math.max(1, Math.abs(xi))
-      xs[i] = xi + h
-      const fp = f(xs)
-      xs[i] = xi - h
-      const fm = f(xs)
+      if (central) {
+        const h = FINITE_DIFF_STEP * Math.max(1, Math.abs(xi))
+        xs[i] = xi + h
+        const fp = f(xs)
+        xs[i] = xi - h
+        const fm = f(xs)
+        out[i] = (fp - fm) / (2 * h)
+      } else {
+        const h = FORWARD_DIFF_STEP * Math.max(1, Math.abs(xi))
+        xs[i] = xi + h
+        out[i] = (f(xs) - f0) / h
+      }
       xs[i] = xi
-      out[i] = (fp - fm) / (2 * h)
+      norm = Math.max(norm, Math.abs(out[i]!))
     }
-    return f(xs)
+    lastNorm = norm
+    return f0
   }
 }
 
@@ -57,6 +73,11 @@ export interface BfgsOptions {
   maxIterations?: number
   /** Largest ∞-norm of a single step (in log-parameter units). */
   maxStep?: number
+  /**
+   * The gradient is about as cheap as the value (analytic): evaluate both at each line-search trial and reuse the
+   * gradient of the accepted point. Default false (value-only trials, then one gradient).
+   */
+  cheapGradient?: boolean
 }
 
 /**
@@ -66,6 +87,7 @@ export function minimizeBfgs(f: Objective, grad: Gradient, x0: readonly number[]
   const gtol = options.gtol ?? 1e-9
   const maxIterations = options.maxIterations ?? 400
   const maxStep = options.maxStep ?? 3
+  const cheap = options.cheapGradient ?? false
   const n = x0.length
   let evaluations = 0
   const fe: Objective = (x) => {
@@ -109,9 +131,13 @@ export function minimizeBfgs(f: Objective, grad: Gradient, x0: readonly number[]
     let xNew = x
     let fNew = Number.POSITIVE_INFINITY
     let accepted = false
+    const gNew = new Array<number>(n).fill(0)
     for (let k = 0; k < 60; k++) {
       xNew = x.map((v, i) => v + step * d[i]!)
-      fNew = fe(xNew)
+      if (cheap) {
+        fNew = safe(grad(xNew, gNew))
+        evaluations++
+      } else fNew = fe(xNew)
       if (fNew <= fx + 1e-4 * step * slope) {
         accepted = true
         break
@@ -130,9 +156,11 @@ export function minimizeBfgs(f: Objective, grad: Gradient, x0: readonly number[]
       break
     }
     resetOnce = false
-    const gNew = new Array<number>(n).fill(0)
-    const fCheck = safe(grad(xNew, gNew))
-    evaluations++
+    let fCheck = fNew
+    if (!cheap) {
+      fCheck = safe(grad(xNew, gNew))
+      evaluations++
+    }
     const s = xNew.map((v, i) => v - x[i]!)
     const y = gNew.map((v, i) => v - g[i]!)
     const sy = dot(s, y)

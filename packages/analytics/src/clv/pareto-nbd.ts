@@ -4,6 +4,7 @@ import {
   checkCustomer,
   checkHorizon,
   checkParams,
+  dedupeColumns,
   scaleColumns,
   toColumns,
   unscaleAlpha,
@@ -203,7 +204,8 @@ export function fitParetoNbd(
   options: FitOptions = {},
 ): Fitted<ParetoNbdModel> {
   const original = toColumns(customers)
-  const { data, scale } = scaleColumns(original)
+  // Each row costs two hypergeometric series: evaluate identical histories once.
+  const { data, scale } = scaleColumns(dedupeColumns(original))
   const W = data.weightSum
   const { theta, report } = maximizeLikelihood(
     {
