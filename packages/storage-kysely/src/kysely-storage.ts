@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type {
   StorageAdapter,
   StorageCapabilities,
@@ -65,7 +66,12 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
   const retry: BusyRetryPolicy = Object.freeze({ ...DEFAULT_BUSY_RETRY, ...config.busyRetry })
   const mappings = new ModelMappings(config.tablePrefix ?? '')
   const queue = dialect.singleConnection ? new SerialQueue() : undefined
-  const serial = <T>(task: () => Promise<T>): Promise<T> => (queue ? queue.run(task) : task())
+  // Calls made while a queued task runs (e.g. a read through the adapter itself from inside `transaction(fn)`) must
+  // not wait for the queue, which waits for them: they run directly, on the one connection, inside the open
+  // transaction. The async context tells them apart from unrelated concurrent callers.
+  const context = new AsyncLocalStorage<{ trx?: Kysely<any> }>()
+  const serial = <T>(task: () => Promise<T>): Promise<T> =>
+    queue && !context.getStore() ? queue.run(() => context.run({}, task)) : task()
   const mapErrors = async <T>(task: () => Promise<T>): Promise<T> => {
     try {
       return await task()
@@ -79,6 +85,8 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
    * driver errors of BEGIN/COMMIT are mapped.
    */
   const inTransaction = <R>(work: (trx: Kysely<any>) => Promise<R>): Promise<R> => {
+    const open = context.getStore()?.trx
+    if (open) return work(open) // a transaction started from inside another joins it
     const own = { error: undefined as unknown, failed: false }
     const guarded = async (trx: Kysely<any>) => {
       try {
@@ -98,6 +106,8 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
           await withBusyRetry(() => sql.raw(begin).execute(conn), dialect, retry)
           let result: R
           try {
+            const store = context.getStore()
+            if (store) store.trx = conn
             result = await guarded(conn)
           } catch (error) {
             await sql
@@ -106,6 +116,8 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
               .catch(() => undefined)
             throw error
           }
+          const store = context.getStore()
+          if (store) store.trx = undefined
           try {
             await sql.raw('commit').execute(conn)
           } catch (error) {
