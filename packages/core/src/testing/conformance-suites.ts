@@ -3,6 +3,7 @@ import { bulkSuite } from './suites/bulk.js'
 import { concurrencySuite } from './suites/concurrency.js'
 import { constraintsSuite } from './suites/constraints.js'
 import { crudSuite } from './suites/crud.js'
+import { eventsSuite } from './suites/events.js'
 import { filtersSuite } from './suites/filters.js'
 import { jsonPathsSuite } from './suites/json-paths.js'
 import { migrationsSuite } from './suites/migrations.js'
@@ -34,4 +35,5 @@ export const conformanceSuites: readonly ConformanceSuite[] = [
   transactionsSuite,
   searchSuite,
   migrationsSuite,
+  eventsSuite,
 ]
