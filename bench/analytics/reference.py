@@ -3,8 +3,8 @@
 Own implementation of the same log-likelihoods (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB, sBG), fitted by
 scipy.optimize.minimize (BFGS) on log-parameters from the lifetimes start point (all log-params 0.1). Analytic
 gradients are supplied where the JavaScript implementation also has them (BG/NBD, MBG/NBD, Gamma-Gamma); the others
-use SciPy's finite differences. Times cover the fit only (not interpreter start-up or file reading); each fit is
-repeated and the median is reported.
+use SciPy's finite differences. Times cover the fit only (not interpreter start-up or file reading); each fit runs
+once untimed, then is repeated and the median wall-clock and CPU (process_time) times are reported.
 
 Usage: python3 reference.py CONFIG.json  -> prints one JSON object on stdout.
 """
@@ -138,22 +138,29 @@ def fit(ll, k, weight_sum, grad=None, x0=None):
     return np.exp(res.x), res
 
 
-def timed(repeats, fn):
-    times, out = [], None
+def timed(repeats, fn, warmup=1):
+    """Median wall-clock and CPU milliseconds of `repeats` runs (after `warmup` untimed runs)."""
+    wall, cpu, out = [], [], None
+    for _ in range(warmup):
+        fn()
     for _ in range(repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         out = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return out, statistics.median(times)
+        wall.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return out, (statistics.median(wall), statistics.median(cpu))
 
 
-def report(name, params_names, params, ll, ms, res, n):
+def report(name, params_names, params, ll, times, res, n):
+    ms, cpu_ms = times
     return {
         "model": name,
         "customers": n,
         "params": dict(zip(params_names, [float(v) for v in params])),
         "logLikelihood": float(ll),
         "timeMs": ms,
+        "cpuMs": cpu_ms,
         "iterations": int(res.nit),
         "evaluations": int(res.nfev),
         "success": bool(res.success),
@@ -180,7 +187,7 @@ def main():
         return p, res, ms
 
     for name, llf in (("bg-nbd", bgnbd_ll), ("mbg-nbd", mbgnbd_ll)):
-        p, res, ms = time_scaled(llf)
+        p, res, ms = time_scaled(llf)  # ms = (wall, cpu)
         out["models"].append(report(name, ["r", "alpha", "a", "b"], p, llf(p, x, tx, T), ms, res, n))
 
     s = 1.0 / T.max()
@@ -219,7 +226,7 @@ def main():
         sc = 1.0 / sT.max()
         def run_syn():
             return fit(None, 4, sn, grad=lambda q: bgnbd_ll(q, sx, stx * sc, sT * sc, True))
-        (p, res), ms = timed(cfg.get("syntheticRepeats", 1), run_syn)
+        (p, res), ms = timed(cfg.get("syntheticRepeats", 1), run_syn, warmup=0)
         p = p.copy()
         p[1] /= sc
         row = report("bg-nbd", ["r", "alpha", "a", "b"], p, bgnbd_ll(p, sx, stx, sT), ms, res, sn)

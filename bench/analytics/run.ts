@@ -67,24 +67,36 @@ interface JsFit {
   report: { iterations: number; evaluations: number; gradientNorm: number; message: string }
 }
 
+const WARMUP_RUNS = 3
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b)
+  const mid = v.length >> 1
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2
+}
+
+/** Median wall-clock and CPU time of `repeats` fits (after `WARMUP_RUNS` warm-up fits when `warmup`). */
 function timeFit(run: () => JsFit, repeats: number, warmup: boolean) {
   let coldMs: number | undefined
   if (warmup) {
-    const t0 = performance.now()
-    run()
-    coldMs = performance.now() - t0
+    for (let i = 0; i < WARMUP_RUNS; i++) {
+      const t0 = performance.now()
+      run()
+      if (i === 0) coldMs = performance.now() - t0
+    }
   }
-  const times: number[] = []
+  const wall: number[] = []
+  const cpu: number[] = []
   let fit: JsFit | undefined
   for (let i = 0; i < repeats; i++) {
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     fit = run()
-    times.push(performance.now() - t0)
+    wall.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  times.sort((a, b) => a - b)
-  const mid = times.length >> 1
-  const median = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2
-  return { fit: fit!, timeMs: median, coldMs }
+  return { fit: fit!, timeMs: median(wall), cpuMs: median(cpu), coldMs }
 }
 
 // Published targets (reference §3): params to 3 significant digits, LL within 0.01.
@@ -227,6 +239,7 @@ const ref = JSON.parse(py.stdout) as {
     params: Record<string, number>
     logLikelihood: number
     timeMs: number
+    cpuMs: number
     iterations: number
     evaluations: number
     success: boolean
@@ -252,6 +265,7 @@ const models = jsResults.map((js) => {
       params: js.fit.params,
       logLikelihood: js.fit.logLikelihood,
       timeMs: Number(js.timeMs.toFixed(3)),
+      cpuMs: Number(js.cpuMs.toFixed(3)),
       firstRunMs: js.coldMs === undefined ? undefined : Number(js.coldMs.toFixed(3)),
       converged: js.fit.converged,
       iterations: js.fit.report.iterations,
@@ -262,6 +276,7 @@ const models = jsResults.map((js) => {
       params: sp.params,
       logLikelihood: sp.logLikelihood,
       timeMs: Number(sp.timeMs.toFixed(3)),
+      cpuMs: Number(sp.cpuMs.toFixed(3)),
       success: sp.success,
       message: sp.message,
       iterations: sp.iterations,
@@ -269,7 +284,8 @@ const models = jsResults.map((js) => {
     },
     relativeLogLikelihoodDifference: rel,
     logLikelihoodAgrees: rel <= 1e-6,
-    speedup: Number((sp.timeMs / js.timeMs).toFixed(2)),
+    speedup: Number((sp.cpuMs / js.cpuMs).toFixed(2)),
+    speedupWallClock: Number((sp.timeMs / js.timeMs).toFixed(2)),
     ...(js.dataset === 'synthetic' ? { trueParams: truth } : {}),
     ...(target ? { target, targetMet } : {}),
   }
@@ -279,8 +295,9 @@ const result = {
   benchmark: 'analytics/clv',
   description:
     'Maximum-likelihood fits of @rapport/analytics/clv vs an independent NumPy/SciPy implementation (reference.py, ' +
-    'scipy.optimize.minimize BFGS on log-params). Times are medians of in-process fits (JS after one warm-up run; ' +
-    'firstRunMs is the cold run), excluding start-up and file reading.',
+    'scipy.optimize.minimize BFGS on log-params). Times are medians of in-process fits (JS after 3 warm-up runs; ' +
+    'firstRunMs is the cold first run), excluding start-up and file reading. speedup = SciPy CPU time / JS CPU ' +
+    'time (robust on a shared machine); speedupWallClock uses wall-clock medians.',
   generatedAt: new Date().toISOString(),
   environment: {
     node: process.version,
@@ -303,12 +320,14 @@ const result = {
 const outDir = join(root, 'bench', 'results')
 mkdirSync(outDir, { recursive: true })
 writeFileSync(join(outDir, 'analytics.json'), `${JSON.stringify(result, null, 2)}\n`)
-console.log('\nmodel                    dataset      JS ms     SciPy ms  speedup  rel ΔLL')
+console.log('\nmodel                    dataset    JS cpu ms  SciPy cpu ms  speedup  (wall)  rel ΔLL')
 for (const m of models) {
   console.log(
-    `${m.model.padEnd(24)} ${m.dataset.slice(0, 10).padEnd(10)} ${m.js.timeMs.toFixed(1).padStart(9)} ${m.scipy.timeMs
+    `${m.model.padEnd(24)} ${m.dataset.slice(0, 10).padEnd(10)} ${m.js.cpuMs.toFixed(1).padStart(9)} ${m.scipy.cpuMs
       .toFixed(1)
-      .padStart(10)} ${`${m.speedup}x`.padStart(8)}  ${m.relativeLogLikelihoodDifference.toExponential(1)}`,
+      .padStart(
+        13,
+      )} ${`${m.speedup}x`.padStart(8)} ${`${m.speedupWallClock}x`.padStart(7)}  ${m.relativeLogLikelihoodDifference.toExponential(1)}`,
   )
 }
 console.log(`\nwrote bench/results/analytics.json (${JSON.stringify(result.summary)})`)

@@ -83,12 +83,13 @@ export function bgNbd(params: BgNbdParams): BgNbdModel {
       return first + Math.exp(lbeta(a + 1, b + n - 1) - logB) * nbdUpperTail(r, n, z)
     },
     logLikelihoodOf(customers) {
-      return logLikelihood([r, alpha, a, b], toColumns(customers))
+      return bgNbdLogLikelihood([r, alpha, a, b], toColumns(customers))
     },
   }
 }
 
-function logLikelihood(p: readonly number[], d: CustomerColumns, grad?: number[]): number {
+/** Total weighted log-likelihood and (optionally) its gradient with respect to log-parameters. @internal */
+export function bgNbdLogLikelihood(p: readonly number[], d: CustomerColumns, grad?: number[]): number {
   const [r, alpha, a, b] = p as [number, number, number, number]
   const lnA = Math.log(alpha)
   const lnBab = lbeta(a, b)
@@ -192,9 +193,9 @@ export function fitBgNbd(customers: readonly BtydCustomer[], options: FitOptions
   const { theta, report } = maximizeLikelihood(
     {
       names: ['r', 'alpha', 'a', 'b'],
-      meanNll: (th) => -logLikelihood(th.map(Math.exp), data) / W,
+      meanNll: (th) => -bgNbdLogLikelihood(th.map(Math.exp), data) / W,
       gradient: (th, out) => {
-        const v = -logLikelihood(th.map(Math.exp), data, g) / W
+        const v = -bgNbdLogLikelihood(th.map(Math.exp), data, g) / W
         for (let i = 0; i < 4; i++) out[i] = -g[i]! / W
         return v
       },
@@ -207,6 +208,6 @@ export function fitBgNbd(customers: readonly BtydCustomer[], options: FitOptions
   )
   const [r, alphaScaled, a, b] = theta.map(Math.exp) as [number, number, number, number]
   const model = bgNbd({ r, alpha: alphaScaled / scale, a, b })
-  const logLik = logLikelihood([r, alphaScaled / scale, a, b], original)
+  const logLik = bgNbdLogLikelihood([r, alphaScaled / scale, a, b], original)
   return { ...model, logLikelihood: logLik, converged: report.converged, report }
 }

@@ -46,7 +46,8 @@ export interface GammaGammaModel {
   logLikelihoodOf(customers: readonly SpendCustomer[]): number
 }
 
-interface SpendColumns {
+/** @internal */
+export interface SpendColumns {
   x: Float64Array
   m: Float64Array
   w: Float64Array
@@ -59,7 +60,8 @@ interface SpendColumns {
   meanM: number
 }
 
-function toSpendColumns(customers: readonly SpendCustomer[]): SpendColumns {
+/** Validates spend rows and keeps the repeat customers, in columns. @internal */
+export function toSpendColumns(customers: readonly SpendCustomer[]): SpendColumns {
   if (!Array.isArray(customers) || customers.length === 0) {
     throw new AnalyticsError('INVALID_INPUT', 'customers must be a non-empty array')
   }
@@ -119,7 +121,13 @@ function toSpendColumns(customers: readonly SpendCustomer[]): SpendColumns {
   }
 }
 
-function logLikelihood(params: readonly number[], d: SpendColumns, mScale = 1, grad?: number[]): number {
+/** Total weighted log-likelihood and (optionally) its gradient with respect to log-parameters. @internal */
+export function gammaGammaLogLikelihood(
+  params: readonly number[],
+  d: SpendColumns,
+  mScale = 1,
+  grad?: number[],
+): number {
   const [p, q, g] = params as [number, number, number]
   const lgq = lgamma(q)
   const lng = Math.log(g)
@@ -206,7 +214,7 @@ export function gammaGamma(params: GammaGammaParams): GammaGammaModel {
       return ((gamma + m * x) * p) / (p * x + q - 1)
     },
     logLikelihoodOf(customers) {
-      return logLikelihood([p, q, gamma], toSpendColumns(customers))
+      return gammaGammaLogLikelihood([p, q, gamma], toSpendColumns(customers))
     },
   }
 }
@@ -247,9 +255,9 @@ export function fitGammaGamma(
   const { theta, report } = maximizeLikelihood(
     {
       names: ['p', 'q', 'gamma'],
-      meanNll: (th) => -logLikelihood(th.map(Math.exp), data, scale) / W,
+      meanNll: (th) => -gammaGammaLogLikelihood(th.map(Math.exp), data, scale) / W,
       gradient: (th, out) => {
-        const v = -logLikelihood(th.map(Math.exp), data, scale, g) / W
+        const v = -gammaGammaLogLikelihood(th.map(Math.exp), data, scale, g) / W
         for (let i = 0; i < 3; i++) out[i] = -g[i]! / W
         return v
       },
@@ -269,6 +277,6 @@ export function fitGammaGamma(
   const [p, q, gScaled] = theta.map(Math.exp) as [number, number, number]
   const params = { p, q, gamma: gScaled / scale }
   const model = gammaGamma(params)
-  const logLik = logLikelihood([params.p, params.q, params.gamma], data)
+  const logLik = gammaGammaLogLikelihood([params.p, params.q, params.gamma], data)
   return { ...model, logLikelihood: logLik, converged: report.converged, report }
 }

@@ -83,12 +83,13 @@ export function mbgNbd(params: MbgNbdParams): MbgNbdModel {
       return first + Math.exp(lbeta(a + 1, b + n) - logB) * nbdUpperTail(r, n, z)
     },
     logLikelihoodOf(customers) {
-      return logLikelihood([r, alpha, a, b], toColumns(customers))
+      return mbgNbdLogLikelihood([r, alpha, a, b], toColumns(customers))
     },
   }
 }
 
-function logLikelihood(p: readonly number[], d: CustomerColumns, grad?: number[]): number {
+/** Total weighted log-likelihood and (optionally) its gradient with respect to log-parameters. @internal */
+export function mbgNbdLogLikelihood(p: readonly number[], d: CustomerColumns, grad?: number[]): number {
   const [r, alpha, a, b] = p as [number, number, number, number]
   const lnA = Math.log(alpha)
   const lnBab = lbeta(a, b)
@@ -181,9 +182,9 @@ export function fitMbgNbd(customers: readonly BtydCustomer[], options: FitOption
   const { theta, report } = maximizeLikelihood(
     {
       names: ['r', 'alpha', 'a', 'b'],
-      meanNll: (th) => -logLikelihood(th.map(Math.exp), data) / W,
+      meanNll: (th) => -mbgNbdLogLikelihood(th.map(Math.exp), data) / W,
       gradient: (th, out) => {
-        const v = -logLikelihood(th.map(Math.exp), data, g) / W
+        const v = -mbgNbdLogLikelihood(th.map(Math.exp), data, g) / W
         for (let i = 0; i < 4; i++) out[i] = -g[i]! / W
         return v
       },
@@ -196,6 +197,6 @@ export function fitMbgNbd(customers: readonly BtydCustomer[], options: FitOption
   )
   const [r, alphaScaled, a, b] = theta.map(Math.exp) as [number, number, number, number]
   const model = mbgNbd({ r, alpha: alphaScaled / scale, a, b })
-  const logLik = logLikelihood([r, alphaScaled / scale, a, b], original)
+  const logLik = mbgNbdLogLikelihood([r, alphaScaled / scale, a, b], original)
   return { ...model, logLikelihood: logLik, converged: report.converged, report }
 }

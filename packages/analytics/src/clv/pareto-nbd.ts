@@ -11,7 +11,7 @@ import {
 } from './customer-data.js'
 import type { FitOptions } from './fit-report.js'
 import { maximizeLikelihood } from './fit-report.js'
-import { expit, lbeta, lgamma, log1mExp, logAddExp, logHyp2f1 } from './special-functions.js'
+import { digamma, expit, lbeta, lgamma, log1mExp, logAddExp, logHyp2f1 } from './special-functions.js'
 import type { Fitted, TransactionModel } from './transaction-model.js'
 
 /** Pareto/NBD parameters: purchase rate λ ~ Gamma(r, α); dropout rate μ ~ Gamma(s, β). */
@@ -117,7 +117,7 @@ export function paretoNbd(params: ParetoNbdParams): ParetoNbdModel {
       return paretoPmf(r, alpha, s, beta, n, t)
     },
     logLikelihoodOf(customers) {
-      return logLikelihood([r, alpha, s, beta], toColumns(customers))
+      return paretoLogLikelihood([r, alpha, s, beta], toColumns(customers))
     },
   }
 }
@@ -149,25 +149,146 @@ function paretoPmf(r: number, alpha: number, s: number, beta: number, x: number,
   return Math.exp(alive) + Math.exp(logPrefix) * bracket
 }
 
-function logLikelihood(p: readonly number[], d: CustomerColumns): number {
+/** Scratch outputs of {@link a0Term}: value and partials with respect to p, c, m, w. */
+const T1 = new Float64Array(5)
+const T2 = new Float64Array(5)
+
+/**
+ * l(t) = (1−p)·ln(1−z) + ln ₂F₁(1, c+1−p; c+1; z) − c·ln(m+t) with z = w/(m+t), i.e. the log of one A₀ term, and
+ * (when `grad`) its partial derivatives with respect to p, c, m and w, accumulated alongside the series.
+ * Writes [l, ∂l/∂p, ∂l/∂c, ∂l/∂m, ∂l/∂w] into `out`.
+ */
+function a0Term(
+  c: number,
+  p: number,
+  w: number,
+  m: number,
+  t: number,
+  grad: boolean,
+  out: Float64Array,
+): void {
+  const mt = m + t
+  const z = w / mt
+  const B = c + 1 - p
+  const C = c + 1
+  let F = 1
+  let FB = 0
+  let FC = 0
+  let Fz = 0
+  if (z > 0) {
+    let term = 1
+    let hB = 0
+    let hC = 0
+    for (let n = 0; n < MAX_TERMS; n++) {
+      if (grad) {
+        hB += 1 / (B + n)
+        hC += 1 / (C + n)
+      }
+      term *= ((B + n) / (C + n)) * z
+      F += term
+      if (grad) {
+        FB += term * hB
+        FC -= term * hC
+        Fz += (n + 1) * term
+      }
+      if (term <= 1e-17 * F) break
+    }
+    Fz /= z
+  } else if (grad) {
+    Fz = B / C
+  }
+  const l1z = Math.log1p(-z)
+  const lmt = Math.log(mt)
+  out[0] = (1 - p) * l1z + Math.log(F) - c * lmt
+  if (!grad) return
+  const dz = -(1 - p) / (1 - z) + Fz / F
+  out[1] = -l1z - FB / F
+  out[2] = (FB + FC) / F - lmt
+  out[3] = -c / mt - (dz * z) / mt
+  out[4] = dz / mt
+}
+
+/** Total weighted log-likelihood and (optionally) its gradient with respect to log-parameters. @internal */
+export function paretoLogLikelihood(p: readonly number[], d: CustomerColumns, grad?: number[]): number {
   const [r, alpha, s, beta] = p as [number, number, number, number]
   const k = d.uniqueX.length
   const base = new Float64Array(k)
   const lnS = new Float64Array(k)
+  const gBase = new Float64Array(k)
+  const psiR = grad ? digamma(r) : 0
+  const lnAlpha = Math.log(alpha)
+  const lnBeta = Math.log(beta)
   for (let j = 0; j < k; j++) {
     const x = d.uniqueX[j]!
-    base[j] = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + s * Math.log(beta)
+    base[j] = lgamma(r + x) - lgamma(r) + r * lnAlpha + s * lnBeta
     lnS[j] = Math.log(s) - Math.log(r + s + x)
+    if (grad) gBase[j] = digamma(r + x) - psiR + lnAlpha
   }
+  const alphaBranch = alpha >= beta
+  const m = alphaBranch ? alpha : beta
+  const w = alphaBranch ? alpha - beta : beta - alpha
+  const withGrad = grad !== undefined
   let ll = 0
+  let gr = 0
+  let ga = 0
+  let gs = 0
+  let gb = 0
   const { x: xs, tx: txs, T: Ts, w: ws, xIndex } = d
   for (let i = 0; i < d.n; i++) {
     const j = xIndex[i]!
     const x = xs[i]!
     const T = Ts[i]!
-    const first = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T)
-    const la0 = logA0(r, alpha, s, beta, x, txs[i]!, T)
-    ll += ws[i]! * (base[j]! + logAddExp(first, lnS[j]! + la0))
+    const tx = txs[i]!
+    const wi = ws[i]!
+    const c = r + s + x
+    const pp = alphaBranch ? s + 1 : r + x
+    const laT = Math.log(alpha + T)
+    const lbT = Math.log(beta + T)
+    const first = -(r + x) * laT - s * lbT
+    let second = Number.NEGATIVE_INFINITY
+    let e = 0
+    if (T > tx) {
+      a0Term(c, pp, w, m, tx, withGrad, T1)
+      a0Term(c, pp, w, m, T, withGrad, T2)
+      const l1 = T1[0]!
+      const l2 = T2[0]!
+      if (l2 < l1) {
+        e = Math.exp(l2 - l1)
+        second = lnS[j]! + l1 + Math.log1p(-e)
+      }
+    }
+    const lse = logAddExp(first, second)
+    ll += wi * (base[j]! + lse)
+    if (!withGrad) continue
+    const s1 = Math.exp(first - lse)
+    const s2 = second === Number.NEGATIVE_INFINITY ? 0 : Math.exp(second - lse)
+    // base and the first term
+    gr += wi * (gBase[j]! - s1 * laT - s2 / c)
+    ga += wi * (r / alpha - (s1 * (r + x)) / (alpha + T))
+    gs += wi * (lnBeta - s1 * lbT + s2 * (1 / s - 1 / c))
+    gb += wi * (s / beta - (s1 * s) / (beta + T))
+    if (s2 === 0) continue
+    // ln A0 = l1 + ln(1 − e^{l2−l1}):  d ln A0 = (dl1 − e·dl2) / (1 − e)
+    const k2 = (s2 * wi) / (1 - e)
+    const dp = T1[1]! - e * T2[1]!
+    const dc = T1[2]! - e * T2[2]!
+    const dm = T1[3]! - e * T2[3]!
+    const dw = T1[4]! - e * T2[4]!
+    gr += k2 * (dc + (alphaBranch ? 0 : dp))
+    gs += k2 * (dc + (alphaBranch ? dp : 0))
+    if (alphaBranch) {
+      ga += k2 * (dm + dw)
+      gb -= k2 * dw
+    } else {
+      gb += k2 * (dm + dw)
+      ga -= k2 * dw
+    }
+  }
+  if (grad) {
+    grad[0] = gr * r
+    grad[1] = ga * alpha
+    grad[2] = gs * s
+    grad[3] = gb * beta
   }
   return ll
 }
@@ -180,8 +301,8 @@ const STARTS = [
 ]
 
 /**
- * Fits the Pareto/NBD model by maximum likelihood (log-parameters, BFGS with central-difference gradients,
- * Nelder–Mead restarts when BFGS stalls). The likelihood is flat along (s, β): compare fits by log-likelihood.
+ * Fits the Pareto/NBD model by maximum likelihood (log-parameters, BFGS with an analytic gradient that is
+ * accumulated alongside the hypergeometric series, Nelder–Mead restarts when BFGS stalls). The likelihood is flat along (s, β): compare fits by log-likelihood.
  *
  * @param customers - `{ frequency, recency, T, weight? }` per customer, all times in one unit
  * @param options - penalizer, initial parameters, restarts; see {@link FitOptions}
@@ -207,10 +328,16 @@ export function fitParetoNbd(
   // Each row costs two hypergeometric series: evaluate identical histories once.
   const { data, scale } = scaleColumns(dedupeColumns(original))
   const W = data.weightSum
+  const g = [0, 0, 0, 0]
   const { theta, report } = maximizeLikelihood(
     {
       names: ['r', 'alpha', 's', 'beta'],
-      meanNll: (th) => -logLikelihood(th.map(Math.exp), data) / W,
+      meanNll: (th) => -paretoLogLikelihood(th.map(Math.exp), data) / W,
+      gradient: (th, out) => {
+        const v = -paretoLogLikelihood(th.map(Math.exp), data, g) / W
+        for (let i = 0; i < 4; i++) out[i] = -g[i]! / W
+        return v
+      },
       starts: STARTS,
     },
     {
@@ -221,6 +348,6 @@ export function fitParetoNbd(
   const [r, alphaScaled, s, betaScaled] = theta.map(Math.exp) as [number, number, number, number]
   const params = { r, alpha: alphaScaled / scale, s, beta: betaScaled / scale }
   const model = paretoNbd(params)
-  const logLik = logLikelihood([params.r, params.alpha, params.s, params.beta], original)
+  const logLik = paretoLogLikelihood([params.r, params.alpha, params.s, params.beta], original)
   return { ...model, logLikelihood: logLik, converged: report.converged, report }
 }
