@@ -146,7 +146,11 @@ export function createKyselyMigrations(options: KyselyMigrationsOptions): Storag
   const pending = async (db: Kysely<any>, schema: StorageSchema) => {
     const executed = await executedNames(db)
     const steps = await diffSchema(db, schema, dialect, mappings)
-    return { executed, steps: steps.filter((s) => !executed.has(s.name)) }
+    // Kysely's Migrator runs pending migrations sorted by name; plan() lists them in the same order.
+    const todo = steps
+      .filter((s) => !executed.has(s.name))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    return { executed, steps: todo }
   }
 
   return Object.freeze({

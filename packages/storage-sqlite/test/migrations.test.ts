@@ -1,0 +1,175 @@
+import { isRapportError } from '@rapport/core'
+import type { ModelDefinition, StorageSchema } from '@rapport/core/storage'
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect, sql } from 'kysely'
+import type { Migration } from 'kysely/migration'
+import { Migrator } from 'kysely/migration'
+import { describe, expect, it } from 'vitest'
+import { createSqliteStorage } from '../src/index.js'
+import { contactModel, systemColumns, testSchema } from './test-schema.js'
+
+async function tableNames(db: Kysely<any>): Promise<string[]> {
+  const result = await sql<{
+    name: string
+  }>`select name from sqlite_master where type = 'table' order by name`.execute(db)
+  return result.rows.map((r) => r.name)
+}
+
+/** A plugin that adds a model and a field on contacts. */
+const pluginSchema: StorageSchema = {
+  version: 1,
+  models: {
+    ...testSchema.models,
+    contact: {
+      ...contactModel,
+      fields: { ...contactModel.fields, loyaltyPoints: { type: 'integer' } },
+      indexes: [...contactModel.indexes, { name: 'by_loyalty', fields: ['loyaltyPoints'] }],
+    },
+    reward: {
+      name: 'reward',
+      table: 'reward',
+      idPrefix: 'rew',
+      plugin: 'loyalty',
+      fields: {
+        ...Object.fromEntries(
+          Object.entries(contactModel.fields).filter(([k]) =>
+            ['id', 'tenantId', 'createdAt', 'updatedAt', 'version', 'archivedAt'].includes(k),
+          ),
+        ),
+        contactId: { type: 'string', required: true, references: { model: 'contact', onDelete: 'cascade' } },
+        points: { type: 'integer', required: true },
+      },
+      indexes: [{ name: 'by_contact', fields: ['contactId'] }],
+      relations: {},
+      searchFields: [],
+    } satisfies ModelDefinition,
+  },
+}
+
+describe('migrations', () => {
+  it('apply is idempotent, records its steps in rapport_migrations, and plan() is empty afterwards', async () => {
+    const storage = createSqliteStorage({ file: ':memory:' })
+    const planned = await storage.migrations.plan(testSchema)
+    expect(planned.statements.some((s) => s.startsWith('create table if not exists "contact"'))).toBe(true)
+    expect(planned.statements.some((s) => s.includes('primary key ("tenant_id", "id")'))).toBe(true)
+    expect(
+      planned.statements.some((s) =>
+        s.includes('foreign key ("tenant_id", "company_id") references "company" ("tenant_id", "id")'),
+      ),
+    ).toBe(true)
+    expect(planned.statements).toContain(
+      `create index if not exists "contact_by_tier" on "contact" ("tenant_id", (json_extract("custom", '$."tier"')))`,
+    )
+    expect(planned.statements.some((s) => s.includes('using fts5'))).toBe(true)
+    expect(await tableNames(storage.kysely)).toEqual([]) // plan() ran nothing
+
+    const first = await storage.migrations.apply(testSchema)
+    expect(first.applied).toContain('0100/table/contact')
+    expect(first.skipped).toEqual([])
+    const second = await storage.migrations.apply(testSchema)
+    expect(second.applied).toEqual([])
+    expect([...second.skipped].sort()).toEqual([...first.applied].sort())
+    expect((await storage.migrations.plan(testSchema)).statements).toEqual([])
+
+    const ledger = await storage.kysely.selectFrom('rapport_migrations').select('name').execute()
+    expect(ledger.map((r) => r.name).sort()).toEqual([...first.applied].sort())
+    expect(await tableNames(storage.kysely)).toEqual(
+      expect.arrayContaining(['rapport_migrations', 'rapport_migrations_lock']),
+    )
+    expect(await tableNames(storage.kysely)).not.toContain('kysely_migration')
+    await storage.close()
+  })
+
+  it("a host's own Kysely Migrator on the same database does not collide, and the host's instance stays open", async () => {
+    const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) })
+    const hostMigrations: Record<string, Migration> = {
+      '0001_host_users': {
+        up: async (db) => {
+          await db.schema
+            .createTable('host_user')
+            .addColumn('id', 'integer', (c) => c.primaryKey())
+            .execute()
+        },
+      },
+    }
+    const host = new Migrator({ db: kysely, provider: { getMigrations: async () => hostMigrations } })
+    expect((await host.migrateToLatest()).error).toBeUndefined()
+
+    const storage = createSqliteStorage({ kysely })
+    await storage.migrations.apply(testSchema)
+    // The host migrates again (with a new migration) after Rapport did: both ledgers are independent.
+    hostMigrations['0002_host_orders'] = {
+      up: async (db) => {
+        await db.schema
+          .createTable('host_order')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .execute()
+      },
+    }
+    const again = await host.migrateToLatest()
+    expect(again.error).toBeUndefined()
+    expect(again.results?.map((r) => r.migrationName)).toEqual(['0002_host_orders'])
+    const hostLedger = await kysely.selectFrom('kysely_migration').select('name').execute()
+    expect(hostLedger.map((r) => r.name)).toEqual(['0001_host_users', '0002_host_orders'])
+    expect((await storage.migrations.apply(testSchema)).applied).toEqual([])
+
+    await storage.close()
+    // close() left the host's instance usable.
+    expect(await tableNames(kysely)).toContain('host_order')
+    await kysely.destroy()
+  })
+
+  it('plugin models and fields migrate additively, keeping existing rows', async () => {
+    const storage = createSqliteStorage({ file: ':memory:' })
+    await storage.migrations.apply(testSchema)
+    const scope = { model: contactModel, schema: testSchema, tenantId: 't1' }
+    await storage.create({ ...scope, data: { ...systemColumns('con_1'), firstName: 'Ada' } })
+
+    const plan = await storage.migrations.plan(pluginSchema)
+    expect(plan.statements).toEqual([
+      expect.stringContaining('create table if not exists "reward"'),
+      'alter table "contact" add column "loyalty_points" integer',
+      'create index if not exists "contact_by_loyalty" on "contact" ("tenant_id", "loyalty_points")',
+      'create index if not exists "reward_by_contact" on "reward" ("tenant_id", "contact_id")',
+    ])
+    const report = await storage.migrations.apply(pluginSchema)
+    expect(report.applied).toEqual([
+      '0100/table/reward',
+      '0200/column/contact/loyalty_points',
+      '0400/index/contact_by_loyalty',
+      '0400/index/reward_by_contact',
+    ])
+    const extended = { model: pluginSchema.models['contact']!, schema: pluginSchema, tenantId: 't1' }
+    const before = await storage.findById({ ...extended, id: 'con_1' })
+    expect(before).toMatchObject({ firstName: 'Ada', loyaltyPoints: null })
+    await storage.updateById({ ...extended, id: 'con_1', data: { loyaltyPoints: 12 } })
+    await storage.create({
+      model: pluginSchema.models['reward']!,
+      schema: pluginSchema,
+      tenantId: 't1',
+      data: { ...systemColumns('rew_1'), contactId: 'con_1', points: 5 },
+    })
+    expect((await storage.findById({ ...extended, id: 'con_1' }))?.['loyaltyPoints']).toBe(12)
+    // Running the older schema again is harmless (no destructive diff), and so is the new one.
+    expect((await storage.migrations.apply(testSchema)).applied).toEqual([])
+    expect((await storage.migrations.apply(pluginSchema)).applied).toEqual([])
+    await storage.close()
+  })
+
+  it('a schema naming an unknown referenced model fails with INVALID_CONFIG and creates nothing', async () => {
+    const storage = createSqliteStorage({ file: ':memory:' })
+    const broken: StorageSchema = {
+      version: 1,
+      models: {
+        contact: {
+          ...contactModel,
+          fields: { ...contactModel.fields, companyId: { type: 'string', references: { model: 'nope' } } },
+        },
+      },
+    }
+    const err = await storage.migrations.apply(broken).catch((e: unknown) => e)
+    expect(isRapportError(err, 'INVALID_CONFIG')).toBe(true)
+    expect(await tableNames(storage.kysely)).toEqual([])
+    await storage.close()
+  })
+})
