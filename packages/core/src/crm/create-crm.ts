@@ -21,7 +21,12 @@ import {
 } from '../services/core-behaviours.js'
 import { DealService } from '../services/deal-service.js'
 import { EntityService } from '../services/entity-service.js'
-import type { MigrationPlan, MigrationReport, StorageAdapter } from '../storage/storage-adapter.js'
+import type {
+  MigrationPlan,
+  MigrationReport,
+  StorageAdapter,
+  StorageOperations,
+} from '../storage/storage-adapter.js'
 import type { CrmEvents } from './crm-event-map.js'
 import type { CrmLimits } from './crm-limits.js'
 import { DEFAULT_CRM_LIMITS } from './crm-limits.js'
@@ -186,10 +191,14 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     plugins,
     limits: Object.freeze({ ...DEFAULT_CRM_LIMITS, ...config.limits }),
     filterLimits: Object.freeze({ ...config.filterLimits }),
-    customFields(tenant: string) {
+    customFields(tenant: string, ops?: StorageOperations) {
       let cached = customFieldCache.get(tenant)
+      if (!cached && ops && ops !== config.storage) {
+        // Inside a transaction: read through it, but never cache what might still roll back.
+        return loadCustomFields(runtime, tenant, ops)
+      }
       if (!cached) {
-        cached = loadCustomFields(runtime, tenant)
+        cached = loadCustomFields(runtime, tenant, config.storage)
         customFieldCache.set(tenant, cached)
         cached.catch(() => customFieldCache.delete(tenant))
       }
@@ -305,9 +314,10 @@ function buildServices(session: Session): CrmServices {
 async function loadCustomFields(
   runtime: CrmRuntime,
   tenantId: string,
+  ops: StorageOperations,
 ): Promise<ReadonlyMap<string, readonly CustomFieldDefinition[]>> {
   const entity = runtime.schema.entity('customField')
-  const rows = await runtime.storage.findMany({
+  const rows = await ops.findMany({
     model: entity.model,
     tenantId,
     schema: runtime.schema.storage,

@@ -61,6 +61,8 @@ export class Session {
   async write<R>(fn: (session: Session) => Promise<R>): Promise<R> {
     await this.runtime.ready()
     if (this.#tx) return fn(this)
+    // Warm the custom-field cache outside the transaction: single-connection adapters serialise everything else.
+    await this.runtime.customFields(this.tenantId)
     const pending: PendingEvent[] = []
     let result: R
     if (this.runtime.storage.capabilities.transactions) {

@@ -87,7 +87,10 @@ export class CustomFieldService {
   /** The custom fields of an entity: configuration ones first, then runtime ones. */
   async list(entity: string): Promise<readonly CustomFieldDefinition[]> {
     const runtime = this.#session.runtime
-    return runtime.schema.customFieldsOf(entity, await runtime.customFields(this.#session.tenantId))
+    return runtime.schema.customFieldsOf(
+      entity,
+      await runtime.customFields(this.#session.tenantId, this.#session.ops),
+    )
   }
 
   /** Removes a runtime custom field. Existing values stay in records until they are next written. */

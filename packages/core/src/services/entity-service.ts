@@ -638,7 +638,7 @@ export class EntityService<R, C, U> {
   async #target(session: Session) {
     return session.runtime.schema.filterTarget(
       this.#entity.name,
-      await session.runtime.customFields(session.tenantId),
+      await session.runtime.customFields(session.tenantId, session.ops),
     )
   }
 
@@ -646,7 +646,7 @@ export class EntityService<R, C, U> {
     if (!this.#entity.hasCustom) return []
     return session.runtime.schema.customFieldsOf(
       this.#entity.name,
-      await session.runtime.customFields(session.tenantId),
+      await session.runtime.customFields(session.tenantId, session.ops),
     )
   }
 
