@@ -15,10 +15,17 @@ describe('README embedding example', () => {
     const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1]
     expect(code, 'README has an Embedding section with a ts code block').toBeTruthy()
     expect((code ?? '').trim().split('\n').length).toBeLessThanOrEqual(20)
+    // Run it in a scratch directory so the example's relative `crm.db` lands there.
     const file = join(tmp, 'embedding.ts')
     writeFileSync(file, code ?? '')
+    const cwd = process.cwd()
+    process.chdir(tmp)
     const log = vi.spyOn(console, 'log').mockImplementation(() => {})
-    await import(pathToFileURL(file).href)
+    try {
+      await import(pathToFileURL(file).href)
+    } finally {
+      process.chdir(cwd)
+    }
     expect(log).toHaveBeenCalled()
     const printed = log.mock.calls.flat().map(String).join(' ')
     expect(printed).toMatch(/new contact con_[0-9A-Z]{26}/)
