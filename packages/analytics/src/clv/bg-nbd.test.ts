@@ -110,6 +110,27 @@ describe('BG/NBD numerics (reference §5)', () => {
     expect(close.expectedPurchasesNewCustomer(39)).toBeCloseTo(1.0703387492992213, 10)
   })
 
+  it('very long horizons use the 1 − z connection formula: matches mpmath and is continuous at the switch', () => {
+    const m = bgNbd({ r: 0.24, alpha: 4.4, a: 0.79, b: 2.4 })
+    // mpmath: E[X(1e12)] = 1149.97226627801546..., E[Y(1e9) | x=2, t_x=30, T=39] = 419.940630147350226...
+    expect(m.expectedPurchasesNewCustomer(1e12) / 1149.9722662780155).toBeCloseTo(1, 10)
+    expect(m.expectedPurchases(1e9, { frequency: 2, recency: 30, T: 39 }) / 419.94063014735023).toBeCloseTo(
+      1,
+      10,
+    )
+    fc.assert(
+      fc.property(params, fc.integer({ min: 0, max: 50 }), (p, x) => {
+        const model = bgNbd(p)
+        const c = { frequency: x, recency: x === 0 ? 0 : 5, T: 10 }
+        const tSwitch = 99 * (p.alpha + c.T)
+        const below = model.expectedPurchases(tSwitch * (1 - 1e-9), c)
+        const above = model.expectedPurchases(tSwitch * (1 + 1e-9), c)
+        expect(Math.abs(above - below)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(below)))
+      }),
+      { numRuns: 200 },
+    )
+  })
+
   it('long horizons stay finite and match mpmath', () => {
     const m = bgNbd({ r: 0.242593, alpha: 4.413531, a: 0.792886, b: 2.425754 })
     expect(m.expectedPurchasesNewCustomer(10_000)).toBeCloseTo(15.05508199666447, 8)

@@ -61,12 +61,11 @@ export function bgNbd(params: BgNbdParams): BgNbdModel {
       checkHorizon(t)
       const pAlive = probabilityAlive(c)
       const x = c.frequency
-      const z = t / (alpha + c.T + t)
-      return (a + b + x - 1) * bgBracket(a + b - 1 - r, a - 1, a + b + x - 1, z) * pAlive
+      return (a + b + x - 1) * bgBracket(a + b - 1 - r, a - 1, a + b + x - 1, t, alpha + c.T) * pAlive
     },
     expectedPurchasesNewCustomer(t) {
       checkHorizon(t)
-      return (a + b - 1) * bgBracket(a + b - 1 - r, a - 1, a + b - 1, t / (alpha + t))
+      return (a + b - 1) * bgBracket(a + b - 1 - r, a - 1, a + b - 1, t, alpha)
     },
     probabilityOfPurchases(n, t) {
       checkCount(n, 'n', 0)

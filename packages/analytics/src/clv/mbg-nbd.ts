@@ -63,11 +63,11 @@ export function mbgNbd(params: MbgNbdParams): MbgNbdModel {
       checkHorizon(t)
       const pAlive = probabilityAlive(c)
       const x = c.frequency
-      return (a + b + x) * bgBracket(a + b - r, a - 1, a + b + x, t / (alpha + c.T + t)) * pAlive
+      return (a + b + x) * bgBracket(a + b - r, a - 1, a + b + x, t, alpha + c.T) * pAlive
     },
     expectedPurchasesNewCustomer(t) {
       checkHorizon(t)
-      return b * bgBracket(a + b - r, a - 1, a + b, t / (alpha + t))
+      return b * bgBracket(a + b - r, a - 1, a + b, t, alpha)
     },
     probabilityOfPurchases(n, t) {
       checkCount(n, 'n', 0)

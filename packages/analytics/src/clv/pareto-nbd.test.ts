@@ -74,4 +74,30 @@ describe('Pareto/NBD', () => {
       { numRuns: 15 },
     )
   })
+
+  it('never returns NaN or Infinity for extreme histories', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          r: fc.double({ min: 0.01, max: 20, noNaN: true }),
+          alpha: fc.double({ min: 0.001, max: 1000, noNaN: true }),
+          s: fc.double({ min: 0.01, max: 20, noNaN: true }),
+          beta: fc.double({ min: 0.001, max: 1000, noNaN: true }),
+        }),
+        fc.integer({ min: 0, max: 2000 }),
+        fc.double({ min: 0.01, max: 1000, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (p, x, T, share) => {
+          const model = paretoNbd(p)
+          const c = { frequency: x, recency: x === 0 ? 0 : share * T, T }
+          const alive = model.probabilityAlive(c)
+          expect(alive).toBeGreaterThanOrEqual(0)
+          expect(alive).toBeLessThanOrEqual(1)
+          expect(Number.isFinite(model.expectedPurchases(365, c))).toBe(true)
+          expect(Number.isFinite(model.logLikelihoodOf([c]))).toBe(true)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
 })

@@ -152,7 +152,7 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): { log: nu
     const ratio = ((a + n) * (b + n) * z) / ((c + n) * (n + 1))
     term *= ratio
     sum += term
-    if (term === 0) break
+    if (term === 0) return { log: logScale + Math.log(Math.abs(sum)), sign: Math.sign(sum) }
     const absSum = Math.abs(sum)
     if (absSum > 1e250) {
       logScale += Math.log(absSum)

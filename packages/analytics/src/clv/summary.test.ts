@@ -45,6 +45,18 @@ describe('summaryDataFromTransactions', () => {
     ])
   })
 
+  it('lifetimes #85: the chronologically first order is the one excluded from monetary value', () => {
+    const rows = summaryDataFromTransactions(
+      [
+        { id: 'c', at: '2024-01-03', v: 25 },
+        { id: 'c', at: '2024-01-01', v: 10 },
+        { id: 'c', at: '2024-01-02', v: 20 },
+      ],
+      { customerId: 'id', datetime: 'at', monetary: 'v', observationEnd: '2024-01-31', timeUnit: 'D' },
+    )
+    expect(rows[0]!.monetaryValue).toBe(22.5)
+  })
+
   it('supports weekly (Monday-start), monthly and hourly periods', () => {
     const tx = [
       { id: 'a', at: '2024-01-01' }, // Monday
