@@ -114,7 +114,7 @@ describe('BG/NBD numerics (reference §5)', () => {
     const m = bgNbd({ r: 0.24, alpha: 4.4, a: 0.79, b: 2.4 })
     // mpmath: E[X(1e12)] = 1149.97226627801546..., E[Y(1e9) | x=2, t_x=30, T=39] = 419.940630147350226...
     expect(m.expectedPurchasesNewCustomer(1e12) / 1149.9722662780155).toBeCloseTo(1, 10)
-    expect(m.expectedPurchases(1e9, { frequency: 2, recency: 30, T: 39 }) / 419.94063014735023).toBeCloseTo(
+    expect(m.expectedPurchases(1e9, { frequency: 2, recency: 30, T: 39 }) / 419.9406301473502).toBeCloseTo(
       1,
       10,
     )
