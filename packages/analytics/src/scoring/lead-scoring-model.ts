@@ -56,7 +56,10 @@ export interface LeadScoringOptions {
   readonly smoothing?: number
 }
 
-/** A trained, serialisable lead-scoring model: the options plus the frequency table. */
+/**
+ * A trained, serialisable lead-scoring model: the options plus the frequency table. Treat it as an immutable value
+ * (use {@link updateLeadScoringModel} for changes): {@link scoreLead} caches the tables it derives per model object.
+ */
 export interface LeadScoringModel {
   /** Stages with resolved sequences. */
   readonly stages: readonly Required<LeadScoringStage>[]

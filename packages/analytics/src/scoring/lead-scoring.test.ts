@@ -142,6 +142,22 @@ describe('Odoo-style lead scoring', () => {
     )
   })
 
+  it('scores many leads the same as a fresh copy of the model (derived tables are cached per model)', () => {
+    const leads: ScoringLead[] = [
+      { stage: 'proposal', team: 'A', fields: { source: 'web' } },
+      { stage: 'new', team: 'Z', fields: { source: 'referral' } },
+      { stage: 'qualified', team: 'B', fields: { source: 'web' } },
+      { stage: 'qualified', fields: {} },
+    ]
+    const first = leads.map((lead) => scoreLead(model, lead))
+    const again = leads.map((lead) => scoreLead(model, lead))
+    const fresh = leads.map((lead) => scoreLead(structuredClone(model), lead))
+    expect(again).toEqual(first)
+    expect(fresh).toEqual(first)
+    const updated = updateLeadScoringModel(model, [{ lead: leads[0]!, outcome: 'won' }])
+    expect(scoreLead(updated, leads[0]!).probability!).toBeGreaterThan(first[0]!.probability!)
+  })
+
   it('live updates: counting then un-counting an outcome restores every existing row, input untouched', () => {
     const before = structuredClone(model)
     const lead: ScoringLead = { stage: 'qualified', team: 'A', fields: { source: 'web' } }

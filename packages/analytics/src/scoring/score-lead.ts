@@ -74,10 +74,11 @@ export function scoreLead(model: LeadScoringModel, lead: ScoringLead): LeadScore
     return { ...base, probability: 1, score: 100, reason: 'won-stage' }
   }
   const team = lead.team === null || lead.team === undefined || lead.team === '' ? null : String(lead.team)
-  const useTeam = team !== null && model.frequencies.some((f) => f.team === team)
-  const table = buildTable(model, useTeam ? team : undefined)
-  const first = [...model.stages].sort((a, b) => a.sequence - b.sequence)[0]
-  const firstRow = first ? table.values.get('stage')?.get(first.id) : undefined
+  const tables = tablesOf(model)
+  const useTeam = team !== null && tables.teams.has(team)
+  const table = tableFor(model, tables, useTeam ? team : undefined)
+  const firstRow =
+    tables.firstStage === undefined ? undefined : table.values.get('stage')?.get(tables.firstStage)
   const teamWon = firstRow?.won ?? 0
   const teamLost = firstRow?.lost ?? 0
   const tableName = useTeam ? team : null
@@ -119,6 +120,42 @@ export function scoreLead(model: LeadScoringModel, lead: ScoringLead): LeadScore
     contributions,
     ignored,
   }
+}
+
+interface ModelTables {
+  /** Teams that have rows. */
+  readonly teams: ReadonlySet<string | null>
+  /** Id of the stage with the lowest sequence (first in list order among equals). */
+  readonly firstStage: string | undefined
+  /** Built tables by team; the global table under the key `undefined`. */
+  readonly byTeam: Map<string | undefined, Table>
+}
+
+/** Models are immutable values, so their derived tables are computed once per model and reused across leads. */
+const cache = new WeakMap<LeadScoringModel, ModelTables>()
+
+function tablesOf(model: LeadScoringModel): ModelTables {
+  let tables = cache.get(model)
+  if (!tables) {
+    let first: { id: string; sequence: number } | undefined
+    for (const s of model.stages) if (!first || s.sequence < first.sequence) first = s
+    tables = {
+      teams: new Set(model.frequencies.map((f) => f.team)),
+      firstStage: first?.id,
+      byTeam: new Map(),
+    }
+    cache.set(model, tables)
+  }
+  return tables
+}
+
+function tableFor(model: LeadScoringModel, tables: ModelTables, team: string | undefined): Table {
+  let table = tables.byTeam.get(team)
+  if (!table) {
+    table = buildTable(model, team)
+    tables.byTeam.set(team, table)
+  }
+  return table
 }
 
 /** The per-variable value counts and totals for one team (or all rows when `team` is undefined). */
