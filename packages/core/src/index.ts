@@ -5,7 +5,7 @@
  */
 
 export { type Crm, type CrmConfig, createCrm, DEFAULT_TENANT_ID, type PluginApis } from './crm/create-crm.js'
-export type { CrmEvents } from './crm/crm-event-map.js'
+export type { CrmEvents, PipelineEvents } from './crm/crm-event-map.js'
 export { type CrmLimits, DEFAULT_CRM_LIMITS } from './crm/crm-limits.js'
 export type { CrmServices } from './crm/crm-services.js'
 export type {
@@ -15,6 +15,12 @@ export type {
 } from './custom-fields/custom-field-definition.js'
 export type { CustomFieldService } from './custom-fields/custom-field-service.js'
 export { activityEntity, activityTypes, participantSchema } from './entities/activity.js'
+export {
+  businessCalendarEntity,
+  timeZoneSchema,
+  type WorkingHours,
+  workingHoursSchema,
+} from './entities/business-calendar.js'
 export {
   type Address,
   addressSchema,
@@ -41,6 +47,8 @@ export { type DerivedColumns, defineEntity, type EntityDefinition } from './enti
 export type {
   Activity,
   ActivityInput,
+  BusinessCalendar,
+  BusinessCalendarInput,
   Company,
   CompanyInput,
   Contact,
@@ -52,18 +60,39 @@ export type {
   EntityCreateInput,
   EntityRecord,
   EntityUpdateInput,
+  Lead,
+  LeadInput,
   Pipeline,
   PipelineInput,
+  SlaPolicy,
+  SlaPolicyInput,
+  StageChange,
   SystemFields,
   Tag,
   TagInput,
   Task,
   TaskInput,
+  Ticket,
+  TicketInput,
 } from './entities/entity-types.js'
-export { forecastCategories, pipelineEntity, type Stage, stageSchema } from './entities/pipeline.js'
+export { leadEntity } from './entities/lead.js'
+export {
+  forecastCategories,
+  pipelineEntity,
+  pipelineEntityTypes,
+  type Stage,
+  stageKinds,
+  stageSchema,
+  type TransitionEdge,
+  transitionEdgeSchema,
+  transitionPolicies,
+} from './entities/pipeline.js'
 export { recordLinkEntity } from './entities/record-link.js'
+export { type SlaTarget, slaPolicyEntity, slaTargetSchema } from './entities/sla-policy.js'
+export { stageChangeEntity } from './entities/stage-change.js'
 export { tagEntity } from './entities/tag.js'
 export { reminderSchema, taskEntity } from './entities/task.js'
+export { ticketChannels, ticketEntity, ticketPriorities } from './entities/ticket.js'
 export { type RapportErrorCode, RapportErrorCodes } from './errors/error-codes.js'
 export {
   isRapportError,
@@ -95,6 +124,57 @@ export type {
 } from './filter/filter-types.js'
 export { createIdGenerator, ID_PATTERN } from './ids/create-id.js'
 export {
+  addBusinessTime,
+  type BusinessCalendarSpec,
+  type BusinessHoursEntry,
+  businessTimeBetween,
+  isBusinessTime,
+} from './pipeline/business-hours.js'
+export { missingFields } from './pipeline/missing-fields.js'
+export {
+  findStage,
+  findStageByKey,
+  initialStage,
+  isClosedStage,
+  type PipelineRules,
+  type TransitionPolicy,
+} from './pipeline/pipeline-shape.js'
+export {
+  b2bPipelineTemplate,
+  contactLifecycleTemplate,
+  defaultPipelineTemplates,
+  leadStatusTemplate,
+  ticketStatusTemplate,
+} from './pipeline/pipeline-templates.js'
+export {
+  effectiveProbability,
+  planTransition,
+  type StageEffects,
+  stageEffects,
+  type TransitionPlan,
+  type TransitionRequest,
+  type TransitionVerdict,
+} from './pipeline/plan-transition.js'
+export {
+  computeSla,
+  type SlaInput,
+  type SlaMetric,
+  type SlaPeriod,
+  type SlaState,
+  type SlaStatus,
+} from './pipeline/sla.js'
+export type { StageChangedEvent, StageRef } from './pipeline/stage-events.js'
+export { type StageVisit, summarizeTimeInStage, type TimeInStage } from './pipeline/time-in-stage.js'
+export { builtInGuards, invalidTransition, type TransitionFailure } from './pipeline/transition-failure.js'
+export {
+  defineTransitionGuard,
+  type TransitionGuard,
+  type TransitionGuardContext,
+  type TransitionGuardPlugin,
+  type TransitionGuardResult,
+} from './pipeline/transition-guard.js'
+export { allowedTargets, checkPolicy, type PolicyRefusal } from './pipeline/transition-policy.js'
+export {
   type Awaitable,
   type CrmPlugin,
   definePlugin,
@@ -103,8 +183,16 @@ export {
   type PluginContext,
   type ScopeArgs,
 } from './plugins/crm-plugin.js'
-export { type DealContactEntry, DealService } from './services/deal-service.js'
+export { type DealContactEntry, DealService, type StuckOptions } from './services/deal-service.js'
 export { EntityService } from './services/entity-service.js'
+export {
+  type ConvertLeadOptions,
+  defaultLeadFieldMapping,
+  type LeadConversion,
+  type LeadConvertedEvent,
+  type LeadFieldMapping,
+  LeadService,
+} from './services/lead-service.js'
 export type {
   CountOptions,
   ListOptions,
@@ -114,4 +202,7 @@ export type {
   UpdateManyItem,
   WriteOptions,
 } from './services/list-options.js'
+export { StageHistoryService } from './services/stage-history-service.js'
+export type { ChangePipelineOptions, MoveStageOptions } from './services/stage-moves.js'
+export { type SlaBreach, type SlaBreachedEvent, TicketService } from './services/ticket-service.js'
 export type { StorageAdapter, StorageCapabilities } from './storage/storage-adapter.js'

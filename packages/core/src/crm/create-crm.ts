@@ -12,6 +12,8 @@ import type { EventErrorHandler } from '../events/event-bus.js'
 import { EventBus } from '../events/event-bus.js'
 import type { FilterLimits } from '../filter/filter-target.js'
 import { createIdGenerator } from '../ids/create-id.js'
+import type { TransitionGuard, TransitionGuardPlugin } from '../pipeline/transition-guard.js'
+import { registerTransitionGuards } from '../pipeline/transition-guard.js'
 import type { CrmPlugin, PluginContext } from '../plugins/crm-plugin.js'
 import {
   linkedTargetsBehaviour,
@@ -21,6 +23,9 @@ import {
 } from '../services/core-behaviours.js'
 import { DealService } from '../services/deal-service.js'
 import { EntityService } from '../services/entity-service.js'
+import { LeadService } from '../services/lead-service.js'
+import { StageHistoryService, stageChangeBehaviour } from '../services/stage-history-service.js'
+import { TicketService } from '../services/ticket-service.js'
 import type {
   MigrationPlan,
   MigrationReport,
@@ -57,6 +62,8 @@ export interface CrmConfig<P extends readonly CrmPlugin[] = readonly CrmPlugin[]
   readonly limits?: Partial<CrmLimits>
   /** Filter tree limits. */
   readonly filterLimits?: Partial<FilterLimits>
+  /** Custom guards of the pipeline machine, run on every stage change of deals, leads and tickets. */
+  readonly transitionGuards?: readonly TransitionGuard[]
 }
 
 /** The typed APIs of the configured plugins, by id. */
@@ -113,6 +120,18 @@ const configSchema = z
     clock: z.function().optional(),
     limits: z.object({}).passthrough().optional(),
     filterLimits: z.object({}).passthrough().optional(),
+    transitionGuards: z
+      .array(
+        z.custom<TransitionGuard>(
+          (g) =>
+            typeof g === 'object' &&
+            g !== null &&
+            typeof (g as TransitionGuard).name === 'string' &&
+            typeof (g as TransitionGuard).check === 'function',
+          'Expected a transition guard { name, check }',
+        ),
+      )
+      .optional(),
   })
   .strict()
 
@@ -218,6 +237,10 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     },
   })
 
+  registerTransitionGuards(runtime, [
+    ...(config.transitionGuards ?? []),
+    ...plugins.flatMap((p) => (p as TransitionGuardPlugin).transitionGuards ?? []),
+  ])
   const rootSession = new Session(runtime, tenantId, config.actor ?? null)
   const root = buildServices(rootSession)
   const pluginContext: PluginContext = { crm: root, schema: schema.storage }
@@ -281,6 +304,11 @@ function buildServices(session: Session): CrmServices {
     contacts: new EntityService(session, schema.entity('contact'), targetableBehaviour('contact')),
     companies: new EntityService(session, schema.entity('company'), targetableBehaviour('company')),
     deals: new DealService(session, schema.entity('deal')),
+    leads: new LeadService(session, schema.entity('lead')),
+    tickets: new TicketService(session, schema.entity('ticket')),
+    slaPolicies: new EntityService(session, schema.entity('slaPolicy')),
+    businessCalendars: new EntityService(session, schema.entity('businessCalendar')),
+    stageHistory: new StageHistoryService(session),
     pipelines: new EntityService(session, schema.entity('pipeline'), pipelineBehaviour),
     activities: new EntityService(session, schema.entity('activity'), linkedTargetsBehaviour('activity')),
     tasks: new EntityService(session, schema.entity('task'), linkedTargetsBehaviour('task', taskBehaviour)),
@@ -291,6 +319,10 @@ function buildServices(session: Session): CrmServices {
         contact: services.contacts,
         company: services.companies,
         deal: services.deals,
+        lead: services.leads,
+        ticket: services.tickets,
+        slaPolicy: services.slaPolicies,
+        businessCalendar: services.businessCalendars,
         pipeline: services.pipelines,
         activity: services.activities,
         task: services.tasks,
@@ -299,7 +331,11 @@ function buildServices(session: Session): CrmServices {
       if (core[name]) return core[name] as EntityService<R, Record<string, unknown>, Record<string, unknown>>
       let service = generic.get(name)
       if (!service) {
-        service = new EntityService(session, schema.entity(name))
+        service = new EntityService(
+          session,
+          schema.entity(name),
+          name === 'stageChange' ? stageChangeBehaviour : undefined,
+        )
         generic.set(name, service)
       }
       return service as EntityService<R, Record<string, unknown>, Record<string, unknown>>

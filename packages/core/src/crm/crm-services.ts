@@ -2,12 +2,16 @@ import type { CustomFieldService } from '../custom-fields/custom-field-service.j
 import type {
   Activity,
   ActivityInput,
+  BusinessCalendar,
+  BusinessCalendarInput,
   Company,
   CompanyInput,
   Contact,
   ContactInput,
   Pipeline,
   PipelineInput,
+  SlaPolicy,
+  SlaPolicyInput,
   Tag,
   TagInput,
   Task,
@@ -15,6 +19,9 @@ import type {
 } from '../entities/entity-types.js'
 import type { DealService } from '../services/deal-service.js'
 import type { EntityService } from '../services/entity-service.js'
+import type { LeadService } from '../services/lead-service.js'
+import type { StageHistoryService } from '../services/stage-history-service.js'
+import type { TicketService } from '../services/ticket-service.js'
 
 /**
  * The services of a CRM: the same API at the top level, inside `crm.transaction()`, in hook contexts and in plugins.
@@ -23,6 +30,20 @@ export interface CrmServices {
   readonly contacts: EntityService<Contact, ContactInput, Partial<ContactInput>>
   readonly companies: EntityService<Company, CompanyInput, Partial<CompanyInput>>
   readonly deals: DealService
+  /** Leads with their status flow and conversion. */
+  readonly leads: LeadService
+  /** Support tickets with their status flow and SLAs. */
+  readonly tickets: TicketService
+  /** SLA policies: first-response and resolution targets per priority. */
+  readonly slaPolicies: EntityService<SlaPolicy, SlaPolicyInput, Partial<SlaPolicyInput>>
+  /** Business calendars: working hours in a time zone, minus holidays. */
+  readonly businessCalendars: EntityService<
+    BusinessCalendar,
+    BusinessCalendarInput,
+    Partial<BusinessCalendarInput>
+  >
+  /** The append-only stage history of deals, leads and tickets (read-only). */
+  readonly stageHistory: StageHistoryService
   readonly pipelines: EntityService<Pipeline, PipelineInput, Partial<PipelineInput>>
   readonly activities: EntityService<Activity, ActivityInput, Partial<ActivityInput>>
   readonly tasks: EntityService<Task, TaskInput, Partial<TaskInput>>

@@ -7,6 +7,7 @@ import {
   tagsSchema,
 } from './common-schemas.js'
 import { defineEntity } from './entity-definition.js'
+import { forecastCategories } from './pipeline.js'
 
 /** The entity declaration of deals (opportunities). */
 export const dealEntity = defineEntity({
@@ -17,8 +18,26 @@ export const dealEntity = defineEntity({
     amount: moneySchema.nullable().optional(),
     pipelineId: refIdSchema,
     stageId: refIdSchema,
-    /** Win probability in percent, 0–100. */
+    /**
+     * The effective win probability in percent, 0–100, maintained by core: the stage's on won/lost stages, otherwise
+     * the manual override, else the model estimate, else the stage default. Writing it sets the manual override
+     * (`null` clears it).
+     */
     probability: z.number().min(0).max(100).nullable().optional(),
+    /** The stage's default probability (maintained by core). */
+    stageProbability: z.number().min(0).max(100).nullable().optional(),
+    /** A manual probability that wins over the stage default and the estimate while the deal is open. */
+    probabilityOverride: z.number().min(0).max(100).nullable().optional(),
+    /** A model's estimate (e.g. predictive lead scoring); used when there is no manual override. */
+    probabilityEstimate: z.number().min(0).max(100).nullable().optional(),
+    /** The forecast category; follows the stage on every stage change and may be overridden in between. */
+    forecastCategory: z.enum(forecastCategories).nullable().optional(),
+    /** When the deal entered its current stage (maintained by core); "stuck since". */
+    stageEnteredAt: z.date().nullable().optional(),
+    /** The last open stage before the deal was closed (maintained by core), for lost-deal funnels. */
+    lastOpenStageId: refIdSchema.nullable().optional(),
+    /** The lead this deal was converted from. */
+    leadId: refIdSchema.nullable().optional(),
     expectedCloseDate: calendarDateSchema.nullable().optional(),
     companyId: refIdSchema.nullable().optional(),
     ownerId: refIdSchema.nullable().optional(),
@@ -30,8 +49,11 @@ export const dealEntity = defineEntity({
   references: {
     companyId: { model: 'company', onDelete: 'set null' },
     pipelineId: { model: 'pipeline', onDelete: 'restrict' },
+    leadId: { model: 'lead', onDelete: 'set null' },
   },
   indexes: [
+    { name: 'by_pipeline_stage_entered', fields: ['pipelineId', 'stageId', 'stageEnteredAt'] },
+    { name: 'by_lead', fields: ['leadId'] },
     { name: 'by_owner_stage', fields: ['ownerId', 'stageId', 'updatedAt'] },
     { name: 'by_pipeline_stage', fields: ['pipelineId', 'stageId', 'updatedAt'] },
     { name: 'by_company', fields: ['companyId'] },

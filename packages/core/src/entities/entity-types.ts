@@ -1,13 +1,18 @@
 import type * as z from 'zod'
 import type { activityEntity } from './activity.js'
+import type { businessCalendarEntity } from './business-calendar.js'
 import type { companyEntity } from './company.js'
 import type { contactEntity } from './contact.js'
 import type { customFieldEntity } from './custom-field-entity.js'
 import type { dealContactEntity, dealEntity } from './deal.js'
 import type { EntityDefinition } from './entity-definition.js'
+import type { leadEntity } from './lead.js'
 import type { pipelineEntity, Stage } from './pipeline.js'
+import type { slaPolicyEntity } from './sla-policy.js'
+import type { stageChangeEntity } from './stage-change.js'
 import type { tagEntity } from './tag.js'
 import type { taskEntity } from './task.js'
+import type { ticketEntity } from './ticket.js'
 
 /** Fields every record carries, maintained by core. */
 export interface SystemFields {
@@ -68,3 +73,21 @@ export type Tag = EntityRecord<typeof tagEntity>
 export type TagInput = EntityCreateInput<typeof tagEntity>
 /** A stored custom field definition. */
 export type CustomFieldRecord = EntityRecord<typeof customFieldEntity>
+/** A lead: an unqualified prospect with a status flow, converted into a contact (and a company and a deal). */
+export type Lead = EntityRecord<typeof leadEntity>
+/** Input of `crm.leads.create`. */
+export type LeadInput = EntityCreateInput<typeof leadEntity>
+/** A support ticket. */
+export type Ticket = EntityRecord<typeof ticketEntity>
+/** Input of `crm.tickets.create`. */
+export type TicketInput = EntityCreateInput<typeof ticketEntity>
+/** An SLA policy: first-response and resolution targets per priority in business hours. */
+export type SlaPolicy = EntityRecord<typeof slaPolicyEntity>
+/** Input of `crm.slaPolicies.create`. */
+export type SlaPolicyInput = EntityCreateInput<typeof slaPolicyEntity>
+/** A business calendar: weekly working hours in a time zone, minus holidays. */
+export type BusinessCalendar = EntityRecord<typeof businessCalendarEntity>
+/** Input of `crm.businessCalendars.create`. */
+export type BusinessCalendarInput = EntityCreateInput<typeof businessCalendarEntity>
+/** One row of the append-only stage history. */
+export type StageChange = EntityRecord<typeof stageChangeEntity>

@@ -13,46 +13,62 @@ function eq(field: string, value: string): StorageFilter {
   return { kind: 'compare', ref: { field, type: 'string' }, op: 'eq', value }
 }
 
-/** Pipelines mint ids for new stages, so deals can reference a stage that survives renames and reordering. */
+/**
+ * Pipelines mint ids for new stages, so records can reference a stage that survives renames and reordering; resolve
+ * the stages named by `transitions` (id, key or name) to ids; and refuse to drop a stage that records still use.
+ */
 export const pipelineBehaviour: EntityBehaviour = {
-  async prepare(record, session) {
-    const stages = record['stages'] as { id?: string }[]
-    record['stages'] = stages.map((stage) =>
+  async prepare(record, session, current) {
+    const stages = (record['stages'] as { id?: string; key?: string; name: string }[]).map((stage) =>
       stage.id ? stage : { id: session.runtime.nextId('stg', session.runtime.clock()), ...stage },
     )
-  },
-}
-
-/** Deals must sit in a stage of their own pipeline; the probability defaults to the stage's. */
-export const dealBehaviour: EntityBehaviour = {
-  async prepare(record, session, current) {
-    const pipelineChanged = !current || current['pipelineId'] !== record['pipelineId']
-    const stageChanged = !current || current['stageId'] !== record['stageId']
-    if (!pipelineChanged && !stageChanged) return
-    const pipelineRow = await session.ops.findById({
-      ...scope(session, 'pipeline'),
-      id: record['pipelineId'] as string,
+    record['stages'] = stages
+    const resolve = (ref: string) =>
+      stages.find((s) => s.id === ref) ??
+      stages.find((s) => s.key === ref) ??
+      stages.find((s) => s.name === ref)
+    const edges = (record['transitions'] as { from: string; to: string }[] | null) ?? []
+    record['transitions'] = edges.map((edge, i) => {
+      const from = resolve(edge.from)
+      const to = resolve(edge.to)
+      if (!from || !to) {
+        failValidation('pipeline', [
+          {
+            path: ['transitions', i, from ? 'to' : 'from'],
+            message: `No stage with the id, key or name "${from ? edge.to : edge.from}"`,
+            code: 'invalid_value',
+          },
+        ])
+      }
+      return { from: from.id as string, to: to.id as string }
     })
-    if (!pipelineRow) {
-      failValidation('deal', [{ path: ['pipelineId'], message: 'No such pipeline', code: 'invalid_value' }])
-    }
-    const stages = (pipelineRow['stages'] as { id: string; probability: number }[] | null) ?? []
-    const stage = stages.find((s) => s.id === record['stageId'])
-    if (!stage) {
-      failValidation('deal', [
-        {
-          path: ['stageId'],
-          message: 'The stage does not belong to the deal’s pipeline',
-          code: 'invalid_value',
-        },
-      ])
-    }
-    if (
-      record['probability'] === null ||
-      record['probability'] === undefined ||
-      (current && stageChanged && current['probability'] === record['probability'])
-    ) {
-      record['probability'] = stage.probability
+    if (!current) return
+    const kept = new Set(stages.map((s) => s.id))
+    const dropped = ((current['stages'] as { id: string }[] | null) ?? []).filter((s) => !kept.has(s.id))
+    if (dropped.length === 0) return
+    const model = current['entityType'] as string
+    if (!session.runtime.schema.entities.has(model) || model === 'contact') return
+    const inUse = await session.ops.count({
+      ...scope(session, model),
+      where: {
+        kind: 'and',
+        filters: [
+          eq('pipelineId', current['id'] as string),
+          {
+            kind: 'in',
+            ref: { field: 'stageId', type: 'string' },
+            values: dropped.map((s) => s.id),
+            negate: false,
+          },
+        ],
+      },
+    })
+    if (inUse > 0) {
+      throw new RapportError(
+        'CONSTRAINT_VIOLATION',
+        `${inUse} ${model} record(s) are still in a stage this update removes; move them first`,
+        { details: { entity: 'pipeline', id: current['id'], stages: dropped.map((s) => s.id), inUse } },
+      )
     }
   },
 }
