@@ -57,15 +57,12 @@ function fingerprint(schema: StorageSchema): string {
   return hash.toString(16).padStart(8, '0')
 }
 
-function checkLimit(value: number | undefined, what: string): void {
-  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
-    throw new RapportError(
-      'STORAGE_FAILURE',
-      `${what} must be a non-negative safe integer, got ${String(value)}`,
-      {
-        details: { [what]: value },
-      },
-    )
+/** Rejects a count that is not a safe integer of at least `min`. */
+function checkLimit(value: number | undefined, what: string, code = 'STORAGE_FAILURE', min = 0): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
+    throw new RapportError(code, `${what} must be a safe integer ≥ ${min}, got ${String(value)}`, {
+      details: { [what]: value },
+    })
   }
 }
 
@@ -95,8 +92,7 @@ function checkLimit(value: number | undefined, what: string): void {
  * ```
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): StorageAdapter {
-  checkLimit(options.maxRowsPerStatement, 'maxRowsPerStatement')
-  if (options.maxRowsPerStatement === 0) checkLimit(-1, 'maxRowsPerStatement')
+  checkLimit(options.maxRowsPerStatement, 'maxRowsPerStatement', 'INVALID_CONFIG', 1)
   const committed = new CommittedTables()
   const lock = new Lock()
   const applied: string[] = []
