@@ -44,7 +44,8 @@ describe('churn with the /clv models (structural typing, no import cycle)', () =
     expect(model.params.alpha).toBeCloseTo(0.704, 2)
     expect(model.params.beta).toBeCloseTo(1.182, 2)
     const risks = [0, 1, 2, 3, 4, 5].map((tenure) => contractualChurnProbability(model, { tenure }))
-    risks.forEach((risk, tenure) => expect(risk).toBeCloseTo(1 - model.retentionRate(tenure + 1), 12))
+    for (const [tenure, risk] of risks.entries())
+      expect(risk).toBeCloseTo(1 - model.retentionRate(tenure + 1), 12)
     for (let i = 1; i < risks.length; i++) expect(risks[i]!).toBeLessThan(risks[i - 1]!)
     expect(retentionCurve(model, 7).map((r) => r.toFixed(10))).toEqual(
       [1, 2, 3, 4, 5, 6, 7].map((t) => model.retentionRate(t).toFixed(10)),
