@@ -1,0 +1,89 @@
+import type { AsyncLocalStorage } from 'node:async_hooks'
+import type { CrmServices, EventBus } from '@rapport/core'
+import type { StorageSchema } from '@rapport/core/storage'
+import type { JobQueue } from '../queue/job-queue.js'
+import type { CompiledRule } from '../rules/compile-rule.js'
+
+/** A function the host registers for `callFunction` actions. */
+export type HostFunction = (ctx: HostFunctionContext) => unknown
+
+/** What a host function receives. */
+export interface HostFunctionContext {
+  /** The record the run is about, as it is now. */
+  readonly record: Readonly<Record<string, unknown>>
+  /** The action's `args`. */
+  readonly args: unknown
+  readonly ruleId: string
+  readonly runId: string
+  readonly tenantId: string
+  /** The step's idempotency key (`runId:pc`): pass it to external providers so a retried step is deduplicated. */
+  readonly idempotencyKey: string
+  /** The CRM services of the run's tenant. */
+  readonly crm: CrmServices
+}
+
+/** Where an automation-originated write comes from (the loop guard's input). */
+export interface Origin {
+  readonly depth: number
+  readonly chain: readonly string[]
+  readonly runId: string
+}
+
+/** A run row as stored. */
+export interface RunRow {
+  readonly id: string
+  readonly ruleId: string
+  readonly ruleVersion: number
+  readonly entity: string
+  readonly recordId: string
+  readonly enrollmentKey: string
+  readonly trigger: string
+  readonly anchor: string | null
+  readonly status: 'running' | 'waiting' | 'paused' | 'completed' | 'failed' | 'goal' | 'unenrolled'
+  readonly depth: number
+  readonly pc: number
+  readonly chain: readonly string[]
+  readonly error: Record<string, unknown> | null
+  readonly finishedAt: Date | null
+  readonly createdAt: Date
+  readonly updatedAt: Date
+  readonly version: number
+}
+
+/** A step row as stored. */
+export interface StepRow {
+  readonly id: string
+  readonly key: string
+  readonly runId: string
+  readonly pc: number
+  readonly path: string
+  readonly action: string
+  readonly status: 'done' | 'skipped'
+  readonly output: Record<string, unknown> | null
+  readonly createdAt: Date
+}
+
+/** Internal state shared by the engine's parts. */
+export interface EngineRuntime {
+  readonly clock: () => Date
+  readonly queue: JobQueue
+  readonly rules: Map<string, CompiledRule>
+  readonly paused: Set<string>
+  readonly functions: ReadonlyMap<string, HostFunction>
+  readonly secrets: ReadonlyMap<string, string>
+  readonly maxDepth: number
+  readonly webhookTimeoutMs: number
+  readonly events: EventBus<Record<string, unknown>>
+  readonly origin: AsyncLocalStorage<Origin>
+  readonly schema: () => StorageSchema
+  readonly servicesFor: (tenantId: string) => CrmServices
+  /** Steps executing now, per rule (for `pause()` to drain). */
+  readonly inFlight: Map<string, Set<Promise<unknown>>>
+  /** When each rule was registered (the first schedule slot counts from it). */
+  readonly registeredAt: Map<string, Date>
+  /** Persisted state (paused rules) loaded once, lazily. */
+  loaded: Promise<void> | null
+}
+
+/** Job names used by the engine. */
+export const STEP_JOB = 'automation.step'

@@ -1,0 +1,285 @@
+import type { CrmServices } from '@rapport/core'
+import { isRapportError, RapportError } from '@rapport/core'
+import type { Backoff, DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from './job-queue.js'
+import { PermanentJobError } from './job-queue.js'
+
+/** Options of {@link createInProcessQueue}. */
+export interface InProcessQueueOptions {
+  /** Attempts before a job is dead-lettered (default 5). */
+  readonly maxAttempts?: number
+  /** Default backoff (default 1 s doubling up to 1 h). */
+  readonly backoff?: Backoff
+  /** How long a claimed job is leased; a job whose worker died is retried after it (default 60 s). */
+  readonly leaseMs?: number
+  /** How often `start()` polls for due jobs, in real milliseconds (default 1,000). */
+  readonly pollMs?: number
+  /** Jobs claimed per poll (default 50). */
+  readonly batchSize?: number
+}
+
+interface JobRow {
+  id: string
+  name: string
+  key: string
+  payload: Record<string, unknown>
+  status: 'pending' | 'running' | 'dead'
+  runAt: Date
+  attempts: number
+  maxAttempts: number
+  backoffMs: number
+  backoffMaxMs: number
+  version: number
+  lastError: Record<string, unknown> | null
+}
+
+/** The delay before attempt `attempt + 1`. */
+export function backoffDelay(attempt: number, backoff: Backoff): number {
+  return Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1))
+}
+
+/** A JSON-safe description of an error for job rows and run logs. */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (error instanceof PermanentJobError) return { ...describeError(error.cause), permanent: true }
+  if (isRapportError(error)) return { code: error.code, message: error.message, details: error.details }
+  if (error instanceof Error) return { message: error.message }
+  return { message: String(error) }
+}
+
+/**
+ * The in-process {@link JobQueue}: jobs are rows of the automation plugin's `automationJob` entity in the CRM's own
+ * storage, so on SQLite (or any durable adapter) they survive crashes and restarts, and `enqueue({ tx })` is the
+ * transactional outbox. One process works the queue; a job whose worker died is picked up again when its lease
+ * expires. Time comes from the automation clock, so tests drive delays and retries with a fake clock and
+ * `runDue()`.
+ *
+ * @example
+ * ```ts
+ * const queue = createInProcessQueue({ maxAttempts: 8, backoff: { baseMs: 5_000, maxMs: 3_600_000 } })
+ * const crm = createCrm({ storage, plugins: [automationPlugin({ queue, rules })] as const })
+ * await crm.migrate()
+ * await queue.start() // or call queue.runDue() from your own scheduler
+ * ```
+ */
+export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQueue {
+  const maxAttempts = options.maxAttempts ?? 5
+  const backoff: Backoff = options.backoff ?? { baseMs: 1000, maxMs: 3_600_000 }
+  const leaseMs = options.leaseMs ?? 60_000
+  const pollMs = options.pollMs ?? 1000
+  const batchSize = options.batchSize ?? 50
+  for (const [name, value] of Object.entries({ maxAttempts, leaseMs, pollMs, batchSize })) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RapportError('AUTOMATION_INVALID_CONFIG', `${name} must be a positive integer; got ${value}`)
+    }
+  }
+  const handlers = new Map<string, JobHandler>()
+  let binding: QueueBinding | null = null
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let running: Promise<number> | null = null
+  let stopped = true
+
+  const bound = (): QueueBinding => {
+    if (!binding) {
+      throw new RapportError(
+        'AUTOMATION_INVALID_CONFIG',
+        'The queue is not bound to a CRM yet: pass it to automationPlugin({ queue }) and run crm.migrate()',
+      )
+    }
+    return binding
+  }
+  const jobs = (services: CrmServices) => services.entity<JobRow>('automationJob')
+
+  async function runTenant(b: QueueBinding, tenantId: string): Promise<number> {
+    const services = b.servicesFor(tenantId)
+    let ran = 0
+    for (;;) {
+      const now = b.clock()
+      const due = (
+        await jobs(services).list({
+          where: {
+            or: [
+              {
+                and: [
+                  { field: 'status', op: 'eq', value: 'pending' },
+                  { field: 'runAt', op: 'lte', value: now },
+                ],
+              },
+              {
+                and: [
+                  { field: 'status', op: 'eq', value: 'running' },
+                  { field: 'lockedUntil', op: 'lte', value: now },
+                ],
+              },
+            ],
+          },
+          orderBy: [{ field: 'runAt', direction: 'asc' }],
+          limit: batchSize,
+        })
+      ).items
+      if (due.length === 0) return ran
+      for (const job of due) {
+        let claimed: JobRow
+        try {
+          claimed = await jobs(services).update(
+            job.id,
+            { status: 'running', attempts: job.attempts + 1, lockedUntil: new Date(now.getTime() + leaseMs) },
+            { expectedVersion: job.version },
+          )
+        } catch (error) {
+          if (isRapportError(error, 'VERSION_CONFLICT') || isRapportError(error, 'NOT_FOUND')) continue
+          throw error
+        }
+        ran++
+        const handler = handlers.get(claimed.name)
+        try {
+          if (!handler)
+            throw new RapportError('AUTOMATION_INVALID_CONFIG', `No handler for jobs named "${claimed.name}"`)
+          await handler({
+            id: claimed.id,
+            name: claimed.name,
+            payload: claimed.payload,
+            attempt: claimed.attempts,
+            tenantId,
+          })
+          await jobs(services).delete(claimed.id)
+        } catch (error) {
+          const lastError = describeError(error)
+          if (claimed.attempts >= claimed.maxAttempts || error instanceof PermanentJobError) {
+            await jobs(services).update(claimed.id, { status: 'dead', lockedUntil: null, lastError })
+            await b.onDead?.({
+              id: claimed.id,
+              name: claimed.name,
+              key: claimed.key,
+              payload: claimed.payload,
+              attempts: claimed.attempts,
+              tenantId,
+              error: lastError,
+            })
+          } else {
+            const delay = backoffDelay(claimed.attempts, {
+              baseMs: claimed.backoffMs,
+              maxMs: claimed.backoffMaxMs,
+            })
+            await jobs(services).update(claimed.id, {
+              status: 'pending',
+              lockedUntil: null,
+              runAt: new Date(b.clock().getTime() + delay),
+              lastError,
+            })
+          }
+        }
+      }
+    }
+  }
+
+  async function runAll(): Promise<number> {
+    const b = bound()
+    let total = 0
+    for (const tenantId of b.tenants) total += await runTenant(b, tenantId)
+    return total
+  }
+
+  const schedule = () => {
+    if (stopped) return
+    timer = setTimeout(() => {
+      running = runAll()
+      running
+        .catch((error: unknown) => console.error('[rapport/automation] queue poll failed', error))
+        .finally(() => {
+          running = null
+          schedule()
+        })
+    }, pollMs)
+    timer.unref?.()
+  }
+
+  return {
+    name: 'in-process',
+    capabilities: { durable: true, transactional: true, distributed: false },
+    bind(b) {
+      binding = b
+    },
+    async enqueue(spec: JobSpec, opts = {}) {
+      const b = bound()
+      const services = opts.tx ?? b.servicesFor(b.tenants[0] as string)
+      const key = spec.key ?? `${spec.name}:${crypto.randomUUID()}`
+      if (spec.key) {
+        const existing = await jobs(services).list({
+          where: { field: 'key', op: 'eq', value: key },
+          limit: 1,
+        })
+        const first = existing.items[0]
+        if (first) return { id: first.id, deduped: true }
+      }
+      const bo = spec.backoff ?? backoff
+      const row = await jobs(services).create({
+        name: spec.name,
+        key,
+        payload: spec.payload,
+        status: 'pending',
+        runAt: spec.runAt ?? b.clock(),
+        attempts: 0,
+        maxAttempts: spec.maxAttempts ?? maxAttempts,
+        backoffMs: bo.baseMs,
+        backoffMaxMs: bo.maxMs,
+      })
+      return { id: row.id, deduped: false }
+    },
+    work(name, handler) {
+      handlers.set(name, handler)
+    },
+    async start() {
+      bound()
+      if (!stopped) return
+      stopped = false
+      schedule()
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      timer = null
+      if (running) await running.catch(() => 0)
+    },
+    async runDue() {
+      while (running) await running.catch(() => 0)
+      running = runAll()
+      try {
+        return await running
+      } finally {
+        running = null
+      }
+    },
+    async deadLetters() {
+      const b = bound()
+      const out: DeadLetter[] = []
+      for (const tenantId of b.tenants) {
+        for await (const job of jobs(b.servicesFor(tenantId)).iterate({
+          where: { field: 'status', op: 'eq', value: 'dead' },
+          orderBy: [{ field: 'updatedAt', direction: 'asc' }],
+        })) {
+          out.push({
+            id: job.id,
+            name: job.name,
+            key: job.key,
+            payload: job.payload,
+            attempts: job.attempts,
+            tenantId,
+            error: job.lastError,
+          })
+        }
+      }
+      return out
+    },
+    async retryDead(id, tenantId) {
+      const b = bound()
+      const services = b.servicesFor(tenantId ?? (b.tenants[0] as string))
+      const job = await jobs(services).get(id)
+      if (job.status !== 'dead') {
+        throw new RapportError(
+          'AUTOMATION_INVALID_CONFIG',
+          `Job "${id}" is not dead-lettered (status ${job.status})`,
+        )
+      }
+      await jobs(services).update(id, { status: 'pending', attempts: 0, runAt: b.clock(), lastError: null })
+    },
+  }
+}

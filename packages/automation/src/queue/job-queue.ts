@@ -1,0 +1,111 @@
+import type { CrmServices } from '@rapport/core'
+
+/** Exponential backoff between attempts: `min(maxMs, baseMs × 2^(attempt − 1))`. */
+export interface Backoff {
+  /** The delay after the first failure, in milliseconds. */
+  readonly baseMs: number
+  /** The largest delay, in milliseconds. */
+  readonly maxMs: number
+}
+
+/** A job to run, now or later. */
+export interface JobSpec {
+  /** The handler name, e.g. `automation.step`. */
+  readonly name: string
+  /** JSON only. */
+  readonly payload: Readonly<Record<string, unknown>>
+  /** Not before this instant (default: now). */
+  readonly runAt?: Date
+  /** Deduplication key: a job whose key is already queued is not queued again. */
+  readonly key?: string
+  /** Attempts before the job goes to the dead-letter queue (default from the queue). */
+  readonly maxAttempts?: number
+  /** Backoff between attempts (default from the queue). */
+  readonly backoff?: Backoff
+}
+
+/** What a handler receives. */
+export interface JobContext {
+  readonly id: string
+  readonly name: string
+  readonly payload: Readonly<Record<string, unknown>>
+  /** 1 on the first delivery. */
+  readonly attempt: number
+  /** The tenant whose job table holds the job. */
+  readonly tenantId: string
+}
+
+/** Runs one job; a thrown error schedules a retry with backoff (or dead-letters the job after its last attempt). */
+export type JobHandler = (job: JobContext) => Promise<void>
+
+/** A job that exhausted its attempts, with the reason. */
+export interface DeadLetter {
+  readonly id: string
+  readonly name: string
+  readonly key: string
+  readonly payload: Readonly<Record<string, unknown>>
+  readonly attempts: number
+  readonly tenantId: string
+  /** The last error: its `code` (for `RapportError`s), `message` and `details`. */
+  readonly error: Readonly<Record<string, unknown>> | null
+}
+
+/** What the automation plugin hands a queue when the CRM starts. */
+export interface QueueBinding {
+  /** Services of a tenant (outside any transaction). */
+  servicesFor(tenantId: string): CrmServices
+  /** The tenants whose jobs this process works. */
+  readonly tenants: readonly string[]
+  /** The clock. */
+  readonly clock: () => Date
+  /** Called when a job exhausts its attempts. */
+  onDead?(letter: DeadLetter): Promise<void>
+}
+
+/**
+ * The durable-execution port. The rules engine never touches timers: it enqueues jobs, inside the transaction of
+ * the change that caused them when `options.tx` is given (the transactional outbox), and registers handlers.
+ *
+ * Two implementations ship: {@link createInProcessQueue} (embedded, over the CRM's own storage) and the pg-boss queue
+ * for several processes on Postgres.
+ */
+export interface JobQueue {
+  /** A short name for logs, e.g. `in-process`. */
+  readonly name: string
+  /** What the queue guarantees. */
+  readonly capabilities: {
+    /** Jobs survive a crash or restart. */
+    readonly durable: boolean
+    /** `enqueue({ tx })` commits or rolls back with the caller's transaction. */
+    readonly transactional: boolean
+    /** Several processes may work the same jobs without running one twice concurrently. */
+    readonly distributed: boolean
+  }
+  /** Connects the queue to a CRM; called once by the automation plugin. */
+  bind(binding: QueueBinding): void
+  /** Queues a job; with `tx`, in that transaction (services from a hook or `crm.transaction`). */
+  enqueue(spec: JobSpec, options?: { readonly tx?: CrmServices }): Promise<{ id: string; deduped: boolean }>
+  /** Registers the handler of a job name. */
+  work(name: string, handler: JobHandler): void
+  /** Starts background processing (polling). */
+  start(): Promise<void>
+  /** Stops background processing and waits for jobs in flight. */
+  stop(): Promise<void>
+  /** Runs every job that is due now, in order, until none is due; returns how many ran (tests, cron-driven hosts). */
+  runDue(): Promise<number>
+  /** The dead-letter queue. */
+  deadLetters(): Promise<DeadLetter[]>
+  /** Puts a dead job back in the queue with a fresh attempt budget. */
+  retryDead(id: string, tenantId?: string): Promise<void>
+}
+
+/**
+ * Thrown by a handler for a failure that retrying cannot fix (a blocked webhook address, a rule that was removed):
+ * the job goes straight to the dead-letter queue with the cause as its reason.
+ */
+export class PermanentJobError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause })
+    this.name = 'PermanentJobError'
+  }
+}

@@ -1,0 +1,484 @@
+import type { FilterDuration, ValidationIssue } from '@rapport/core'
+import { Cron } from 'croner'
+import * as z from 'zod'
+import type { AssignmentStrategy } from '../assignment/assignment-types.js'
+import { invalidRule } from '../automation-error.js'
+import { compileCondition } from '../conditions/compile-condition.js'
+import type { CompiledCondition } from '../conditions/condition-types.js'
+import type { FieldCatalog } from '../conditions/field-catalog.js'
+import { suggestPaths } from '../conditions/field-catalog.js'
+import type { Action, AutomationRule, RuleOptions, Trigger } from './rule-types.js'
+
+type Path = readonly (string | number)[]
+
+/** One instruction of a rule's compiled action program. */
+export type Instruction =
+  | { readonly kind: 'action'; readonly action: Action; readonly path: string }
+  | { readonly kind: 'delay'; readonly duration: FilterDuration; readonly path: string }
+  | {
+      readonly kind: 'branch'
+      readonly condition: CompiledCondition
+      /** Where to continue when the condition is false. */
+      readonly elseTarget: number
+      readonly path: string
+    }
+  | { readonly kind: 'jump'; readonly target: number; readonly path: string }
+
+/** A validated rule, compiled once: its conditions as closures and its actions as a linear program. */
+export interface CompiledRule {
+  readonly rule: AutomationRule
+  readonly version: number
+  readonly conditions: CompiledCondition | null
+  readonly goal: CompiledCondition | null
+  readonly unenroll: CompiledCondition | null
+  readonly program: readonly Instruction[]
+  readonly options: Required<
+    Pick<RuleOptions, 'enabled' | 'entry' | 'reEnroll' | 'triggerOnAutomationWrites'>
+  > &
+    Pick<RuleOptions, 'maxRunsPerRecord'>
+}
+
+/** Everything a rule is validated against. */
+export interface RuleCompileContext {
+  /** The field catalog of each entity, by entity name. */
+  catalogOf(entity: string): FieldCatalog | undefined
+  /** Names of the registered host functions. */
+  readonly functions: ReadonlySet<string>
+  /** Names of the configured webhook secrets. */
+  readonly secrets: ReadonlySet<string>
+}
+
+const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/
+const durationSchema = z
+  .strictObject({
+    years: z.int().min(0).max(100).optional(),
+    months: z.int().min(0).max(1200).optional(),
+    weeks: z.int().min(0).max(5200).optional(),
+    days: z.int().min(0).max(36_500).optional(),
+    hours: z.int().min(0).max(876_000).optional(),
+    minutes: z.int().min(0).max(52_560_000).optional(),
+  })
+  .refine((d) => Object.values(d).some((v) => v !== undefined && v > 0), 'Expected a non-zero duration')
+
+const text = z.string().min(1).max(10_000)
+const userIds = z.array(z.string().min(1).max(100)).min(1).max(1000)
+const tieBreak = z.strictObject({ seed: z.string().min(1).max(200) }).optional()
+
+const triggerSchemas: Record<Trigger['type'], z.ZodType> = {
+  record: z.strictObject({
+    type: z.literal('record'),
+    events: z
+      .array(z.enum(['created', 'updated', 'deleted']))
+      .min(1)
+      .max(3),
+    watch: z.array(z.string().min(1).max(200)).max(100).optional(),
+  }),
+  schedule: z.strictObject({
+    type: z.literal('schedule'),
+    cron: z.string().min(1).max(200),
+    timezone: z.string().min(1).max(100).optional(),
+    where: z.unknown().optional(),
+  }),
+  relative: z.strictObject({
+    type: z.literal('relative'),
+    field: z.string().min(1).max(200),
+    offset: durationSchema,
+    direction: z.enum(['before', 'after']),
+  }),
+  inactivity: z.strictObject({
+    type: z.literal('inactivity'),
+    anchor: z.enum(['lastActivityAt', 'stageEnteredAt']),
+    duration: durationSchema,
+  }),
+  manual: z.strictObject({ type: z.literal('manual') }),
+  webhook: z.strictObject({ type: z.literal('webhook'), secret: z.string().min(1).max(100).optional() }),
+}
+
+const strategySchemas: Record<AssignmentStrategy['kind'], z.ZodType> = {
+  roundRobin: z.strictObject({
+    kind: z.literal('roundRobin'),
+    users: userIds,
+    cursor: z.string().min(1).max(200).optional(),
+    tieBreak,
+  }),
+  leastBusy: z.strictObject({
+    kind: z.literal('leastBusy'),
+    users: userIds,
+    countEntity: z.string().min(1).max(100).optional(),
+    openWhere: z.unknown().optional(),
+    ownerField: z.string().min(1).max(200).optional(),
+    tieBreak,
+  }),
+  weighted: z.strictObject({
+    kind: z.literal('weighted'),
+    users: z
+      .array(
+        z.strictObject({
+          id: z.string().min(1).max(100),
+          capacity: z.number().positive().max(1_000_000),
+          dailyQuota: z.int().min(0).max(1_000_000).optional(),
+        }),
+      )
+      .min(1)
+      .max(1000),
+    tieBreak,
+  }),
+  territory: z.strictObject({
+    kind: z.literal('territory'),
+    territories: z
+      .array(z.strictObject({ name: z.string().min(1).max(200), when: z.unknown(), users: userIds }))
+      .min(1)
+      .max(500),
+    fallback: userIds.optional(),
+    tieBreak,
+  }),
+}
+
+const actionSchemas: Record<Action['type'], z.ZodType> = {
+  createTask: z.strictObject({
+    type: z.literal('createTask'),
+    title: text,
+    description: text.optional(),
+    dueIn: durationSchema.optional(),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
+    assignTo: z.string().min(1).max(100).optional(),
+  }),
+  createActivity: z.strictObject({
+    type: z.literal('createActivity'),
+    activityType: z.enum(['call', 'email', 'meeting', 'note', 'visit']),
+    subject: text,
+    body: text.optional(),
+  }),
+  updateFields: z.strictObject({
+    type: z.literal('updateFields'),
+    set: z
+      .record(z.string(), z.unknown())
+      .refine((r) => Object.keys(r).length > 0, 'Expected at least one field'),
+  }),
+  addTag: z.strictObject({ type: z.literal('addTag'), tag: z.string().min(1).max(100) }),
+  removeTag: z.strictObject({ type: z.literal('removeTag'), tag: z.string().min(1).max(100) }),
+  moveStage: z.strictObject({
+    type: z.literal('moveStage'),
+    stageId: z.string().min(1).max(100),
+    reason: z.string().max(500).optional(),
+  }),
+  assignOwner: z.strictObject({
+    type: z.literal('assignOwner'),
+    strategy: z.unknown(),
+    field: z.string().min(1).max(200).optional(),
+  }),
+  webhook: z.strictObject({
+    type: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/ }),
+    secret: z.string().min(1).max(100),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), z.string().max(2000)).optional(),
+    allowPrivateNetwork: z.boolean().optional(),
+  }),
+  emitEvent: z.strictObject({
+    type: z.literal('emitEvent'),
+    event: z
+      .string()
+      .regex(/^[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9_]*)+$/, 'Expected an event name like `lead.qualified`'),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+  callFunction: z.strictObject({
+    type: z.literal('callFunction'),
+    name: z.string().min(1).max(100),
+    args: z.unknown().optional(),
+  }),
+  delay: z.strictObject({ type: z.literal('delay'), duration: durationSchema }),
+  branch: z.strictObject({
+    type: z.literal('branch'),
+    if: z.unknown(),
+    do: z.array(z.unknown()).max(100),
+    else: z.array(z.unknown()).max(100).optional(),
+  }),
+}
+
+const optionsSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  entry: z.enum(['level', 'edge']).optional(),
+  reEnroll: z.boolean().optional(),
+  goal: z.unknown().optional(),
+  unenrollWhen: z.unknown().optional(),
+  maxRunsPerRecord: z
+    .strictObject({ count: z.int().min(1).max(1_000_000), window: durationSchema })
+    .optional(),
+  triggerOnAutomationWrites: z.boolean().optional(),
+})
+
+const envelopeSchema = z.strictObject({
+  id: z.string().regex(RULE_ID, 'Expected lowercase letters, digits, "-", "_" or "." (at most 100)'),
+  name: z.string().min(1).max(300),
+  version: z.int().min(1).optional(),
+  entity: z.string().min(1).max(100),
+  trigger: z.unknown(),
+  conditions: z.unknown().optional(),
+  actions: z.array(z.unknown()).min(1, 'A rule needs at least one action').max(100),
+  options: z.unknown().optional(),
+})
+
+function zodIssues(error: z.ZodError, prefix: Path): ValidationIssue[] {
+  return error.issues.map((i) => ({
+    path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    message: i.message,
+    code: i.code,
+  }))
+}
+
+function parseTagged<T>(
+  raw: unknown,
+  tag: 'type' | 'kind',
+  schemas: Record<string, z.ZodType>,
+  path: Path,
+  issues: ValidationIssue[],
+): T | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    issues.push({ path, message: 'Expected an object', code: 'invalid_type' })
+    return undefined
+  }
+  const value = (raw as Record<string, unknown>)[tag]
+  const schema = typeof value === 'string' && Object.hasOwn(schemas, value) ? schemas[value] : undefined
+  if (!schema) {
+    issues.push({
+      path: [...path, tag],
+      message: `Unknown ${tag} ${JSON.stringify(value)}; expected one of ${Object.keys(schemas).join(', ')}`,
+      code: 'invalid_value',
+    })
+    return undefined
+  }
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    issues.push(...zodIssues(parsed.error, path))
+    return undefined
+  }
+  return parsed.data as T
+}
+
+/**
+ * Validates a rule and compiles it: every problem in the trigger, conditions, actions and options is reported at
+ * once with its exact path (`actions[1].do[0].title`), as `AUTOMATION_INVALID_RULE`.
+ *
+ * @throws `RapportError('AUTOMATION_INVALID_RULE')` with `details.issues`.
+ */
+export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule {
+  const issues: ValidationIssue[] = []
+  const envelope = envelopeSchema.safeParse(raw)
+  const ruleId =
+    typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+      ? (raw as { id: string }).id
+      : undefined
+  if (!envelope.success) throw invalidRule(ruleId, zodIssues(envelope.error, []))
+  const rule = envelope.data
+  const catalog = ctx.catalogOf(rule.entity)
+  if (!catalog) {
+    throw invalidRule(rule.id, [
+      { path: ['entity'], message: `Unknown entity "${rule.entity}"`, code: 'invalid_value' },
+    ])
+  }
+  const condition = (value: unknown, path: Path): CompiledCondition | null => {
+    const result = compileCondition(value, catalog, path)
+    if (!result.ok) {
+      issues.push(...result.issues)
+      return null
+    }
+    return result.condition
+  }
+  const checkField = (field: string, path: Path, types?: readonly string[]) => {
+    const resolved = catalog.resolve(field)
+    if (!resolved) {
+      const suggestions = suggestPaths(catalog, field)
+      issues.push({
+        path,
+        message: `Unknown field "${field}" on ${rule.entity}${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`,
+        code: 'unknown_field',
+      })
+    } else if (types && !types.includes(resolved.type)) {
+      issues.push({
+        path,
+        message: `"${field}" is a ${resolved.type} field; expected ${types.join(' or ')}`,
+        code: 'invalid_type',
+      })
+    }
+  }
+
+  const trigger = parseTagged<Trigger>(rule.trigger, 'type', triggerSchemas, ['trigger'], issues)
+  if (trigger?.type === 'record') {
+    trigger.watch?.forEach((f, i) => {
+      checkField(f, ['trigger', 'watch', i])
+    })
+  } else if (trigger?.type === 'schedule') {
+    try {
+      if (trigger.timezone) new Intl.DateTimeFormat('en', { timeZone: trigger.timezone })
+    } catch {
+      issues.push({
+        path: ['trigger', 'timezone'],
+        message: `Unknown time zone "${trigger.timezone}"`,
+        code: 'invalid_value',
+      })
+    }
+    try {
+      new Cron(trigger.cron, {
+        paused: true,
+        ...(trigger.timezone ? { timezone: trigger.timezone } : {}),
+      }).stop()
+    } catch (error) {
+      issues.push({
+        path: ['trigger', 'cron'],
+        message: `Invalid cron expression: ${(error as Error).message}`,
+        code: 'invalid_value',
+      })
+    }
+  } else if (trigger?.type === 'relative') {
+    checkField(trigger.field, ['trigger', 'field'], ['date', 'datetime'])
+  } else if (
+    trigger?.type === 'webhook' &&
+    trigger.secret !== undefined &&
+    !ctx.secrets.has(trigger.secret)
+  ) {
+    issues.push({
+      path: ['trigger', 'secret'],
+      message: `No webhook secret named "${trigger.secret}" is configured`,
+      code: 'invalid_value',
+    })
+  } else if (
+    trigger?.type === 'inactivity' &&
+    trigger.anchor === 'stageEnteredAt' &&
+    !catalog.resolve('stageId')
+  ) {
+    issues.push({
+      path: ['trigger', 'anchor'],
+      message: `"stageEnteredAt" needs an entity with a stageId (deals)`,
+      code: 'invalid_value',
+    })
+  }
+
+  const conditions = rule.conditions === undefined ? null : condition(rule.conditions, ['conditions'])
+  let parsedOptions: RuleOptions = {}
+  if (rule.options !== undefined) {
+    const options = optionsSchema.safeParse(rule.options)
+    if (!options.success) issues.push(...zodIssues(options.error, ['options']))
+    else parsedOptions = options.data as RuleOptions
+  }
+  const goal = parsedOptions.goal === undefined ? null : condition(parsedOptions.goal, ['options', 'goal'])
+  const unenroll =
+    parsedOptions.unenrollWhen === undefined
+      ? null
+      : condition(parsedOptions.unenrollWhen, ['options', 'unenrollWhen'])
+
+  const program: Instruction[] = []
+  const emit = (actions: readonly unknown[], path: Path, depth: number) => {
+    actions.forEach((rawAction, i) => {
+      const here = [...path, i]
+      const p = here.map((s, j) => (typeof s === 'number' ? `[${s}]` : j === 0 ? s : `.${s}`)).join('')
+      const action = parseTagged<Action>(rawAction, 'type', actionSchemas, here, issues)
+      if (!action) return
+      switch (action.type) {
+        case 'delay':
+          program.push({ kind: 'delay', duration: action.duration, path: p })
+          return
+        case 'branch': {
+          if (depth >= 8) {
+            issues.push({ path: here, message: 'Branches nest at most 8 levels deep', code: 'too_big' })
+            return
+          }
+          const cond = condition(action.if, [...here, 'if'])
+          const at = program.length
+          program.push({ kind: 'jump', target: -1, path: p }) // placeholder for the branch
+          emit(action.do, [...here, 'do'], depth + 1)
+          let end = program.length
+          if (action.else && action.else.length > 0) {
+            const jumpAt = program.length
+            program.push({ kind: 'jump', target: -1, path: p })
+            end = program.length
+            emit(action.else, [...here, 'else'], depth + 1)
+            program[jumpAt] = { kind: 'jump', target: program.length, path: p }
+          }
+          if (cond) program[at] = { kind: 'branch', condition: cond, elseTarget: end, path: p }
+          return
+        }
+        case 'updateFields':
+          for (const field of Object.keys(action.set)) {
+            checkField(field, [...here, 'set', field])
+            if (['id', 'tenantId', 'createdAt', 'updatedAt', 'version', 'archivedAt'].includes(field))
+              issues.push({
+                path: [...here, 'set', field],
+                message: `"${field}" is maintained by core`,
+                code: 'invalid_value',
+              })
+          }
+          break
+        case 'addTag':
+        case 'removeTag':
+          checkField('tags', [...here, 'type'])
+          break
+        case 'moveStage':
+          if (!catalog.resolve('stageId'))
+            issues.push({
+              path: [...here, 'type'],
+              message: `moveStage needs an entity with a stageId (deals)`,
+              code: 'invalid_value',
+            })
+          break
+        case 'assignOwner': {
+          const strategy = parseTagged<AssignmentStrategy>(
+            action.strategy,
+            'kind',
+            strategySchemas,
+            [...here, 'strategy'],
+            issues,
+          )
+          checkField(action.field ?? 'ownerId', [...here, 'field'])
+          if (strategy?.kind === 'territory') {
+            strategy.territories.forEach((t, ti) => {
+              condition(t.when, [...here, 'strategy', 'territories', ti, 'when'])
+            })
+          }
+          break
+        }
+        case 'webhook':
+          if (!ctx.secrets.has(action.secret))
+            issues.push({
+              path: [...here, 'secret'],
+              message: `No webhook secret named "${action.secret}" is configured`,
+              code: 'invalid_value',
+            })
+          break
+        case 'callFunction':
+          if (!ctx.functions.has(action.name))
+            issues.push({
+              path: [...here, 'name'],
+              message: `No host function named "${action.name}" is registered`,
+              code: 'invalid_value',
+            })
+          break
+        default:
+          break
+      }
+      program.push({ kind: 'action', action, path: p })
+    })
+  }
+  emit(rule.actions, ['actions'], 0)
+
+  if (issues.length > 0) throw invalidRule(rule.id, issues)
+  const validated = {
+    ...rule,
+    trigger,
+    ...(rule.options ? { options: parsedOptions } : {}),
+  } as AutomationRule
+  return Object.freeze({
+    rule: validated,
+    version: rule.version ?? 1,
+    conditions,
+    goal,
+    unenroll,
+    program: Object.freeze(program),
+    options: {
+      enabled: parsedOptions.enabled ?? true,
+      entry: parsedOptions.entry ?? 'level',
+      reEnroll: parsedOptions.reEnroll ?? false,
+      triggerOnAutomationWrites: parsedOptions.triggerOnAutomationWrites ?? true,
+      ...(parsedOptions.maxRunsPerRecord ? { maxRunsPerRecord: parsedOptions.maxRunsPerRecord } : {}),
+    },
+  })
+}

@@ -1,0 +1,54 @@
+import type { StorageAdapter } from '@rapport/core'
+import { createCrm } from '@rapport/core'
+import { createMemoryStorage } from '@rapport/core/testing'
+import type { AutomationOptions } from '../src/index.js'
+import { automationPlugin, createInProcessQueue } from '../src/index.js'
+
+export const DAY = 86_400_000
+
+/** A CRM on the memory adapter (or `storage`) with the automation plugin, a fake clock and a B2B pipeline. */
+export async function setup(
+  options: AutomationOptions = {},
+  storage: StorageAdapter = createMemoryStorage(),
+) {
+  let now = new Date('2026-03-02T09:00:00.000Z')
+  const clock = () => now
+  const queue = options.queue ?? createInProcessQueue({ backoff: { baseMs: 1000, maxMs: 60_000 } })
+  const errors: unknown[] = []
+  const crm = createCrm({
+    storage,
+    clock,
+    onError: (e) => errors.push(e),
+    plugins: [automationPlugin({ clock, ...options, queue })] as const,
+  })
+  await crm.migrate()
+  const pipeline = await crm.pipelines.create({
+    name: 'B2B',
+    stages: [
+      { name: 'Prospecting', probability: 10 },
+      { name: 'Qualification', probability: 20 },
+      { name: 'Proposal', probability: 50 },
+      { name: 'Won', kind: 'won', probability: 100 },
+      { name: 'Lost', kind: 'lost', probability: 0 },
+    ],
+  })
+  const stage = (name: string) => {
+    const found = pipeline.stages.find((s) => s.name === name)
+    if (!found) throw new Error(`no stage ${name}`)
+    return found.id as string
+  }
+  return {
+    crm,
+    engine: crm.plugins.automation,
+    queue,
+    pipeline,
+    stage,
+    errors,
+    now: () => now,
+    advance(ms: number) {
+      now = new Date(now.getTime() + ms)
+    },
+    deal: (name: string, extra: Record<string, unknown> = {}) =>
+      crm.deals.create({ name, pipelineId: pipeline.id, stageId: stage('Prospecting'), ...extra }),
+  }
+}
