@@ -1,3 +1,4 @@
+import { checkDeals } from './check-deals.js'
 import type { PipelineDeal } from './pipeline-types.js'
 
 /** Options of {@link conversionBySource}. */
@@ -40,6 +41,7 @@ export function conversionBySource(
   deals: readonly PipelineDeal[],
   options: ConversionBySourceOptions = {},
 ): SourceConversion[] {
+  checkDeals(deals)
   const groups = new Map<
     string,
     { deals: number; open: number; won: number; lost: number; wonAmount: number }

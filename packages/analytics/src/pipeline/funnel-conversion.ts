@@ -1,5 +1,6 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
 import type { EntityId } from '../rfm/compare-ids.js'
+import { checkDeals, checkHistory } from './check-deals.js'
 import type { PipelineDeal, StageHistoryEntry } from './pipeline-types.js'
 
 /** Options of {@link funnelConversion}. */
@@ -56,6 +57,8 @@ export function funnelConversion(
   history: readonly StageHistoryEntry[],
   options: FunnelOptions,
 ): FunnelResult {
+  checkDeals(deals)
+  checkHistory(history)
   const index = new Map<string, number>()
   options.stages.forEach((s, i) => {
     if (index.has(s)) throw new AnalyticsError('INVALID_INPUT', `duplicate stage ${s}`, { stage: s })

@@ -388,3 +388,33 @@ describe('cohort retention', () => {
     )
   })
 })
+
+describe('input validation', () => {
+  it('rejects malformed deals and history with INVALID_INPUT naming the row, leaving the input untouched', () => {
+    const bad: PipelineDeal[] = [...deals, { ...deals[0]!, id: 'd9', status: 'pending' as never }]
+    const snapshot = structuredClone(bad)
+    for (const call of [
+      () => winRate(bad),
+      () => conversionBySource(bad),
+      () => funnelConversion(bad, history, { stages }),
+      () => weightedForecast(bad, { stageProbabilities: { lead: 0.1 } }),
+      () => stalledDeals(bad, history),
+    ]) {
+      const err = errorOf(call)
+      expect(isAnalyticsError(err, 'INVALID_INPUT')).toBe(true)
+      expect((err as { details: unknown }).details).toEqual({ index: 6, field: 'status', value: 'pending' })
+    }
+    expect(bad).toEqual(snapshot)
+    const nanAmount = errorOf(() => winRate([{ ...deals[0]!, amount: Number.NaN }]))
+    expect((nanAmount as { details: unknown }).details).toEqual({ index: 0, field: 'amount' })
+    const badHistory = [...history, { dealId: 'd1', stage: '', enteredAt: day(3) }]
+    expect(
+      isAnalyticsError(
+        errorOf(() => stageStints(badHistory)),
+        'INVALID_INPUT',
+      ),
+    ).toBe(true)
+    const badDate = [{ dealId: 'd1', stage: 'lead', enteredAt: 'soon' }]
+    expect((errorOf(() => stageStints(badDate)) as { details: unknown }).details).toMatchObject({ index: 0 })
+  })
+})

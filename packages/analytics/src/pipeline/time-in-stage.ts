@@ -2,6 +2,7 @@ import type { EntityId } from '../rfm/compare-ids.js'
 import { compareIds } from '../rfm/compare-ids.js'
 import type { TimeInput } from '../rfm/to-epoch-ms.js'
 import { DAY_MS, toEpochMs } from '../rfm/to-epoch-ms.js'
+import { checkDeals, checkHistory } from './check-deals.js'
 import type { PipelineDeal, StageHistoryEntry } from './pipeline-types.js'
 import { median } from './win-rate.js'
 
@@ -42,6 +43,8 @@ export function stageStints(
   deals: readonly PipelineDeal[] = [],
   options: StageStintOptions = {},
 ): StageStint[] {
+  checkDeals(deals)
+  checkHistory(history)
   const entries = history.map((h, index) => ({
     dealId: h.dealId,
     stage: h.stage,

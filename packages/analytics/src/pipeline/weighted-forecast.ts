@@ -3,6 +3,7 @@ import type { TimeInput } from '../rfm/to-epoch-ms.js'
 import { toEpochMs } from '../rfm/to-epoch-ms.js'
 import type { CalendarPeriod } from './calendar-period.js'
 import { periodKey } from './calendar-period.js'
+import { checkDeals } from './check-deals.js'
 import type { ForecastCategory, PipelineDeal } from './pipeline-types.js'
 
 /** Options of {@link weightedForecast}. */
@@ -83,6 +84,7 @@ export function weightedForecast(
   deals: readonly PipelineDeal[],
   options: WeightedForecastOptions = {},
 ): WeightedForecast {
+  checkDeals(deals)
   const period = options.period ?? 'month'
   const thresholds = options.categoryThresholds ?? { commit: 0.9, bestCase: 0.5 }
   const from = options.from === undefined ? -Infinity : toEpochMs(options.from, 'from')
@@ -94,12 +96,6 @@ export function weightedForecast(
   const rows = new Map<string, Row>()
   const unscheduled = { count: 0, amount: 0 }
   deals.forEach((d, index) => {
-    if (!Number.isFinite(d.amount)) {
-      throw new AnalyticsError('INVALID_INPUT', `deals[${index}].amount must be finite`, {
-        index,
-        field: 'amount',
-      })
-    }
     let probability: number
     let when: TimeInput | null | undefined
     if (d.status === 'won') {

@@ -1,5 +1,6 @@
 import type { TimeInput } from '../rfm/to-epoch-ms.js'
 import { DAY_MS, toEpochMs } from '../rfm/to-epoch-ms.js'
+import { checkDeals } from './check-deals.js'
 import type { PipelineDeal } from './pipeline-types.js'
 
 /** Options of {@link winRate}. */
@@ -42,6 +43,7 @@ export interface WinRateResult {
  * ```
  */
 export function winRate(deals: readonly PipelineDeal[], options: WinRateOptions = {}): WinRateResult {
+  checkDeals(deals)
   const from = options.closedFrom === undefined ? undefined : toEpochMs(options.closedFrom, 'closedFrom')
   const before =
     options.closedBefore === undefined ? undefined : toEpochMs(options.closedBefore, 'closedBefore')
