@@ -1,5 +1,14 @@
 import type { FieldDefinition, ModelDefinition, StorageSchema } from '../storage/model-definition.js'
 
+/** Freezes a plain value and everything in it, so no test or adapter can alter the shared schema. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
 /** The system columns every model of the conformance schema carries. */
 const systemFields: Readonly<Record<string, FieldDefinition>> = {
   id: { type: 'string', required: true },
@@ -128,10 +137,10 @@ const membership: ModelDefinition = {
  * await storage.migrations.apply(conformanceSchema)
  * ```
  */
-export const conformanceSchema: StorageSchema = {
+export const conformanceSchema: StorageSchema = deepFreeze({
   version: 1,
   models: { org, person, group, membership },
-}
+})
 
 /** The model names of {@link conformanceSchema}. */
 export type ConformanceModelName = 'org' | 'person' | 'group' | 'membership'

@@ -53,6 +53,11 @@ export interface RunStorageConformanceOptions {
   readonly only?: readonly string[]
   /** The suites to run; defaults to `conformanceSuites`. */
   readonly suites?: readonly ConformanceSuite[]
+  /**
+   * A per-test timeout in milliseconds for every test, e.g. for a slow emulator or an in-process database. By
+   * default each suite's own budget applies (`bulk`: 120 s), and vitest's `testTimeout` for the others.
+   */
+  readonly timeoutMs?: number
 }
 
 /**
@@ -96,7 +101,7 @@ export function runStorageConformance(options: RunStorageConformanceOptions): vo
               await options.reset?.(env.storage)
               await test.run(createConformanceContext(env.storage, env.raw))
             },
-            suite.timeoutMs,
+            options.timeoutMs ?? suite.timeoutMs,
           )
         }
       })

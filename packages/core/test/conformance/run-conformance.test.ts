@@ -131,3 +131,42 @@ describe('test ids and skip patterns', () => {
     expect(skipReason(test!, undefined, { ...caps, fullTextSearch: true })).toBeUndefined()
   })
 })
+
+describe('conformanceSchema', () => {
+  it('is complete: every relation, reference, index and search field resolves', () => {
+    const { models } = conformanceSchema
+    for (const model of Object.values(models)) {
+      expect(models[model.name]).toBe(model)
+      for (const [name, def] of Object.entries(model.fields)) {
+        if (def.references) expect(models[def.references.model], `${model.name}.${name}`).toBeDefined()
+      }
+      for (const index of model.indexes) {
+        for (const field of index.fields) {
+          expect(model.fields[typeof field === 'string' ? field : field.field]).toBeDefined()
+        }
+      }
+      for (const field of model.searchFields) expect(model.fields[field]?.type).toMatch(/^(string|text)$/)
+      for (const relation of Object.values(model.relations)) {
+        const target = models[relation.model]!
+        expect(target).toBeDefined()
+        if (relation.kind === 'hasMany') expect(target.fields[relation.foreignKey]).toBeDefined()
+        if (relation.kind === 'belongsTo') expect(model.fields[relation.localKey]).toBeDefined()
+        if (relation.kind === 'through') {
+          const join = models[relation.through]!
+          expect(join.fields[relation.throughFrom]).toBeDefined()
+          expect(join.fields[relation.throughTo]).toBeDefined()
+        }
+      }
+    }
+  })
+
+  it('is deeply frozen', () => {
+    const person = conformanceSchema.models['person']!
+    expect(Object.isFrozen(conformanceSchema)).toBe(true)
+    expect(Object.isFrozen(person.fields['name'])).toBe(true)
+    expect(Object.isFrozen(person.indexes[0]?.fields)).toBe(true)
+    expect(() => {
+      ;(person.searchFields as string[]).push('custom')
+    }).toThrow(TypeError)
+  })
+})
