@@ -87,10 +87,10 @@ export function churnTrainingSet(
   const cutoff = toEpochMs(options.cutoff, 'cutoff')
   const end = cutoff + options.horizonDays * DAY_MS
   const active = new Set<EntityId>()
-  for (const tx of transactions) {
-    const at = toEpochMs(tx.at, 'transaction date')
+  transactions.forEach((tx, index) => {
+    const at = toEpochMs(tx.at, `transactions[${index}].at`, { index, field: 'at' })
     if (at > cutoff && at <= end) active.add(tx.customerId)
-  }
+  })
   return churnFeatures(transactions, { ...options, asOf: cutoff }).map((row) => ({
     id: row.customerId,
     customerId: row.customerId,

@@ -40,7 +40,8 @@ export interface FunnelResult {
 /**
  * Stage-to-stage funnel conversion. A deal "reached" a stage when it was ever in it or in any later stage of the
  * funnel (from the stage history and its current stage), so skipped stages count as passed; by default won deals
- * reach every stage. Stages outside the list (e.g. "won"/"lost" columns) are ignored.
+ * reach every stage. Stages outside the list (e.g. "won"/"lost" columns) and history of deals not in `deals` are
+ * ignored.
  *
  * @throws `AnalyticsError` `INVALID_INPUT` for duplicate stage ids.
  *

@@ -17,7 +17,7 @@ export interface WeightedForecastOptions {
    * (default 0.5) `'best-case'`, else `'pipeline'`. Won deals are `'closed'`, lost deals `'omitted'`.
    */
   readonly categoryThresholds?: { readonly commit: number; readonly bestCase: number }
-  /** Only periods whose deals close at or after this date. */
+  /** Only deals closing (or closed) at or after this date. */
   readonly from?: TimeInput
   /** Only deals closing before this date. */
   readonly before?: TimeInput
