@@ -67,7 +67,20 @@ function offsetAt(instant: number, timeZone: string): number {
  * The instant of a wall-clock time in a time zone. In a DST gap the time is pushed forward by the gap; in an
  * overlap the earlier instant wins.
  */
+const instantCache = new Map<string, number>()
+const MAX_CACHED = 50_000
+
 function instantOf(wall: number, timeZone: string): number {
+  const key = `${timeZone}|${wall}`
+  const cached = instantCache.get(key)
+  if (cached !== undefined) return cached
+  const instant = computeInstant(wall, timeZone)
+  if (instantCache.size >= MAX_CACHED) instantCache.clear()
+  instantCache.set(key, instant)
+  return instant
+}
+
+function computeInstant(wall: number, timeZone: string): number {
   // Offsets change at most once within a couple of days, so the offsets a day before and after cover both sides.
   const before = offsetAt(wall - DAY_MS, timeZone)
   const after = offsetAt(wall + DAY_MS, timeZone)
