@@ -30,7 +30,9 @@ export interface BgNbdParams {
 export type BgNbdModel = TransactionModel<BgNbdParams>
 
 /**
- * Builds a BG/NBD model from known parameters (e.g. persisted from an earlier {@link fitBgNbd}).
+ * Builds a BG/NBD model from known parameters (e.g. persisted from an earlier {@link fitBgNbd}). Note that under
+ * BG/NBD a customer can only drop out right after a repeat purchase, so `probabilityAlive` is 1 for every customer
+ * with `frequency` 0; use MBG/NBD ({@link mbgNbd}) when that matters.
  *
  * @param params - r, alpha, a, b (all > 0)
  * @returns the model's prediction functions

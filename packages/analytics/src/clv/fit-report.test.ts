@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { cdnowSummary } from '../../test/clv/cdnow.js'
 import { bgNbd, fitBgNbd } from './bg-nbd.js'
 import { minimizeBfgs, minimizeNelderMead, numericGradient } from './optimize.js'
 import { simulateBgNbd } from './simulate.js'
@@ -34,6 +35,16 @@ describe('fit convergence reporting', () => {
     expect(() => fitBgNbd(noDropoutData(), { requireConvergence: true, maxRestarts: 0 })).toThrow(
       expect.objectContaining({ code: 'FIT_FAILED' }),
     )
+  })
+
+  it('an L2 penalizer shrinks the parameters; the reported LL excludes the penalty', () => {
+    const data = cdnowSummary()
+    const plain = fitBgNbd(data)
+    const penalized = fitBgNbd(data, { penalizer: 0.1 })
+    expect(penalized.converged).toBe(true)
+    expect(penalized.params.b).toBeLessThan(plain.params.b)
+    expect(penalized.logLikelihood).toBeLessThan(plain.logLikelihood)
+    expect(penalized.logLikelihood).toBeCloseTo(bgNbd(penalized.params).logLikelihoodOf(data), 8)
   })
 
   it('the same seed gives the same simulation', () => {
