@@ -15,6 +15,7 @@ import { createIdGenerator } from '../ids/create-id.js'
 import type { TransitionGuard, TransitionGuardPlugin } from '../pipeline/transition-guard.js'
 import { registerTransitionGuards } from '../pipeline/transition-guard.js'
 import type { CrmPlugin, PluginContext } from '../plugins/crm-plugin.js'
+import { contactLifecycleBehaviour } from '../services/contact-lifecycle-behaviour.js'
 import {
   linkedTargetsBehaviour,
   pipelineBehaviour,
@@ -301,7 +302,11 @@ function buildServices(session: Session): CrmServices {
   const generic = new Map<string, EntityService<unknown, Record<string, unknown>, Record<string, unknown>>>()
   const services: CrmServices = {
     tenantId: session.tenantId,
-    contacts: new EntityService(session, schema.entity('contact'), targetableBehaviour('contact')),
+    contacts: new EntityService(
+      session,
+      schema.entity('contact'),
+      targetableBehaviour('contact', contactLifecycleBehaviour),
+    ),
     companies: new EntityService(session, schema.entity('company'), targetableBehaviour('company')),
     deals: new DealService(session, schema.entity('deal')),
     leads: new LeadService(session, schema.entity('lead')),

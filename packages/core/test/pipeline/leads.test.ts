@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { contactLifecycleTemplate } from '../../src/index.js'
 import { DAY, expectError, setupPipelineCrm } from './helpers.js'
 
 describe('leads and conversion', () => {
@@ -163,5 +164,28 @@ describe('leads and conversion', () => {
       mapping: { contact: { 'custom.budget': 'custom.budget', source: 'source' } },
     })
     expect(contact).toMatchObject({ firstName: 'Bob', source: 'webinar', custom: { budget: 5000 } })
+  })
+})
+
+describe('contact lifecycle', () => {
+  it('follows the default contact lifecycle pipeline forward-only once one exists', async () => {
+    const { crm } = await setupPipelineCrm()
+    const ada = await crm.contacts.create({ firstName: 'Ada', lifecycleStage: 'mql' })
+    // No lifecycle pipeline yet: moves are free.
+    const back = await crm.contacts.update(ada.id, { lifecycleStage: 'subscriber' })
+    expect(back.lifecycleStage).toBe('subscriber')
+    await crm.pipelines.create(contactLifecycleTemplate())
+    const forward = await crm.contacts.update(ada.id, { lifecycleStage: 'sql' })
+    const err = await expectError(
+      crm.contacts.update(ada.id, { lifecycleStage: 'lead' }),
+      'INVALID_TRANSITION',
+    )
+    expect(err.details).toMatchObject({ guard: 'policy', from: 'sql', to: 'lead' })
+    expect(err.details['allowed']).toEqual(['opportunity', 'customer', 'evangelist', 'other'])
+    expect(await crm.contacts.get(ada.id)).toEqual(forward)
+    const other = await crm.contacts.update(ada.id, { lifecycleStage: 'other' })
+    expect((await crm.contacts.update(other.id, { lifecycleStage: 'customer' })).lifecycleStage).toBe(
+      'customer',
+    )
   })
 })
