@@ -43,7 +43,7 @@ export async function moveDealStage(
   stageId: string,
   reason: string | undefined,
 ): Promise<'moveStage' | 'update'> {
-  const move = (tx.deals as unknown as { moveStage?: MoveStage }).moveStage
+  const move = (tx.deals as unknown as { moveStage?: MoveStage }).moveStage // absent on cores before pipelines
   const expectedVersion = deal['version'] as number
   if (typeof move === 'function') {
     await move.call(tx.deals, deal['id'] as string, stageId, {
