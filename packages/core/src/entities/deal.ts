@@ -36,7 +36,7 @@ export const dealEntity = defineEntity({
     stageEnteredAt: z.date().nullable().optional(),
     /** The last open stage before the deal was closed (maintained by core), for lost-deal funnels. */
     lastOpenStageId: refIdSchema.nullable().optional(),
-    /** The lead this deal was converted from. */
+    /** The lead this deal was converted from (cleared when the lead is deleted). */
     leadId: refIdSchema.nullable().optional(),
     expectedCloseDate: calendarDateSchema.nullable().optional(),
     companyId: refIdSchema.nullable().optional(),
@@ -49,7 +49,6 @@ export const dealEntity = defineEntity({
   references: {
     companyId: { model: 'company', onDelete: 'set null' },
     pipelineId: { model: 'pipeline', onDelete: 'restrict' },
-    leadId: { model: 'lead', onDelete: 'set null' },
   },
   indexes: [
     { name: 'by_pipeline_stage_entered', fields: ['pipelineId', 'stageId', 'stageEnteredAt'] },
