@@ -3,23 +3,39 @@
  *
  * @example
  * ```ts
- * import { mapPostgresError } from '@rapport/storage-postgres'
+ * import { createCrm } from '@rapport/core'
+ * import { createPostgresStorage } from '@rapport/storage-postgres'
  *
- * try {
- *   await run()
- * } catch (error) {
- *   throw mapPostgresError(error, 'import')
- * }
+ * const storage = createPostgresStorage({ connectionString: 'postgres://app@db/app' }, { schema: 'crm' })
+ * const crm = createCrm({ storage })
+ * await crm.migrate() // creates schema "crm", its tables and the rapport_migrations ledger
  * ```
  *
  * @packageDocumentation
  */
+
 export { POSTGRES_COLUMN_TYPES, postgresColumnCheck, postgresColumnType } from './postgres-column-types.js'
 export { openPostgresConnection, type PostgresConnection } from './postgres-connection.js'
-export { isRetryablePostgresError, mapPostgresError } from './postgres-error-mapper.js'
+export { createPostgresDialect } from './postgres-dialect.js'
+export {
+  classifyPostgresError,
+  isRetryablePostgresError,
+  mapPostgresError,
+  postgresConstraintColumns,
+} from './postgres-error-mapper.js'
 export { withMigrationLock } from './postgres-migration-lock.js'
 export { withPostgresRetry } from './postgres-retry.js'
-export { postgresAsciiFold, postgresJsonPathLiteral } from './postgres-sql.js'
+export {
+  escapeLikePattern,
+  type PostgresPathType,
+  postgresAsciiFold,
+  postgresJsonArrayContains,
+  postgresJsonArrayIsEmpty,
+  postgresJsonPath,
+  postgresJsonPathLiteral,
+  postgresTextMatch,
+} from './postgres-sql.js'
+export { createPostgresStorage, type PostgresStorage } from './postgres-storage.js'
 export {
   type PostgresConnectionSource,
   type PostgresRetryOptions,

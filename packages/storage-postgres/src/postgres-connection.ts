@@ -1,24 +1,51 @@
-import type { PostgresPool } from 'kysely'
-import { Kysely, PGliteAdapter, PostgresDialect } from 'kysely'
+import type {
+  DatabaseConnection,
+  DatabaseIntrospector,
+  DatabaseMetadataOptions,
+  Dialect,
+  DialectAdapter,
+  Driver,
+  PostgresPool,
+  QueryCompiler,
+  QueryResult,
+  SchemaMetadata,
+  TableMetadata,
+  TransactionSettings,
+} from 'kysely'
+import {
+  CompiledQuery,
+  Kysely,
+  PGliteAdapter,
+  PostgresAdapter,
+  PostgresDialect,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+} from 'kysely'
 import type { PostgresConnectionSource, ResolvedPostgresStorageOptions } from './postgres-storage-config.js'
 
-/** The Kysely instance the adapter runs on, and whether the adapter owns it. */
+/** The Kysely instance the adapter runs on, scoped to its Postgres schema, and how to release it. */
 export interface PostgresConnection {
-  /** The instance queries run on. */
+  /** Queries on it resolve unqualified names in the adapter's schema (`search_path`), whatever the source. */
   readonly kysely: Kysely<any>
-  /** True when the adapter created the pool/instance and so must release it in `close()`. */
-  readonly owned: boolean
   /** False for single-connection engines (PGlite): Kysely serialises every query and transaction on them. */
   readonly multipleConnections: boolean
+  /** Releases what the adapter opened: its own pool, never the host's pool or Kysely instance. */
+  close(): Promise<void>
 }
 
 /** The slice of the `pg` module the adapter uses, so `pg` stays an optional peer dependency. */
 interface PgModule {
-  readonly Pool: new (
-    config: Record<string, unknown>,
-  ) => PostgresPool & {
-    on(event: 'error', listener: (error: Error) => void): unknown
-  }
+  readonly Pool: new (config: Record<string, unknown>) => PgPool
+}
+
+/** The events of `pg.Pool` the adapter listens to. */
+interface PgPool extends PostgresPool {
+  on(event: 'error', listener: (error: Error) => void): unknown
+  on(
+    event: 'connect',
+    listener: (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => void,
+  ): unknown
 }
 
 async function loadPg(): Promise<PgModule> {
@@ -26,46 +53,194 @@ async function loadPg(): Promise<PgModule> {
   return mod.default ?? mod
 }
 
+/** Postgres' quoting of an identifier. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+/** Lists only the adapter's own schema, so migrations never mistake another schema's `deal` for ours. */
+class SchemaScopedIntrospector implements DatabaseIntrospector {
+  readonly #inner: DatabaseIntrospector
+  readonly #schema: string
+
+  constructor(inner: DatabaseIntrospector, schema: string) {
+    this.#inner = inner
+    this.#schema = schema
+  }
+
+  getSchemas(): Promise<SchemaMetadata[]> {
+    return this.#inner.getSchemas()
+  }
+
+  async getTables(options?: DatabaseMetadataOptions): Promise<TableMetadata[]> {
+    return (await this.#inner.getTables(options)).filter((table) => table.schema === this.#schema)
+  }
+
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<{ tables: TableMetadata[] }> {
+    return { tables: await this.getTables(options) }
+  }
+}
+
+function beginStatement(settings: TransactionSettings, fallback: string): CompiledQuery {
+  const level = settings.isolationLevel ?? fallback
+  const mode = settings.accessMode ? ` ${settings.accessMode}` : ''
+  return CompiledQuery.raw(`begin isolation level ${level}${mode}`)
+}
+
+interface LeasedConnection extends DatabaseConnection {
+  release(): Promise<void>
+}
+
 /**
- * Builds (or adopts) the Kysely instance for a connection source. A pool opened from a connection string gets an
- * `error` listener, so a server-side kill of an idle connection is dropped from the pool instead of crashing the
- * process; host pools are left exactly as given.
+ * A driver that borrows connections from the host's Kysely instance (on pg or PGlite) and, for the lease, points
+ * `search_path` at the adapter's schema, restoring the host's value before handing the connection back. The host's
+ * pool, plugins and lifecycle stay untouched.
+ */
+class BorrowingDriver implements Driver {
+  readonly #host: Kysely<any>
+  readonly #searchPath: string
+  readonly #isolation: string
+
+  constructor(host: Kysely<any>, schema: string, isolation: string) {
+    this.#host = host.withoutPlugins()
+    this.#searchPath = quoteIdentifier(schema)
+    this.#isolation = isolation
+  }
+
+  async init(): Promise<void> {}
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return new Promise<DatabaseConnection>((resolve, reject) => {
+      let giveBack!: () => void
+      const returned = new Promise<void>((r) => {
+        giveBack = r
+      })
+      let settled = false
+      const lease = this.#host.connection().execute(async (conn) => {
+        // One round trip: the select list is evaluated left to right, so `p` is the host's value.
+        const previous = await sql<{
+          p: string
+        }>`select current_setting('search_path') as p, set_config('search_path', ${this.#searchPath}, false) as s`.execute(
+          conn,
+        )
+        const leased: LeasedConnection = {
+          executeQuery: <R>(query: CompiledQuery) => conn.executeQuery(query) as Promise<QueryResult<R>>,
+          streamQuery: () => {
+            throw new Error('storage-postgres: streaming is not supported on a borrowed connection')
+          },
+          release: async () => {
+            giveBack()
+            await lease.catch(() => undefined)
+          },
+        }
+        settled = true
+        resolve(leased)
+        await returned
+        await sql`select set_config('search_path', ${previous.rows[0]?.p ?? ''}, false)`
+          .execute(conn)
+          .catch(() => undefined)
+      })
+      lease.catch((error: unknown) => {
+        if (!settled) reject(error)
+      })
+    })
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await connection.executeQuery(beginStatement(settings, this.#isolation))
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'))
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'))
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await (connection as LeasedConnection).release()
+  }
+
+  async destroy(): Promise<void> {
+    // The host owns its instance.
+  }
+}
+
+/** Postgres' query compiler and adapter, our driver, and an introspector that only sees the adapter's schema. */
+function scopedDialect(
+  schema: string,
+  createDriver: () => Driver,
+  adapter: DialectAdapter,
+  introspectorFor: (db: Kysely<any>) => DatabaseIntrospector = (db) => new PostgresIntrospector(db),
+): Dialect {
+  return {
+    createDriver,
+    createQueryCompiler: (): QueryCompiler => new PostgresQueryCompiler(),
+    createAdapter: () => adapter,
+    createIntrospector: (db) => new SchemaScopedIntrospector(introspectorFor(db), schema),
+  }
+}
+
+/**
+ * Builds the schema-scoped Kysely instance for a connection source:
+ *
+ * - `connectionString`: the adapter's own `pg.Pool`, whose connections start with `search_path` set to the schema
+ *   (no per-query cost), and an `error` listener so a server-side kill of an idle connection evicts it instead of
+ *   crashing the process; `close()` ends it;
+ * - `pool` / `kysely`: connections are borrowed from the host, `search_path` is set for the lease and restored
+ *   afterwards (two small statements per lease); `close()` leaves the host's objects alone.
  */
 export function openPostgresConnection(
   source: PostgresConnectionSource,
   options: ResolvedPostgresStorageOptions,
 ): PostgresConnection {
-  if ('kysely' in source) {
-    const adapter = source.kysely.getExecutor().adapter
-    return {
-      kysely: source.kysely,
-      owned: false,
-      multipleConnections:
-        !(adapter instanceof PGliteAdapter) && adapter.supportsMultipleConnections !== false,
-    }
+  const { schema, isolationLevel } = options
+  if ('connectionString' in source) {
+    const inner = new PostgresDialect({
+      pool: async () => {
+        const pg = await loadPg()
+        const pool = new pg.Pool({
+          connectionString: source.connectionString,
+          max: options.pool.max,
+          connectionTimeoutMillis: options.pool.connectionTimeoutMillis,
+          options: `-c search_path=${quoteIdentifier(schema)} -c default_transaction_isolation=${isolationLevel.replace(' ', '\\ ')}`,
+        })
+        pool.on('error', () => {
+          // An idle connection died (server restart, pg_terminate_backend): pg already evicted it and the next
+          // query opens a fresh one.
+        })
+        pool.on('connect', (client) => {
+          // A checked-out connection that dies between two queries (e.g. idle in a transaction) emits `error` with
+          // nobody listening, which would crash the process; the next query on it fails and is reported instead.
+          client.on('error', () => {})
+        })
+        return pool
+      },
+    })
+    const kysely = new Kysely<any>({
+      dialect: scopedDialect(schema, () => inner.createDriver(), new PostgresAdapter()),
+    })
+    return { kysely, multipleConnections: true, close: () => kysely.destroy() }
   }
-  if ('pool' in source) {
-    return {
-      kysely: new Kysely<any>({ dialect: new PostgresDialect({ pool: source.pool }) }),
-      owned: false,
-      multipleConnections: true,
-    }
-  }
-  const { connectionString } = source
-  const dialect = new PostgresDialect({
-    pool: async () => {
-      const pg = await loadPg()
-      const pool = new pg.Pool({
-        connectionString,
-        max: options.pool.max,
-        connectionTimeoutMillis: options.pool.connectionTimeoutMillis,
-      })
-      pool.on('error', () => {
-        // An idle client died (server restart, pg_terminate_backend): pg already evicted it; the next query
-        // opens a fresh connection. Queries in flight surface their own error.
-      })
-      return pool
-    },
+  const host =
+    'kysely' in source
+      ? source.kysely
+      : new Kysely<any>({ dialect: new PostgresDialect({ pool: source.pool }) })
+  const hostAdapter = host.getExecutor().adapter
+  const multipleConnections =
+    !(hostAdapter instanceof PGliteAdapter) && hostAdapter.supportsMultipleConnections !== false
+  const kysely = new Kysely<any>({
+    dialect: scopedDialect(
+      schema,
+      () => new BorrowingDriver(host, schema, isolationLevel),
+      multipleConnections ? new PostgresAdapter() : new PGliteAdapter(),
+    ),
   })
-  return { kysely: new Kysely<any>({ dialect }), owned: true, multipleConnections: true }
+  return {
+    kysely,
+    multipleConnections,
+    // Never destroy the host's Kysely or end its pool; our wrapper holds nothing of its own.
+    close: async () => {},
+  }
 }

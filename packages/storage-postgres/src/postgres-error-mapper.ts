@@ -12,6 +12,9 @@ interface PostgresServerError {
 /** SQLSTATEs that a retry of the whole unit of work can cure. */
 const RETRYABLE = new Set(['40001', '40P01'])
 
+/** Integrity violations other than uniqueness: foreign key, RESTRICT, not-null, check, exclusion. */
+const CONSTRAINT = new Set(['23503', '23001', '23502', '23514', '23P01'])
+
 /** SQLSTATEs meaning "the server is too busy or waited too long": surfaced as `STORAGE_BUSY`. */
 const BUSY = new Set([
   '40001', // serialization_failure (after the retry budget)
@@ -71,9 +74,34 @@ export function isRetryablePostgresError(error: unknown): boolean {
 }
 
 /**
+ * The columns a unique or foreign key violation names, from the server's detail (`Key (tenant_id, email)=(…)`).
+ */
+export function postgresConstraintColumns(error: unknown): readonly string[] | undefined {
+  const detail = (unwrap(error) as PostgresServerError | null)?.detail
+  if (typeof detail !== 'string') return undefined
+  const match = /^Key \((.+?)\)=\(/.exec(detail)
+  if (!match) return undefined
+  return match[1]!.split(', ').map((column) => column.replace(/^"(.*)"$/, '$1').replaceAll('""', '"'))
+}
+
+/**
+ * Classifies a pg or PGlite error the way `@rapport/storage-kysely` expects: `unique` (`23505`), `constraint`
+ * (`23503`, `23001`, `23502`, `23514`, `23P01`), `busy` (serialization failures, deadlocks, lock and statement timeouts, too many
+ * connections, an exhausted pool; the base retries these, then reports `STORAGE_BUSY`), or `undefined`.
+ */
+export function classifyPostgresError(error: unknown): 'unique' | 'constraint' | 'busy' | undefined {
+  const inner = unwrap(error)
+  const code = sqlState(inner)
+  if (code === '23505') return 'unique'
+  if (code !== undefined && CONSTRAINT.has(code)) return 'constraint'
+  if (code !== undefined) return BUSY.has(code) ? 'busy' : undefined
+  return POOL_TIMEOUT.test(messageOf(inner)) ? 'busy' : undefined
+}
+
+/**
  * Maps a pg or PGlite error to a `RapportError`:
  *
- * - `23505` → `UNIQUE_VIOLATION`; `23503`, `23502`, `23514` → `CONSTRAINT_VIOLATION`;
+ * - `23505` → `UNIQUE_VIOLATION`; `23503`, `23001`, `23502`, `23514`, `23P01` → `CONSTRAINT_VIOLATION`;
  * - `40001`/`40P01` (once retries are spent), lock and statement timeouts, too many connections, and a pool that
  *   hands out no connection in time → `STORAGE_BUSY`;
  * - `42P01`/`3F000`/`42703` (missing table, schema or column) → `SCHEMA_OUTDATED`;
@@ -100,7 +128,7 @@ export function mapPostgresError(error: unknown, operation = 'query'): RapportEr
       options,
     )
   }
-  if (code === '23503' || code === '23502' || code === '23514') {
+  if (code !== undefined && CONSTRAINT.has(code)) {
     return new RapportError(
       'CONSTRAINT_VIOLATION',
       `Postgres: a constraint would be violated (${message})`,

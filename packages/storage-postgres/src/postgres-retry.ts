@@ -1,3 +1,4 @@
+import type { RapportError } from '@rapport/core'
 import { isRetryablePostgresError, mapPostgresError } from './postgres-error-mapper.js'
 import type { ResolvedPostgresStorageOptions } from './postgres-storage-config.js'
 
@@ -12,6 +13,7 @@ export async function withPostgresRetry<T>(
   retry: ResolvedPostgresStorageOptions['retry'],
   operation: string,
   work: () => Promise<T>,
+  map: (error: unknown, operation: string) => RapportError = mapPostgresError,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -21,7 +23,7 @@ export async function withPostgresRetry<T>(
         await sleep(retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()))
         continue
       }
-      const mapped = mapPostgresError(error, operation)
+      const mapped = map(error, operation)
       if (isRetryablePostgresError(error)) mapped.details['attempts'] = attempt
       throw mapped
     }

@@ -4,7 +4,7 @@ import type { FieldDefinition, StorageValue } from '@rapport/core/storage'
 /**
  * Turns what pg or PGlite returns for a column into the value core expects, whatever type parsers the host's pool
  * has configured: `int8` strings (pg's default) and bigints become safe-integer numbers (anything outside ±2^53 − 1
- * fails loudly instead of losing precision), `timestamptz` strings become `Date`s, and `jsonb` text is parsed.
+ * fails loudly instead of losing precision), `timestamptz` strings become `Date`s; `jsonb` arrives parsed by the driver.
  */
 export function decodePostgresValue(field: FieldDefinition, value: unknown, column = '?'): StorageValue {
   if (value === null || value === undefined) return null
@@ -29,7 +29,8 @@ export function decodePostgresValue(field: FieldDefinition, value: unknown, colu
     case 'datetime':
       return value instanceof Date ? value : new Date(value as string)
     case 'json':
-      return typeof value === 'string' ? (JSON.parse(value) as StorageValue) : (value as StorageValue)
+      // pg and PGlite parse jsonb themselves; a JSON string value arrives as a JS string and stays one.
+      return value as StorageValue
     default:
       return value as StorageValue
   }
