@@ -28,6 +28,7 @@ export {
 } from './kysely-migrations.js'
 export {
   createKyselyOperations,
+  type DirectQuery,
   type KyselyOperationsOptions,
   type OperationRunner,
   TABLE_ALIAS,

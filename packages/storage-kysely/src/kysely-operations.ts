@@ -8,7 +8,7 @@ import type {
   StorageRow,
 } from '@rapport/core/storage'
 import type { Kysely, RawBuilder, SqlBool } from 'kysely'
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import { chunk, rowsPerStatement } from './chunk.js'
 import { FilterCompiler } from './filter-compiler.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
@@ -41,7 +41,19 @@ export interface KyselyOperationsOptions {
   readonly runner: OperationRunner
   /** The most rows one `INSERT` writes (under the bind-parameter limit anyway). */
   readonly maxRowsPerStatement?: number
+  /** Runs hot single-row reads straight on the driver; see {@link KyselyStorageConfig.directQuery}. */
+  readonly directQuery?: DirectQuery
 }
+
+/**
+ * Runs one read-only statement (SQL text as compiled by the adapter's own Kysely instance, bound parameters) directly
+ * on the driver and returns its rows. Only valid when it runs on the same connection Kysely would use (SQLite's single
+ * connection), so it sees the open transaction.
+ */
+export type DirectQuery = (
+  sql: string,
+  parameters: readonly unknown[],
+) => readonly unknown[] | Promise<readonly unknown[]>
 
 function requireFilter(where: StorageFilter | undefined, op: string): StorageFilter {
   if (!where)
@@ -115,6 +127,23 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     return values
   }
 
+  // The hot path `findById` reuses its SQL text per model: no query building or compiling per call, and the same text
+  // hits the driver's prepared-statement cache.
+  const findByIdSql = new WeakMap<ModelMapping, string>()
+  const findByIdText = (db: Kysely<any>, mapping: ModelMapping): string => {
+    let text = findByIdSql.get(mapping)
+    if (text === undefined) {
+      const tenant = sql.id(TABLE_ALIAS, mapping.byField.get('tenantId')!.column)
+      const key = sql.id(TABLE_ALIAS, mapping.byField.get('id')!.column)
+      text =
+        sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${tenant} = ${''} and ${key} = ${''} limit 1`.compile(
+          db,
+        ).sql
+      findByIdSql.set(mapping, text)
+    }
+    return text
+  }
+
   const selectById = async (db: Kysely<any>, mapping: ModelMapping, byId: RawBuilder<SqlBool>) => {
     const result =
       await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${byId} limit 1`.execute(db)
@@ -176,8 +205,17 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     },
 
     async findById(args) {
-      const { mapping, byId } = scope(args)
-      return run(mapping, (db) => selectById(db, mapping, byId(args.id)))
+      const mapping = mappings.get(args.model)
+      const direct = options.directQuery
+      return run(mapping, async (db) => {
+        const text = findByIdText(db, mapping)
+        const parameters = [args.tenantId, args.id]
+        const rows = direct
+          ? await direct(text, parameters)
+          : (await db.executeQuery(CompiledQuery.raw(text, parameters))).rows
+        const row = rows[0]
+        return row ? decodeRow(mapping, row as Record<string, unknown>, dialect) : null
+      })
     },
 
     async findByIds(args) {

@@ -11,7 +11,7 @@ import type { Migration } from 'kysely/migration'
 import type { BusyRetryPolicy } from './busy-retry.js'
 import { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
 import { createKyselyMigrations } from './kysely-migrations.js'
-import type { OperationRunner } from './kysely-operations.js'
+import type { DirectQuery, OperationRunner } from './kysely-operations.js'
 import { createKyselyOperations } from './kysely-operations.js'
 import { ModelMappings } from './model-mapping.js'
 import { SerialQueue } from './serial-queue.js'
@@ -34,6 +34,12 @@ export interface KyselyStorageConfig {
   readonly maxRowsPerStatement?: number
   /** Hand-written migrations sharing the `rapport_migrations` ledger (plugin data migrations and the like). */
   readonly migrations?: Readonly<Record<string, Migration>>
+  /**
+   * Optional fast path for hot single-row reads (`findById`): runs the adapter's compiled SQL straight on the driver,
+   * skipping Kysely's executor. Only for single-connection drivers the storage owns (better-sqlite3), where it runs
+   * on the very connection Kysely uses.
+   */
+  readonly directQuery?: DirectQuery
   /** Capability overrides (e.g. `concurrentWriters`); the rest are derived from the dialect. */
   readonly capabilities?: Partial<StorageCapabilities>
   /** Called by `close()` to release what the engine package opened; never destroys a host's instance. */
@@ -152,6 +158,7 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
       ...(config.maxRowsPerStatement !== undefined
         ? { maxRowsPerStatement: config.maxRowsPerStatement }
         : {}),
+      ...(config.directQuery ? { directQuery: config.directQuery } : {}),
     })
   }
   const transaction = <R>(fn: (tx: StorageTransaction) => Promise<R>): Promise<R> =>
@@ -161,6 +168,7 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     mappings,
     runner: topRunner,
     ...(config.maxRowsPerStatement !== undefined ? { maxRowsPerStatement: config.maxRowsPerStatement } : {}),
+    ...(config.directQuery ? { directQuery: config.directQuery } : {}),
   })
 
   const migrations = createKyselyMigrations({

@@ -181,8 +181,9 @@ export function indexName(mapping: ModelMapping, index: IndexDefinition): string
 }
 
 /**
- * `CREATE [UNIQUE] INDEX IF NOT EXISTS` with `tenant_id` leading; JSON path entries become expression indexes through
- * {@link SqlDialect.jsonPath}, so filters on the same path use them.
+ * `CREATE [UNIQUE] INDEX IF NOT EXISTS` with `tenant_id` leading and, on non-unique indexes, `id` trailing (the keyset
+ * tiebreaker); JSON path entries become expression indexes through {@link SqlDialect.jsonPath}, so filters on the
+ * same path use them.
  */
 export function createIndexStatement(
   mapping: ModelMapping,
@@ -199,6 +200,9 @@ export function createIndexStatement(
       )
     }
   }
+  // Keyset pagination always ends its order with `id`: trailing it on non-unique indexes lets the engine read pages
+  // straight off the index (no sort step), e.g. `order by updated_at desc, id desc limit 50`.
+  if (!index.unique && !index.fields.includes('id')) keys.push(sql.id(column(mapping, 'id').column))
   const unique = index.unique ? sql`unique ` : sql``
   return sql`create ${unique}index if not exists ${sql.id(indexName(mapping, index))} on ${sql.table(mapping.table)} (${sql.join(keys)})`
 }

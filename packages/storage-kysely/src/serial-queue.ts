@@ -10,14 +10,16 @@
  */
 export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve()
+  #pending = 0
 
-  /** Runs `task` after every previously queued task has settled. */
+  /** Runs `task` after every previously queued task has settled (at once when the queue is idle). */
   run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(task, task)
-    this.#tail = result.then(
-      () => undefined,
-      () => undefined,
-    )
+    const result = this.#pending === 0 ? task() : this.#tail.then(task, task)
+    this.#pending++
+    const settled = () => {
+      this.#pending--
+    }
+    this.#tail = result.then(settled, settled)
     return result
   }
 }

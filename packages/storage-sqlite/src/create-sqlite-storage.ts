@@ -140,6 +140,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
     if (options.readonly && name === 'journal_mode') continue
     database.pragma(`${name} = ${value}`)
   }
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachedStatements(database) }) })
-  return createKyselyStorage({ ...common, db, onClose: () => db.destroy() })
+  const statements = cachedStatements(database)
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
+  return createKyselyStorage({
+    ...common,
+    db,
+    // better-sqlite3 is synchronous and single-connection: hot reads skip Kysely's async executor.
+    directQuery: (text, parameters) => statements.prepare(text).all(parameters),
+    onClose: () => db.destroy(),
+  })
 }

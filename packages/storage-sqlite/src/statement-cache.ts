@@ -17,8 +17,8 @@ export interface BetterSqliteDatabase {
 }
 
 /**
- * Wraps a better-sqlite3 database so Kysely reuses compiled statements: an LRU of `capacity` statements keyed by SQL
- * text (Kysely's SQLite driver would otherwise `prepare()` every query). A statement still being iterated is never
+ * Wraps a better-sqlite3 database so Kysely reuses compiled statements: a bounded cache of `capacity` statements keyed by
+ * SQL text (oldest evicted first) (Kysely's SQLite driver would otherwise `prepare()` every query). A statement still being iterated is never
  * handed out twice.
  *
  * @example
@@ -31,11 +31,7 @@ export function cachedStatements(database: BetterSqliteDatabase, capacity = 256)
   return {
     prepare(sql: string): SqliteStatement {
       const hit = cache.get(sql)
-      if (hit && !hit.busy) {
-        cache.delete(sql)
-        cache.set(sql, hit)
-        return hit
-      }
+      if (hit && !hit.busy) return hit
       const statement = database.prepare(sql)
       cache.set(sql, statement)
       if (cache.size > capacity) cache.delete(cache.keys().next().value as string)

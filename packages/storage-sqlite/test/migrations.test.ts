@@ -58,7 +58,7 @@ describe('migrations', () => {
       ),
     ).toBe(true)
     expect(planned.statements).toContain(
-      `create index if not exists "contact_by_tier" on "contact" ("tenant_id", (json_extract("custom", '$."tier"')))`,
+      `create index if not exists "contact_by_tier" on "contact" ("tenant_id", (json_extract("custom", '$."tier"')), "id")`,
     )
     expect(planned.statements.some((s) => s.includes('using fts5'))).toBe(true)
     expect(await tableNames(storage.kysely)).toEqual([]) // plan() ran nothing
@@ -129,8 +129,8 @@ describe('migrations', () => {
     expect(plan.statements).toEqual([
       expect.stringContaining('create table if not exists "reward"'),
       'alter table "contact" add column "loyalty_points" integer',
-      'create index if not exists "contact_by_loyalty" on "contact" ("tenant_id", "loyalty_points")',
-      'create index if not exists "reward_by_contact" on "reward" ("tenant_id", "contact_id")',
+      'create index if not exists "contact_by_loyalty" on "contact" ("tenant_id", "loyalty_points", "id")',
+      'create index if not exists "reward_by_contact" on "reward" ("tenant_id", "contact_id", "id")',
     ])
     const report = await storage.migrations.apply(pluginSchema)
     expect(report.applied).toEqual([

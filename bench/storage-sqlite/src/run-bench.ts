@@ -1,0 +1,424 @@
+// One process, one command (`pnpm --filter @rapport/bench-storage-sqlite bench`): the SDK adapter against
+// hand-written better-sqlite3 prepared statements on the same workload, written to bench/results/storage-sqlite.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { StorageFilter, StorageRow } from '@rapport/core/storage'
+import { cachedStatements, createSqliteStorage } from '@rapport/storage-sqlite'
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { ContactInput } from './bench-models.ts'
+import { benchSchema, contactInput, contactModel, dealModel } from './bench-models.ts'
+import { percentile, rng, round, time } from './measure.ts'
+
+const CONTACTS = Number(process.env['BENCH_CONTACTS'] ?? 100_000)
+const DEALS = Number(process.env['BENCH_DEALS'] ?? 1_000_000)
+const GETS = Number(process.env['BENCH_GETS'] ?? 100_000)
+const PAGES = Number(process.env['BENCH_PAGES'] ?? 1_000)
+const BATCH = 10_000
+const TENANT = 'default'
+const OWNERS = 50
+const STAGES = ['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost']
+const resultFile = fileURLToPath(new URL('../../results/storage-sqlite.json', import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-sqlite-'))
+const log = (...args: unknown[]) => console.log(...args)
+
+function contactInputs(count: number): unknown[] {
+  const r = rng(1)
+  const first = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Katherine', 'Linus']
+  const last = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Johnson', 'Torvalds']
+  return Array.from({ length: count }, (_, i) => {
+    const f = first[Math.floor(r() * first.length)]!
+    const l = last[Math.floor(r() * last.length)]!
+    return {
+      firstName: f,
+      lastName: l,
+      emails: [{ address: `${f}.${l}.${i}@example.com`.toLowerCase(), primary: true }],
+      title: r() < 0.5 ? 'Engineer' : null,
+      ownerId: `usr_${Math.floor(r() * 20)}`,
+      lifecycleStage: r() < 0.5 ? 'lead' : 'customer',
+      tags: r() < 0.3 ? ['vip'] : [],
+      custom: { tier: r() < 0.2 ? 'gold' : 'free' },
+    }
+  })
+}
+
+/** What core adds to a validated input: id, tenant, system columns and the derived primary email. */
+function toRow(input: ContactInput, i: number, at: Date): StorageRow {
+  return {
+    id: `con_${String(i).padStart(8, '0')}`,
+    tenantId: TENANT,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    archivedAt: null,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    primaryEmail: input.emails.find((e) => e.primary)?.address ?? input.emails[0]?.address ?? null,
+    emails: input.emails,
+    title: input.title ?? null,
+    ownerId: input.ownerId ?? null,
+    companyId: input.companyId ?? null,
+    lifecycleStage: input.lifecycleStage,
+    tags: input.tags,
+    custom: input.custom,
+  }
+}
+
+async function migratedFile(name: string): Promise<string> {
+  const file = join(dir, name)
+  const storage = createSqliteStorage({ file })
+  await storage.migrations.apply(benchSchema)
+  await storage.close()
+  return file
+}
+
+function openRaw(file: string) {
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  return db
+}
+
+async function benchBulk(inputs: unknown[]) {
+  const at = new Date('2026-01-01T00:00:00.000Z')
+  // SDK: zod validation + storage.createMany (chunked multi-row INSERTs in one transaction per batch).
+  const sdkFile = await migratedFile('bulk-sdk.db')
+  const sdk = createSqliteStorage({ file: sdkFile })
+  const sdkMs = await time(async () => {
+    for (let start = 0; start < inputs.length; start += BATCH) {
+      const rows = inputs
+        .slice(start, start + BATCH)
+        .map((raw, j) => toRow(contactInput.parse(raw), start + j, at))
+      await sdk.createMany({ model: contactModel, schema: benchSchema, tenantId: TENANT, data: rows })
+    }
+  })
+  const sdkCount = await sdk.count({ model: contactModel, schema: benchSchema, tenantId: TENANT })
+  await sdk.close()
+
+  // Raw: the same validation and rows, hand-written prepared INSERT in one transaction per batch.
+  const rawFile = await migratedFile('bulk-raw.db')
+  const raw = openRaw(rawFile)
+  const insert = raw.prepare(
+    `insert into contact (id, tenant_id, created_at, updated_at, version, archived_at, first_name, last_name,
+       primary_email, emails, title, owner_id, company_id, lifecycle_stage, tags, custom)
+     values (?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const insertBatch = raw.transaction((rows: StorageRow[]) => {
+    for (const r of rows) {
+      insert.run(
+        r['id'],
+        r['tenantId'],
+        (r['createdAt'] as Date).getTime(),
+        (r['updatedAt'] as Date).getTime(),
+        r['version'],
+        r['firstName'],
+        r['lastName'],
+        r['primaryEmail'],
+        JSON.stringify(r['emails']),
+        r['title'],
+        r['ownerId'],
+        r['companyId'],
+        r['lifecycleStage'],
+        JSON.stringify(r['tags']),
+        JSON.stringify(r['custom']),
+      )
+    }
+  })
+  const rawMs = await time(() => {
+    for (let start = 0; start < inputs.length; start += BATCH) {
+      insertBatch(
+        inputs.slice(start, start + BATCH).map((r, j) => toRow(contactInput.parse(r), start + j, at)),
+      )
+    }
+  })
+  const rawCount = (raw.prepare('select count(*) as n from contact').get() as { n: number }).n
+  raw.close()
+  if (sdkCount !== inputs.length || rawCount !== inputs.length) throw new Error('bulk: row counts differ')
+  const sdkRate = inputs.length / (sdkMs / 1000)
+  const rawRate = inputs.length / (rawMs / 1000)
+  return {
+    file: sdkFile,
+    rawFile,
+    result: {
+      rows: inputs.length,
+      validation: 'zod (the contact create input schema) on both sides',
+      sdkMs: round(sdkMs, 1),
+      rawMs: round(rawMs, 1),
+      sdkRowsPerSec: Math.round(sdkRate),
+      rawRowsPerSec: Math.round(rawRate),
+      ratio: round(sdkRate / rawRate),
+      target: '>= 0.5',
+      met: sdkRate / rawRate >= 0.5,
+    },
+  }
+}
+
+async function benchGet(sdkFile: string, rawFile: string, count: number) {
+  const r = rng(2)
+  const ids = Array.from({ length: GETS }, () => `con_${String(Math.floor(r() * count)).padStart(8, '0')}`)
+  const sdk = createSqliteStorage({ file: sdkFile })
+  const scope = { model: contactModel, schema: benchSchema, tenantId: TENANT }
+  for (const id of ids.slice(0, 1000)) await sdk.findById({ ...scope, id }) // warm-up
+  let found = 0
+  const sdkMs = await time(async () => {
+    for (const id of ids) if (await sdk.findById({ ...scope, id })) found++
+  })
+  await sdk.close()
+  const raw = openRaw(rawFile)
+  const get = raw.prepare('select * from contact where tenant_id = ? and id = ?')
+  // A hand-written repository returns a usable contact: camelCase keys, Dates and parsed JSON.
+  const toContact = (r: Record<string, unknown> | undefined) =>
+    r && {
+      id: r['id'],
+      tenantId: r['tenant_id'],
+      createdAt: new Date(r['created_at'] as number),
+      updatedAt: new Date(r['updated_at'] as number),
+      version: r['version'],
+      archivedAt: r['archived_at'] === null ? null : new Date(r['archived_at'] as number),
+      firstName: r['first_name'],
+      lastName: r['last_name'],
+      primaryEmail: r['primary_email'],
+      emails: JSON.parse(r['emails'] as string),
+      title: r['title'],
+      ownerId: r['owner_id'],
+      companyId: r['company_id'],
+      lifecycleStage: r['lifecycle_stage'],
+      tags: JSON.parse(r['tags'] as string),
+      custom: JSON.parse(r['custom'] as string),
+    }
+  for (const id of ids.slice(0, 1000)) toContact(get.get(TENANT, id) as Record<string, unknown>)
+  let rawFound = 0
+  const rawMs = await time(() => {
+    for (const id of ids) if (toContact(get.get(TENANT, id) as Record<string, unknown>)) rawFound++
+  })
+  let bareFound = 0
+  const bareMs = await time(() => {
+    for (const id of ids) if (get.get(TENANT, id)) bareFound++
+  })
+  raw.close()
+  if (found !== GETS || rawFound !== GETS || bareFound !== GETS)
+    throw new Error('get: not every id was found')
+  const sdkOps = GETS / (sdkMs / 1000)
+  const rawOps = GETS / (rawMs / 1000)
+  const bareOps = GETS / (bareMs / 1000)
+  return {
+    gets: GETS,
+    sdk: 'storage.findById (async; decodes every column: Dates, JSON)',
+    raw: 'prepared statement .get() + a hand-written row mapper (camelCase, Dates, JSON.parse)',
+    sdkOpsPerSec: Math.round(sdkOps),
+    rawOpsPerSec: Math.round(rawOps),
+    ratio: round(sdkOps / rawOps),
+    bareGetOpsPerSec: Math.round(bareOps),
+    ratioToBareGet: round(sdkOps / bareOps),
+    target: '>= 0.5',
+    met: sdkOps / rawOps >= 0.5,
+  }
+}
+
+async function benchPage() {
+  const file = await migratedFile('deals.db')
+  const raw = openRaw(file)
+  const r = rng(3)
+  const insert = raw.prepare(
+    `insert into deal (id, tenant_id, created_at, updated_at, version, name, owner_id, pipeline_id, stage_id,
+       amount_minor, amount_currency) values (?, ?, ?, ?, 1, ?, ?, 'pip_1', ?, ?, 'EUR')`,
+  )
+  const start = Date.parse('2024-01-01T00:00:00.000Z')
+  const span = 2 * 365 * 86_400_000
+  const seed = raw.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const updated = start + Math.floor(r() * span)
+      insert.run(
+        `deal_${String(i).padStart(8, '0')}`,
+        TENANT,
+        updated - 86_400_000,
+        updated,
+        `Deal ${i}`,
+        `usr_${Math.floor(r() * OWNERS)}`,
+        STAGES[Math.floor(r() * STAGES.length)]!,
+        Math.floor(r() * 10_000_000),
+      )
+    }
+  })
+  const seedMs = await time(() => {
+    for (let from = 0; from < DEALS; from += 100_000) seed(from, Math.min(DEALS, from + 100_000))
+  })
+  raw.exec('analyze')
+  log(`  seeded ${DEALS} deals in ${round(seedMs / 1000, 1)} s`)
+
+  // The SDK storage on the same file; a logging Kysely instance captures the SQL it generates for EXPLAIN.
+  let lastQuery: { sql: string; parameters: readonly unknown[] } | undefined
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  const kysely = new Kysely<any>({
+    dialect: new SqliteDialect({ database: cachedStatements(db) }),
+    log: (event) => {
+      if (event.level === 'query') lastQuery = event.query
+    },
+  })
+  const storage = createSqliteStorage({ kysely })
+  const scope = { model: dealModel, schema: benchSchema, tenantId: TENANT }
+  const q = rng(4)
+  const ref = (field: string, type: 'string' | 'integer' | 'datetime') => ({ field, type })
+  const pageFilter = (owner: string, stage: string, lo: number): StorageFilter => ({
+    kind: 'and',
+    filters: [
+      { kind: 'compare', ref: ref('ownerId', 'string'), op: 'eq', value: owner },
+      { kind: 'compare', ref: ref('stageId', 'string'), op: 'eq', value: stage },
+      { kind: 'compare', ref: ref('amountMinor', 'integer'), op: 'gte', value: lo },
+      { kind: 'compare', ref: ref('amountMinor', 'integer'), op: 'lte', value: lo + 5_000_000 },
+    ],
+  })
+  const orderBy = [
+    { ref: ref('updatedAt', 'datetime'), direction: 'desc' as const },
+    { ref: ref('id', 'string'), direction: 'desc' as const },
+  ]
+  /** Core's keyset continuation after `last`: (updatedAt < v) or (updatedAt = v and id < last.id). */
+  const after = (last: StorageRow): StorageFilter => ({
+    kind: 'or',
+    filters: [
+      { kind: 'compare', ref: ref('updatedAt', 'datetime'), op: 'lt', value: last['updatedAt']! },
+      {
+        kind: 'and',
+        filters: [
+          { kind: 'compare', ref: ref('updatedAt', 'datetime'), op: 'eq', value: last['updatedAt']! },
+          { kind: 'compare', ref: ref('id', 'string'), op: 'lt', value: last['id']! },
+        ],
+      },
+    ],
+  })
+  const samples: number[] = []
+  const cpuSamples: number[] = []
+  /** Wall time and this process's CPU time of one call: on a loaded machine the difference is preemption. */
+  const measure = async (fn: () => Promise<unknown>) => {
+    const cpu = process.cpuUsage()
+    const wall = await time(fn)
+    const used = process.cpuUsage(cpu)
+    return { wall, cpu: (used.user + used.system) / 1000 }
+  }
+  let plan: string[] = []
+  let rows = 0
+  for (let i = 0; i < PAGES / 2 + 20; i++) {
+    const where = pageFilter(
+      `usr_${Math.floor(q() * OWNERS)}`,
+      STAGES[Math.floor(q() * STAGES.length)]!,
+      Math.floor(q() * 5_000_000),
+    )
+    let page: StorageRow[] = []
+    const first = await measure(async () => {
+      page = await storage.findMany({ ...scope, where, orderBy, limit: 50 })
+    })
+    if (i === 0) {
+      plan = (
+        raw.prepare(`explain query plan ${lastQuery!.sql}`).all(...lastQuery!.parameters) as {
+          detail: string
+        }[]
+      ).map((p) => p.detail)
+    }
+    const last = page[page.length - 1]
+    let second: { wall: number; cpu: number } | undefined
+    if (last) {
+      second = await measure(async () => {
+        const next = await storage.findMany({
+          ...scope,
+          where: { kind: 'and', filters: [where, after(last)] },
+          orderBy,
+          limit: 50,
+        })
+        rows += next.length
+      })
+    }
+    rows += page.length
+    if (i >= 20) {
+      // the first 20 warm up
+      for (const m of second ? [first, second] : [first]) {
+        samples.push(m.wall)
+        cpuSamples.push(m.cpu)
+      }
+    }
+  }
+  samples.sort((a, b) => a - b)
+  cpuSamples.sort((a, b) => a - b)
+  await storage.close()
+  await kysely.destroy()
+
+  // The same first-page query hand-written, for reference.
+  const rawPage = raw.prepare(
+    `select * from deal where tenant_id = ? and owner_id = ? and stage_id = ? and amount_minor >= ? and amount_minor <= ?
+     order by updated_at desc, id desc limit 50`,
+  )
+  const rq = rng(4)
+  const rawSamples: number[] = []
+  for (let i = 0; i < PAGES / 2 + 20; i++) {
+    const owner = `usr_${Math.floor(rq() * OWNERS)}`
+    const stage = STAGES[Math.floor(rq() * STAGES.length)]!
+    const lo = Math.floor(rq() * 5_000_000)
+    const t = performance.now()
+    rawPage.all(TENANT, owner, stage, lo, lo + 5_000_000)
+    if (i >= 20) rawSamples.push(performance.now() - t)
+  }
+  rawSamples.sort((a, b) => a - b)
+  raw.close()
+  const p95 = percentile(samples, 95)
+  const usesIndex = plan.some((p) => /USING (COVERING )?INDEX deal_by_owner_stage/.test(p))
+  return {
+    deals: DEALS,
+    queries: samples.length,
+    rowsReturned: rows,
+    query:
+      'owner = ? and stage = ? and amount between ? and ? order by updatedAt desc, id desc limit 50 (first page and its keyset next page)',
+    p50Ms: round(percentile(samples, 50)),
+    p95Ms: round(p95),
+    cpuP50Ms: round(percentile(cpuSamples, 50)),
+    cpuP95Ms: round(percentile(cpuSamples, 95)),
+    rawFirstPageP50Ms: round(percentile(rawSamples, 50)),
+    rawFirstPageP95Ms: round(percentile(rawSamples, 95)),
+    queryPlan: plan,
+    usesIndex,
+    target: 'p95 <= 5 ms, plan uses an index',
+    met: p95 <= 5 && usesIndex,
+  }
+}
+
+async function main() {
+  log(`storage-sqlite bench: ${CONTACTS} contacts, ${GETS} gets, ${DEALS} deals, ${PAGES} pages (dir ${dir})`)
+  const inputs = contactInputs(CONTACTS)
+  log('bulk insert…')
+  const bulk = await benchBulk(inputs)
+  log(bulk.result)
+  log('get by id…')
+  const get = await benchGet(bulk.file, bulk.rawFile, CONTACTS)
+  log(get)
+  log('keyset page at 1M deals…')
+  const page = await benchPage()
+  log(page)
+  const probe = new Database(':memory:')
+  const sqliteVersion = (probe.prepare('select sqlite_version() as v').get() as { v: string }).v
+  probe.close()
+  const out = {
+    benchmark: 'storage-sqlite',
+    generatedAt: new Date().toISOString(),
+    environment: {
+      node: process.version,
+      sqlite: sqliteVersion,
+      cpu: cpus()[0]?.model,
+      cpus: cpus().length,
+      loadAverageAtEnd: loadavg().map((l) => round(l, 1)),
+    },
+    bulkInsert: bulk.result,
+    getById: get,
+    keysetPage: page,
+  }
+  mkdirSync(dirname(resultFile), { recursive: true })
+  writeFileSync(resultFile, `${JSON.stringify(out, null, 2)}\n`)
+  log(`wrote ${resultFile}`)
+}
+
+try {
+  await main()
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
