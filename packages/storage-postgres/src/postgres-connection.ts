@@ -30,6 +30,8 @@ export interface PostgresConnection {
   readonly kysely: Kysely<any>
   /** False for single-connection engines (PGlite): Kysely serialises every query and transaction on them. */
   readonly multipleConnections: boolean
+  /** The object identifying the underlying engine (the host's instance or pool), for in-process locks. */
+  readonly engine: object
   /** Releases what the adapter opened: its own pool, never the host's pool or Kysely instance. */
   close(): Promise<void>
 }
@@ -221,7 +223,7 @@ export function openPostgresConnection(
     const kysely = new Kysely<any>({
       dialect: scopedDialect(schema, () => inner.createDriver(), new PostgresAdapter()),
     })
-    return { kysely, multipleConnections: true, close: () => kysely.destroy() }
+    return { kysely, multipleConnections: true, engine: kysely, close: () => kysely.destroy() }
   }
   const host =
     'kysely' in source
@@ -240,6 +242,7 @@ export function openPostgresConnection(
   return {
     kysely,
     multipleConnections,
+    engine: 'kysely' in source ? source.kysely : source.pool,
     // Never destroy the host's Kysely or end its pool; our wrapper holds nothing of its own.
     close: async () => {},
   }

@@ -187,23 +187,29 @@ export function createPostgresStorage(
     },
     async apply(schema: StorageSchema): Promise<MigrationReport> {
       try {
-        return await withMigrationLock(kysely, resolved.schema, multipleConnections, async (db) => {
-          await ensureSchema(db)
-          const report = await base.migrations.apply(schema)
-          const present = await existingIndexes(db, resolved.schema)
-          const gin = ginStatements(schema)
-          const applied = [...report.applied]
-          const skipped = [...report.skipped]
-          for (const g of gin) {
-            if (present.has(g.index)) {
-              skipped.push(g.name)
-              continue
+        return await withMigrationLock(
+          kysely,
+          resolved.schema,
+          multipleConnections,
+          async (db) => {
+            await ensureSchema(db)
+            const report = await base.migrations.apply(schema)
+            const present = await existingIndexes(db, resolved.schema)
+            const gin = ginStatements(schema)
+            const applied = [...report.applied]
+            const skipped = [...report.skipped]
+            for (const g of gin) {
+              if (present.has(g.index)) {
+                skipped.push(g.name)
+                continue
+              }
+              await sql.raw(g.sql).execute(db)
+              applied.push(g.name)
             }
-            await sql.raw(g.sql).execute(db)
-            applied.push(g.name)
-          }
-          return { applied, skipped: skipped.sort() }
-        })
+            return { applied, skipped: skipped.sort() }
+          },
+          connection.engine,
+        )
       } catch (error) {
         throw refine(error, 'migrations.apply')
       }
