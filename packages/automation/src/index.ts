@@ -70,10 +70,19 @@ export {
   automationClockEntity,
   automationEntities,
   automationJobEntity,
+  automationPoolEntryEntity,
+  automationPoolLogEntity,
   automationRunEntity,
+  automationScoreEntity,
   automationStateEntity,
   automationStepEntity,
 } from './entities/automation-entities.js'
+export {
+  type CompiledPool,
+  compilePool,
+  type PoolLogEntry,
+  type PublicPool,
+} from './pool/public-pool.js'
 export { backoffDelay, createInProcessQueue, type InProcessQueueOptions } from './queue/in-process-queue.js'
 export {
   type Backoff,
@@ -92,6 +101,13 @@ export {
   type RuleCompileContext,
 } from './rules/compile-rule.js'
 export type { Action, AutomationRule, RecordEventKind, RuleOptions, Trigger } from './rules/rule-types.js'
+export {
+  type CompiledScoringModel,
+  compileScoringModel,
+  computeScore,
+  type ScoreBreakdown,
+  type ScoringModel,
+} from './scoring/lead-scoring.js'
 export { nextCronSlot, type SweepReport } from './time/sweep.js'
 export { sendWebhook, type WebhookDelivery } from './webhooks/send-webhook.js'
 export { signWebhook, verifyWebhook, type WebhookSignatureHeaders } from './webhooks/sign-webhook.js'

@@ -7,16 +7,29 @@ import { AutomationErrorCodes } from '../automation-error.js'
 import type { ConditionTrace, RecordSnapshot } from '../conditions/condition-types.js'
 import { fieldCatalogOf } from '../conditions/field-catalog.js'
 import { automationEntities } from '../entities/automation-entities.js'
+import type { CompiledPool, PoolLogEntry, PublicPool } from '../pool/public-pool.js'
+import {
+  claimFromPool,
+  compilePool,
+  entryOf,
+  notePoolOwner,
+  pooledRecords,
+  poolLog,
+  reclaimAtOf,
+  sweepPool,
+} from '../pool/public-pool.js'
 import { createInProcessQueue } from '../queue/in-process-queue.js'
 import type { DeadLetter, JobQueue } from '../queue/job-queue.js'
 import type { CompiledRule } from '../rules/compile-rule.js'
 import { compileRule } from '../rules/compile-rule.js'
 import type { AutomationRule, RecordEventKind } from '../rules/rule-types.js'
+import type { CompiledScoringModel, ScoreBreakdown, ScoringModel } from '../scoring/lead-scoring.js'
+import { compileScoringModel, readScore, rescore, unknownModel } from '../scoring/lead-scoring.js'
 import type { SweepReport } from '../time/sweep.js'
 import { sweep } from '../time/sweep.js'
 import { verifyWebhook } from '../webhooks/sign-webhook.js'
 import type { EngineRuntime, HostFunction, Origin, RunRow, StepRow } from './engine-runtime.js'
-import { STEP_JOB } from './engine-runtime.js'
+import { EMIT_JOB, STEP_JOB } from './engine-runtime.js'
 import type { EnrollSkip } from './enroll.js'
 import { enroll } from './enroll.js'
 import { renderTemplate } from './render-template.js'
@@ -40,6 +53,10 @@ export interface AutomationOptions {
   readonly maxDepth?: number
   /** Outbound webhook timeout in milliseconds (default 5,000). */
   readonly webhookTimeoutMs?: number
+  /** Lead-scoring models, re-scored on every write of their entity and on each sweep (decay). */
+  readonly scoring?: readonly ScoringModel[]
+  /** Customer public pools, reclaimed on each sweep. */
+  readonly pools?: readonly PublicPool[]
 }
 
 /** A step a dry run would execute. */
@@ -131,7 +148,23 @@ export interface AutomationEngine {
   resume(ruleId: string): Promise<void>
   /** The dead-letter queue. */
   deadLetters(): Promise<DeadLetter[]>
-  /** Custom events from `emitEvent` actions, delivered after the step commits. */
+  /** A record's lead score with its explanation. */
+  score(modelId: string, recordId: string): Promise<ScoreBreakdown>
+  /** The customer public pools. */
+  readonly pools: {
+    /** Claims a pooled record; `AUTOMATION_CLAIM_REFUSED` (with `details.reason`) writes nothing. */
+    claim(poolId: string, recordId: string, userId: string): Promise<void>
+    /** When an owned record will be reclaimed and why; `null` when no rule applies. */
+    reclaimAt(poolId: string, recordId: string): Promise<{ at: Date; reason: string } | null>
+    /** The records in the pool. */
+    list(poolId: string): Promise<string[]>
+    /** Every reclaim, warning and claim, oldest first. */
+    log(poolId: string, recordId?: string): Promise<PoolLogEntry[]>
+  }
+  /**
+   * Events: custom events from `emitEvent` actions (after the step commits), `pool.reclaimed`,
+   * `pool.reclaim_warning`, and lead-scoring threshold events.
+   */
   readonly events: EventBus<Record<string, unknown>>
   /** The job queue. */
   readonly queue: JobQueue
@@ -223,6 +256,8 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     loaded: null,
   }
   const index = new Map<string, CompiledRule[]>()
+  const scoring = new Map<string, CompiledScoringModel>()
+  const pools = new Map<string, CompiledPool>()
 
   const compile = (rule: unknown): CompiledRule => {
     const models = rt.schema().models
@@ -325,8 +360,37 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     }
   }
 
+  async function sideEffects(record: Record<string, unknown>, ctx: HookContext, ownerChanged: boolean) {
+    const now = clock()
+    const id = record['id'] as string
+    for (const compiled of scoring.values()) {
+      if (compiled.model.entity !== ctx.entity) continue
+      const { crossed } = await rescore(ctx.crm, compiled, record, id, now)
+      for (const t of crossed) {
+        await queue.enqueue(
+          {
+            name: EMIT_JOB,
+            payload: { event: t.event, data: { model: compiled.model.id, recordId: id, threshold: t.score } },
+          },
+          { tx: ctx.crm },
+        )
+      }
+    }
+    if (ownerChanged) {
+      for (const { pool } of pools.values()) {
+        if (pool.entity === ctx.entity)
+          await notePoolOwner(ctx.crm, pool, id, (record['ownerId'] as string | null) ?? null, now)
+      }
+    }
+  }
+
   const hooks: Record<string, EntityHooks> = {}
-  for (const entity of entities) {
+  const watched = new Set([
+    ...entities,
+    ...(options.scoring ?? []).map((m) => m.entity),
+    ...(options.pools ?? []).map((p) => p.entity),
+  ])
+  for (const entity of watched) {
     hooks[entity] = {
       create: {
         after: async (record, ctx) => {
@@ -346,6 +410,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
                 })
             }
           }
+          await sideEffects(record, ctx, true)
           await dispatch('created', record, null, null, ctx)
         },
       },
@@ -357,6 +422,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
               stageEnteredAt: record['updatedAt'] as Date,
             })
           }
+          await sideEffects(record, ctx, ctx.changes.includes('ownerId'))
           await dispatch('updated', record, ctx.before, ctx.changes, ctx)
         },
       },
@@ -389,6 +455,49 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
         force: force || anchor === undefined,
       })
     })
+  }
+
+  const poolOf = (id: string) => {
+    const pool = pools.get(id)
+    if (!pool)
+      throw new RapportError('AUTOMATION_UNKNOWN_RULE', `No pool "${id}"`, { details: { poolId: id } })
+    return pool
+  }
+
+  async function fullSweep(services: CrmServices): Promise<SweepReport> {
+    await ensureLoaded(rt, services)
+    const report = await sweep(rt, services.tenantId)
+    const now = clock()
+    for (const compiled of scoring.values()) {
+      const rows: { recordId: string }[] = []
+      for await (const row of services.entity<{ recordId: string }>('automationScore').iterate({
+        where: { field: 'model', op: 'eq', value: compiled.model.id },
+      })) {
+        rows.push(row)
+      }
+      for (const row of rows) {
+        await services.transaction(async (tx) => {
+          const record = await tx.entity(compiled.model.entity).find(row.recordId)
+          const { crossed } = await rescore(tx, compiled, record, row.recordId, now)
+          for (const t of crossed) {
+            await queue.enqueue(
+              {
+                name: EMIT_JOB,
+                payload: {
+                  event: t.event,
+                  data: { model: compiled.model.id, recordId: row.recordId, threshold: t.score },
+                },
+              },
+              { tx },
+            )
+          }
+        })
+      }
+    }
+    for (const compiled of pools.values()) {
+      for (const e of await sweepPool(services, compiled, now)) rt.events.emit(e.event, e.payload)
+    }
+    return report
   }
 
   const engine = (ctxCrm: CrmServices): AutomationEngine => ({
@@ -457,15 +566,33 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
       const id = Array.isArray(header) ? header[0] : header
       return manual(rule, request.recordId, 'webhook', id, false)
     },
-    sweep: async () => {
-      await ensureLoaded(rt, ctxCrm)
-      return sweep(rt, ctxCrm.tenantId)
-    },
+    sweep: () => fullSweep(ctxCrm),
     runDue: () => queue.runDue(),
     async tick() {
-      await ensureLoaded(rt, ctxCrm)
-      const report = await sweep(rt, ctxCrm.tenantId)
+      const report = await fullSweep(ctxCrm)
       return { sweep: report, jobs: await queue.runDue() }
+    },
+    async score(modelId, recordId) {
+      const compiled = scoring.get(modelId)
+      if (!compiled) throw unknownModel(modelId)
+      return readScore(ctxCrm, compiled, recordId, clock())
+    },
+    pools: {
+      claim: (poolId, recordId, userId) => claimFromPool(ctxCrm, poolOf(poolId), recordId, userId, clock()),
+      async reclaimAt(poolId, recordId) {
+        const compiled = poolOf(poolId)
+        const entry = await entryOf(ctxCrm, poolId, recordId)
+        const record = await ctxCrm.entity(compiled.pool.entity).find(recordId)
+        return entry && record ? reclaimAtOf(ctxCrm, compiled, record, entry, clock()) : null
+      },
+      list: (poolId) => {
+        poolOf(poolId)
+        return pooledRecords(ctxCrm, poolId)
+      },
+      log: (poolId, recordId) => {
+        poolOf(poolId)
+        return poolLog(ctxCrm, poolId, recordId)
+      },
     },
     async log(filter = {}) {
       const where = [
@@ -547,10 +674,23 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
         },
       })
       queue.work(STEP_JOB, (job) => runSteps(rt, job))
+      queue.work(EMIT_JOB, async (job) => {
+        rt.events.emit(job.payload['event'] as string, {
+          ...(job.payload['data'] as Record<string, unknown>),
+          tenantId: job.tenantId,
+          idempotencyKey: job.id,
+        })
+      })
     },
     api: (ctx) => {
       schema = ctx.schema
       root = ctx.crm
+      const catalogOf = (entity: string) => {
+        const model = ctx.schema.models[entity]
+        return model && !model.plugin?.startsWith('automation') ? fieldCatalogOf(model) : undefined
+      }
+      for (const m of options.scoring ?? []) scoring.set(m.id, compileScoringModel(m, catalogOf))
+      for (const p of options.pools ?? []) pools.set(p.id, compilePool(p, catalogOf))
       for (const rule of pendingRules.splice(0)) register(rule)
       return engine(ctx.crm)
     },

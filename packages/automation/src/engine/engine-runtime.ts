@@ -87,3 +87,5 @@ export interface EngineRuntime {
 
 /** Job names used by the engine. */
 export const STEP_JOB = 'automation.step'
+/** Emits an engine event after the transaction that decided it committed. */
+export const EMIT_JOB = 'automation.emit'

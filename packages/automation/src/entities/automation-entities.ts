@@ -136,6 +136,61 @@ export const automationAssignmentEntity = defineEntity({
   indexes: [{ name: 'by_strategy_day', fields: ['strategyKey', 'day', 'userId'] }],
 })
 
+/** Lead scores per (model, record): when each rule started to hold, the score, and the thresholds crossed. */
+export const automationScoreEntity = defineEntity({
+  name: 'automationScore',
+  idPrefix: 'ascr',
+  table: 'automation_score',
+  shape: {
+    model: id,
+    entity: id,
+    recordId: id,
+    score: z.number(),
+    earned: z.record(z.string(), z.string()),
+    crossed: z.array(z.number()).max(100).default([]),
+  },
+  indexes: [{ name: 'by_model_record', fields: ['model', 'recordId'], unique: true }],
+})
+
+/** Pool membership of a record: owned (with when the owner received it) or pooled (with its former owner). */
+export const automationPoolEntryEntity = defineEntity({
+  name: 'automationPoolEntry',
+  idPrefix: 'apen',
+  table: 'automation_pool_entry',
+  shape: {
+    poolId: id,
+    recordId: id,
+    status: z.enum(['owned', 'pooled']),
+    ownerId: z.string().max(200).nullable().optional(),
+    formerOwnerId: z.string().max(200).nullable().optional(),
+    receivedAt: z.date().nullable().optional(),
+    pooledAt: z.date().nullable().optional(),
+    warnedFor: z.string().max(100).nullable().optional(),
+  },
+  indexes: [
+    { name: 'by_pool_record', fields: ['poolId', 'recordId'], unique: true },
+    { name: 'by_pool_status', fields: ['poolId', 'status'] },
+  ],
+})
+
+/** Every reclaim, warning and claim of a public pool. */
+export const automationPoolLogEntity = defineEntity({
+  name: 'automationPoolLog',
+  idPrefix: 'aplg',
+  table: 'automation_pool_log',
+  shape: {
+    poolId: id,
+    recordId: id,
+    action: z.enum(['reclaim', 'claim', 'warn']),
+    userId: z.string().max(200).nullable().optional(),
+    reason: z.string().max(500),
+  },
+  indexes: [
+    { name: 'by_pool_record', fields: ['poolId', 'recordId', 'createdAt'] },
+    { name: 'by_pool_user', fields: ['poolId', 'userId', 'action', 'createdAt'] },
+  ],
+})
+
 /** The entities the automation plugin declares. */
 export const automationEntities = [
   automationRunEntity,
@@ -144,4 +199,7 @@ export const automationEntities = [
   automationStateEntity,
   automationClockEntity,
   automationAssignmentEntity,
+  automationScoreEntity,
+  automationPoolEntryEntity,
+  automationPoolLogEntity,
 ] as const

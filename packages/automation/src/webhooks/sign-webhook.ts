@@ -53,12 +53,12 @@ export function signWebhook(args: {
 export function verifyWebhook(args: {
   readonly secret: string
   readonly body: string
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly headers: Readonly<Record<string, string | string[] | undefined>> | WebhookSignatureHeaders
   readonly now?: Date
   readonly toleranceSeconds?: number
 }): boolean {
   const header = (name: string) => {
-    const v = args.headers[name]
+    const v = (args.headers as Readonly<Record<string, string | string[] | undefined>>)[name]
     return Array.isArray(v) ? v[0] : v
   }
   const timestamp = header('webhook-timestamp')
