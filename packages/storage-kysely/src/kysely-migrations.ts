@@ -79,12 +79,7 @@ export async function diffSchema(
     if (!existing) {
       steps.push({
         name: `0100/table/${mapping.table}`,
-        statements: [
-          createTableStatement(schema, mappings, mapping, dialect),
-          ...(dialect.foreignKeys === 'inline'
-            ? fks.flatMap((fk) => setNullStatements(mapping, fk, dialect))
-            : []),
-        ],
+        statements: [createTableStatement(schema, mappings, mapping, dialect)],
       })
     } else {
       const present = new Set(existing.columns.map((c) => c.name))
@@ -97,16 +92,14 @@ export async function diffSchema(
         }
       }
     }
-    if (dialect.foreignKeys === 'alter') {
-      for (const fk of fks) {
-        steps.push({
-          name: `0300/fk/${fk.name}`,
-          statements: [
-            addForeignKeyStatement(mapping, fk, dialect),
-            ...setNullStatements(mapping, fk, dialect),
-          ],
-        })
-      }
+    // Foreign keys added after the fact (`alter` dialects) and `set null` triggers need every table to exist, so
+    // they run after all `0100/table` steps whatever the tables' names.
+    for (const fk of fks) {
+      const statements = [
+        ...(dialect.foreignKeys === 'alter' ? [addForeignKeyStatement(mapping, fk, dialect)] : []),
+        ...setNullStatements(mapping, fk, dialect),
+      ]
+      if (statements.length > 0) steps.push({ name: `0300/fk/${fk.name}`, statements })
     }
     for (const index of model.indexes) {
       const name = indexName(mapping, index)

@@ -156,6 +156,46 @@ describe('migrations', () => {
     await storage.close()
   })
 
+  it('set-null references to a table whose name sorts later migrate, and null the reference on delete', async () => {
+    const systemFields = Object.fromEntries(
+      Object.entries(contactModel.fields).filter(([k]) =>
+        ['id', 'tenantId', 'createdAt', 'updatedAt', 'version', 'archivedAt'].includes(k),
+      ),
+    )
+    const model = (name: string, fields: ModelDefinition['fields']): ModelDefinition => ({
+      name,
+      table: name,
+      idPrefix: name,
+      fields: { ...systemFields, ...fields },
+      indexes: [],
+      relations: {},
+      searchFields: [],
+    })
+    const schema: StorageSchema = {
+      version: 1,
+      models: {
+        aardvark: model('aardvark', {
+          zebraId: { type: 'string', references: { model: 'zebra', onDelete: 'set null' } },
+        }),
+        zebra: model('zebra', {}),
+      },
+    }
+    const storage = createSqliteStorage({ file: ':memory:' })
+    const report = await storage.migrations.apply(schema)
+    expect(report.applied).toEqual([
+      '0100/table/aardvark',
+      '0100/table/zebra',
+      '0300/fk/aardvark_zebra_id_fkey',
+    ])
+    const zebra = { model: schema.models['zebra']!, schema, tenantId: 't1' }
+    const aardvark = { model: schema.models['aardvark']!, schema, tenantId: 't1' }
+    await storage.create({ ...zebra, data: systemColumns('zebra_1') })
+    await storage.create({ ...aardvark, data: { ...systemColumns('aardvark_1'), zebraId: 'zebra_1' } })
+    expect(await storage.deleteById({ ...zebra, id: 'zebra_1' })).toBe(true)
+    expect((await storage.findById({ ...aardvark, id: 'aardvark_1' }))?.['zebraId']).toBeNull()
+    await storage.close()
+  })
+
   it('a schema naming an unknown referenced model fails with INVALID_CONFIG and creates nothing', async () => {
     const storage = createSqliteStorage({ file: ':memory:' })
     const broken: StorageSchema = {
