@@ -1,7 +1,7 @@
 import { add, sub } from 'date-fns'
 import * as z from 'zod'
 import { RapportError } from '../errors/rapport-error.js'
-import { appendIssuePath, childPath, invalidFilter } from './filter-error.js'
+import { appendIssuePath, childPath, invalidFilter, quote } from './filter-error.js'
 import type { FilterContext } from './filter-target.js'
 import type { FilterDuration } from './filter-types.js'
 import { isInstantInRange } from './parse-instant.js'
@@ -63,7 +63,7 @@ export function parseFilterValue(raw: unknown, path: string): ParsedValue {
         if (!VARIABLE.test(name)) {
           throw invalidFilter(
             childPath(path, '$var'),
-            `unknown variable "${name}"; expected now, tenantId, actor.<key> or vars.<key>`,
+            `unknown variable ${quote(name)}; expected now, tenantId, actor.<key> or vars.<key>`,
             { variable: name },
           )
         }
@@ -133,7 +133,7 @@ function bindVariable(name: string, context: FilterContext, path: string): Bound
   const [scope, ...keys] = name.split('.')
   const root: unknown = scope === 'actor' ? context.actor : context.vars
   if (root === undefined || root === null) {
-    throw invalidFilter(varPath, `variable "${name}" is unbound: the filter context has no ${scope}`, {
+    throw invalidFilter(varPath, `variable ${quote(name)} is unbound: the filter context has no ${scope}`, {
       variable: name,
     })
   }
@@ -141,12 +141,16 @@ function bindVariable(name: string, context: FilterContext, path: string): Bound
   for (const key of keys) {
     // Own properties only: `vars.constructor` must not reach Object.prototype.
     if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) {
-      throw invalidFilter(varPath, `variable "${name}" is unbound in the filter context`, { variable: name })
+      throw invalidFilter(varPath, `variable ${quote(name)} is unbound in the filter context`, {
+        variable: name,
+      })
     }
     current = (current as Record<string, unknown>)[key]
   }
   if (current === undefined) {
-    throw invalidFilter(varPath, `variable "${name}" is unbound in the filter context`, { variable: name })
+    throw invalidFilter(varPath, `variable ${quote(name)} is unbound in the filter context`, {
+      variable: name,
+    })
   }
   const isScalar =
     current === null ||
@@ -157,7 +161,7 @@ function bindVariable(name: string, context: FilterContext, path: string): Bound
   if (!isScalar) {
     throw invalidFilter(
       varPath,
-      `variable "${name}" is bound to ${describeValue(current)}; expected a string, finite number, boolean, null or valid Date`,
+      `variable ${quote(name)} is bound to ${describeValue(current)}; expected a string, finite number, boolean, null or valid Date`,
       { variable: name },
     )
   }
@@ -194,7 +198,8 @@ export function fromZodIssue(path: string, error: z.ZodError): RapportError {
   const issue = error.issues[0]!
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!
-    return invalidFilter(appendIssuePath(path, [...issue.path, key]), `unknown key "${key}"`)
+    const shown = key.length > 80 ? `${key.slice(0, 80)}…` : key
+    return invalidFilter(appendIssuePath(path, [...issue.path, shown]), `unknown key ${quote(key)}`)
   }
   return invalidFilter(appendIssuePath(path, issue.path), issue.message)
 }

@@ -1,7 +1,7 @@
 import type { FieldRef, StorageValue } from '../storage/storage-filter.js'
 import type { BoundValue } from './bind-filter-value.js'
 import { describeValue } from './bind-filter-value.js'
-import { invalidFilter } from './filter-error.js'
+import { invalidFilter, quote } from './filter-error.js'
 import type { FilterLimits } from './filter-target.js'
 import { isInstantInRange, isIsoDate, parseIsoInstant, toIsoDate } from './parse-instant.js'
 
@@ -55,7 +55,7 @@ export function coerceFilterValue(bound: BoundValue, site: CoercionSite): Storag
     case 'datetime': {
       const instant = toInstant(value)
       if (instant === 'unparsable') {
-        throw mismatch(site, `"${truncate(String(value))}" is not an ISO-8601 date-time with Z or an offset`)
+        throw mismatch(site, `${quote(String(value))} is not an ISO-8601 date-time with Z or an offset`)
       }
       if (instant !== undefined) {
         if (!isInstantInRange(instant))
@@ -67,7 +67,7 @@ export function coerceFilterValue(bound: BoundValue, site: CoercionSite): Storag
     case 'date':
       if (typeof value === 'string') {
         if (isIsoDate(value)) return value
-        throw mismatch(site, `"${truncate(value)}" is not a calendar date written YYYY-MM-DD`)
+        throw mismatch(site, `${quote(value)} is not a calendar date written YYYY-MM-DD`)
       }
       if (value instanceof Date && isInstantInRange(value)) return toIsoDate(value)
       break
@@ -99,7 +99,7 @@ function checkLength(value: string, site: CoercionSite): string {
 }
 
 function mismatch(site: CoercionSite, reason: string) {
-  return invalidFilter(site.path, `field "${site.field}" (${site.ref.type}): ${reason}`, {
+  return invalidFilter(site.path, `field ${quote(site.field)} (${site.ref.type}): ${reason}`, {
     field: site.field,
   })
 }
@@ -140,8 +140,4 @@ function placeholderFor(ref: FieldRef): StorageValue {
     default:
       return ''
   }
-}
-
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text
 }

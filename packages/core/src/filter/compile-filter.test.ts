@@ -467,6 +467,18 @@ describe('compileFilter: fields, relations and shape errors', () => {
     expectInvalid({ not: [] }, 'not', /got an array/)
   })
 
+  it('echoes only a short excerpt of hostile strings in messages and paths', () => {
+    const hugeKey = 'k'.repeat(1_000_000)
+    const key = expectError(() => compile({ field: 'vip', op: 'eq', value: true, [hugeKey]: 1 }))
+    expect(key.details['path']).toBe(`${'k'.repeat(80)}…`)
+    expect(key.message.length).toBeLessThan(300)
+    const op = expectError(() => compile({ field: 'vip', op: 'o'.repeat(1_000_000), value: true }))
+    expect(op.details['path']).toBe('op')
+    expect(op.message.length).toBeLessThan(400)
+    const field = expectError(() => compile({ field: 'f'.repeat(5000), op: 'eq', value: true }))
+    expect(field.message.length).toBeLessThan(400)
+  })
+
   it('compiles exists against the related target', () => {
     expect(
       compile({ exists: 'deals', where: { field: 'status', op: 'eq', value: 'open' } }),

@@ -10,7 +10,7 @@ import {
 } from './bind-filter-value.js'
 import { checkFilterBounds } from './check-filter-bounds.js'
 import { coerceFilterValue } from './coerce-filter-value.js'
-import { childPath, indexPath, invalidFilter } from './filter-error.js'
+import { childPath, indexPath, invalidFilter, quote } from './filter-error.js'
 import { resolveFilterLimits } from './filter-limits.js'
 import type { FilterOperator } from './filter-node-schemas.js'
 import { ALL_OPERATORS, conditionSchemas, groupSchemas } from './filter-node-schemas.js'
@@ -148,10 +148,14 @@ function compileNode(
       const name = parsed.data.exists
       const resolved = target.resolveRelation(name)
       if (resolved === undefined) {
-        throw invalidFilter(childPath(path, 'exists'), `unknown relation "${name}" on ${target.entity}`, {
-          relation: name,
-          entity: target.entity,
-        })
+        throw invalidFilter(
+          childPath(path, 'exists'),
+          `unknown relation ${quote(name)} on ${target.entity}`,
+          {
+            relation: name,
+            entity: target.entity,
+          },
+        )
       }
       const where = parsed.data.where
       const filter =
@@ -181,7 +185,7 @@ function compileCondition(
   if (typeof op !== 'string' || !OPERATORS.has(op)) {
     throw invalidFilter(
       childPath(path, 'op'),
-      `unknown operator ${typeof op === 'string' ? `"${op}"` : describeValue(op)}; expected one of ${ALL_OPERATORS.join(', ')}`,
+      `unknown operator ${typeof op === 'string' ? quote(op) : describeValue(op)}; expected one of ${ALL_OPERATORS.join(', ')}`,
     )
   }
   const operator = op as FilterOperator
@@ -283,7 +287,7 @@ function resolveField(target: FilterTarget, field: string, path: string): FieldR
     suggestions.length > 0
       ? `did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?`
       : `known fields: ${known.slice(0, 10).join(', ')}${known.length > 10 ? `, … (${known.length} in all)` : ''}`
-  throw invalidFilter(path, `unknown field "${truncateField(field)}" on ${target.entity}; ${hint}`, {
+  throw invalidFilter(path, `unknown field ${quote(field)} on ${target.entity}; ${hint}`, {
     field,
     entity: target.entity,
     suggestions,
@@ -298,13 +302,13 @@ function resolveField(target: FilterTarget, field: string, path: string): FieldR
 function checkOperatorSupported(operator: FilterOperator, ref: FieldRef, field: string, path: string): void {
   const ordered = operator === 'lt' || operator === 'lte' || operator === 'gt' || operator === 'gte'
   if ((ordered || operator === 'between') && (ref.array || ref.type === 'json')) {
-    throw invalidFilter(path, `${operator} is not supported on field "${field}" (${describeRef(ref)})`, {
+    throw invalidFilter(path, `${operator} is not supported on field ${quote(field)} (${describeRef(ref)})`, {
       field,
     })
   }
   const text = operator === 'contains' || operator === 'startsWith' || operator === 'endsWith'
   if (text && (ref.array || (ref.type !== 'string' && ref.type !== 'text'))) {
-    throw invalidFilter(path, `${operator} needs a string field; "${field}" is ${describeRef(ref)}`, {
+    throw invalidFilter(path, `${operator} needs a string field; ${quote(field)} is ${describeRef(ref)}`, {
       field,
     })
   }
@@ -312,10 +316,6 @@ function checkOperatorSupported(operator: FilterOperator, ref: FieldRef, field: 
 
 function describeRef(ref: FieldRef): string {
   return ref.array ? `an array of ${ref.type}` : ref.type
-}
-
-function truncateField(field: string): string {
-  return field.length > 80 ? `${field.slice(0, 80)}…` : field
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

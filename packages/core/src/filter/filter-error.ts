@@ -14,6 +14,14 @@ export function invalidFilter(
   return new RapportError('INVALID_FILTER', `${where}: ${reason}`, { details: { ...extra, path, reason } })
 }
 
+/**
+ * Quotes user-supplied text for a message, cut to 80 characters: messages and paths echo what the user wrote, but
+ * never megabytes of it.
+ */
+export function quote(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)
+}
+
 /** Appends an object key to a filter path: `and[0]` + `value` is `and[0].value`. */
 export function childPath(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`
