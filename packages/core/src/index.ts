@@ -62,6 +62,7 @@ export type {
   EntityUpdateInput,
   Lead,
   LeadInput,
+  Normalised,
   Pipeline,
   PipelineInput,
   SlaPolicy,

@@ -29,7 +29,9 @@ export interface SystemFields {
 }
 
 /** Optional fields come back as `null` rather than missing, so records have a stable shape. */
-type Normalised<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] }
+export type Normalised<T> = {
+  [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K]
+}
 
 /** The stored record type of an entity declaration. */
 export type EntityRecord<E extends EntityDefinition> = SystemFields &
