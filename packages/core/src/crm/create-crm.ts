@@ -248,11 +248,8 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
 
   for (const plugin of plugins) {
     for (const [event, handler] of Object.entries(plugin.on ?? {})) {
-      bus.on(
-        event,
-        (payload: unknown) =>
-          (handler as (p: unknown, c: PluginContext) => unknown)(payload, pluginContext) as void,
-      )
+      const call = handler as (payload: unknown, ctx: PluginContext) => Promise<void> | undefined
+      bus.on(event, (payload: unknown) => call(payload, pluginContext))
     }
   }
   const apis: Record<string, unknown> = {}
