@@ -92,7 +92,7 @@ const brokenAdapters: Record<string, { build(): StorageAdapter; caughtBy: readon
       const base = createMemoryStorage()
       return { ...base, transaction: (fn) => fn(base) }
     },
-    caughtBy: ['transactions'],
+    caughtBy: ['transactions', 'events'],
   },
   'lost version check: updateById ignores guard': {
     build: () => {
