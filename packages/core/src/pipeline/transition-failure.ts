@@ -3,8 +3,8 @@ import { RapportError } from '../errors/rapport-error.js'
 /**
  * The built-in guards of the pipeline machine, in the order they run:
  *
- * - `stageInPipeline`: the target stage belongs to the record's pipeline;
  * - `stageMapping`: changing pipelines needs an explicit stage mapping (`changePipeline`);
+ * - `stageInPipeline`: the target stage belongs to the record's pipeline;
  * - `reopen`: the pipeline refuses to reopen closed records;
  * - `policy`: the pipeline's transition policy forbids the move;
  * - `requiredFields`: the target stage's required fields are missing;
@@ -14,8 +14,8 @@ import { RapportError } from '../errors/rapport-error.js'
  * Custom guards use their own names.
  */
 export const builtInGuards = [
-  'stageInPipeline',
   'stageMapping',
+  'stageInPipeline',
   'reopen',
   'policy',
   'requiredFields',
