@@ -22,6 +22,9 @@ import {
   PostgresQueryCompiler,
   sql,
 } from 'kysely'
+import { postgresIndexQuery } from './postgres-index-ddl.js'
+import type { PgPool as DriverPool } from './postgres-pool-driver.js'
+import { PgPoolDriver } from './postgres-pool-driver.js'
 import type { PostgresConnectionSource, ResolvedPostgresStorageOptions } from './postgres-storage-config.js'
 
 /** The Kysely instance the adapter runs on, scoped to its Postgres schema, and how to release it. */
@@ -169,6 +172,34 @@ class BorrowingDriver implements Driver {
   }
 }
 
+/** Wraps a driver so the base's btree indexes are created `NULLS FIRST` (see {@link postgresIndexDdl}). */
+function indexingDriver(inner: Driver): Driver {
+  const outer = new WeakMap<DatabaseConnection, DatabaseConnection>()
+  const inners = new WeakMap<DatabaseConnection, DatabaseConnection>()
+  const wrap = (connection: DatabaseConnection): DatabaseConnection => {
+    let wrapped = outer.get(connection)
+    if (!wrapped) {
+      wrapped = {
+        executeQuery: (query) => connection.executeQuery(postgresIndexQuery(query)),
+        streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+      }
+      outer.set(connection, wrapped)
+      inners.set(wrapped, connection)
+    }
+    return wrapped
+  }
+  const raw = (connection: DatabaseConnection) => inners.get(connection) ?? connection
+  return {
+    init: (options) => inner.init(options),
+    acquireConnection: async (options) => wrap(await inner.acquireConnection(options)),
+    beginTransaction: (connection, settings) => inner.beginTransaction(raw(connection), settings),
+    commitTransaction: (connection) => inner.commitTransaction(raw(connection)),
+    rollbackTransaction: (connection) => inner.rollbackTransaction(raw(connection)),
+    releaseConnection: (connection, options) => inner.releaseConnection(raw(connection), options),
+    destroy: (options) => inner.destroy(options),
+  }
+}
+
 /** Postgres' query compiler and adapter, our driver, and an introspector that only sees the adapter's schema. */
 function scopedDialect(
   schema: string,
@@ -177,7 +208,7 @@ function scopedDialect(
   introspectorFor: (db: Kysely<any>) => DatabaseIntrospector = (db) => new PostgresIntrospector(db),
 ): Dialect {
   return {
-    createDriver,
+    createDriver: () => indexingDriver(createDriver()),
     createQueryCompiler: (): QueryCompiler => new PostgresQueryCompiler(),
     createAdapter: () => adapter,
     createIntrospector: (db) => new SchemaScopedIntrospector(introspectorFor(db), schema),
@@ -199,8 +230,8 @@ export function openPostgresConnection(
 ): PostgresConnection {
   const { schema, isolationLevel } = options
   if ('connectionString' in source) {
-    const inner = new PostgresDialect({
-      pool: async () => {
+    const driver = () =>
+      new PgPoolDriver(async (): Promise<DriverPool> => {
         const pg = await loadPg()
         const pool = new pg.Pool({
           connectionString: source.connectionString,
@@ -217,11 +248,11 @@ export function openPostgresConnection(
           // nobody listening, which would crash the process; the next query on it fails and is reported instead.
           client.on('error', () => {})
         })
-        return pool
-      },
-    })
+        return pool as unknown as DriverPool
+      })
     const kysely = new Kysely<any>({
-      dialect: scopedDialect(schema, () => inner.createDriver(), new PostgresAdapter()),
+      dialect: scopedDialect(schema, driver, new PostgresAdapter()),
+      ...(options.log ? { log: options.log } : {}),
     })
     return { kysely, multipleConnections: true, engine: kysely, close: () => kysely.destroy() }
   }
@@ -238,6 +269,7 @@ export function openPostgresConnection(
       () => new BorrowingDriver(host, schema, isolationLevel),
       multipleConnections ? new PostgresAdapter() : new PGliteAdapter(),
     ),
+    ...(options.log ? { log: options.log } : {}),
   })
   return {
     kysely,

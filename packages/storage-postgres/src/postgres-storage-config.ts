@@ -1,5 +1,5 @@
 import { RapportError } from '@rapport/core'
-import type { Kysely, PostgresPool } from 'kysely'
+import type { Kysely, KyselyConfig, PostgresPool } from 'kysely'
 
 /**
  * Where the adapter gets its connections. Exactly one of the three:
@@ -40,6 +40,8 @@ export interface PostgresStorageOptions {
    * waits for a free connection before failing with `STORAGE_BUSY` (default 10,000 ms).
    */
   readonly pool?: { readonly max?: number; readonly connectionTimeoutMillis?: number }
+  /** Kysely's query log (levels or a callback), e.g. to capture the SQL Rapport runs for `EXPLAIN`. */
+  readonly log?: KyselyConfig['log']
 }
 
 /** The validated, frozen form of the options. */
@@ -48,6 +50,7 @@ export interface ResolvedPostgresStorageOptions {
   readonly retry: Required<PostgresRetryOptions>
   readonly isolationLevel: 'read committed' | 'repeatable read' | 'serializable'
   readonly pool: { readonly max: number; readonly connectionTimeoutMillis: number }
+  readonly log?: KyselyConfig['log']
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -106,6 +109,7 @@ export function resolvePostgresStorageOptions(
     throw invalid('pool options only apply with connectionString; configure your own pool directly')
   }
   return Object.freeze({
+    ...(options.log === undefined ? {} : { log: options.log }),
     schema,
     isolationLevel,
     retry: Object.freeze({

@@ -17,6 +17,7 @@ import { sql } from 'kysely'
 import { openPostgresConnection, quoteIdentifier } from './postgres-connection.js'
 import { createPostgresDialect } from './postgres-dialect.js'
 import { isRetryablePostgresError, mapPostgresError } from './postgres-error-mapper.js'
+import { postgresIndexDdl } from './postgres-index-ddl.js'
 import { withMigrationLock } from './postgres-migration-lock.js'
 import { withPostgresRetry } from './postgres-retry.js'
 import type { PostgresConnectionSource, PostgresStorageOptions } from './postgres-storage-config.js'
@@ -175,12 +176,18 @@ export function createPostgresStorage(
         if (createSchema.length > 0) {
           // Nothing exists yet: every table, index and GIN index will be created.
           const { statements } = await base.migrations.plan(schema)
-          return { statements: [...createSchema, ...statements, ...ginStatements(schema).map((g) => g.sql)] }
+          return {
+            statements: [
+              ...createSchema,
+              ...statements.map(postgresIndexDdl),
+              ...ginStatements(schema).map((g) => g.sql),
+            ],
+          }
         }
         const { statements } = await base.migrations.plan(schema)
         const present = await existingIndexes(kysely, resolved.schema)
         const gin = ginStatements(schema).filter((g) => !present.has(g.index))
-        return { statements: [...statements, ...gin.map((g) => g.sql)] }
+        return { statements: [...statements.map(postgresIndexDdl), ...gin.map((g) => g.sql)] }
       } catch (error) {
         throw refine(error, 'migrations.plan')
       }

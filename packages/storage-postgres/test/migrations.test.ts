@@ -54,11 +54,14 @@ describe('migrations in a named schema', () => {
       indexdef: string
     }>`select indexdef from pg_indexes where schemaname = ${schema}`.execute(backend.kysely)
     const defs = indexes.rows.map((r) => r.indexdef).join('\n')
-    // tenant_id leads every key; ids end secondary indexes so keyset pages are index-ordered.
+    // tenant_id leads every key, ids end secondary indexes, and keys are NULLS FIRST so `asc nulls first` walks an
+    // index forwards and `desc nulls last` backwards.
     expect(defs).toMatch(/deal_pkey .*\(tenant_id, id\)/)
-    expect(defs).toMatch(/deal_by_owner_stage_updated .*\(tenant_id, owner_id, stage, updated_at, id\)/)
     expect(defs).toMatch(
-      /deal_by_custom_tier .*\(tenant_id, \(\(custom #>> '\{tier\}'::text\[\]\)\) COLLATE "C", id\)/,
+      /deal_by_owner_stage_updated .*\(tenant_id NULLS FIRST, owner_id NULLS FIRST, stage NULLS FIRST, updated_at NULLS FIRST, id NULLS FIRST\)/,
+    )
+    expect(defs).toMatch(
+      /deal_by_custom_tier .*\(tenant_id NULLS FIRST, \(\(custom #>> '\{tier\}'::text\[\]\)\) COLLATE "C" NULLS FIRST, id NULLS FIRST\)/,
     )
     expect(defs).toMatch(/deal_custom_gin .*USING gin \(custom jsonb_path_ops\)/)
 
