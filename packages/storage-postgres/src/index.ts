@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 
-export { POSTGRES_COLUMN_TYPES, postgresColumnCheck, postgresColumnType } from './postgres-column-types.js'
+export { POSTGRES_COLUMN_TYPES, postgresColumnType } from './postgres-column-types.js'
 export { openPostgresConnection, type PostgresConnection } from './postgres-connection.js'
 export { createPostgresDialect } from './postgres-dialect.js'
 export {

@@ -3,7 +3,7 @@ import type { FieldDefinition, StorageFieldType } from '@rapport/core/storage'
 /**
  * The Postgres column type of each storage field type. Strings use the `"C"` collation so ordering, comparison and
  * uniqueness are by code point, exactly like the in-memory and SQLite adapters. `integer` is `bigint` (money in minor
- * units and versions exceed 2^31); `date` is `YYYY-MM-DD` text (checked), so it round-trips as a string without the
+ * units and versions exceed 2^31); `date` is `YYYY-MM-DD` text, so it round-trips as a string without the
  * driver's local-time date parsing.
  */
 export const POSTGRES_COLUMN_TYPES: Readonly<Record<StorageFieldType, string>> = Object.freeze({
@@ -20,11 +20,4 @@ export const POSTGRES_COLUMN_TYPES: Readonly<Record<StorageFieldType, string>> =
 /** The SQL type (with collation) of one field. */
 export function postgresColumnType(field: FieldDefinition): string {
   return POSTGRES_COLUMN_TYPES[field.type]
-}
-
-/** An extra CHECK clause a field type needs, given the quoted column name, or `undefined`. */
-export function postgresColumnCheck(field: FieldDefinition, quotedColumn: string): string | undefined {
-  if (field.type === 'date') return `${quotedColumn} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`
-  if (field.type === 'number') return `${quotedColumn} <> 'NaN'::double precision`
-  return undefined
 }
