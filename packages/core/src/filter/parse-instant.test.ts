@@ -6,6 +6,7 @@ import { suggestFieldPaths } from './suggest-field-paths.js'
 const inRange = fc.date({
   min: new Date('0000-01-01T00:00:00.000Z'),
   max: new Date('9999-12-31T23:59:59.999Z'),
+  noInvalidDate: true,
 })
 
 describe('parseIsoInstant', () => {
