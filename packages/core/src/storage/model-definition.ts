@@ -69,9 +69,9 @@ export type RelationDefinition =
     }
 
 /**
- * A model as the adapter sees it. Every model has the system columns `id` (string), `tenantId` (string), and, unless
- * `system` is false, `createdAt`, `updatedAt` (datetime), `version` (integer) and `archivedAt` (datetime, nullable).
- * They are listed in `fields` like any other column.
+ * A model as the adapter sees it. Core's models all carry the system columns `id` and `tenantId` (string),
+ * `createdAt` and `updatedAt` (datetime), `version` (integer) and `archivedAt` (datetime, nullable); they are listed
+ * in `fields` like any other column. Adapters rely only on `id` (the primary key within a tenant).
  */
 export interface ModelDefinition {
   /** Logical name, e.g. `contact`. Also the default table name. */
