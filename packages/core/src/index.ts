@@ -78,6 +78,13 @@ export type {
 } from './entities/entity-types.js'
 export { leadEntity } from './entities/lead.js'
 export {
+  type Order,
+  type OrderInput,
+  orderCustomerTypes,
+  orderEntity,
+  orderStatuses,
+} from './entities/order.js'
+export {
   forecastCategories,
   pipelineEntity,
   pipelineEntityTypes,
@@ -203,6 +210,21 @@ export type {
   UpdateManyItem,
   WriteOptions,
 } from './services/list-options.js'
+export { OrderService } from './services/order-service.js'
+export {
+  type BtydCalibrationHoldout,
+  type BtydCustomer,
+  type BtydMappingOptions,
+  type CustomerSummariesOptions,
+  type OrderCustomerSummary,
+  type OrderSummaries,
+  type RfmMappingOptions,
+  type RfmSummaryInput,
+  type SummaryMappingOptions,
+  toBtydCustomers,
+  toCalibrationHoldout,
+  toRfmSummaryRows,
+} from './services/order-summaries.js'
 export { StageHistoryService } from './services/stage-history-service.js'
 export type { ChangePipelineOptions, MoveStageOptions } from './services/stage-moves.js'
 export { type SlaBreach, type SlaBreachedEvent, TicketService } from './services/ticket-service.js'

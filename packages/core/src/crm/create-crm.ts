@@ -25,6 +25,7 @@ import {
 import { DealService } from '../services/deal-service.js'
 import { EntityService } from '../services/entity-service.js'
 import { LeadService } from '../services/lead-service.js'
+import { OrderService } from '../services/order-service.js'
 import { StageHistoryService, stageChangeBehaviour } from '../services/stage-history-service.js'
 import { TicketService } from '../services/ticket-service.js'
 import type {
@@ -316,6 +317,7 @@ function buildServices(session: Session): CrmServices {
     tasks: new EntityService(session, schema.entity('task'), linkedTargetsBehaviour('task', taskBehaviour)),
     tags: new EntityService(session, schema.entity('tag')),
     customFields: new CustomFieldService(session),
+    orders: new OrderService(session, schema.entity('order')),
     entity<R>(name: string) {
       const core: Record<string, unknown> = {
         contact: services.contacts,
@@ -329,6 +331,7 @@ function buildServices(session: Session): CrmServices {
         activity: services.activities,
         task: services.tasks,
         tag: services.tags,
+        order: services.orders,
       }
       if (core[name]) return core[name] as EntityService<R, Record<string, unknown>, Record<string, unknown>>
       let service = generic.get(name)

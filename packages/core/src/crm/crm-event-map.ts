@@ -12,6 +12,7 @@ import type {
   Task,
   Ticket,
 } from '../entities/entity-types.js'
+import type { Order } from '../entities/order.js'
 import type { EntityEvents } from '../events/crm-events.js'
 import type { StageChangedEvent } from '../pipeline/stage-events.js'
 import type { LeadConvertedEvent } from '../services/lead-service.js'
@@ -48,5 +49,6 @@ export type CrmEvents = EntityEvents<'contact', Contact> &
   EntityEvents<'ticket', Ticket> &
   EntityEvents<'slaPolicy', SlaPolicy> &
   EntityEvents<'businessCalendar', BusinessCalendar> &
+  EntityEvents<'order', Order> &
   PipelineEvents &
   Record<string, unknown>

@@ -20,6 +20,7 @@ import type {
 import type { DealService } from '../services/deal-service.js'
 import type { EntityService } from '../services/entity-service.js'
 import type { LeadService } from '../services/lead-service.js'
+import type { OrderService } from '../services/order-service.js'
 import type { StageHistoryService } from '../services/stage-history-service.js'
 import type { TicketService } from '../services/ticket-service.js'
 
@@ -49,6 +50,8 @@ export interface CrmServices {
   readonly tasks: EntityService<Task, TaskInput, Partial<TaskInput>>
   readonly tags: EntityService<Tag, TagInput, Partial<TagInput>>
   readonly customFields: CustomFieldService
+  /** Orders (transactions) of contacts and companies, with per-customer summaries for RFM and CLV. */
+  readonly orders: OrderService
   /** The tenant these services act in. */
   readonly tenantId: string
   /** The generic service of any entity, including plugin entities. */

@@ -36,6 +36,8 @@ export const companyEntity = defineEntity({
     { name: 'by_parent', fields: ['parentCompanyId'] },
   ],
   relations: {
+    // Ids are prefixed (con_/com_), so a company's order never matches a contact's id: no customerType pin needed.
+    orders: { kind: 'hasMany', model: 'order', foreignKey: 'customerId' },
     contacts: { kind: 'hasMany', model: 'contact', foreignKey: 'companyId' },
     deals: { kind: 'hasMany', model: 'deal', foreignKey: 'companyId' },
     parent: { kind: 'belongsTo', model: 'company', localKey: 'parentCompanyId' },

@@ -52,6 +52,8 @@ export const contactEntity = defineEntity({
     { name: 'by_lifecycle', fields: ['lifecycleStage'] },
   ],
   relations: {
+    // Ids are prefixed (con_/com_), so a company's order never matches a contact's id: no customerType pin needed.
+    orders: { kind: 'hasMany', model: 'order', foreignKey: 'customerId' },
     company: { kind: 'belongsTo', model: 'company', localKey: 'companyId' },
     deals: {
       kind: 'through',

@@ -5,6 +5,7 @@ import { contactEntity } from './contact.js'
 import { customFieldEntity } from './custom-field-entity.js'
 import { dealContactEntity, dealEntity } from './deal.js'
 import { leadEntity } from './lead.js'
+import { orderEntity } from './order.js'
 import { pipelineEntity } from './pipeline.js'
 import { recordLinkEntity } from './record-link.js'
 import { slaPolicyEntity } from './sla-policy.js'
@@ -30,7 +31,8 @@ export const coreEntities = [
   tagEntity,
   recordLinkEntity,
   customFieldEntity,
+  orderEntity,
 ] as const
 
 /** Bumped whenever a core model's columns or indexes change. */
-export const CORE_SCHEMA_VERSION = 2
+export const CORE_SCHEMA_VERSION = 3

@@ -24,6 +24,15 @@ export type {
   StorageFieldType,
   StorageSchema,
 } from './model-definition.js'
+export {
+  type AggregateCustomerOrdersArgs,
+  aggregateCustomerOrdersByScan,
+  type CustomerOrderAggregate,
+  type OrderAggregationFields,
+  type OrderPeriodUnit,
+  type OrderScanOptions,
+  orderPeriodIndex,
+} from './order-aggregation.js'
 export type {
   FindManyArgs,
   MigrationPlan,

@@ -1,4 +1,5 @@
 import type { ModelDefinition, StorageSchema } from './model-definition.js'
+import type { AggregateCustomerOrdersArgs, CustomerOrderAggregate } from './order-aggregation.js'
 import type { StorageFilter, StorageOrderBy, StorageRow } from './storage-filter.js'
 
 /**
@@ -15,6 +16,11 @@ export interface StorageCapabilities {
   readonly concurrentWriters: boolean
   /** The largest number of rows the adapter writes per statement; `createMany` chunks above it. */
   readonly maxRowsPerStatement?: number
+  /**
+   * The adapter implements `aggregateCustomerOrders()` (per-customer order summaries computed inside the database);
+   * otherwise core streams `findMany` pages and aggregates them itself.
+   */
+  readonly orderAggregation?: boolean
 }
 
 /** The arguments common to every call: which model, in which tenant. */
@@ -84,6 +90,12 @@ export interface StorageOperations {
   deleteById(args: ModelScope & { readonly id: string; readonly guard?: StorageFilter }): Promise<boolean>
   /** Deletes every row matching `where` (every row of the tenant when absent); returns how many. */
   deleteMany(args: ModelScope & { readonly where?: StorageFilter }): Promise<number>
+  /**
+   * Per-customer order summaries, grouped inside the database (one result row per customer, never one per order);
+   * only called when `capabilities.orderAggregation`. Must return exactly what `aggregateCustomerOrdersByScan()`
+   * returns for the same arguments (any order; core sorts).
+   */
+  aggregateCustomerOrders?(args: AggregateCustomerOrdersArgs): Promise<CustomerOrderAggregate[]>
 }
 
 /** The operations available inside a transaction. Nested transactions are flattened by core. */

@@ -1,0 +1,54 @@
+import * as z from 'zod'
+import { customValuesSchema, moneySchema, refIdSchema } from './common-schemas.js'
+import { defineEntity } from './entity-definition.js'
+import type { EntityCreateInput, EntityRecord } from './entity-types.js'
+
+/** Who an order belongs to: a person (`contact`) or an account (`company`). */
+export const orderCustomerTypes = ['contact', 'company'] as const
+
+/**
+ * Order statuses. Only `completed` orders count in customer summaries unless you ask for others: `pending` orders
+ * have not happened yet, `canceled` never did and `refunded` were given back.
+ */
+export const orderStatuses = ['completed', 'pending', 'canceled', 'refunded'] as const
+
+/**
+ * The entity declaration of orders (transactions): who bought, when, how much, in which currency. Orders feed
+ * customer analytics (RFM, BTYD lifetime value) through `crm.orders.customerSummaries()`, which aggregates inside
+ * the database on SQL storage.
+ *
+ * `amount` is money in minor units (stored as the columns `amountMinor` and `amountCurrency`). `customerId` must name
+ * an existing contact or company of the tenant (checked on every write); `externalId` (your shop's order number) is
+ * unique per tenant when set.
+ */
+export const orderEntity = defineEntity({
+  name: 'order',
+  idPrefix: 'ord',
+  table: 'orders',
+  shape: {
+    customerType: z.enum(orderCustomerTypes),
+    customerId: refIdSchema,
+    /** When the order happened (not when it was recorded). */
+    occurredAt: z.date(),
+    amount: moneySchema,
+    status: z.enum(orderStatuses).default('completed'),
+    /** The order's id in the system it came from (shop, billing); unique per tenant when set. */
+    externalId: z.string().min(1).max(200).nullable().optional(),
+    custom: customValuesSchema.default({}),
+  },
+  indexes: [
+    { name: 'by_customer_occurred', fields: ['customerType', 'customerId', 'occurredAt'] },
+    { name: 'by_occurred', fields: ['occurredAt'] },
+    { name: 'by_external_id', fields: ['externalId'], unique: true },
+  ],
+  relations: {
+    contact: { kind: 'belongsTo', model: 'contact', localKey: 'customerId' },
+    company: { kind: 'belongsTo', model: 'company', localKey: 'customerId' },
+  },
+})
+
+/** An order (transaction) of a contact or company. */
+export type Order = EntityRecord<typeof orderEntity>
+
+/** Input of `crm.orders.create`. */
+export type OrderInput = EntityCreateInput<typeof orderEntity>
