@@ -54,6 +54,7 @@ export {
   objectName,
   setNullStatements,
 } from './schema-ddl.js'
+export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export { SerialQueue } from './serial-queue.js'
 export {
   type FullTextSearchQuery,

@@ -11,6 +11,7 @@ import type { Kysely, RawBuilder, SqlBool } from 'kysely'
 import { CompiledQuery, sql } from 'kysely'
 import { chunk, rowsPerStatement } from './chunk.js'
 import { FilterCompiler } from './filter-compiler.js'
+import { aggregateCustomerOrdersSql } from './order-aggregation.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import { decodeRow, encodeRow } from './row-codec.js'
 import type { SqlDialect } from './sql-dialect.js'
@@ -144,6 +145,29 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     return text
   }
 
+  // Multi-row INSERT texts, compiled once per (table, columns, row count) by Kysely (so placeholders and quoting are
+  // the dialect's) and reused: a bulk write has at most two shapes (full chunks and the remainder).
+  const insertTexts = new Map<string, string>()
+  const insertText = (
+    db: Kysely<any>,
+    mapping: ModelMapping,
+    columns: readonly string[],
+    rows: number,
+  ): string => {
+    const key = `${mapping.table}\u0000${columns.join(',')}\u0000${rows}`
+    let text = insertTexts.get(key)
+    if (text === undefined) {
+      const tuple = sql`(${sql.join(columns.map(() => null))})`
+      text =
+        sql`insert into ${sql.table(mapping.table)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${sql.join(
+          Array.from({ length: rows }, () => tuple),
+        )}`.compile(db).sql
+      if (insertTexts.size >= 64) insertTexts.delete(insertTexts.keys().next().value as string)
+      insertTexts.set(key, text)
+    }
+    return text
+  }
+
   const selectById = async (db: Kysely<any>, mapping: ModelMapping, byId: RawBuilder<SqlBool>) => {
     const result =
       await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${byId} limit 1`.execute(db)
@@ -194,10 +218,9 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       const chunks = chunk(encoded, perStatement)
       const write = async (db: Kysely<any>) => {
         for (const rows of chunks) {
-          const tuples = rows.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`)
-          await sql`insert into ${sql.table(mapping.table)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${sql.join(tuples)}`.execute(
-            db,
-          )
+          const parameters: unknown[] = []
+          for (const row of rows) for (const c of columns) parameters.push(row[c] ?? null)
+          await db.executeQuery(CompiledQuery.raw(insertText(db, mapping, columns, rows.length), parameters))
         }
         return encoded.length
       }
@@ -349,6 +372,12 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         return Number(result.numAffectedRows ?? 0)
       })
     },
+
+    ...(dialect.periodIndex
+      ? {
+          aggregateCustomerOrders: (args) => aggregateCustomerOrdersSql(args, { dialect, mappings, run }),
+        }
+      : {}),
   }
   return Object.freeze(ops)
 }

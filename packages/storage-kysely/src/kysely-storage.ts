@@ -183,6 +183,7 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     fullTextSearch: dialect.fullTextSearch !== undefined,
     jsonPaths: true,
     concurrentWriters: true,
+    orderAggregation: dialect.periodIndex !== undefined,
     ...config.capabilities,
   })
 

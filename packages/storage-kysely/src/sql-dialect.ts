@@ -1,4 +1,10 @@
-import type { FieldDefinition, FieldRef, StorageValue, TextOperator } from '@rapport/core/storage'
+import type {
+  FieldDefinition,
+  FieldRef,
+  OrderPeriodUnit,
+  StorageValue,
+  TextOperator,
+} from '@rapport/core/storage'
 import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
 import type { ModelMapping } from './model-mapping.js'
 
@@ -183,4 +189,11 @@ export interface SqlDialect {
   listIndexes(db: Kysely<any>): Promise<ReadonlySet<string>>
   /** Full-text search, when the engine offers it. */
   readonly fullTextSearch?: SqlFullTextSearch
+  /**
+   * The UTC period index of the `datetime` column `column` as an integer, exactly `orderPeriodIndex()` of
+   * `@rapport/core/storage`: days since 1970-01-01 (floored), Monday-based weeks `floor((day + 3) / 7)`, or
+   * `year * 12 + month - 1`. When present the adapter aggregates orders inside the database
+   * (`capabilities.orderAggregation`).
+   */
+  periodIndex?(column: Expression<unknown>, unit: OrderPeriodUnit): RawBuilder<number>
 }
