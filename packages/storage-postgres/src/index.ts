@@ -24,6 +24,7 @@ export {
   postgresConstraintColumns,
 } from './postgres-error-mapper.js'
 export { withMigrationLock } from './postgres-migration-lock.js'
+export { postgresPeriodIndex } from './postgres-period-index.js'
 export { withPostgresRetry } from './postgres-retry.js'
 export {
   escapeLikePattern,

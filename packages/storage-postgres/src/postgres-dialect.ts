@@ -4,6 +4,8 @@ import type { Expression, Kysely, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import { postgresColumnType } from './postgres-column-types.js'
 import { classifyPostgresError, postgresConstraintColumns } from './postgres-error-mapper.js'
+import { postgresFullTextSearch } from './postgres-full-text-search.js'
+import { postgresPeriodIndex } from './postgres-period-index.js'
 import {
   postgresAsciiFold,
   postgresJsonArrayContains,
@@ -80,6 +82,8 @@ export function createPostgresDialect(options: { readonly schema: string }): Sql
     },
     constraintColumns: postgresConstraintColumns,
     classifyError: classifyPostgresError,
+    periodIndex: postgresPeriodIndex,
+    fullTextSearch: postgresFullTextSearch,
     async listIndexes(db: Kysely<any>): Promise<ReadonlySet<string>> {
       const result = await sql<{
         indexname: string
