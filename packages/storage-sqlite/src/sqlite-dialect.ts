@@ -5,6 +5,7 @@ import { LONG_LIST_THRESHOLD } from '@rapport/storage-kysely'
 import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import { sqliteFullTextSearch } from './sqlite-full-text-search.js'
+import { sqlitePeriodIndex } from './sqlite-period-index.js'
 
 /** SQLite's default `SQLITE_MAX_VARIABLE_NUMBER` since 3.32. */
 const MAX_BIND_PARAMETERS = 32_766
@@ -187,4 +188,5 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   },
 
   fullTextSearch: sqliteFullTextSearch,
+  periodIndex: sqlitePeriodIndex,
 } satisfies SqlDialect)
