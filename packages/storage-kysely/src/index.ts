@@ -41,6 +41,7 @@ export {
   ModelMappings,
   mapModel,
 } from './model-mapping.js'
+export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export { decodeRow, encodeRow } from './row-codec.js'
 export {
   addColumnStatement,
@@ -54,7 +55,6 @@ export {
   objectName,
   setNullStatements,
 } from './schema-ddl.js'
-export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export { SerialQueue } from './serial-queue.js'
 export {
   type FullTextSearchQuery,

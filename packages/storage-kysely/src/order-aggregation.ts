@@ -37,9 +37,13 @@ export async function aggregateCustomerOrdersSql(
   const { dialect, mappings } = ctx
   const periodIndex = dialect.periodIndex
   if (!periodIndex) {
-    throw new RapportError('STORAGE_FAILURE', `The ${dialect.name} dialect cannot bucket dates into periods.`, {
-      details: { dialect: dialect.name },
-    })
+    throw new RapportError(
+      'STORAGE_FAILURE',
+      `The ${dialect.name} dialect cannot bucket dates into periods.`,
+      {
+        details: { dialect: dialect.name },
+      },
+    )
   }
   const mapping = mappings.get(args.model)
   const column = (field: string) => {
