@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', 'pg-boss/index': 'src/pg-boss/index.ts' },
+  external: ['pg-boss'],
   format: ['esm'],
   dts: true,
   sourcemap: true,

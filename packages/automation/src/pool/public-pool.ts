@@ -361,7 +361,7 @@ export async function claimFromPool(
   await services.transaction(async (tx) => {
     if (!pool.members.includes(userId)) throw refused('not-member', details)
     const entry = await entryOf(tx, pool.id, recordId)
-    if (!entry || entry.status !== 'pooled') throw refused('not-in-pool', details)
+    if (entry?.status !== 'pooled') throw refused('not-in-pool', details)
     const policy = pool.claim ?? {}
     if (policy.formerOwnerCooldownDays && entry.formerOwnerId === userId && entry.pooledAt) {
       const until = entry.pooledAt.getTime() + policy.formerOwnerCooldownDays * DAY
