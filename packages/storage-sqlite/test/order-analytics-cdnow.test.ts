@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { calibrationAndHoldoutData, fitBgNbd, summaryDataFromTransactions } from '@rapport/analytics/clv'
+import { rfmSummary } from '@rapport/analytics/rfm'
+import type { Crm } from '@rapport/core'
+import { createCrm, toBtydCustomers, toCalibrationHoldout, toRfmSummaryRows } from '@rapport/core'
+import type { FindManyArgs, StorageAdapter } from '@rapport/core/storage'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSqliteStorage } from '../src/index.js'
+
+const fixture = fileURLToPath(
+  new URL('../../analytics/test/fixtures/cdnow/CDNOW_sample.txt', import.meta.url),
+)
+
+interface CdnowOrder {
+  readonly customer: string
+  readonly date: string
+  readonly dollars: number
+}
+
+/** The 6,919 orders of the CDNOW sample (2,357 customers, Jan 1997 – Jun 1998). */
+function cdnowOrders(): CdnowOrder[] {
+  return readFileSync(fixture, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => {
+      const [, customer, d, , dollars] = line.trim().split(/\s+/) as [string, string, string, string, string]
+      return {
+        customer,
+        date: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`,
+        dollars: Number(dollars),
+      }
+    })
+}
+
+const orders = cdnowOrders()
+let crm: Crm
+/** Contact id → CDNOW customer number. */
+const cdnowIdOf = new Map<string, string>()
+/** `findMany` calls on the order table. */
+let orderScans = 0
+
+beforeAll(async () => {
+  const inner = createSqliteStorage({ file: ':memory:' })
+  const storage: StorageAdapter = {
+    ...inner,
+    findMany(args: FindManyArgs) {
+      if (args.model.name === 'order') orderScans++
+      return inner.findMany(args)
+    },
+  }
+  crm = createCrm({ storage })
+  await crm.migrate()
+  const customers = [...new Set(orders.map((o) => o.customer))]
+  const contacts = await crm.contacts.createMany(customers.map((c) => ({ firstName: `CDNOW ${c}` })))
+  const contactOf = new Map<string, string>()
+  contacts.forEach((contact, i) => {
+    contactOf.set(customers[i]!, contact.id)
+    cdnowIdOf.set(contact.id, customers[i]!)
+  })
+  await crm.orders.createMany(
+    orders.map((o) => ({
+      customerType: 'contact' as const,
+      customerId: contactOf.get(o.customer)!,
+      occurredAt: new Date(`${o.date}T00:00:00.000Z`),
+      amount: { amountMinor: Math.round(o.dollars * 100), currency: 'USD' },
+    })),
+  )
+}, 120_000)
+
+afterAll(async () => {
+  await crm?.close()
+})
+
+describe('CDNOW orders in SQLite → crm.orders.customerSummaries → @rapport/analytics', () => {
+  it('aggregates inside SQLite: one row per customer, no order row read through findMany', async () => {
+    orderScans = 0
+    const summaries = await crm.orders.customerSummaries({
+      asOf: '1997-09-30',
+      timeUnit: 'day',
+      currency: 'USD',
+    })
+    expect(summaries.source).toBe('storage')
+    expect(orderScans).toBe(0)
+    expect(summaries.customers).toHaveLength(2357)
+    expect(summaries.customers.reduce((n, c) => n + c.orders, 0)).toBe(
+      orders.filter((o) => o.date <= '1997-09-30').length,
+    )
+  })
+
+  it('reproduces the published BG/NBD parameters (Fader, Hardie & Lee 2005)', async () => {
+    const summaries = await crm.orders.customerSummaries({
+      asOf: '1997-09-30',
+      timeUnit: 'day',
+      currency: 'USD',
+    })
+    const model = fitBgNbd(toBtydCustomers(summaries, { freqMultiplier: 7 }))
+    expect(model.converged).toBe(true)
+    expect(model.params.r).toBeCloseTo(0.2426, 3)
+    expect(model.params.alpha).toBeCloseTo(4.4135, 3)
+    expect(model.params.a).toBeCloseTo(0.7929, 3)
+    expect(model.params.b).toBeCloseTo(2.4258, 3)
+    expect(Math.abs(model.logLikelihood - -9582.43)).toBeLessThan(0.01)
+  })
+
+  it('equals summaryDataFromTransactions on the raw orders, customer by customer', async () => {
+    const summaries = await crm.orders.customerSummaries({
+      asOf: '1997-09-30',
+      timeUnit: 'day',
+      currency: 'USD',
+    })
+    const expected = new Map(
+      summaryDataFromTransactions(orders, {
+        customerId: 'customer',
+        datetime: 'date',
+        monetary: 'dollars',
+        observationEnd: '1997-09-30',
+        timeUnit: 'D',
+        freqMultiplier: 7,
+      }).map((row) => [String(row.customerId), row]),
+    )
+    const actual = toBtydCustomers(summaries, { freqMultiplier: 7 })
+    expect(actual).toHaveLength(expected.size)
+    for (const row of actual) {
+      const e = expected.get(cdnowIdOf.get(row.customerId)!)!
+      expect([row.frequency, row.recency, row.T]).toEqual([e.frequency, e.recency, e.T])
+      expect(row.monetaryValue).toBeCloseTo(e.monetaryValue!, 9)
+    }
+  })
+
+  it('equals calibrationAndHoldoutData with a split', async () => {
+    const split = await crm.orders.customerSummaries({
+      asOf: '1998-06-30',
+      calibrationEnd: '1997-09-30',
+      timeUnit: 'day',
+      currency: 'USD',
+    })
+    const expected = new Map(
+      calibrationAndHoldoutData(orders, {
+        customerId: 'customer',
+        datetime: 'date',
+        monetary: 'dollars',
+        calibrationEnd: '1997-09-30',
+        observationEnd: '1998-06-30',
+        timeUnit: 'D',
+        freqMultiplier: 7,
+      }).map((row) => [String(row.customerId), row]),
+    )
+    const actual = toCalibrationHoldout(split, { freqMultiplier: 7 })
+    expect(actual).toHaveLength(expected.size)
+    for (const row of actual) {
+      const e = expected.get(cdnowIdOf.get(row.customerId)!)!
+      expect([row.frequencyCal, row.recencyCal, row.TCal, row.frequencyHoldout, row.durationHoldout]).toEqual(
+        [e.frequencyCal, e.recencyCal, e.TCal, e.frequencyHoldout, e.durationHoldout],
+      )
+      expect(row.monetaryValueCal).toBeCloseTo(e.monetaryValueCal!, 9)
+      expect(row.monetaryValueHoldout).toBeCloseTo(e.monetaryValueHoldout!, 9)
+    }
+  })
+
+  it('equals rfmSummary on the raw orders', async () => {
+    const summaries = await crm.orders.customerSummaries({
+      asOf: '1998-06-30',
+      timeUnit: 'day',
+      currency: 'USD',
+    })
+    const expected = new Map(
+      rfmSummary(
+        orders.map((o) => ({ customerId: o.customer, at: o.date, amount: o.dollars })),
+        { asOf: '1998-06-30' },
+      ).map((row) => [String(row.customerId), row]),
+    )
+    const actual = toRfmSummaryRows(summaries)
+    expect(actual).toHaveLength(expected.size)
+    for (const row of actual) {
+      const e = expected.get(cdnowIdOf.get(row.customerId)!)!
+      expect([row.recency, row.frequency, row.tenure, row.firstAt, row.lastAt]).toEqual([
+        e.recency,
+        e.frequency,
+        e.tenure,
+        e.firstAt,
+        e.lastAt,
+      ])
+      expect(row.monetarySum).toBeCloseTo(e.monetarySum, 6)
+    }
+  })
+})
