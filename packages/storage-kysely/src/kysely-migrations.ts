@@ -1,6 +1,7 @@
 import { RapportError } from '@rapport/core'
 import type { MigrationPlan, MigrationReport, StorageMigrations, StorageSchema } from '@rapport/core/storage'
 import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
 import type { Migration, MigrationProvider } from 'kysely/migration'
 import { Migrator } from 'kysely/migration'
 import type { ModelMappings } from './model-mapping.js'
@@ -146,6 +147,31 @@ export function createKyselyMigrations(options: KyselyMigrationsOptions): Storag
     return { executed, steps: todo }
   }
 
+  /**
+   * Kysely runs SQLite migrations outside any transaction (its adapter reports no transactional DDL). SQLite has it,
+   * so single-connection dialects run the whole diff + migrate inside one write transaction: all-or-nothing, and
+   * `BEGIN IMMEDIATE` serialises concurrent migrators across processes. Other engines rely on Kysely's own
+   * transaction and migration lock.
+   */
+  const atomically = async <T>(db: Kysely<any>, work: (db: Kysely<any>) => Promise<T>): Promise<T> => {
+    if (!dialect.singleConnection || !dialect.beginTransactionSql) return work(db)
+    const begin = dialect.beginTransactionSql
+    return db.connection().execute(async (conn) => {
+      await sql.raw(begin).execute(conn)
+      try {
+        const result = await work(conn)
+        await sql.raw('commit').execute(conn)
+        return result
+      } catch (error) {
+        await sql
+          .raw('rollback')
+          .execute(conn)
+          .catch(() => undefined)
+        throw error
+      }
+    })
+  }
+
   return Object.freeze({
     async plan(schema: StorageSchema): Promise<MigrationPlan> {
       return run(async (db) => {
@@ -156,46 +182,52 @@ export function createKyselyMigrations(options: KyselyMigrationsOptions): Storag
     },
 
     async apply(schema: StorageSchema): Promise<MigrationReport> {
-      return run(async (db) => {
-        const { executed, steps } = await pending(db, schema)
-        const migrations: Record<string, Migration> = {}
-        // Kysely refuses to run when an executed migration is missing from the provider (e.g. a removed plugin or
-        // a step the diff no longer needs): keep every executed name as a no-op.
-        for (const name of executed) migrations[name] = { up: async () => {} }
-        for (const step of steps) {
-          migrations[step.name] = {
-            up: async (trx) => {
-              for (const statement of step.statements) {
-                await statement.execute(trx)
-              }
-            },
+      return run((outer) =>
+        atomically(outer, async (db) => {
+          const { executed, steps } = await pending(db, schema)
+          const migrations: Record<string, Migration> = {}
+          // Kysely refuses to run when an executed migration is missing from the provider (e.g. a removed plugin or
+          // a step the diff no longer needs): keep every executed name as a no-op.
+          for (const name of executed) migrations[name] = { up: async () => {} }
+          for (const step of steps) {
+            migrations[step.name] = {
+              up: async (trx) => {
+                for (const statement of step.statements) {
+                  await statement.execute(trx)
+                }
+              },
+            }
           }
-        }
-        for (const [name, migration] of Object.entries(extra)) migrations[name] = migration
-        const provider: MigrationProvider = { getMigrations: async () => migrations }
-        const migrator = new Migrator({
-          db,
-          provider,
-          migrationTableName: MIGRATION_TABLE,
-          migrationLockTableName: MIGRATION_LOCK_TABLE,
-          allowUnorderedMigrations: true,
-        })
-        const { error, results = [] } = await migrator.migrateToLatest()
-        if (error) {
-          const failed = results.find((r) => r.status === 'Error')?.migrationName
-          if (error instanceof RapportError || dialect.classifyError(error) === 'busy') throw error
-          const message = error instanceof Error ? error.message : String(error)
-          throw new RapportError('STORAGE_FAILURE', `Migration "${failed ?? '(setup)'}" failed: ${message}`, {
-            cause: error,
-            details: { migration: failed, dialect: dialect.name },
+          for (const [name, migration] of Object.entries(extra)) migrations[name] = migration
+          const provider: MigrationProvider = { getMigrations: async () => migrations }
+          const migrator = new Migrator({
+            db,
+            provider,
+            migrationTableName: MIGRATION_TABLE,
+            migrationLockTableName: MIGRATION_LOCK_TABLE,
+            allowUnorderedMigrations: true,
           })
-        }
-        const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName)
-        const skipped = Object.keys(migrations)
-          .filter((n) => executed.has(n))
-          .sort()
-        return { applied, skipped }
-      })
+          const { error, results = [] } = await migrator.migrateToLatest()
+          if (error) {
+            const failed = results.find((r) => r.status === 'Error')?.migrationName
+            if (error instanceof RapportError || dialect.classifyError(error) === 'busy') throw error
+            const message = error instanceof Error ? error.message : String(error)
+            throw new RapportError(
+              'STORAGE_FAILURE',
+              `Migration "${failed ?? '(setup)'}" failed: ${message}`,
+              {
+                cause: error,
+                details: { migration: failed, dialect: dialect.name },
+              },
+            )
+          }
+          const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName)
+          const skipped = Object.keys(migrations)
+            .filter((n) => executed.has(n))
+            .sort()
+          return { applied, skipped }
+        }),
+      )
     },
   })
 }

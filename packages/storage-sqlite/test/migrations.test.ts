@@ -196,6 +196,36 @@ describe('migrations', () => {
     await storage.close()
   })
 
+  it('a failing migration run is rolled back as a whole and can be retried once the data is fixed', async () => {
+    const storage = createSqliteStorage({ file: ':memory:' })
+    await storage.migrations.apply(testSchema)
+    const scope = { model: contactModel, schema: testSchema, tenantId: 't1' }
+    await storage.create({ ...scope, data: { ...systemColumns('con_1'), ownerId: 'usr_1' } })
+    await storage.create({ ...scope, data: { ...systemColumns('con_2'), ownerId: 'usr_1' } })
+    const ledgerBefore = await storage.kysely.selectFrom('rapport_migrations').select('name').execute()
+    // A plugin adds a table and a unique index the existing rows violate.
+    const uniqueOwner: StorageSchema = {
+      version: 2,
+      models: {
+        ...pluginSchema.models,
+        contact: { ...contactModel, indexes: [{ name: 'one_per_owner', fields: ['ownerId'], unique: true }] },
+      },
+    }
+    const err = await storage.migrations.apply(uniqueOwner).catch((e: unknown) => e)
+    expect(isRapportError(err, 'STORAGE_FAILURE')).toBe(true)
+    expect(await tableNames(storage.kysely)).not.toContain('reward')
+    expect(await storage.kysely.selectFrom('rapport_migrations').select('name').execute()).toEqual(
+      ledgerBefore,
+    )
+    expect(await storage.count(scope)).toBe(2)
+
+    await storage.updateById({ ...scope, id: 'con_2', data: { ownerId: 'usr_2' } })
+    const report = await storage.migrations.apply(uniqueOwner)
+    expect(report.applied).toContain('0100/table/reward')
+    expect(report.applied).toContain('0400/index/contact_one_per_owner')
+    await storage.close()
+  })
+
   it('a schema naming an unknown referenced model fails with INVALID_CONFIG and creates nothing', async () => {
     const storage = createSqliteStorage({ file: ':memory:' })
     const broken: StorageSchema = {
