@@ -66,10 +66,10 @@ function toRow(input: ContactInput, i: number, at: Date): StorageRow {
   }
 }
 
-async function migratedFile(name: string): Promise<string> {
+async function migratedFile(name: string, schema = benchSchema): Promise<string> {
   const file = join(dir, name)
   const storage = createSqliteStorage({ file })
-  await storage.migrations.apply(benchSchema)
+  await storage.migrations.apply(schema)
   await storage.close()
   return file
 }
@@ -219,7 +219,10 @@ async function benchGet(sdkFile: string, rawFile: string, count: number) {
 }
 
 async function benchPage() {
-  const file = await migratedFile('deals.db')
+  // Seed into the bare table, then let the storage's additive migration build the indexes and the FTS index over
+  // the existing rows (bulk builds are far faster than 1M incremental index updates).
+  const bare = { ...benchSchema, models: { ...benchSchema.models, deal: { ...dealModel, indexes: [], searchFields: [] } } }
+  const file = await migratedFile('deals.db', bare)
   const raw = openRaw(file)
   const r = rng(3)
   const insert = raw.prepare(
@@ -246,8 +249,13 @@ async function benchPage() {
   const seedMs = await time(() => {
     for (let from = 0; from < DEALS; from += 100_000) seed(from, Math.min(DEALS, from + 100_000))
   })
+  const indexMs = await time(async () => {
+    const storage = createSqliteStorage({ file })
+    await storage.migrations.apply(benchSchema)
+    await storage.close()
+  })
   raw.exec('analyze')
-  log(`  seeded ${DEALS} deals in ${round(seedMs / 1000, 1)} s`)
+  log(`  seeded ${DEALS} deals in ${round(seedMs / 1000, 1)} s, indexed (migration) in ${round(indexMs / 1000, 1)} s`)
 
   // The SDK storage on the same file; a logging Kysely instance captures the SQL it generates for EXPLAIN.
   let lastQuery: { sql: string; parameters: readonly unknown[] } | undefined
