@@ -69,7 +69,7 @@ const INVALID: Node = { test: () => false, trace: () => ({ path: '', kind: 'cond
 export function compileCondition(
   condition: unknown,
   catalog: FieldCatalog,
-  basePath: Path = ['conditions'],
+  basePath: readonly (string | number)[] = ['conditions'],
   limits: ConditionLimits = DEFAULT_CONDITION_LIMITS,
 ):
   | { readonly ok: true; readonly condition: CompiledCondition }

@@ -396,8 +396,11 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
         after: async (record, ctx) => {
           const id = record['id'] as string
           if (CLOCKED.has(entity)) {
+            // A new record has no clock yet.
             const at = record['createdAt'] as Date
-            await touchClock(ctx.crm, entity, id, {
+            await ctx.crm.entity('automationClock').create({
+              entity,
+              recordId: id,
               lastActivityAt: at,
               ...(entity === 'deal' ? { stageId: record['stageId'], stageEnteredAt: at } : {}),
             })

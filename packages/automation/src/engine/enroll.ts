@@ -83,9 +83,7 @@ export async function enroll(
     pc: 0,
     chain: [...(origin?.chain ?? []), link].slice(-100),
   })
-  await rt.queue.enqueue(
-    { name: STEP_JOB, payload: { runId: run.id, pc: 0, tenantId: tx.tenantId }, key: `${run.id}:0` },
-    { tx },
-  )
+  // The run is new, so its first job needs no deduplication key.
+  await rt.queue.enqueue({ name: STEP_JOB, payload: { runId: run.id, pc: 0, tenantId: tx.tenantId } }, { tx })
   return { runId: run.id }
 }
