@@ -11,7 +11,7 @@ import type {
   StorageTransaction,
 } from '@rapport/core/storage'
 import type { KyselyStorage } from '@rapport/storage-kysely'
-import { createKyselyStorage } from '@rapport/storage-kysely'
+import { columnName, createKyselyStorage } from '@rapport/storage-kysely'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { openPostgresConnection, quoteIdentifier } from './postgres-connection.js'
@@ -112,10 +112,7 @@ function ginStatements(schema: StorageSchema): { name: string; index: string; sq
   for (const model of Object.values(schema.models)) {
     for (const [field, definition] of Object.entries(model.fields)) {
       if (definition.type !== 'json') continue
-      const column = field
-        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-        .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-        .toLowerCase()
+      const column = columnName(field)
       const index = `${model.table}_${column}_gin`.slice(0, 63)
       out.push({
         name: `0450/gin/${index}`,
