@@ -221,7 +221,10 @@ async function benchGet(sdkFile: string, rawFile: string, count: number) {
 async function benchPage() {
   // Seed into the bare table, then let the storage's additive migration build the indexes and the FTS index over
   // the existing rows (bulk builds are far faster than 1M incremental index updates).
-  const bare = { ...benchSchema, models: { ...benchSchema.models, deal: { ...dealModel, indexes: [], searchFields: [] } } }
+  const bare = {
+    ...benchSchema,
+    models: { ...benchSchema.models, deal: { ...dealModel, indexes: [], searchFields: [] } },
+  }
   const file = await migratedFile('deals.db', bare)
   const raw = openRaw(file)
   const r = rng(3)
@@ -255,7 +258,9 @@ async function benchPage() {
     await storage.close()
   })
   raw.exec('analyze')
-  log(`  seeded ${DEALS} deals in ${round(seedMs / 1000, 1)} s, indexed (migration) in ${round(indexMs / 1000, 1)} s`)
+  log(
+    `  seeded ${DEALS} deals in ${round(seedMs / 1000, 1)} s, indexed (migration) in ${round(indexMs / 1000, 1)} s`,
+  )
 
   // The SDK storage on the same file; a logging Kysely instance captures the SQL it generates for EXPLAIN.
   let lastQuery: { sql: string; parameters: readonly unknown[] } | undefined
