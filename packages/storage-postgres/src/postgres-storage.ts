@@ -45,6 +45,7 @@ const OPERATIONS = [
   'updateMany',
   'deleteById',
   'deleteMany',
+  'search',
 ] as const satisfies readonly (keyof StorageOperations)[]
 
 /**
