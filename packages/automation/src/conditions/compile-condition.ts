@@ -59,11 +59,15 @@ const INVALID: Node = { test: () => false, trace: () => ({ path: '', kind: 'cond
  *
  * @example
  * ```ts
+ * import type { StorageSchema } from '@rapport/core/storage'
+ *
+ * declare const schema: StorageSchema // e.g. the `schema` a plugin receives
  * const compiled = compileCondition(
  *   { and: [{ field: 'stageId', op: 'changedTo', value: 'stg_won' }, { field: 'amount.amountMinor', op: 'gte', value: 100_000 }] },
- *   fieldCatalogOf(crm.storage ? schema.models.deal! : model),
+ *   fieldCatalogOf(schema.models['deal']!),
  * )
- * if (compiled.ok) compiled.condition.test({ record: deal, before: previous, now: new Date() })
+ * if (compiled.ok) compiled.condition.test({ record: after, before, now: new Date() })
+ * else console.log(compiled.issues) // [{ path: ['conditions', 'and', 0, 'field'], … }]
  * ```
  */
 export function compileCondition(
