@@ -51,8 +51,8 @@ const leaf: fc.Arbitrary<Pair> = fc.oneof(
       condition: { field, op, value } as Condition,
       filter:
         value === null
-          ? { kind: 'isNull', ref: refs[field as 'name'], isNull: op === 'eq' }
-          : { kind: 'compare', ref: refs[field as 'name'], op, value },
+          ? ({ kind: 'isNull', ref: refs[field as 'name'], isNull: op === 'eq' } as StorageFilter)
+          : ({ kind: 'compare', ref: refs[field as 'name'], op, value } as StorageFilter),
     })),
   fc.tuple(fc.constantFrom('eq', 'ne', 'lt', 'lte', 'gt', 'gte'), num).map(([op, value]) => ({
     condition: { field: 'n', op, value } as Condition,
