@@ -403,7 +403,7 @@ async function benchPage() {
     sortsInMemory: sorts,
     target: 'p95 <= 10 ms, plan uses an index',
     met: p95 <= 10 && usesIndex,
-    note: 'Wall-clock times include client-side scheduling; on a shared, overloaded machine (see loadAverageAtEnd) they measure contention more than the query. serverExecution* is the server's own execution time of the SDK's SQL (EXPLAIN ANALYZE), and rawFirstPage* is the hand-written query in the same run.',
+    note: "Wall-clock times include client-side scheduling; on a shared, overloaded machine (see loadAverageAtEnd) they measure contention more than the query. serverExecution* is the server's own execution time of the SDK's SQL (EXPLAIN ANALYZE), and rawFirstPage* is the hand-written query in the same run.",
   }
 }
 
