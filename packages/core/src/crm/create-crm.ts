@@ -230,7 +230,7 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     },
     ready() {
       readyPromise ??= (async () => {
-        for (const plugin of plugins) await plugin.init?.(pluginContext)
+        for (const plugin of plugins) await plugin.init?.(initContext)
       })()
       return readyPromise
     },
@@ -245,7 +245,29 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
   ])
   const rootSession = new Session(runtime, tenantId, config.actor ?? null)
   const root = buildServices(rootSession)
-  const pluginContext: PluginContext = { crm: root, schema: schema.storage }
+  const scopedOn =
+    (on: CrmRuntime) =>
+    (options: { readonly tenantId?: string; readonly actor?: Actor | null }): CrmServices => {
+      const scopedTenant = options.tenantId ?? tenantId
+      if (typeof scopedTenant !== 'string' || scopedTenant.length === 0 || scopedTenant.length > 100) {
+        throw new RapportError(
+          'INVALID_CONFIG',
+          'tenantId must be a non-empty string of at most 100 characters',
+        )
+      }
+      return buildServices(
+        new Session(on, scopedTenant, options.actor === undefined ? rootSession.actor : options.actor),
+      )
+    }
+  const scopedServices = scopedOn(runtime)
+  const pluginContext: PluginContext = { crm: root, schema: schema.storage, scoped: scopedServices }
+  // `init` runs while ready() is pending: its own CRM calls must not wait for ready() again, or they deadlock.
+  const initRuntime: CrmRuntime = Object.freeze({ ...runtime, ready: () => Promise.resolve() })
+  const initContext: PluginContext = {
+    crm: buildServices(new Session(initRuntime, tenantId, config.actor ?? null)),
+    schema: schema.storage,
+    scoped: scopedOn(initRuntime),
+  }
 
   for (const plugin of plugins) {
     for (const [event, handler] of Object.entries(plugin.on ?? {})) {
@@ -278,18 +300,7 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
       await runtime.ready()
       return report
     },
-    scoped(options: { tenantId?: string; actor?: Actor | null }) {
-      const scopedTenant = options.tenantId ?? tenantId
-      if (typeof scopedTenant !== 'string' || scopedTenant.length === 0 || scopedTenant.length > 100) {
-        throw new RapportError(
-          'INVALID_CONFIG',
-          'tenantId must be a non-empty string of at most 100 characters',
-        )
-      }
-      return buildServices(
-        new Session(runtime, scopedTenant, options.actor === undefined ? rootSession.actor : options.actor),
-      )
-    },
+    scoped: scopedServices,
     close: () => config.storage.close(),
   })
   return crm

@@ -53,6 +53,8 @@ export interface PluginContext {
   readonly crm: CrmServices
   /** The resolved storage schema, plugin models included. */
   readonly schema: StorageSchema
+  /** The services acting for another tenant and/or actor, e.g. for background workers serving every tenant. */
+  scoped(options: { readonly tenantId?: string; readonly actor?: Actor | null }): CrmServices
 }
 
 /** Arguments of a plugin's `scope` function. */

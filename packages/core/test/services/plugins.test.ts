@@ -136,3 +136,20 @@ describe('plugins', () => {
     await expect(setupCrm({ plugins: [a, b] as const })).rejects.toMatchObject({ code: 'PLUGIN_ERROR' })
   })
 })
+
+describe('plugin init', () => {
+  it('may use the CRM during init without deadlocking, and can act for other tenants', async () => {
+    const seeded = definePlugin({
+      id: 'seeded',
+      init: async ({ crm, scoped }) => {
+        if ((await crm.tags.count()) === 0) await crm.tags.create({ name: 'vip' })
+        await scoped({ tenantId: 'tenant-b' }).tags.create({ name: 'b-only' })
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [seeded] as const })
+    expect((await crm.tags.list()).items.map((t) => t.name)).toEqual(['vip'])
+    expect((await crm.scoped({ tenantId: 'tenant-b' }).tags.list()).items.map((t) => t.name)).toEqual([
+      'b-only',
+    ])
+  })
+})
