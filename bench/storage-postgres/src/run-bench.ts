@@ -1,6 +1,7 @@
 // One process, one command (`pnpm --filter @rapport/bench-storage-postgres bench`): the SDK adapter against
 // hand-written pg queries on the same workload and the same server, written to bench/results/storage-postgres.json.
 // The server comes from RAPPORT_BENCH_PG_URL, else RAPPORT_TEST_PG_URL, else postgres://postgres@127.0.0.1:5432/test.
+// The models, workload inputs and timing helpers are the SQLite bench's own files, so both benches measure the same thing.
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -10,9 +11,9 @@ import type { StorageFilter, StorageRow } from '@rapport/core/storage'
 import type { PostgresStorage } from '@rapport/storage-postgres'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import pg from 'pg'
-import type { ContactInput } from './bench-models.ts'
-import { benchSchema, contactInput, contactModel, dealModel } from './bench-models.ts'
-import { percentile, rng, round, time } from './measure.ts'
+import type { ContactInput } from '../../storage-sqlite/src/bench-models.ts'
+import { benchSchema, contactInput, contactModel, dealModel } from '../../storage-sqlite/src/bench-models.ts'
+import { percentile, rng, round, time } from '../../storage-sqlite/src/measure.ts'
 
 const PG_URL =
   process.env['RAPPORT_BENCH_PG_URL'] ??
