@@ -484,9 +484,12 @@ export class EntityService<R, C, U> {
 
   async #merge(session: Session, current: Record<string, unknown>, patch: Record<string, unknown>) {
     const entity = this.#entity
+    // Read-only fields are maintained by core and plugins; they are not input, so they are carried over unvalidated.
+    const readOnly = new Set(entity.definition.readOnly ?? [])
     const domain: Record<string, unknown> = {}
     for (const key of Object.keys(entity.shape)) {
-      if (current[key] !== null && current[key] !== undefined) domain[key] = current[key]
+      if (!readOnly.has(key) && current[key] !== null && current[key] !== undefined)
+        domain[key] = current[key]
     }
     for (const [key, value] of Object.entries(patch)) {
       if (key === 'custom' && entity.hasCustom && value !== null) {
@@ -507,7 +510,9 @@ export class EntityService<R, C, U> {
     const next: Record<string, unknown> = {}
     for (const f of ['id', 'tenantId', 'createdAt', 'updatedAt', 'version', 'archivedAt'])
       next[f] = current[f]
-    for (const key of Object.keys(entity.shape)) next[key] = result.value[key] ?? null
+    for (const key of Object.keys(entity.shape)) {
+      next[key] = readOnly.has(key) ? (current[key] ?? null) : (result.value[key] ?? null)
+    }
     return next
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { defineEntity, definePlugin, isRapportError } from '../../src/index.js'
+import type { StorageSchema } from '../../src/storage/index.js'
 import { setupCrm } from './helpers.js'
 
 describe('plugins', () => {
@@ -151,5 +152,45 @@ describe('plugin init', () => {
     expect((await crm.scoped({ tenantId: 'tenant-b' }).tags.list()).items.map((t) => t.name)).toEqual([
       'b-only',
     ])
+  })
+})
+
+describe('read-only fields', () => {
+  it('are rejected as input but survive updates of other fields', async () => {
+    const ledger = defineEntity({
+      name: 'ledgerEntry',
+      idPrefix: 'led',
+      shape: { memo: z.string().min(1), postedBy: z.string().nullable().optional() },
+      readOnly: ['postedBy'],
+    })
+    let schema: StorageSchema | undefined
+    const stamp = definePlugin({
+      id: 'stamp',
+      schema: { entities: [ledger] },
+      init: (ctx) => {
+        schema = ctx.schema
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [stamp] as const })
+    const entries = crm.entity<{ id: string; memo: string; postedBy: string | null }>('ledgerEntry')
+    const rejected = await entries.create({ memo: 'x', postedBy: 'me' }).catch((e: unknown) => e)
+    expect(isRapportError(rejected, 'VALIDATION_FAILED')).toBe(true)
+    expect(await entries.count()).toBe(0)
+    const entry = await entries.create({ memo: 'rent' })
+    // Whoever maintains a read-only field writes it below the services, as core's own behaviours do.
+    if (!schema?.models['ledgerEntry']) throw new Error('init did not run')
+    await crm.storage.updateById({
+      model: schema.models['ledgerEntry'],
+      tenantId: crm.tenantId,
+      schema,
+      id: entry.id,
+      data: { postedBy: 'system' },
+    })
+    const updated = await entries.update(entry.id, { memo: 'rent, March' })
+    expect(updated.memo).toBe('rent, March')
+    expect(updated.postedBy).toBe('system')
+    const sneaky = await entries.update(entry.id, { postedBy: 'me' }).catch((e: unknown) => e)
+    expect(isRapportError(sneaky, 'VALIDATION_FAILED')).toBe(true)
+    expect((await entries.get(entry.id)).postedBy).toBe('system')
   })
 })
