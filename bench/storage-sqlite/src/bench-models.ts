@@ -1,5 +1,6 @@
-import type { FieldDefinition, ModelDefinition, StorageSchema } from '@rapport/core/storage'
+import type { FieldDefinition, ModelDefinition, StorageRow, StorageSchema } from '@rapport/core/storage'
 import * as z from 'zod'
+import { rng } from './measure.ts'
 
 const system: Record<string, FieldDefinition> = {
   id: { type: 'string', required: true },
@@ -85,3 +86,52 @@ export const contactInput = z
 
 /** A validated contact input. */
 export type ContactInput = z.infer<typeof contactInput>
+
+/** The tenant every bench row lives in. */
+export const TENANT = 'default'
+/** Distinct owners and stages of the 1M-deal workload. */
+export const OWNERS = 50
+export const STAGES = ['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost']
+
+/** Seeded, realistic contact inputs: the same workload for every bench. */
+export function contactInputs(count: number): unknown[] {
+  const r = rng(1)
+  const first = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Katherine', 'Linus']
+  const last = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Johnson', 'Torvalds']
+  return Array.from({ length: count }, (_, i) => {
+    const f = first[Math.floor(r() * first.length)]!
+    const l = last[Math.floor(r() * last.length)]!
+    return {
+      firstName: f,
+      lastName: l,
+      emails: [{ address: `${f}.${l}.${i}@example.com`.toLowerCase(), primary: true }],
+      title: r() < 0.5 ? 'Engineer' : null,
+      ownerId: `usr_${Math.floor(r() * 20)}`,
+      lifecycleStage: r() < 0.5 ? 'lead' : 'customer',
+      tags: r() < 0.3 ? ['vip'] : [],
+      custom: { tier: r() < 0.2 ? 'gold' : 'free' },
+    }
+  })
+}
+
+/** What core adds to a validated input: id, tenant, system columns and the derived primary email. */
+export function toRow(input: ContactInput, i: number, at: Date): StorageRow {
+  return {
+    id: `con_${String(i).padStart(8, '0')}`,
+    tenantId: TENANT,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    archivedAt: null,
+    firstName: input.firstName ?? null,
+    lastName: input.lastName ?? null,
+    primaryEmail: input.emails.find((e) => e.primary)?.address ?? input.emails[0]?.address ?? null,
+    emails: input.emails,
+    title: input.title ?? null,
+    ownerId: input.ownerId ?? null,
+    companyId: input.companyId ?? null,
+    lifecycleStage: input.lifecycleStage,
+    tags: input.tags,
+    custom: input.custom,
+  }
+}

@@ -9,8 +9,17 @@ import type { StorageFilter, StorageRow } from '@rapport/core/storage'
 import { cachedStatements, createSqliteStorage } from '@rapport/storage-sqlite'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
-import type { ContactInput } from './bench-models.ts'
-import { benchSchema, contactInput, contactModel, dealModel } from './bench-models.ts'
+import {
+  benchSchema,
+  contactInput,
+  contactInputs,
+  contactModel,
+  dealModel,
+  OWNERS,
+  STAGES,
+  TENANT,
+  toRow,
+} from './bench-models.ts'
 import { percentile, rng, round, time } from './measure.ts'
 
 const CONTACTS = Number(process.env['BENCH_CONTACTS'] ?? 100_000)
@@ -18,54 +27,9 @@ const DEALS = Number(process.env['BENCH_DEALS'] ?? 1_000_000)
 const GETS = Number(process.env['BENCH_GETS'] ?? 100_000)
 const PAGES = Number(process.env['BENCH_PAGES'] ?? 1_000)
 const BATCH = 10_000
-const TENANT = 'default'
-const OWNERS = 50
-const STAGES = ['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost']
 const resultFile = fileURLToPath(new URL('../../results/storage-sqlite.json', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-sqlite-'))
 const log = (...args: unknown[]) => console.log(...args)
-
-function contactInputs(count: number): unknown[] {
-  const r = rng(1)
-  const first = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Katherine', 'Linus']
-  const last = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Johnson', 'Torvalds']
-  return Array.from({ length: count }, (_, i) => {
-    const f = first[Math.floor(r() * first.length)]!
-    const l = last[Math.floor(r() * last.length)]!
-    return {
-      firstName: f,
-      lastName: l,
-      emails: [{ address: `${f}.${l}.${i}@example.com`.toLowerCase(), primary: true }],
-      title: r() < 0.5 ? 'Engineer' : null,
-      ownerId: `usr_${Math.floor(r() * 20)}`,
-      lifecycleStage: r() < 0.5 ? 'lead' : 'customer',
-      tags: r() < 0.3 ? ['vip'] : [],
-      custom: { tier: r() < 0.2 ? 'gold' : 'free' },
-    }
-  })
-}
-
-/** What core adds to a validated input: id, tenant, system columns and the derived primary email. */
-function toRow(input: ContactInput, i: number, at: Date): StorageRow {
-  return {
-    id: `con_${String(i).padStart(8, '0')}`,
-    tenantId: TENANT,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-    archivedAt: null,
-    firstName: input.firstName ?? null,
-    lastName: input.lastName ?? null,
-    primaryEmail: input.emails.find((e) => e.primary)?.address ?? input.emails[0]?.address ?? null,
-    emails: input.emails,
-    title: input.title ?? null,
-    ownerId: input.ownerId ?? null,
-    companyId: input.companyId ?? null,
-    lifecycleStage: input.lifecycleStage,
-    tags: input.tags,
-    custom: input.custom,
-  }
-}
 
 async function migratedFile(name: string, schema = benchSchema): Promise<string> {
   const file = join(dir, name)
