@@ -5,6 +5,7 @@
  */
 
 export { type Crm, type CrmConfig, createCrm, DEFAULT_TENANT_ID, type PluginApis } from './crm/create-crm.js'
+export type { CrmDescription, EntityDescription, OperationDescription } from './crm/crm-description.js'
 export type { CrmEvents, PipelineEvents } from './crm/crm-event-map.js'
 export { type CrmLimits, DEFAULT_CRM_LIMITS } from './crm/crm-limits.js'
 export type { CrmServices } from './crm/crm-services.js'
@@ -191,6 +192,12 @@ export {
   type PluginContext,
   type ScopeArgs,
 } from './plugins/crm-plugin.js'
+export {
+  type CrmOperation,
+  defineOperation,
+  type OperationContext,
+  type PluginExposure,
+} from './plugins/plugin-operations.js'
 export { type DealContactEntry, DealService, type StuckOptions } from './services/deal-service.js'
 export { EntityService } from './services/entity-service.js'
 export {

@@ -34,6 +34,8 @@ import type {
   StorageAdapter,
   StorageOperations,
 } from '../storage/storage-adapter.js'
+import type { CrmDescription } from './crm-description.js'
+import { describeCrm } from './crm-description.js'
 import type { CrmEvents } from './crm-event-map.js'
 import type { CrmLimits } from './crm-limits.js'
 import { DEFAULT_CRM_LIMITS } from './crm-limits.js'
@@ -92,6 +94,11 @@ export interface Crm<P extends readonly CrmPlugin[] = readonly CrmPlugin[]> exte
   }
   /** Creates or upgrades the storage schema (core and plugin models). Idempotent; never runs on import. */
   migrate(): Promise<MigrationReport>
+  /**
+   * What the CRM offers to outside faces (the REST server, MCP tools): its public entities with their zod schemas,
+   * and the operations plugins expose (`CrmPlugin.expose`).
+   */
+  describe(): CrmDescription
   /** The same CRM acting for another tenant and/or actor. */
   scoped(options: { readonly tenantId?: string; readonly actor?: Actor | null }): CrmServices
   /** Closes the storage (connections the adapter opened itself). */
@@ -286,6 +293,8 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     }
   }
 
+  const description = describeCrm(schema, plugins)
+
   const crm: Crm<P> = Object.freeze({
     ...root,
     entity: root.entity,
@@ -300,6 +309,7 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
       await runtime.ready()
       return report
     },
+    describe: () => description,
     scoped: scopedServices,
     close: () => config.storage.close(),
   })

@@ -4,6 +4,7 @@ import type { EntityDefinition } from '../entities/entity-definition.js'
 import type { Actor } from '../events/crm-events.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { StorageSchema } from '../storage/model-definition.js'
+import type { PluginExposure } from './plugin-operations.js'
 
 /** A value or a promise of it. */
 export type Awaitable<T> = T | Promise<T>
@@ -91,6 +92,8 @@ export interface CrmPlugin<Id extends string = string, Api = unknown> {
   init?(ctx: PluginContext): Awaitable<void>
   /** Builds the API exposed as `crm.plugins[id]`. */
   api?(ctx: PluginContext): Api
+  /** Entities and operations offered to the REST server, MCP tools and other outside faces (`crm.describe()`). */
+  readonly expose?: PluginExposure
   /** The plugin's own error codes, exposed as `crm.errorCodes[`${ID}_${KEY}`]`. */
   readonly errorCodes?: Readonly<Record<string, string>>
 }
