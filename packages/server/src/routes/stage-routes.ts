@@ -1,0 +1,91 @@
+import type { EntityDescription, MoveStageOptions } from '@rapport/core'
+import { stageChangeEntity } from '@rapport/core'
+import * as z from 'zod'
+import type { RapportApp, RouteTable } from '../http/http-route.js'
+import { addRoute } from '../http/http-route.js'
+import { expectedVersionOf } from '../http/if-match.js'
+import { kebab } from '../http/naming.js'
+import { toWireSchema } from '../wire-schema.js'
+import type { EntitySchemas } from './entity-routes.js'
+import { recordResponse } from './entity-routes.js'
+
+interface StagedService {
+  moveStage(id: string, stageId: string, options?: MoveStageOptions): Promise<Record<string, unknown>>
+}
+
+const stageChangeSchema = z
+  .object({ id: z.string(), createdAt: z.date(), ...stageChangeEntity.shape })
+  .meta({ id: 'StageChange' })
+
+/** Whether an entity's service moves records through pipeline stages (deals, leads, tickets, staged plugin types). */
+export function isStaged(service: unknown): service is StagedService {
+  return typeof (service as StagedService | null)?.moveStage === 'function'
+}
+
+/**
+ * `POST /{collection}/{id}/stage` and `GET /{collection}/{id}/stage-history` for a staged entity. A refused move
+ * answers 409 `INVALID_TRANSITION` whose details name the guard, the stages and the missing fields.
+ */
+export function addStageRoutes(
+  app: RapportApp,
+  table: RouteTable,
+  basePath: string,
+  entity: EntityDescription,
+  schemas: EntitySchemas,
+  options: { readonly requireIfMatch: boolean },
+): void {
+  const base = `/${kebab(entity.collection)}`
+  const tags = [entity.collection]
+  const fieldsSchema = toWireSchema(entity.updateSchema)
+  const body = z
+    .object({
+      stageId: z.string().min(1).max(100).describe('The target stage id'),
+      reason: z.string().min(1).max(1000).optional().describe('Why; kept in the stage history'),
+      fields: entity.updateSchema
+        .optional()
+        .describe('Fields to write in the same step, e.g. what the target stage requires'),
+    })
+    .strict()
+  addRoute<{ stageId: string; reason?: string; fields?: Record<string, unknown> }>(app, table, basePath, {
+    method: 'post',
+    path: `${base}/{id}/stage`,
+    operationId: `${entity.collection}.moveStage`,
+    summary: `Move a ${entity.name} to another stage`,
+    description:
+      'Runs the pipeline machine: policy, required fields and custom guards. A refusal is 409 INVALID_TRANSITION ' +
+      'with details.guard, details.from, details.to and details.missingFields.',
+    tags,
+    headers: ['If-Match'],
+    body: { schema: body, required: true },
+    response: { status: 200, description: 'The moved record', schema: schemas.record },
+    handler: async ({ c, params, body: input }) => {
+      const expectedVersion = expectedVersionOf(c, options.requireIfMatch)
+      const service = c.get('rapport').entity(entity.name) as unknown as StagedService
+      const fields = input.fields === undefined ? undefined : fieldsSchema.parse(input.fields)
+      const record = await service.moveStage(params['id']!, input.stageId, {
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
+        ...(fields === undefined ? {} : { fields }),
+      })
+      return recordResponse(c, record)
+    },
+  })
+  addRoute(app, table, basePath, {
+    method: 'get',
+    path: `${base}/{id}/stage-history`,
+    operationId: `${entity.collection}.stageHistory`,
+    summary: `The stage history of a ${entity.name}`,
+    tags,
+    response: {
+      status: 200,
+      description: 'Every stage change, oldest first',
+      schema: z.object({ data: z.array(stageChangeSchema) }),
+    },
+    handler: async ({ c, params }) => {
+      const services = c.get('rapport')
+      await services.entity(entity.name).get(params['id']!)
+      const data = await services.stageHistory.forRecord(entity.name, params['id']!)
+      return c.json({ data }, 200)
+    },
+  })
+}
