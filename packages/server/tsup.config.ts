@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'node/index': 'src/node/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'node/index': 'src/node/index.ts',
+    'analytics/index': 'src/analytics/index.ts',
+    'timeline/index': 'src/timeline/index.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -23,6 +23,5 @@ export type {
   RapportVariables,
   RateLimitVerdict,
 } from './server-options.js'
-export { builtInTimelineSources } from './timeline/built-in-sources.js'
 export type { TimelineItem, TimelineQuery, TimelineSource } from './timeline/timeline-source.js'
 export { toWireSchema } from './wire-schema.js'

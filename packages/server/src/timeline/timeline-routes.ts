@@ -3,7 +3,8 @@ import type { RapportApp, RouteTable } from '../http/http-route.js'
 import { addRoute } from '../http/http-route.js'
 import { LIST_QUERY } from '../http/list-query.js'
 import { kebab } from '../http/naming.js'
-import type { TimelineItem, TimelineSource } from './timeline-source.js'
+import { readTimeline } from './read-timeline.js'
+import type { TimelineSource } from './timeline-source.js'
 
 const itemSchema = z
   .object({
@@ -53,20 +54,13 @@ export function addTimelineRoutes(
         }),
       },
       handler: async ({ c, params, query }) => {
-        const crm = c.get('rapport')
-        const id = params['id']!
-        await crm.entity(entity.name).get(id)
-        const limit = Math.min(Number(query['limit'] ?? 50), 200)
-        const before = query['before'] ? new Date(query['before']) : undefined
-        const q = { entity: entity.name, id, limit: limit + 1, ...(before ? { before } : {}) }
-        const all: (TimelineItem & { source: string })[] = []
-        for (const source of applicable) {
-          for (const item of await source.items(crm, q)) all.push({ ...item, source: source.name })
-        }
-        all.sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : -1))
-        const data = all.slice(0, limit)
-        const nextBefore = all.length > limit ? data[data.length - 1]!.at.toISOString() : null
-        return c.json({ data, nextBefore }, 200)
+        const page = await readTimeline(c.get('rapport'), applicable, {
+          entity: entity.name,
+          id: params['id']!,
+          limit: Number(query['limit'] ?? 50),
+          ...(query['before'] ? { before: new Date(query['before']) } : {}),
+        })
+        return c.json(page, 200)
       },
     })
   }

@@ -1,0 +1,149 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import type { CrmDescription, CrmServices, Filter } from '@rapport/core'
+import { RapportError } from '@rapport/core'
+import type { TimelineSource } from '@rapport/server/timeline'
+import { readTimeline } from '@rapport/server/timeline'
+import * as z from 'zod'
+import { run } from '../tool-result.js'
+
+const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const
+
+/** A filter tree in Rapport's filter language (documented for the agent; core validates it). */
+export const filterSchema = z
+  .record(z.string(), z.unknown())
+  .describe(
+    'A Rapport filter tree. Conditions: {"field":"lastName","op":"eq","value":"Lovelace"} with op one of eq, ne, lt, ' +
+      'lte, gt, gte, in, nin, contains, startsWith, endsWith (caseInsensitive: true), isNull, between; combine with ' +
+      '{"and":[...]}, {"or":[...]}, {"not":{...}}; relations with {"exists":"deals","where":{...}}; ' +
+      'values may be {"$ago":{"days":30}} or {"$var":"actor.id"}',
+  )
+
+/** The read tools: find, search, list, get and timeline. */
+export function registerReadTools(
+  server: McpServer,
+  crm: CrmServices,
+  description: CrmDescription,
+  sources: readonly TimelineSource[],
+): void {
+  const names = description.entities.map((e) => e.name) as [string, ...string[]]
+  const searchable = description.entities.filter((e) => e.searchable).map((e) => e.name) as [
+    string,
+    ...string[],
+  ]
+  const entity = z.enum(names).describe('The kind of record')
+  const service = (name: string) => crm.entity(name)
+
+  server.registerTool(
+    'find',
+    {
+      title: 'Find records',
+      description:
+        'Finds records of one kind by words (a name, an email, a company, in any language), best matches first. ' +
+        'Use it to turn "Ada at Acme" into a record id.',
+      inputSchema: {
+        entity: z.enum(searchable).describe('The kind of record'),
+        query: z.string().min(1).max(500).describe('The words to look for'),
+        limit: z.int().min(1).max(50).optional().describe('At most this many (default 10)'),
+      },
+      annotations: READ_ONLY,
+    },
+    ({ entity: name, query, limit }) =>
+      run(async () => ({ data: await service(name).search(query, { limit: limit ?? 10 }) })),
+  )
+  server.registerTool(
+    'search',
+    {
+      title: 'Search the CRM',
+      description:
+        'Searches several kinds of record at once (default: contacts, companies, deals, leads, tickets).',
+      inputSchema: {
+        query: z.string().min(1).max(500).describe('The words to look for'),
+        entities: z.array(z.enum(searchable)).max(20).optional().describe('Kinds of record to search'),
+        limit: z.int().min(1).max(20).optional().describe('At most this many per kind (default 5)'),
+      },
+      annotations: READ_ONLY,
+    },
+    ({ query, entities, limit }) =>
+      run(async () => {
+        const kinds =
+          entities ?? ['contact', 'company', 'deal', 'lead', 'ticket'].filter((k) => searchable.includes(k))
+        const results: Record<string, unknown[]> = {}
+        for (const kind of kinds) results[kind] = await service(kind).search(query, { limit: limit ?? 5 })
+        return { results }
+      }),
+  )
+  server.registerTool(
+    'list',
+    {
+      title: 'List records',
+      description:
+        'Lists records of one kind matching a filter, in pages. Pass nextCursor back as cursor for more.',
+      inputSchema: {
+        entity,
+        filter: filterSchema.optional(),
+        sort: z
+          .array(z.object({ field: z.string(), direction: z.enum(['asc', 'desc']).optional() }))
+          .max(8)
+          .optional()
+          .describe('Sort keys, e.g. [{"field":"updatedAt","direction":"desc"}]'),
+        limit: z.int().min(1).max(100).optional().describe('Page size (default 20)'),
+        cursor: z.string().optional().describe('The nextCursor of the previous page'),
+        includeArchived: z.boolean().optional(),
+      },
+      annotations: READ_ONLY,
+    },
+    ({ entity: name, filter, sort, limit, cursor, includeArchived }) =>
+      run(async () => {
+        const page = await service(name).list({
+          ...(filter ? { where: filter as unknown as Filter } : {}),
+          ...(sort ? { orderBy: sort } : {}),
+          limit: limit ?? 20,
+          ...(cursor ? { cursor } : {}),
+          ...(includeArchived ? { includeArchived } : {}),
+        })
+        return { data: page.items, nextCursor: page.nextCursor }
+      }),
+  )
+  server.registerTool(
+    'get',
+    {
+      title: 'Get a record',
+      description: 'Reads one record by id, with its version (needed to update it safely).',
+      inputSchema: { entity, id: z.string().min(1).max(200).describe('The record id, e.g. con_…') },
+      annotations: READ_ONLY,
+    },
+    ({ entity: name, id }) => run(() => service(name).get(id) as Promise<unknown>),
+  )
+  const timelineEntities = ['contact', 'company', 'deal', 'lead', 'ticket'].filter((n) => names.includes(n))
+  server.registerTool(
+    'timeline',
+    {
+      title: 'Timeline of a record',
+      description:
+        'What happened around a contact, company, deal, lead or ticket: activities, tasks, stage changes.',
+      inputSchema: {
+        entity: z.enum(timelineEntities as [string, ...string[]]).describe('The kind of record'),
+        id: z.string().min(1).max(200).describe('The record id'),
+        limit: z.int().min(1).max(100).optional().describe('At most this many entries (default 20)'),
+        before: z.iso.datetime({ offset: true }).optional().describe('Only entries before this instant'),
+      },
+      annotations: READ_ONLY,
+    },
+    ({ entity: name, id, limit, before }) =>
+      run(async () => {
+        if (before && Number.isNaN(Date.parse(before)))
+          throw new RapportError('VALIDATION_FAILED', 'Bad before')
+        return readTimeline(crm, sources, {
+          entity: name,
+          id,
+          limit: limit ?? 20,
+          ...(before ? { before: new Date(before) } : {}),
+        })
+      }),
+  )
+}
