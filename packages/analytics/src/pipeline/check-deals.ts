@@ -1,61 +1,96 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
+import { toEpochMs } from '../rfm/to-epoch-ms.js'
+import {
+  checkArray,
+  checkEnum,
+  checkId,
+  checkNumber,
+  checkObject,
+  checkString,
+  checkUniqueIds,
+} from '../validation/input-checks.js'
 import type { PipelineDeal, StageHistoryEntry } from './pipeline-types.js'
+import { FORECAST_CATEGORIES } from './pipeline-types.js'
 
-const STATUSES = new Set(['open', 'won', 'lost'])
+const STATUSES = ['open', 'won', 'lost'] as const
 
 /**
- * Validates the fields every pipeline function relies on: an id (string or finite number), a status of `'open'`,
- * `'won'` or `'lost'`, and a finite amount. Throws `AnalyticsError` `INVALID_INPUT` naming the deal's index.
+ * Validates every field of every deal, so each pipeline function rejects the same malformed deal the same way: an
+ * id (string or finite number, unique), a status of `'open'`, `'won'` or `'lost'`, a finite amount, a valid
+ * `createdAt`, valid optional dates, a probability in 0–1, a non-empty stage, a string source and a forecast category
+ * of core's vocabulary. Throws `AnalyticsError` `INVALID_INPUT` naming the deal's index and field, or `DUPLICATE_ID`.
  *
  * @internal
  */
 export function checkDeals(deals: readonly PipelineDeal[]): void {
-  if (!Array.isArray(deals)) throw new AnalyticsError('INVALID_INPUT', 'deals must be an array', {})
+  checkArray(deals, 'deals')
   deals.forEach((d, index) => {
-    const id = d?.id
-    if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
-      throw new AnalyticsError('INVALID_INPUT', `deals[${index}].id must be a string or a number`, {
-        index,
-        field: 'id',
-      })
+    const at = `deals[${index}]`
+    checkObject(d, at, { index })
+    checkId(d.id, `${at}.id`, { index })
+    checkEnum(d.status, `${at}.status`, STATUSES, { index })
+    checkNumber(d.amount, `${at}.amount`, {}, { index })
+    toEpochMs(d.createdAt, `${at}.createdAt`, { index, field: 'createdAt' })
+    if (d.closedAt != null) toEpochMs(d.closedAt, `${at}.closedAt`, { index, field: 'closedAt' })
+    if (d.expectedCloseAt != null) {
+      toEpochMs(d.expectedCloseAt, `${at}.expectedCloseAt`, { index, field: 'expectedCloseAt' })
     }
-    if (!STATUSES.has(d.status)) {
-      throw new AnalyticsError('INVALID_INPUT', `deals[${index}].status must be open, won or lost`, {
-        index,
-        field: 'status',
-        value: String(d.status),
-      })
+    if (d.probability != null) {
+      if (typeof d.probability === 'number' && d.probability > 1 && d.probability <= 100) {
+        throw new AnalyticsError(
+          'INVALID_INPUT',
+          `${at}.probability is ${d.probability}: analytics takes probabilities as fractions in 0–1, not percent (core stores 0–100; map deals with fromCrmDeals)`,
+          { index, field: 'probability', value: d.probability },
+        )
+      }
+      checkNumber(d.probability, `${at}.probability`, { min: 0, max: 1 }, { index })
     }
-    if (typeof d.amount !== 'number' || !Number.isFinite(d.amount)) {
-      throw new AnalyticsError('INVALID_INPUT', `deals[${index}].amount must be a finite number`, {
-        index,
-        field: 'amount',
-      })
+    if (d.stage != null) checkString(d.stage, `${at}.stage`, false, { index })
+    if (d.source != null) checkString(d.source, `${at}.source`, true, { index })
+    if (d.forecastCategory != null) {
+      checkForecastCategory(d.forecastCategory, `${at}.forecastCategory`, { index })
     }
   })
+  checkUniqueIds(
+    deals.map((d) => d.id),
+    'deals',
+  )
 }
 
 /**
- * Validates stage-history entries: a deal id (string or finite number) and a non-empty stage string; dates are
- * checked where they are read. Throws `AnalyticsError` `INVALID_INPUT` naming the entry's index.
+ * A forecast category of core's vocabulary. The hyphenated `'best-case'` of earlier analytics versions gets a pointed
+ * message rather than being silently accepted as a second spelling.
+ *
+ * @internal
+ */
+export function checkForecastCategory(
+  value: unknown,
+  what: string,
+  details: Record<string, unknown> = {},
+): PipelineDeal['forecastCategory'] {
+  if (value === 'best-case') {
+    throw new AnalyticsError(
+      'INVALID_INPUT',
+      `${what} is 'best-case'; forecast categories use core's stored spelling 'best_case'`,
+      { ...details, field: what, value, allowed: FORECAST_CATEGORIES },
+    )
+  }
+  return checkEnum(value, what, FORECAST_CATEGORIES, details)
+}
+
+/**
+ * Validates stage-history entries: a deal id (string or finite number), a non-empty stage string and a valid
+ * `enteredAt`. Throws `AnalyticsError` `INVALID_INPUT` naming the entry's index.
  *
  * @internal
  */
 export function checkHistory(history: readonly StageHistoryEntry[]): void {
-  if (!Array.isArray(history)) throw new AnalyticsError('INVALID_INPUT', 'history must be an array', {})
+  checkArray(history, 'history')
   history.forEach((h, index) => {
-    const id = h?.dealId
-    if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) {
-      throw new AnalyticsError('INVALID_INPUT', `history[${index}].dealId must be a string or a number`, {
-        index,
-        field: 'dealId',
-      })
-    }
-    if (typeof h.stage !== 'string' || h.stage === '') {
-      throw new AnalyticsError('INVALID_INPUT', `history[${index}].stage must be a non-empty string`, {
-        index,
-        field: 'stage',
-      })
-    }
+    const at = `history[${index}]`
+    checkObject(h, at, { index })
+    checkId(h.dealId, `${at}.dealId`, { index })
+    checkString(h.stage, `${at}.stage`, false, { index })
+    toEpochMs(h.enteredAt, `${at}.enteredAt`, { index, field: 'enteredAt' })
   })
 }

@@ -1,6 +1,7 @@
 import type { EntityId } from '../rfm/compare-ids.js'
 import type { TimeInput } from '../rfm/to-epoch-ms.js'
 import { toEpochMs } from '../rfm/to-epoch-ms.js'
+import { checkArray, checkId, checkObject, checkOptions } from '../validation/input-checks.js'
 import { monthIndex, monthKey } from './calendar-period.js'
 
 /** An order for cohort analysis. */
@@ -34,7 +35,8 @@ export interface CohortRow {
  * k = 0, 1, … up to the last observed month, the table counts cohort members who ordered in that month. Younger
  * cohorts have shorter rows (a triangle).
  *
- * @throws `AnalyticsError` `INVALID_INPUT` for an invalid date.
+ * @throws `AnalyticsError` `INVALID_INPUT` for a malformed order (customer id, date), an invalid `asOf` or an
+ * unknown option.
  *
  * @example
  * ```ts
@@ -47,10 +49,14 @@ export function cohortRetention(
   orders: readonly CohortOrder[],
   options: CohortRetentionOptions = {},
 ): CohortRow[] {
+  checkArray(orders, 'orders')
+  checkOptions(options, 'options', ['asOf'])
   const limit = options.asOf === undefined ? Infinity : monthIndex(toEpochMs(options.asOf, 'asOf'))
   const months = new Map<EntityId, Set<number>>()
   let last = -Infinity
   orders.forEach((o, index) => {
+    checkObject(o, `orders[${index}]`)
+    checkId(o.customerId, `orders[${index}].customerId`, { index })
     const m = monthIndex(toEpochMs(o.at, `orders[${index}].at`, { index }))
     if (m > limit) return
     let set = months.get(o.customerId)

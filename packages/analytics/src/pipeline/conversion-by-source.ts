@@ -1,3 +1,5 @@
+import { AnalyticsError } from '../clv/analytics-error.js'
+import { checkFunction, checkOptions } from '../validation/input-checks.js'
 import { checkDeals } from './check-deals.js'
 import type { PipelineDeal } from './pipeline-types.js'
 
@@ -30,6 +32,9 @@ export interface SourceConversion {
 /**
  * Win rate and conversion by lead source (or any grouping), most deals first (ties by name).
  *
+ * @throws `AnalyticsError` `INVALID_INPUT` for malformed deals, an unknown option, or a `groupBy` that returns
+ * something other than a string, `null` or `undefined`.
+ *
  * @example
  * ```ts
  * conversionBySource(deals)
@@ -42,18 +47,29 @@ export function conversionBySource(
   options: ConversionBySourceOptions = {},
 ): SourceConversion[] {
   checkDeals(deals)
+  checkOptions(options, 'options', ['groupBy'])
+  const groupBy =
+    options.groupBy === undefined
+      ? undefined
+      : checkFunction<NonNullable<ConversionBySourceOptions['groupBy']>>(options.groupBy, 'options.groupBy')
   const groups = new Map<
     string,
     { deals: number; open: number; won: number; lost: number; wonAmount: number }
   >()
-  for (const d of deals) {
-    const key = (options.groupBy ? options.groupBy(d) : d.source) ?? '(none)'
+  deals.forEach((d, index) => {
+    const key = (groupBy ? groupBy(d) : d.source) ?? '(none)'
+    if (typeof key !== 'string') {
+      throw new AnalyticsError('INVALID_INPUT', `options.groupBy returned a non-string for deals[${index}]`, {
+        index,
+        field: 'groupBy',
+      })
+    }
     const g = groups.get(key) ?? { deals: 0, open: 0, won: 0, lost: 0, wonAmount: 0 }
     g.deals++
     g[d.status]++
     if (d.status === 'won') g.wonAmount += d.amount
     groups.set(key, g)
-  }
+  })
   return [...groups.entries()]
     .map(([source, g]) => ({
       source,

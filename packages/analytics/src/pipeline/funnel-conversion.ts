@@ -1,5 +1,6 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
 import type { EntityId } from '../rfm/compare-ids.js'
+import { checkArray, checkOptions, checkString, optionalBoolean } from '../validation/input-checks.js'
 import { checkDeals, checkHistory } from './check-deals.js'
 import type { PipelineDeal, StageHistoryEntry } from './pipeline-types.js'
 
@@ -43,7 +44,8 @@ export interface FunnelResult {
  * reach every stage. Stages outside the list (e.g. "won"/"lost" columns) and history of deals not in `deals` are
  * ignored.
  *
- * @throws `AnalyticsError` `INVALID_INPUT` for duplicate stage ids.
+ * @throws `AnalyticsError` `INVALID_INPUT` for duplicate or empty stage ids, malformed deals or history, or a bad
+ * option.
  *
  * @example
  * ```ts
@@ -60,8 +62,15 @@ export function funnelConversion(
 ): FunnelResult {
   checkDeals(deals)
   checkHistory(history)
+  checkOptions(options, 'options', ['stages', 'wonReachesAllStages'], { required: true })
+  const wonReachesAllStages = optionalBoolean(
+    options.wonReachesAllStages,
+    'options.wonReachesAllStages',
+    true,
+  )
   const index = new Map<string, number>()
-  options.stages.forEach((s, i) => {
+  checkArray<string>(options.stages, 'options.stages').forEach((s, i) => {
+    checkString(s, `options.stages[${i}]`)
     if (index.has(s)) throw new AnalyticsError('INVALID_INPUT', `duplicate stage ${s}`, { stage: s })
     index.set(s, i)
   })
@@ -78,7 +87,7 @@ export function funnelConversion(
   const reachedCounts = new Array<number>(options.stages.length).fill(0)
   for (const d of deals) {
     see(d.id, d.stage)
-    if (d.status === 'won' && (options.wonReachesAllStages ?? true) && last >= 0) furthest.set(d.id, last)
+    if (d.status === 'won' && wonReachesAllStages && last >= 0) furthest.set(d.id, last)
     const f = furthest.get(d.id)
     if (f === undefined) {
       unstaged++

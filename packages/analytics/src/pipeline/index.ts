@@ -22,6 +22,7 @@ export { conversionBySource } from './conversion-by-source.js'
 export type { FunnelOptions, FunnelResult, FunnelStep } from './funnel-conversion.js'
 export { funnelConversion } from './funnel-conversion.js'
 export type { DealStatus, ForecastCategory, PipelineDeal, StageHistoryEntry } from './pipeline-types.js'
+export { FORECAST_CATEGORIES } from './pipeline-types.js'
 export type {
   StageDurationStats,
   StageStint,

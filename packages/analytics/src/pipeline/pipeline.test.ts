@@ -268,7 +268,7 @@ describe('weighted forecast', () => {
         const f = weightedForecast(ds, { period: 'quarter' })
         for (const p of f.periods) {
           const cells = Object.values(p.byCategory)
-          const openCells = [p.byCategory.pipeline, p.byCategory['best-case'], p.byCategory.commit]
+          const openCells = [p.byCategory.pipeline, p.byCategory.best_case, p.byCategory.commit]
           expect(openCells.reduce((s, c) => s + c.weighted, 0)).toBeCloseTo(p.weighted, 6)
           expect(openCells.reduce((s, c) => s + c.count, 0)).toBe(p.openCount)
           expect(p.byCategory.closed.amount).toBe(p.closedWon)
@@ -282,6 +282,42 @@ describe('weighted forecast', () => {
         expect(f.unscheduled.count).toBe(spec.filter((s) => s.status === 'open' && s.when === null).length)
       }),
     )
+  })
+
+  it("speaks core's forecast vocabulary: a stored 'best_case' lands in its cell; anything else is a typed error", () => {
+    const open = deals[2]!
+    const f = weightedForecast([{ ...open, forecastCategory: 'best_case' }])
+    expect(f.periods[0]!.byCategory.best_case).toEqual({ count: 1, amount: 2000, weighted: 600 })
+    expect(Object.keys(f.periods[0]!.byCategory)).toEqual([
+      'pipeline',
+      'best_case',
+      'commit',
+      'closed',
+      'omitted',
+    ])
+    // derived categories use the same spelling
+    const derived = weightedForecast([{ ...open, probability: 0.6 }])
+    expect(derived.periods[0]!.byCategory.best_case.count).toBe(1)
+    for (const bad of ['best-case', 'upside', '', 42]) {
+      const err = errorOf(() => weightedForecast([{ ...open, forecastCategory: bad as never }]))
+      expect(isAnalyticsError(err, 'INVALID_INPUT')).toBe(true)
+      expect((err as { details: Record<string, unknown> }).details).toMatchObject({
+        field: 'deals[0].forecastCategory',
+      })
+    }
+    expect(
+      (errorOf(() => weightedForecast([{ ...open, forecastCategory: 'best-case' as never }])) as Error)
+        .message,
+    ).toMatch(/best_case/)
+  })
+
+  it('rejects percent probabilities with a message that says so (core stores 0–100, analytics takes 0–1)', () => {
+    const err = errorOf(() => weightedForecast([{ ...deals[2]!, probability: 60 }]))
+    expect(isAnalyticsError(err, 'INVALID_INPUT')).toBe(true)
+    expect((err as Error).message).toMatch(/not percent/)
+    const stageErr = errorOf(() => weightedForecast([deals[3]!], { stageProbabilities: { lead: 10 } }))
+    expect(isAnalyticsError(stageErr, 'INVALID_INPUT')).toBe(true)
+    expect((stageErr as Error).message).toMatch(/not percent/)
   })
 
   it('needs a probability for every open deal', () => {
@@ -402,11 +438,19 @@ describe('input validation', () => {
     ]) {
       const err = errorOf(call)
       expect(isAnalyticsError(err, 'INVALID_INPUT')).toBe(true)
-      expect((err as { details: unknown }).details).toEqual({ index: 6, field: 'status', value: 'pending' })
+      expect((err as { details: unknown }).details).toMatchObject({
+        index: 6,
+        field: 'deals[6].status',
+        value: 'pending',
+      })
     }
     expect(bad).toEqual(snapshot)
     const nanAmount = errorOf(() => winRate([{ ...deals[0]!, amount: Number.NaN }]))
-    expect((nanAmount as { details: unknown }).details).toEqual({ index: 0, field: 'amount' })
+    expect((nanAmount as { details: unknown }).details).toEqual({
+      index: 0,
+      field: 'deals[0].amount',
+      value: 'NaN',
+    })
     const badHistory = [...history, { dealId: 'd1', stage: '', enteredAt: day(3) }]
     expect(
       isAnalyticsError(

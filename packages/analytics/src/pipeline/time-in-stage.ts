@@ -2,6 +2,15 @@ import type { EntityId } from '../rfm/compare-ids.js'
 import { compareIds } from '../rfm/compare-ids.js'
 import type { TimeInput } from '../rfm/to-epoch-ms.js'
 import { DAY_MS, toEpochMs } from '../rfm/to-epoch-ms.js'
+import {
+  checkArray,
+  checkId,
+  checkNumber,
+  checkObject,
+  checkOptions,
+  checkString,
+  optionalNumber,
+} from '../validation/input-checks.js'
 import { checkDeals, checkHistory } from './check-deals.js'
 import type { PipelineDeal, StageHistoryEntry } from './pipeline-types.js'
 import { median } from './win-rate.js'
@@ -31,7 +40,7 @@ export interface StageStintOptions {
  * closed (if its `closedAt` is known) or is still running at `asOf`. Entries of the same deal at the same instant keep
  * their input order. Stints are sorted by deal id, then time.
  *
- * @throws `AnalyticsError` `INVALID_INPUT` for an invalid date.
+ * @throws `AnalyticsError` `INVALID_INPUT` for malformed history or deals, an invalid date or an unknown option.
  *
  * @example
  * ```ts
@@ -43,8 +52,9 @@ export function stageStints(
   deals: readonly PipelineDeal[] = [],
   options: StageStintOptions = {},
 ): StageStint[] {
-  checkDeals(deals)
   checkHistory(history)
+  checkDeals(deals)
+  checkOptions(options, 'options', ['asOf'])
   const entries = history.map((h, index) => ({
     dealId: h.dealId,
     stage: h.stage,
@@ -98,12 +108,16 @@ export interface StageDurationStats {
  * Mean and median days per stage over completed stints (running stints are excluded so they do not bias it down),
  * sorted by stage id.
  *
+ * @throws `AnalyticsError` `INVALID_INPUT` for a malformed stint (as {@link stageStints} returns them: a deal id, a
+ * stage, finite `enteredAt`, `exitedAt` finite or `null` and not before `enteredAt`, `days` finite and ≥ 0).
+ *
  * @example
  * ```ts
  * stageDurationStats(stageStints(history, deals))
  * ```
  */
 export function stageDurationStats(stints: readonly StageStint[]): StageDurationStats[] {
+  checkStints(stints)
   const byStage = new Map<string, number[]>()
   for (const s of stints) {
     if (s.exitedAt === null) continue
@@ -121,11 +135,24 @@ export function stageDurationStats(stints: readonly StageStint[]): StageDuration
     }))
 }
 
+function checkStints(stints: readonly StageStint[]): void {
+  checkArray(stints, 'stints')
+  stints.forEach((s, index) => {
+    const at = `stints[${index}]`
+    checkObject(s, at)
+    checkId(s.dealId, `${at}.dealId`, { index })
+    checkString(s.stage, `${at}.stage`)
+    const entered = checkNumber(s.enteredAt, `${at}.enteredAt`, {}, { index })
+    if (s.exitedAt !== null) checkNumber(s.exitedAt, `${at}.exitedAt`, { min: entered }, { index })
+    checkNumber(s.days, `${at}.days`, { min: 0 }, { index })
+  })
+}
+
 /** Options of {@link stalledDeals}. */
 export interface StalledDealOptions extends StageStintOptions {
-  /** A deal is stalled after more than `factor` × the stage median; default 2. */
+  /** A deal is stalled after more than `factor` × the stage median; a finite number ≥ 1, default 2. */
   readonly factor?: number
-  /** Completed stints a stage needs before its median is trusted; default 5. */
+  /** Completed stints a stage needs before its median is trusted; an integer ≥ 1, default 5. */
   readonly minSamples?: number
 }
 
@@ -147,6 +174,8 @@ export interface StalledDeal {
  * Open deals whose current stint is longer than `factor` × the stage's median completed stint, most stalled first.
  * Stages with fewer than `minSamples` completed stints are never flagged.
  *
+ * @throws `AnalyticsError` `INVALID_INPUT` for malformed deals or history, an invalid date or a bad option.
+ *
  * @example
  * ```ts
  * stalledDeals(deals, history, { asOf: new Date(), factor: 2 })
@@ -158,9 +187,10 @@ export function stalledDeals(
   history: readonly StageHistoryEntry[],
   options: StalledDealOptions = {},
 ): StalledDeal[] {
-  const factor = options.factor ?? 2
-  const minSamples = options.minSamples ?? 5
-  const stints = stageStints(history, deals, options)
+  checkOptions(options, 'options', ['asOf', 'factor', 'minSamples'])
+  const factor = optionalNumber(options.factor, 'options.factor', 2, { min: 1 })
+  const minSamples = optionalNumber(options.minSamples, 'options.minSamples', 5, { min: 1, integer: true })
+  const stints = stageStints(history, deals, options.asOf === undefined ? {} : { asOf: options.asOf })
   const stats = new Map(stageDurationStats(stints).map((s) => [s.stage, s]))
   const open = new Set(deals.filter((d) => d.status === 'open').map((d) => d.id))
   const current = new Map<EntityId, StageStint>()

@@ -1,10 +1,13 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
 import type { TimeInput } from '../rfm/to-epoch-ms.js'
 import { toEpochMs } from '../rfm/to-epoch-ms.js'
+import { checkNumber, checkObject, checkOptions, optionalEnum } from '../validation/input-checks.js'
 import type { CalendarPeriod } from './calendar-period.js'
 import { periodKey } from './calendar-period.js'
 import { checkDeals } from './check-deals.js'
 import type { ForecastCategory, PipelineDeal } from './pipeline-types.js'
+import { FORECAST_CATEGORIES } from './pipeline-types.js'
+import { checkStageProbabilities } from './stage-probabilities.js'
 
 /** Options of {@link weightedForecast}. */
 export interface WeightedForecastOptions {
@@ -14,7 +17,8 @@ export interface WeightedForecastOptions {
   readonly stageProbabilities?: Readonly<Record<string, number>>
   /**
    * Open deals without an explicit category: probability ≥ `commit` (default 0.9) is `'commit'`, ≥ `bestCase`
-   * (default 0.5) `'best-case'`, else `'pipeline'`. Won deals are `'closed'`, lost deals `'omitted'`.
+   * (default 0.5) `'best_case'`, else `'pipeline'`. Won deals are `'closed'`, lost deals `'omitted'`. Both in 0–1,
+   * `bestCase ≤ commit`.
    */
   readonly categoryThresholds?: { readonly commit: number; readonly bestCase: number }
   /** Only deals closing (or closed) at or after this date. */
@@ -59,15 +63,18 @@ export interface WeightedForecast {
   readonly unscheduled: { readonly count: number; readonly amount: number }
 }
 
-const CATEGORIES: readonly ForecastCategory[] = ['pipeline', 'best-case', 'commit', 'closed', 'omitted']
+const OPTIONS = ['period', 'stageProbabilities', 'categoryThresholds', 'from', 'before'] as const
 
 /**
  * Weighted revenue forecast by month or quarter and by forecast category: each open deal adds `amount × probability`
  * to the period of its expected close date; won deals add their amount to the period they closed in; lost deals are
  * `'omitted'` (counted, weight 0). The probability is the deal's own, else its stage's from `stageProbabilities`.
+ * Categories are core's (`pipeline`, `best_case`, `commit`, `closed`, `omitted`): a deal's explicit category wins,
+ * so deals mapped from the CRM with {@link fromCrmDeals} keep the category their stage gave them.
  *
  * @throws `AnalyticsError` `INVALID_INPUT` for an open deal with no probability (own or by stage), a probability
- * outside 0–1, a non-finite amount or an invalid date.
+ * outside 0–1 (percent included), an unknown forecast category (`'best-case'` included), a non-finite amount, an
+ * invalid date or a bad option.
  *
  * @example
  * ```ts
@@ -85,8 +92,10 @@ export function weightedForecast(
   options: WeightedForecastOptions = {},
 ): WeightedForecast {
   checkDeals(deals)
-  const period = options.period ?? 'month'
-  const thresholds = options.categoryThresholds ?? { commit: 0.9, bestCase: 0.5 }
+  checkOptions(options, 'options', OPTIONS)
+  const period = optionalEnum(options.period, 'options.period', ['month', 'quarter'] as const, 'month')
+  const stageProbabilities = checkStageProbabilities(options.stageProbabilities, 'options.stageProbabilities')
+  const thresholds = checkThresholds(options.categoryThresholds)
   const from = options.from === undefined ? -Infinity : toEpochMs(options.from, 'from')
   const before = options.before === undefined ? Infinity : toEpochMs(options.before, 'before')
   type Row = { -readonly [K in keyof ForecastPeriodRow]: ForecastPeriodRow[K] } & {
@@ -105,8 +114,12 @@ export function weightedForecast(
       probability = 0
       when = d.closedAt
     } else {
-      const p = d.probability ?? (d.stage == null ? undefined : options.stageProbabilities?.[d.stage])
-      if (p === undefined || p === null || !(p >= 0 && p <= 1)) {
+      const p =
+        d.probability ??
+        (d.stage == null || !Object.hasOwn(stageProbabilities, d.stage)
+          ? undefined
+          : stageProbabilities[d.stage])
+      if (p === undefined || p === null) {
         throw new AnalyticsError(
           'INVALID_INPUT',
           `open deal ${String(d.id)} needs a probability in 0–1 (its own or its stage's), got ${String(p)}`,
@@ -137,7 +150,7 @@ export function weightedForecast(
         closedWon: 0,
         expected: 0,
         byCategory: Object.fromEntries(
-          CATEGORIES.map((c) => [c, { count: 0, amount: 0, weighted: 0 }]),
+          FORECAST_CATEGORIES.map((c) => [c, { count: 0, amount: 0, weighted: 0 }]),
         ) as Row['byCategory'],
       }
       rows.set(key, row)
@@ -152,7 +165,7 @@ export function weightedForecast(
           : probability >= thresholds.commit
             ? 'commit'
             : probability >= thresholds.bestCase
-              ? 'best-case'
+              ? 'best_case'
               : 'pipeline')
     const cell = row.byCategory[category]
     cell.count++
@@ -169,4 +182,18 @@ export function weightedForecast(
     .sort((a, b) => a.start - b.start)
     .map(({ start: _start, ...row }) => row as ForecastPeriodRow)
   return { periods, unscheduled }
+}
+
+function checkThresholds(value: WeightedForecastOptions['categoryThresholds']): {
+  commit: number
+  bestCase: number
+} {
+  if (value === undefined) return { commit: 0.9, bestCase: 0.5 }
+  checkOptions(checkObject(value, 'options.categoryThresholds'), 'options.categoryThresholds', [
+    'commit',
+    'bestCase',
+  ])
+  const commit = checkNumber(value.commit, 'options.categoryThresholds.commit', { min: 0, max: 1 })
+  const bestCase = checkNumber(value.bestCase, 'options.categoryThresholds.bestCase', { min: 0, max: commit })
+  return { commit, bestCase }
 }

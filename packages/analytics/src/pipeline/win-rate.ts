@@ -1,5 +1,6 @@
 import type { TimeInput } from '../rfm/to-epoch-ms.js'
 import { DAY_MS, toEpochMs } from '../rfm/to-epoch-ms.js'
+import { checkOptions } from '../validation/input-checks.js'
 import { checkDeals } from './check-deals.js'
 import type { PipelineDeal } from './pipeline-types.js'
 
@@ -34,7 +35,7 @@ export interface WinRateResult {
  * only, from `createdAt` to `closedAt`, in days. Deals without `closedAt` are left out of a date window (and out of the
  * cycle), but count towards the rate when no window is given.
  *
- * @throws `AnalyticsError` `INVALID_INPUT` for an invalid date.
+ * @throws `AnalyticsError` `INVALID_INPUT` for a malformed deal, an invalid date or an unknown option.
  *
  * @example
  * ```ts
@@ -44,6 +45,7 @@ export interface WinRateResult {
  */
 export function winRate(deals: readonly PipelineDeal[], options: WinRateOptions = {}): WinRateResult {
   checkDeals(deals)
+  checkOptions(options, 'options', ['closedFrom', 'closedBefore'])
   const from = options.closedFrom === undefined ? undefined : toEpochMs(options.closedFrom, 'closedFrom')
   const before =
     options.closedBefore === undefined ? undefined : toEpochMs(options.closedBefore, 'closedBefore')
