@@ -102,6 +102,11 @@ export const RFM_SEGMENTS_11: RfmSegmentMap = {
 /**
  * The 10-segment R/F map (R and F quintile scores only, M ignored): the regex map most public RFM notebooks use.
  * Codes are `${R}${F}`; every one of the 25 codes is covered once. It has no "Lost" segment.
+ *
+ * The regex map's source labels are snake_case keys (`cant_loose`, `potential_loyalists`, …). Rapport names its
+ * segments with the published display names of the 125-code map ({@link RFM_SEGMENTS_11}) and of the
+ * rsquaredacademy/rfm vignette, so a segment has one name in both built-in maps: `[1-2]5` is "Can't Lose Them" and
+ * `[4-5][2-3]` is "Potential Loyalist". The codes are the regex map's, unchanged.
  */
 export const RF_SEGMENTS_10: RfmSegmentMap = {
   dimensions: 'rf',
@@ -109,13 +114,13 @@ export const RF_SEGMENTS_10: RfmSegmentMap = {
   segments: [
     { name: 'Hibernating', codes: ['[1-2][1-2]'] },
     { name: 'At Risk', codes: ['[1-2][3-4]'] },
-    { name: "Can't Lose", codes: ['[1-2]5'] },
+    { name: "Can't Lose Them", codes: ['[1-2]5'] },
     { name: 'About To Sleep', codes: ['3[1-2]'] },
     { name: 'Need Attention', codes: ['33'] },
     { name: 'Loyal Customers', codes: ['[3-4][4-5]'] },
     { name: 'Promising', codes: ['41'] },
     { name: 'New Customers', codes: ['51'] },
-    { name: 'Potential Loyalists', codes: ['[4-5][2-3]'] },
+    { name: 'Potential Loyalist', codes: ['[4-5][2-3]'] },
     { name: 'Champions', codes: ['5[4-5]'] },
   ],
 }

@@ -22,17 +22,27 @@ function type7(sorted: readonly number[], p: number): number {
 }
 
 describe('quantileScores', () => {
-  it('gives scores in 1..bins for every rule, and inverts exactly when descending', () => {
+  it('gives scores in 1..bins for every rule; descending inverts rank and value, and orders ntile DESC', () => {
     fc.assert(
       fc.property(valuesArb, binsArb, ruleArb, (values, bins, tieRule) => {
         const up = quantileScores(values, { bins, tieRule })
         const down = quantileScores(values, { bins, tieRule, descending: true })
-        for (const s of up) {
+        for (const s of [...up, ...down]) {
           expect(Number.isInteger(s)).toBe(true)
           expect(s).toBeGreaterThanOrEqual(1)
           expect(s).toBeLessThanOrEqual(bins)
         }
-        expect(down).toEqual(up.map((s) => bins + 1 - s))
+        if (tieRule === 'ntile') {
+          // NTILE(n) OVER (ORDER BY v DESC, position) is the ascending NTILE of −v, not the ascending one reversed
+          expect(down).toEqual(
+            quantileScores(
+              values.map((v) => -v),
+              { bins, tieRule },
+            ),
+          )
+        } else {
+          expect(down).toEqual(up.map((s) => bins + 1 - s))
+        }
       }),
     )
   })

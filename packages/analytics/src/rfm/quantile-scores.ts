@@ -1,4 +1,14 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
+import {
+  checkArray,
+  checkId,
+  checkNumber,
+  checkOptions,
+  checkUniqueIds,
+  optionalBoolean,
+  optionalEnum,
+  optionalNumber,
+} from '../validation/input-checks.js'
 import type { EntityId } from './compare-ids.js'
 import { compareIds } from './compare-ids.js'
 
@@ -12,8 +22,11 @@ import { compareIds } from './compare-ids.js'
  * - `'value'`: value-based bins that keep ties together. Bin edges are the type-7 (linear-interpolated) quantiles at
  *   `k/n`; bins are right-closed like pandas `qcut`, i.e. score = 1 + number of edges strictly below the value. Equal
  *   values always get equal scores, so on tie-heavy data some scores are empty and bins are unbalanced.
- * - `'ntile'`: SQL `NTILE(n) OVER (ORDER BY value, id)`: equal-count buckets, the first `N mod n` buckets one larger.
- *   Ties are broken like `'rank'`.
+ * - `'ntile'`: exactly SQL `NTILE(n) OVER (ORDER BY value, id)`, and with `descending` exactly
+ *   `NTILE(n) OVER (ORDER BY value DESC, id)`: equal-count buckets in that order, the first `N mod n` buckets one
+ *   larger, the bucket number is the score. Ties are ordered by id ascending in both directions (by input position
+ *   without ids), so recency scored with `descending` puts the larger buckets and the lower ids at the low scores,
+ *   as the SQL does; it is not the ascending NTILE reversed.
  */
 export type RfmTieRule = 'rank' | 'value' | 'ntile'
 
@@ -23,9 +36,13 @@ export interface QuantileScoreOptions {
   readonly bins?: number
   /** Binning rule; see {@link RfmTieRule}. Default `'rank'`. */
   readonly tieRule?: RfmTieRule
-  /** When true, the lowest values get the highest score (used for recency: recent = high). Default false. */
+  /**
+   * When true, the lowest values get the highest score (used for recency: recent = high). Default false. Under
+   * `'rank'` and `'value'` the ascending scores are reversed; under `'ntile'` the values are ordered descending
+   * (ties still by ascending id), as SQL's `ORDER BY value DESC, id`.
+   */
   readonly descending?: boolean
-  /** Tie-break keys, one per value (customer ids); without them ties are broken by input position. */
+  /** Tie-break keys, one per value (customer ids), unique; without them ties are broken by input position. */
   readonly ids?: readonly EntityId[]
 }
 
@@ -34,7 +51,8 @@ export interface QuantileScoreOptions {
  * ({@link RfmTieRule}). The result is aligned with the input and deterministic: it never depends on the input order
  * when `ids` are given and unique.
  *
- * @throws `AnalyticsError` `INVALID_INPUT` for a non-finite value, a bad `bins`, or `ids` of the wrong length.
+ * @throws `AnalyticsError` `INVALID_INPUT` for a non-finite value, a bad `bins`, an unknown tie rule or option, or
+ * `ids` of the wrong length or type; `DUPLICATE_ID` for repeated ids.
  *
  * @example
  * ```ts
@@ -44,12 +62,12 @@ export interface QuantileScoreOptions {
  * ```
  */
 export function quantileScores(values: readonly number[], options: QuantileScoreOptions = {}): number[] {
-  const bins = options.bins ?? 5
-  const rule = options.tieRule ?? 'rank'
-  const ids = options.ids
-  if (!Number.isInteger(bins) || bins < 1) {
-    throw new AnalyticsError('INVALID_INPUT', `bins must be a positive integer, got ${bins}`, { bins })
-  }
+  checkArray(values, 'values')
+  checkOptions(options, 'options', ['bins', 'tieRule', 'descending', 'ids'])
+  const bins = optionalNumber(options.bins, 'options.bins', 5, { min: 1, integer: true })
+  const rule = optionalEnum(options.tieRule, 'options.tieRule', TIE_RULES, 'rank')
+  const descending = optionalBoolean(options.descending, 'options.descending', false)
+  const ids = options.ids === undefined ? undefined : checkArray<EntityId>(options.ids, 'options.ids')
   if (ids && ids.length !== values.length) {
     throw new AnalyticsError('INVALID_INPUT', 'ids must have one entry per value', {
       values: values.length,
@@ -57,17 +75,20 @@ export function quantileScores(values: readonly number[], options: QuantileScore
     })
   }
   values.forEach((v, index) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new AnalyticsError('INVALID_INPUT', `values[${index}] must be a finite number`, { index })
-    }
+    checkNumber(v, `values[${index}]`, {}, { index })
   })
-  if (rule !== 'rank' && rule !== 'value' && rule !== 'ntile') {
-    throw new AnalyticsError('INVALID_INPUT', `unknown tie rule ${String(rule)}`, { tieRule: rule })
+  if (ids) {
+    ids.forEach((id, index) => {
+      checkId(id, `options.ids[${index}]`, { index })
+    })
+    checkUniqueIds(ids, 'options.ids')
   }
   const n = values.length
+  // SQL NTILE with DESC orders the values descending but still breaks ties by ascending id.
+  const sign = rule === 'ntile' && descending ? -1 : 1
   const order = values.map((_, i) => i)
   order.sort((a, b) => {
-    const dv = values[a]! - values[b]!
+    const dv = sign * (values[a]! - values[b]!)
     if (dv !== 0) return dv
     if (ids) {
       const di = compareIds(ids[a]!, ids[b]!)
@@ -105,5 +126,8 @@ export function quantileScores(values: readonly number[], options: QuantileScore
         p < r * (q + 1) ? Math.floor(p / (q + 1)) + 1 : r + Math.floor((p - r * (q + 1)) / q) + 1
     })
   }
-  return options.descending ? scores.map((s) => bins + 1 - s) : scores
+  return descending && rule !== 'ntile' ? scores.map((s) => bins + 1 - s) : scores
 }
+
+/** The tie rules of {@link quantileScores}. @internal */
+export const TIE_RULES = ['rank', 'value', 'ntile'] as const satisfies readonly RfmTieRule[]

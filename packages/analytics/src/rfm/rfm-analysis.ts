@@ -1,11 +1,13 @@
+import { checkOptions } from '../validation/input-checks.js'
 import type { RfmSegmentedRow, RfmSegmentSize } from './assign-segments.js'
 import { assignRfmSegments, rfmSegmentSizes } from './assign-segments.js'
 import { RFM_SEGMENTS_11 } from './built-in-segment-maps.js'
 import type { RfmScoreOptions } from './rfm-scores.js'
-import { rfmScores } from './rfm-scores.js'
+import { RFM_SCORE_OPTIONS, rfmScores } from './rfm-scores.js'
 import type { RfmSummaryOptions, RfmTransaction } from './rfm-summary.js'
-import { rfmSummary } from './rfm-summary.js'
+import { RFM_SUMMARY_OPTIONS, rfmSummary } from './rfm-summary.js'
 import type { RfmSegmentMap } from './segment-map.js'
+import { defineRfmSegmentMap } from './segment-map.js'
 
 /** Options of {@link rfmAnalysis}: the summary options, the score options and the segment map. */
 export interface RfmAnalysisOptions extends RfmSummaryOptions, RfmScoreOptions {
@@ -24,6 +26,9 @@ export interface RfmAnalysis {
 /**
  * The whole RFM pipeline in one call: {@link rfmSummary} → {@link rfmScores} → {@link assignRfmSegments}.
  *
+ * @throws `AnalyticsError` as those three do, and `INVALID_INPUT` for an unknown option or `bins` that differ from
+ * the segment map's.
+ *
  * @example
  * ```ts
  * import { rfmAnalysis, RF_SEGMENTS_10 } from '@rapport/analytics/rfm'
@@ -36,10 +41,17 @@ export function rfmAnalysis(
   transactions: readonly RfmTransaction[],
   options: RfmAnalysisOptions,
 ): RfmAnalysis {
-  const map = options.segmentMap ?? RFM_SEGMENTS_11
-  const customers = assignRfmSegments(
-    rfmScores(rfmSummary(transactions, options), { ...options, bins: options.bins ?? map.bins }),
-    map,
-  )
+  checkOptions(options, 'options', [...RFM_SUMMARY_OPTIONS, ...RFM_SCORE_OPTIONS, 'segmentMap'], {
+    required: true,
+  })
+  const map = defineRfmSegmentMap(options.segmentMap ?? RFM_SEGMENTS_11)
+  const pick = <K extends keyof RfmAnalysisOptions>(keys: readonly K[]) =>
+    Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]))
+  const summary = rfmSummary(transactions, pick(RFM_SUMMARY_OPTIONS) as unknown as RfmSummaryOptions)
+  const scored = rfmScores(summary, {
+    ...(pick(RFM_SCORE_OPTIONS) as RfmScoreOptions),
+    bins: options.bins ?? map.bins,
+  })
+  const customers = assignRfmSegments(scored, map)
   return { customers, segments: rfmSegmentSizes(customers, map) }
 }

@@ -1,5 +1,15 @@
+import {
+  checkArray,
+  checkId,
+  checkNumber,
+  checkObject,
+  checkOptions,
+  checkUniqueIds,
+  optionalEnum,
+  optionalNumber,
+} from '../validation/input-checks.js'
 import type { RfmTieRule } from './quantile-scores.js'
-import { quantileScores } from './quantile-scores.js'
+import { quantileScores, TIE_RULES } from './quantile-scores.js'
 import type { RfmSummaryRow } from './rfm-summary.js'
 
 /** Which monetary figure {@link rfmScores} scores. */
@@ -15,6 +25,9 @@ export interface RfmScoreOptions {
   readonly monetary?: RfmMonetaryBasis
 }
 
+/** The option keys of {@link rfmScores}. @internal */
+export const RFM_SCORE_OPTIONS = ['bins', 'tieRule', 'monetary'] as const
+
 /** An {@link RfmSummaryRow} with its scores. */
 export interface RfmScoredRow extends RfmSummaryRow {
   /** Recency score, 1…bins; inverted so that the most recent customers score highest. */
@@ -27,12 +40,20 @@ export interface RfmScoredRow extends RfmSummaryRow {
   readonly code: string
   /** `${r}${f}`, e.g. `'54'` (joined with `-` when bins > 9). */
   readonly rfCode: string
+  /** The number of score levels the row was scored with, so a segment map for another bin count can refuse it. */
+  readonly bins: number
 }
 
 /**
  * Scores RFM summary rows into `bins` levels per dimension. Recency is inverted (recent = high); frequency and
  * monetary are not. Ties are handled by the selected {@link RfmTieRule}; with the default `'rank'` rule they are
- * broken by customer id, so the result does not depend on row order.
+ * broken by customer id, so the result does not depend on row order. With `tieRule: 'ntile'` the scores equal SQL's
+ * `NTILE(bins) OVER (ORDER BY recency DESC, customerId)`, `NTILE(bins) OVER (ORDER BY frequency, customerId)` and
+ * `NTILE(bins) OVER (ORDER BY monetary, customerId)`.
+ *
+ * @throws `AnalyticsError` `INVALID_INPUT` for a malformed row (id, non-finite or negative recency/frequency,
+ * non-finite monetary), an unknown tie rule or monetary basis, bad bins or an unknown option; `DUPLICATE_ID` when a
+ * customer appears twice (each would otherwise take a place in the quantiles).
  *
  * @example
  * ```ts
@@ -43,8 +64,29 @@ export interface RfmScoredRow extends RfmSummaryRow {
  * ```
  */
 export function rfmScores(rows: readonly RfmSummaryRow[], options: RfmScoreOptions = {}): RfmScoredRow[] {
-  const bins = options.bins ?? 5
-  const common = { bins, tieRule: options.tieRule ?? 'rank', ids: rows.map((r) => r.customerId) }
+  checkArray(rows, 'rows')
+  checkOptions(options, 'options', RFM_SCORE_OPTIONS)
+  const bins = optionalNumber(options.bins, 'options.bins', 5, { min: 1, integer: true })
+  const tieRule = optionalEnum(options.tieRule, 'options.tieRule', TIE_RULES, 'rank')
+  const monetary = optionalEnum(options.monetary, 'options.monetary', ['sum', 'mean'] as const, 'sum')
+  rows.forEach((row, index) => {
+    const at = `rows[${index}]`
+    checkObject(row, at, { index })
+    checkId(row.customerId, `${at}.customerId`, { index })
+    checkNumber(row.recency, `${at}.recency`, { min: 0 }, { index })
+    checkNumber(row.frequency, `${at}.frequency`, { min: 0 }, { index })
+    checkNumber(
+      monetary === 'mean' ? row.monetaryMean : row.monetarySum,
+      `${at}.${monetary === 'mean' ? 'monetaryMean' : 'monetarySum'}`,
+      {},
+      { index },
+    )
+  })
+  checkUniqueIds(
+    rows.map((r) => r.customerId),
+    'rows',
+  )
+  const common = { bins, tieRule, ids: rows.map((r) => r.customerId) }
   const r = quantileScores(
     rows.map((row) => row.recency),
     { ...common, descending: true },
@@ -54,7 +96,7 @@ export function rfmScores(rows: readonly RfmSummaryRow[], options: RfmScoreOptio
     common,
   )
   const m = quantileScores(
-    rows.map((row) => (options.monetary === 'mean' ? row.monetaryMean : row.monetarySum)),
+    rows.map((row) => (monetary === 'mean' ? row.monetaryMean : row.monetarySum)),
     common,
   )
   const sep = bins > 9 ? '-' : ''
@@ -65,5 +107,6 @@ export function rfmScores(rows: readonly RfmSummaryRow[], options: RfmScoreOptio
     m: m[i]!,
     code: [r[i], f[i], m[i]].join(sep),
     rfCode: [r[i], f[i]].join(sep),
+    bins,
   }))
 }

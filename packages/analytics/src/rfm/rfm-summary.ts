@@ -1,4 +1,5 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
+import { checkArray, checkObject, checkOptions, optionalEnum } from '../validation/input-checks.js'
 import type { EntityId } from './compare-ids.js'
 import { compareIds } from './compare-ids.js'
 import type { TimeInput } from './to-epoch-ms.js'
@@ -56,6 +57,9 @@ export interface RfmSummaryRow {
   readonly lastAt: number
 }
 
+/** The option keys of {@link rfmSummary}. @internal */
+export const RFM_SUMMARY_OPTIONS = ['asOf', 'recency', 'frequency'] as const
+
 interface Accumulator {
   customerId: EntityId
   count: number
@@ -74,7 +78,7 @@ interface Accumulator {
  * depend on the input order. Customers whose every order is after `asOf` are absent.
  *
  * @throws `AnalyticsError` with code `INVALID_INPUT` (and the offending `index` in `details`) for an invalid date,
- * a non-finite amount or a missing customer id.
+ * a non-finite amount, a missing or `NaN` customer id, an unknown `recency`/`frequency` mode or an unknown option.
  *
  * @example
  * ```ts
@@ -95,12 +99,25 @@ export function rfmSummary(
   transactions: readonly RfmTransaction[],
   options: RfmSummaryOptions,
 ): RfmSummaryRow[] {
-  const asOf = toEpochMs(options.asOf, 'asOf')
-  const recencyMode = options.recency ?? 'calendar-days'
-  const frequencyMode = options.frequency ?? 'transactions'
+  checkArray(transactions, 'transactions')
+  checkOptions(options, 'options', RFM_SUMMARY_OPTIONS, { required: true })
+  const asOf = toEpochMs(options.asOf, 'options.asOf')
+  const recencyMode = optionalEnum(
+    options.recency,
+    'options.recency',
+    ['calendar-days', 'exact-days'] as const,
+    'calendar-days',
+  )
+  const frequencyMode = optionalEnum(
+    options.frequency,
+    'options.frequency',
+    ['transactions', 'days'] as const,
+    'transactions',
+  )
   const byCustomer = new Map<EntityId, Accumulator>()
   transactions.forEach((tx, index) => {
-    const id = tx?.customerId
+    checkObject(tx, `transactions[${index}]`, { index })
+    const id = tx.customerId
     if (
       (typeof id !== 'string' && typeof id !== 'number') ||
       (typeof id === 'number' && !Number.isFinite(id))

@@ -4,6 +4,7 @@ import { AnalyticsError, isAnalyticsError } from '../clv/analytics-error.js'
 import { assignRfmSegments } from './assign-segments.js'
 import { RF_SEGMENTS_10, RFM_SEGMENTS_11 } from './built-in-segment-maps.js'
 import type { RfmScoredRow } from './rfm-scores.js'
+import { rfmScores } from './rfm-scores.js'
 import type { RfmSegmentMap } from './segment-map.js'
 import { allRfmCodes, checkRfmSegmentMap, defineRfmSegmentMap, expandRfmCodePattern } from './segment-map.js'
 
@@ -97,7 +98,7 @@ describe('segment maps', () => {
   })
 
   it('assigns by the rf or rfm code, and refuses rows scored with other bins', () => {
-    const row = { customerId: 1, r: 5, f: 5, m: 1, code: '551', rfCode: '55' } as RfmScoredRow
+    const row = { customerId: 1, r: 5, f: 5, m: 1, code: '551', rfCode: '55', bins: 5 } as RfmScoredRow
     expect(assignRfmSegments([row], RF_SEGMENTS_10)[0]!.segment).toBe('Champions')
     expect(assignRfmSegments([row], RFM_SEGMENTS_11)[0]!.segment).toBe('Potential Loyalist')
     const seven = { ...row, r: 7, code: '751', rfCode: '75' }
@@ -107,5 +108,65 @@ describe('segment maps', () => {
         'INVALID_INPUT',
       ),
     ).toBe(true)
+  })
+
+  it('refuses scores whose bins do not match the map, even when every code exists in it (the docs say it throws)', () => {
+    // Tercile scores look like valid quintile codes ('333' is in the 125-code map): the row's bins give it away.
+    const terciles = rfmScores(
+      [
+        {
+          customerId: 'a',
+          recency: 1,
+          frequency: 9,
+          monetarySum: 90,
+          monetaryMean: 10,
+          tenure: 50,
+          firstAt: 0,
+          lastAt: 0,
+        },
+        {
+          customerId: 'b',
+          recency: 20,
+          frequency: 3,
+          monetarySum: 30,
+          monetaryMean: 10,
+          tenure: 50,
+          firstAt: 0,
+          lastAt: 0,
+        },
+        {
+          customerId: 'c',
+          recency: 40,
+          frequency: 1,
+          monetarySum: 10,
+          monetaryMean: 10,
+          tenure: 50,
+          firstAt: 0,
+          lastAt: 0,
+        },
+      ],
+      { bins: 3 },
+    )
+    expect(terciles.map((t) => t.code)).toEqual(['333', '222', '111'])
+    const err = thrown(() => assignRfmSegments(terciles, RFM_SEGMENTS_11)) as AnalyticsError
+    expect(isAnalyticsError(err, 'INVALID_INPUT')).toBe(true)
+    expect(err.message).toMatch(/scored with 3 bins, but the segment map has 5/)
+    // and a code that does not match its scores is malformed
+    const forged = { ...terciles[0]!, bins: 5, code: '555' }
+    expect(
+      isAnalyticsError(
+        thrown(() => assignRfmSegments([forged], RFM_SEGMENTS_11)),
+        'INVALID_INPUT',
+      ),
+    ).toBe(true)
+  })
+
+  it('uses one name per segment across both built-in maps (the published display names)', () => {
+    const names11 = new Set(RFM_SEGMENTS_11.segments.map((s) => s.name))
+    for (const { name } of RF_SEGMENTS_10.segments) expect(names11.has(name)).toBe(true)
+    expect(RF_SEGMENTS_10.segments.find((s) => s.codes.includes('[1-2]5'))!.name).toBe("Can't Lose Them")
+    expect(RF_SEGMENTS_10.segments.find((s) => s.codes.includes('[4-5][2-3]'))!.name).toBe(
+      'Potential Loyalist',
+    )
   })
 })

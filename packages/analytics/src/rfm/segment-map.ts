@@ -1,4 +1,14 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
+import {
+  checkArray,
+  checkEnum,
+  checkNumber,
+  checkObject,
+  checkOptions,
+  checkString,
+} from '../validation/input-checks.js'
+
+const DIMENSIONS = ['rfm', 'rf'] as const
 
 /** Which scores a segment map's codes spell: `'rfm'` = R, F and M digits (`'545'`), `'rf'` = R and F only (`'54'`). */
 export type RfmSegmentDimensions = 'rfm' | 'rf'
@@ -50,8 +60,18 @@ export interface RfmSegmentMapIssues {
   readonly invalid: readonly RfmInvalidCode[]
 }
 
-/** Every code of a map's dimensions and bins, in ascending order (`'111'` … `'555'`). */
+/**
+ * Every code of a map's dimensions and bins, in ascending order (`'111'` … `'555'`).
+ *
+ * @throws `AnalyticsError` `INVALID_INPUT` for unknown dimensions or bins outside 2–9.
+ *
+ * @example
+ * ```ts
+ * allRfmCodes('rf', 2) // ['11', '12', '21', '22']
+ * ```
+ */
 export function allRfmCodes(dimensions: RfmSegmentDimensions, bins: number): string[] {
+  checkEnum(dimensions, 'dimensions', DIMENSIONS)
   checkBins(bins)
   const width = dimensions === 'rfm' ? 3 : 2
   let codes = ['']
@@ -65,9 +85,26 @@ export function allRfmCodes(dimensions: RfmSegmentDimensions, bins: number): str
 
 /**
  * Expands a code pattern (digits and `[..]` classes with ranges, e.g. `'[1-2]5'`) into the codes it covers, or
- * returns `null` when the pattern is malformed or has the wrong width.
+ * returns `null` when the pattern string is malformed or has the wrong width (that is an answer, not an error).
+ *
+ * @throws `AnalyticsError` `INVALID_INPUT` when `pattern` is not a string, `width` is not 2 or 3, or `bins` is not
+ * in 2–9.
+ *
+ * @example
+ * ```ts
+ * expandRfmCodePattern('[1-2]5', 2, 5) // ['15', '25']
+ * expandRfmCodePattern('6', 2, 5)      // null
+ * ```
  */
 export function expandRfmCodePattern(pattern: string, width: number, bins: number): string[] | null {
+  checkString(pattern, 'pattern', true)
+  checkNumber(width, 'width', { min: 2, max: 3, integer: true })
+  checkBins(bins)
+  return expandPattern(pattern, width, bins)
+}
+
+/** {@link expandRfmCodePattern} without the argument checks, for callers that validated the map. @internal */
+export function expandPattern(pattern: string, width: number, bins: number): string[] | null {
   const positions: string[][] = []
   let i = 0
   while (i < pattern.length) {
@@ -106,6 +143,9 @@ export function expandRfmCodePattern(pattern: string, width: number, bins: numbe
  * Checks that a segment map is a partition of all score codes: every code covered exactly once, nothing malformed.
  * Returns the issues instead of throwing; see {@link defineRfmSegmentMap} for the throwing variant.
  *
+ * @throws `AnalyticsError` `INVALID_INPUT` when the map is not shaped like an {@link RfmSegmentMap} at all (unknown
+ * dimensions, bins outside 2–9, segments without a name or codes, a segment name used twice).
+ *
  * @example
  * ```ts
  * const issues = checkRfmSegmentMap({ dimensions: 'rf', bins: 2, segments: [{ name: 'A', codes: ['1[1-2]', '21'] }] })
@@ -113,12 +153,13 @@ export function expandRfmCodePattern(pattern: string, width: number, bins: numbe
  * ```
  */
 export function checkRfmSegmentMap(map: RfmSegmentMap): RfmSegmentMapIssues {
+  checkMapShape(map)
   const width = map.dimensions === 'rfm' ? 3 : 2
   const coveredBy = new Map<string, string[]>()
   const invalid: RfmInvalidCode[] = []
   for (const segment of map.segments) {
     for (const pattern of segment.codes) {
-      const codes = expandRfmCodePattern(pattern, width, map.bins)
+      const codes = expandPattern(pattern, width, map.bins)
       if (!codes) {
         invalid.push({ code: pattern, segment: segment.name })
         continue
@@ -158,7 +199,6 @@ export function checkRfmSegmentMap(map: RfmSegmentMap): RfmSegmentMapIssues {
  * ```
  */
 export function defineRfmSegmentMap(map: RfmSegmentMap): RfmSegmentMap {
-  checkBins(map.bins)
   const issues = checkRfmSegmentMap(map)
   const { uncovered, duplicated, invalid } = issues
   if (uncovered.length > 0 || duplicated.length > 0 || invalid.length > 0) {
@@ -188,8 +228,29 @@ function isScore(ch: string, bins: number): boolean {
   return ch.length === 1 && ch >= '1' && ch <= '9' && Number(ch) <= bins
 }
 
-function checkBins(bins: number): void {
-  if (!Number.isInteger(bins) || bins < 2 || bins > 9) {
-    throw new AnalyticsError('INVALID_INPUT', `segment maps need 2–9 bins, got ${bins}`, { bins })
-  }
+function checkBins(bins: unknown, what = 'bins'): void {
+  checkNumber(bins, what, { min: 2, max: 9, integer: true })
+}
+
+/** The structure of a map (before the partition check). */
+function checkMapShape(map: RfmSegmentMap): void {
+  checkOptions(checkObject(map, 'map'), 'map', ['dimensions', 'bins', 'segments'], { required: true })
+  checkEnum(map.dimensions, 'map.dimensions', DIMENSIONS)
+  checkBins(map.bins, 'map.bins')
+  const names = new Set<string>()
+  checkArray<RfmSegmentDefinition>(map.segments, 'map.segments', { nonEmpty: true }).forEach((segment, i) => {
+    const at = `map.segments[${i}]`
+    checkOptions(checkObject(segment, at), at, ['name', 'codes'], { required: true })
+    const name = checkString(segment.name, `${at}.name`)
+    if (names.has(name)) {
+      throw new AnalyticsError('INVALID_INPUT', `segment name ${JSON.stringify(name)} is used twice`, {
+        field: `${at}.name`,
+        value: name,
+      })
+    }
+    names.add(name)
+    checkArray<string>(segment.codes, `${at}.codes`).forEach((code, j) => {
+      checkString(code, `${at}.codes[${j}]`)
+    })
+  })
 }

@@ -69,6 +69,7 @@ describe('RFM on CDNOW (analytics reference §6)', () => {
       m: 1,
       code: '',
       rfCode: `${r[i]}${f[i]}`,
+      bins: 5,
     }))
     const sizes = Object.fromEntries(
       rfmSegmentSizes(assignRfmSegments(scored, RF_SEGMENTS_10), RF_SEGMENTS_10).map((s) => [
@@ -81,10 +82,10 @@ describe('RFM on CDNOW (analytics reference §6)', () => {
       'Loyal Customers': 470,
       Champions: 449,
       'Need Attention': 297,
-      'Potential Loyalists': 107,
+      'Potential Loyalist': 107,
       'About To Sleep': 97,
       'At Risk': 88,
-      "Can't Lose": 3,
+      "Can't Lose Them": 3,
       Promising: 0,
       'New Customers': 0,
     })
