@@ -1,0 +1,154 @@
+// Benchmark: GET /contacts?limit=50 through @rapport/server (auth hook, scoped services, filter/keyset machinery,
+// row mapping, JSON) against a bare Hono handler running the same raw better-sqlite3 query, both on one SQLite file
+// and measured in the same run with autocannon. Writes bench/results/server.json.
+import { fork } from 'node:child_process'
+import type { EventEmitter } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createCrm } from '@rapport/core'
+import { createSqliteStorage } from '@rapport/storage-sqlite'
+import autocannon from 'autocannon'
+
+const CONTACTS = Number(process.env['BENCH_CONTACTS'] ?? 10_000)
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5)
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10)
+// Short alternating rounds, compared pairwise: on a shared machine the load drifts between runs, so one ratio per
+// adjacent pair (and their median) says more than the ratio of two long averages.
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5)
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+async function seed(file: string): Promise<void> {
+  const crm = createCrm({ storage: createSqliteStorage({ file }) })
+  await crm.migrate()
+  for (let i = 0; i < CONTACTS; i += 500) {
+    await crm.contacts.createMany(
+      Array.from({ length: Math.min(500, CONTACTS - i) }, (_, k) => ({
+        firstName: `First${i + k}`,
+        lastName: `Last${i + k}`,
+        emails: [{ address: `p${i + k}@example.com`, primary: true }],
+        title: 'Engineer',
+        tags: ['bench'],
+      })),
+    )
+  }
+  await crm.close()
+}
+
+async function start(mode: 'rapport' | 'bare', file: string) {
+  const child = fork(join(here, 'serve.ts'), [mode, file], {
+    execArgv: ['--conditions=@rapport/source', '--import', join(here, 'register.ts')],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port))
+    child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)))
+  })
+  return { url: `http://127.0.0.1:${port}/contacts?limit=50`, stop: () => child.kill() }
+}
+
+interface Run {
+  requestsPerSecond: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  non2xx: number
+  requests: number
+}
+
+async function load(url: string, seconds: number): Promise<Run> {
+  const latencies: number[] = []
+  // Without a callback autocannon returns its instance: an event emitter that is also the result's promise.
+  const instance = autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+  }) as unknown as EventEmitter & Promise<autocannon.Result>
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+    latencies.push(ms),
+  )
+  const result = await instance
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN
+  return {
+    requestsPerSecond: result.requests.total / seconds,
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    p99Ms: at(0.99),
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'rapport-bench-server-'))
+const file = join(dir, 'bench.db')
+try {
+  console.log(`seeding ${CONTACTS} contacts…`)
+  await seed(file)
+  const runs: Record<'rapport' | 'bare', Run[]> = { rapport: [], bare: [] }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of ['rapport', 'bare'] as const) {
+      const server = await start(mode, file)
+      try {
+        await load(server.url, 2) // warm-up: JIT, statement caches
+        const run = await load(server.url, SECONDS)
+        if (run.non2xx > 0) throw new Error(`${mode}: ${run.non2xx} non-2xx answers`)
+        runs[mode].push(run)
+        console.log(
+          `round ${round + 1} ${mode.padEnd(7)} ${run.requestsPerSecond.toFixed(0)} req/s, p95 ${run.p95Ms} ms`,
+        )
+      } finally {
+        server.stop()
+      }
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
+  const summary = (mode: 'rapport' | 'bare') => ({
+    requestsPerSecond: Math.round(mean(runs[mode].map((r) => r.requestsPerSecond))),
+    p50Ms: mean(runs[mode].map((r) => r.p50Ms)),
+    p95Ms: mean(runs[mode].map((r) => r.p95Ms)),
+    p99Ms: mean(runs[mode].map((r) => r.p99Ms)),
+  })
+  const rapport = summary('rapport')
+  const bare = summary('bare')
+  const pairRatios = runs.rapport.map((r, i) => r.requestsPerSecond / runs.bare[i]!.requestsPerSecond)
+  const sorted = [...pairRatios].sort((a, b) => a - b)
+  const ratio = sorted[Math.floor(sorted.length / 2)]!
+  const result = {
+    benchmark: 'server',
+    what: 'GET /contacts?limit=50 over HTTP on SQLite (first keyset page of the tenant, not archived, by id)',
+    baseline:
+      'a bare Hono handler running the same raw better-sqlite3 query (select * … order by id limit 50), no validation or mapping',
+    load: {
+      tool: 'autocannon',
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      warmupSeconds: 2,
+    },
+    contacts: CONTACTS,
+    rapport,
+    bare,
+    throughputRatio: Number(ratio.toFixed(3)),
+    throughputRatioMeaning:
+      'median over rounds of rapport req/s ÷ bare req/s, each pair measured back to back',
+    pairRatios: pairRatios.map((r) => Number(r.toFixed(3))),
+    target: 0.5,
+    met: ratio >= 0.5,
+    runs,
+    machine: {
+      cpus: cpus().length,
+      loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
+      node: process.version,
+    },
+    at: new Date().toISOString(),
+  }
+  const out = fileURLToPath(new URL('../../results/server.json', import.meta.url))
+  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`)
+  console.log(
+    `rapport ${rapport.requestsPerSecond} req/s vs bare ${bare.requestsPerSecond} req/s: ${ratio.toFixed(2)}x (target 0.5x) → ${out}`,
+  )
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
