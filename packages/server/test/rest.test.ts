@@ -185,6 +185,40 @@ describe('REST: pipelines, conversion, timeline', () => {
   })
 })
 
+describe('REST: analytics', () => {
+  it('summarises a deal pipeline and customers’ orders', async () => {
+    const { call, crm, pipeline, stage } = await server()
+    const won = await crm.deals.create({
+      name: 'Won one',
+      pipelineId: pipeline.id,
+      stageId: stage('Prospecting'),
+      amount: { amountMinor: 100_000, currency: 'USD' },
+    })
+    await crm.deals.moveStage(won.id, stage('Qualification'))
+    await crm.deals.create({ name: 'Open', pipelineId: pipeline.id, stageId: stage('Prospecting') })
+    const summary = await call('GET', `/analytics/pipeline?pipelineId=${pipeline.id}`)
+    expect(summary.status).toBe(200)
+    expect(summary.body.deals).toBe(2)
+    expect(summary.body.funnel.steps.map((s: { reached: number }) => s.reached).slice(0, 2)).toEqual([2, 1])
+    const ada = await crm.contacts.create({ firstName: 'Ada' })
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d))
+    await crm.orders.createMany(
+      [1, 9, 20].map((d) => ({
+        customerType: 'contact' as const,
+        customerId: ada.id,
+        occurredAt: day(d),
+        amount: { amountMinor: 5_000, currency: 'USD' },
+      })),
+    )
+    const customers = await call('GET', '/analytics/customers?asOf=2026-02-01&currency=USD')
+    expect(customers.status).toBe(200)
+    expect(customers.body.customers).toBe(1)
+    expect(customers.body.rfm.segments.reduce((s: number, x: { count: number }) => s + x.count, 0)).toBe(1)
+    expect(customers.body.clv).toBeNull()
+    expect((await call('GET', '/analytics/pipeline')).body.code).toBe('HTTP_BAD_REQUEST')
+  })
+})
+
 describe('REST: plugin routes through crm.describe()', () => {
   const reward = defineEntity({
     name: 'reward',
