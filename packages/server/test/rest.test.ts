@@ -185,6 +185,31 @@ describe('REST: pipelines, conversion, timeline', () => {
   })
 })
 
+describe('REST: request handling', () => {
+  it('echoes request ids, answers CORS, refuses over the rate limit, serves the reference page', async () => {
+    let calls = 0
+    const { call } = await server({
+      cors: { origin: 'https://app.example.com' },
+      rateLimit: () => (++calls > 2 ? { allowed: false, retryAfterSeconds: 7 } : { allowed: true }),
+    })
+    const first = await call('GET', '/contacts', undefined, {
+      'x-request-id': 'req-42',
+      origin: 'https://app.example.com',
+    })
+    expect(first.headers.get('x-request-id')).toBe('req-42')
+    expect(first.headers.get('access-control-allow-origin')).toBe('https://app.example.com')
+    expect(first.headers.get('access-control-expose-headers')).toContain('ETag')
+    await call('GET', '/contacts')
+    const limited = await call('GET', '/contacts')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('7')
+    expect(limited.body).toMatchObject({ code: 'HTTP_RATE_LIMITED' })
+    const page = await call('GET', '/reference', undefined, { 'x-user': '' })
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toContain('text/html')
+  })
+})
+
 describe('REST: analytics', () => {
   it('summarises a deal pipeline and customers’ orders', async () => {
     const { call, crm, pipeline, stage } = await server()
