@@ -60,7 +60,9 @@ export interface CrmServices {
   ): EntityService<R, Record<string, unknown>, Record<string, unknown>>
   /**
    * Runs `fn` in one transaction with services bound to it: everything commits together or nothing does, and events
-   * are delivered only after the commit. Calls inside an open transaction join it.
+   * are delivered only after the commit. Calls inside an open transaction join it. On Postgres a deadlock or
+   * serialization failure rolls the attempt back and runs `fn` again (within the adapter's retry budget): only the
+   * committed attempt's events are delivered, so keep `fn` free of effects outside the CRM (send email from events).
    */
   transaction<T>(fn: (tx: CrmServices) => Promise<T>): Promise<T>
 }

@@ -11,7 +11,8 @@ interface PendingEvent {
 /**
  * One unit of work: which tenant and actor, and whether it runs inside a storage transaction. Writes always run in a
  * transaction (joining the open one, if any); their events are queued and delivered only after the outermost commit,
- * and dropped on rollback.
+ * and dropped on rollback. When the adapter re-runs a transaction (a deadlock or serialization retry), the aborted
+ * attempt's events are dropped with it.
  *
  * @internal
  */
@@ -63,12 +64,16 @@ export class Session {
     if (this.#tx) return fn(this)
     // Warm the custom-field cache outside the transaction: single-connection adapters serialise everything else.
     await this.runtime.customFields(this.tenantId)
-    const pending: PendingEvent[] = []
+    let pending: PendingEvent[] = []
     let result: R
     if (this.runtime.storage.capabilities.transactions) {
-      result = await this.runtime.storage.transaction((tx) =>
-        fn(new Session(this.runtime, this.tenantId, this.actor, tx, pending)),
-      )
+      result = await this.runtime.storage.transaction((tx) => {
+        // The adapter may run this callback again after a deadlock or serialization failure: each attempt
+        // collects its own events, and only the attempt that committed (the last one) is delivered.
+        const attempt: PendingEvent[] = []
+        pending = attempt
+        return fn(new Session(this.runtime, this.tenantId, this.actor, tx, attempt))
+      })
     } else {
       // Without transactions the write is not atomic; events still wait for the whole operation to succeed.
       result = await fn(new Session(this.runtime, this.tenantId, this.actor, this.runtime.storage, pending))

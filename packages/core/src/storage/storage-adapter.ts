@@ -143,7 +143,9 @@ export interface StorageAdapter extends StorageOperations {
   /** What the adapter supports. */
   readonly capabilities: StorageCapabilities
   /**
-   * Runs `fn` in one transaction: commits when it resolves, rolls back when it throws (and rethrows).
+   * Runs `fn` in one transaction: commits when it resolves, rolls back when it throws (and rethrows). An adapter may
+   * roll back and run `fn` again after a transient conflict (a deadlock, a serialization failure), so `fn` keeps its
+   * effects inside `tx`, or collects them per call and acts on them only after `transaction()` resolves.
    */
   transaction<R>(fn: (tx: StorageTransaction) => Promise<R>): Promise<R>
   /** Schema management; adapters that need none (memory) may still implement it as a no-op. */
