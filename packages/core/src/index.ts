@@ -198,6 +198,13 @@ export {
   type OperationContext,
   type PluginExposure,
 } from './plugins/plugin-operations.js'
+export {
+  type PipelineDealMappingOptions,
+  type PipelineDealRow,
+  type StageHistoryRow,
+  toPipelineDeals,
+  toStageHistoryEntries,
+} from './services/deal-analytics-rows.js'
 export { type DealContactEntry, DealService, type StuckOptions } from './services/deal-service.js'
 export { EntityService } from './services/entity-service.js'
 export {

@@ -39,7 +39,7 @@ export function checkDeals(deals: readonly PipelineDeal[]): void {
       if (typeof d.probability === 'number' && d.probability > 1 && d.probability <= 100) {
         throw new AnalyticsError(
           'INVALID_INPUT',
-          `${at}.probability is ${d.probability}: analytics takes probabilities as fractions in 0–1, not percent (core stores 0–100; map deals with fromCrmDeals)`,
+          `${at}.probability is ${d.probability}: analytics takes probabilities as fractions in 0–1, not percent (core stores 0–100; map CRM deals with toPipelineDeals from @rapport/core)`,
           { index, field: 'probability', value: d.probability },
         )
       }

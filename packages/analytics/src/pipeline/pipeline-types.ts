@@ -28,7 +28,7 @@ export interface PipelineDeal {
   /** Expected close date of an open deal (places it in a forecast period). */
   readonly expectedCloseAt?: TimeInput | null
   /**
-   * Win probability as a fraction in 0–1 (not percent: core stores 0–100, and {@link fromCrmDeals} converts); falls
+   * Win probability as a fraction in 0–1 (not percent: core stores 0–100, and `toPipelineDeals` from `@rapport/core` converts); falls
    * back to the stage's probability where a function asks for one.
    */
   readonly probability?: number | null

@@ -70,7 +70,7 @@ const OPTIONS = ['period', 'stageProbabilities', 'categoryThresholds', 'from', '
  * to the period of its expected close date; won deals add their amount to the period they closed in; lost deals are
  * `'omitted'` (counted, weight 0). The probability is the deal's own, else its stage's from `stageProbabilities`.
  * Categories are core's (`pipeline`, `best_case`, `commit`, `closed`, `omitted`): a deal's explicit category wins,
- * so deals mapped from the CRM with {@link fromCrmDeals} keep the category their stage gave them.
+ * so deals mapped from the CRM with `toPipelineDeals` (from `@rapport/core`) keep the category their stage gave them.
  *
  * @throws `AnalyticsError` `INVALID_INPUT` for an open deal with no probability (own or by stage), a probability
  * outside 0–1 (percent included), an unknown forecast category (`'best-case'` included), a non-finite amount, an

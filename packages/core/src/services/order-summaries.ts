@@ -1,4 +1,5 @@
 import type { Order } from '../entities/order.js'
+import { RapportError } from '../errors/rapport-error.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { CustomerOrderAggregate, OrderPeriodUnit } from '../storage/order-aggregation.js'
 
@@ -135,11 +136,30 @@ export interface RfmSummaryInput {
 const DAY_MS = 86_400_000
 
 function minorUnits(summaries: OrderSummaries, options: SummaryMappingOptions): number {
-  if (options.minorUnitsPerUnit !== undefined) return options.minorUnitsPerUnit
-  const digits =
-    new Intl.NumberFormat('en', { style: 'currency', currency: summaries.currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  return 10 ** digits
+  return options.minorUnitsPerUnit ?? currencyMinorUnits(summaries.currency)
+}
+
+/**
+ * Minor units per unit of an ISO 4217 currency as `Intl.NumberFormat` reports them (100 for EUR, 1 for JPY).
+ *
+ * @internal
+ */
+export function currencyMinorUnits(currency: string): number {
+  let digits: number | undefined
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits
+  } catch (cause) {
+    throw new RapportError(
+      'VALIDATION_FAILED',
+      `${JSON.stringify(currency)} is not an ISO 4217 currency code`,
+      {
+        details: { currency },
+        cause,
+      },
+    )
+  }
+  return 10 ** (digits ?? 2)
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PipelineDeal, StageHistoryEntry } from '@rapport/analytics/pipeline'
 import type { CrmServices, Deal, Pipeline } from '@rapport/core'
+import { toPipelineDeals } from '@rapport/core'
 
 /** The most deals one analytics request reads; beyond it the answer says `truncated`. */
 export const MAX_ANALYTICS_DEALS = 20_000
@@ -12,8 +13,7 @@ export async function loadPipelineDeals(
   crm: CrmServices,
   pipeline: Pipeline,
 ): Promise<{ deals: PipelineDeal[]; history: StageHistoryEntry[]; truncated: boolean }> {
-  const kindOf = new Map(pipeline.stages.map((s) => [s.id, s.kind]))
-  const deals: PipelineDeal[] = []
+  const deals: Deal[] = []
   let truncated = false
   for await (const deal of crm.deals.iterate({
     where: { field: 'pipelineId', op: 'eq', value: pipeline.id },
@@ -22,20 +22,10 @@ export async function loadPipelineDeals(
       truncated = true
       break
     }
-    const kind = kindOf.get(deal.stageId) ?? 'open'
-    deals.push({
-      id: deal.id,
-      status: kind,
-      amount: deal.amount?.amountMinor ?? 0,
-      createdAt: deal.createdAt,
-      closedAt: deal.closedAt ?? null,
-      expectedCloseAt: deal.expectedCloseDate ?? null,
-      probability:
-        deal.probability === null || deal.probability === undefined ? null : deal.probability / 100,
-      stage: kind === 'lost' ? (deal.lastOpenStageId ?? deal.stageId) : deal.stageId,
-    })
+    deals.push(deal)
   }
-  const ids = new Set(deals.map((d) => d.id))
+  const rows = toPipelineDeals(deals, pipeline, { minorUnitsPerUnit: 1 })
+  const ids = new Set(rows.map((d) => d.id))
   const history: StageHistoryEntry[] = []
   for await (const change of crm.entity('stageChange').iterate({
     where: {
@@ -54,5 +44,5 @@ export async function loadPipelineDeals(
       })
     }
   }
-  return { deals, history, truncated }
+  return { deals: rows, history, truncated }
 }
