@@ -64,12 +64,18 @@ function unwrap(error: unknown): unknown {
   return current
 }
 
+/** A named prepared statement planned before another process altered its table (`0A000`, see PgPoolDriver). */
+const STALE_PLAN = /cached plan must not change result type/
+
 /**
- * True for errors that re-running the whole unit of work can cure: serialization failures (`40001`) and deadlocks
- * (`40P01`).
+ * True for errors that re-running the whole unit of work can cure: serialization failures (`40001`), deadlocks
+ * (`40P01`), and a prepared statement gone stale under a migration run by another process (`0A000` "cached plan
+ * must not change result type": the driver has already moved that statement to a fresh name).
  */
 export function isRetryablePostgresError(error: unknown): boolean {
-  const code = sqlState(unwrap(error))
+  const inner = unwrap(error)
+  const code = sqlState(inner)
+  if (code === '0A000') return STALE_PLAN.test(messageOf(inner))
   return code !== undefined && RETRYABLE.has(code)
 }
 

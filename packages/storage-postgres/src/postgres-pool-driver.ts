@@ -21,37 +21,64 @@ export interface PgPool {
 const MAX_PREPARED = 256
 /** A read becomes a named prepared statement once its SQL text has run this many times. */
 const HOT_AFTER = 2
+/** How often one SQL text is prepared afresh after going stale before it runs unnamed for good. */
+const MAX_RENAMES = 3
 const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE'])
 
 /**
  * Chooses which statements run as named prepared statements: repeated reads (`findById`, a list page's query
  * shape), up to {@link MAX_PREPARED} texts. Postgres then parses and plans them once per connection instead of on
  * every call, which is what a hand-written repository with `{ name, text }` queries gets.
+ *
+ * Names come from a counter and are never reused: `pg` remembers, per connection, which text each name was prepared
+ * with, and refuses a name that comes back with another text.
  */
-class StatementNames {
+export class StatementNames {
   readonly #seen = new Map<string, number>()
   readonly #named = new Map<string, string>()
+  readonly #renames = new Map<string, number>()
   readonly #banned = new Set<string>()
+  #counter = 0
 
   nameFor(sql: string): string | undefined {
+    if (this.#banned.has(sql)) return undefined
     const named = this.#named.get(sql)
     if (named !== undefined) return named
-    if (!sql.startsWith('select ') || this.#banned.has(sql) || this.#named.size >= MAX_PREPARED)
-      return undefined
+    if (!sql.startsWith('select ') || this.#named.size >= MAX_PREPARED) return undefined
     const count = (this.#seen.get(sql) ?? 0) + 1
     if (count < HOT_AFTER) {
       if (this.#seen.size < 4 * MAX_PREPARED) this.#seen.set(sql, count)
       return undefined
     }
     this.#seen.delete(sql)
-    const name = `rapport_${this.#named.size + 1}`
-    this.#named.set(sql, name)
-    return name
+    return this.#assign(sql)
   }
 
-  /** Stops naming `sql` (e.g. its cached plan went stale after a migration). */
-  ban(sql: string): void {
-    this.#banned.add(sql)
+  /**
+   * `name`, prepared for `sql`, went stale (another process altered a table under it): every connection moves to a
+   * fresh name, which each prepares against the table as it is now; after {@link MAX_RENAMES} the text runs
+   * unnamed for good. Returns the name to use now, if any. A name already replaced is left alone, so the
+   * connections that all hit the same stale name rename it once.
+   */
+  renew(sql: string, name: string): string | undefined {
+    if (this.#banned.has(sql)) return undefined
+    const current = this.#named.get(sql)
+    if (current !== name) return current
+    const renames = (this.#renames.get(sql) ?? 0) + 1
+    if (renames > MAX_RENAMES) {
+      this.#named.delete(sql)
+      this.#renames.delete(sql)
+      this.#banned.add(sql)
+      return undefined
+    }
+    this.#renames.set(sql, renames)
+    return this.#assign(sql)
+  }
+
+  #assign(sql: string): string {
+    const name = `rapport_${++this.#counter}`
+    this.#named.set(sql, name)
+    return name
   }
 }
 
@@ -62,6 +89,8 @@ function sqlState(error: unknown): unknown {
 class PgConnection implements DatabaseConnection {
   readonly client: PgPoolClient
   readonly #names: StatementNames
+  /** Set between `begin` and `commit`/`rollback`: a failed statement has then aborted the transaction. */
+  inTransaction = false
 
   constructor(client: PgPoolClient, names: StatementNames) {
     this.client = client
@@ -75,11 +104,16 @@ class PgConnection implements DatabaseConnection {
     try {
       result = await this.client.query(name ? { name, text: query.sql, values } : { text: query.sql, values })
     } catch (error) {
-      // 0A000 "cached plan must not change result type": a migration changed the table under a prepared
-      // statement. Run it unnamed from now on.
+      // 0A000 "cached plan must not change result type": another process (a newer version's migrate()) changed a
+      // table under a prepared statement. Every connection moves to a fresh name. Outside a transaction the
+      // statement simply runs again; inside one, Postgres has aborted the transaction, so the error goes up and
+      // the adapter re-runs the whole transaction (see isRetryablePostgresError), which then prepares afresh.
       if (name === undefined || sqlState(error) !== '0A000') throw error
-      this.#names.ban(query.sql)
-      result = await this.client.query({ text: query.sql, values })
+      const fresh = this.#names.renew(query.sql, name)
+      if (this.inTransaction) throw error
+      result = await this.client.query(
+        fresh ? { name: fresh, text: query.sql, values } : { text: query.sql, values },
+      )
     }
     return {
       rows: (result.rows ?? []) as R[],
@@ -120,13 +154,16 @@ export class PgPoolDriver implements Driver {
     const level = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : ''
     const mode = settings.accessMode ? ` ${settings.accessMode}` : ''
     await connection.executeQuery(CompiledQuery.raw(`begin${level}${mode}`))
+    ;(connection as PgConnection).inTransaction = true
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    ;(connection as PgConnection).inTransaction = false
     await connection.executeQuery(CompiledQuery.raw('commit'))
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    ;(connection as PgConnection).inTransaction = false
     await connection.executeQuery(CompiledQuery.raw('rollback'))
   }
 

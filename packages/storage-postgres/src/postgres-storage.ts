@@ -151,10 +151,12 @@ export function createPostgresStorage(
   const resolved = resolvePostgresStorageOptions(source, options)
   const connection = openPostgresConnection(source, resolved)
   const { kysely, multipleConnections } = connection
+  const dialect = createPostgresDialect({ schema: resolved.schema })
+  const name = multipleConnections ? 'postgres' : 'postgres (pglite)'
   const base: KyselyStorage = createKyselyStorage({
     db: kysely,
-    dialect: createPostgresDialect({ schema: resolved.schema }),
-    name: multipleConnections ? 'postgres' : 'postgres (pglite)',
+    dialect,
+    name,
     busyRetry: { retries: resolved.retry.attempts - 1, initialDelayMs: resolved.retry.baseDelayMs },
     capabilities: { concurrentWriters: multipleConnections },
     onClose: () => connection.close(),
@@ -198,7 +200,10 @@ export function createPostgresStorage(
           multipleConnections,
           async (db) => {
             await ensureSchema(db)
-            const report = await base.migrations.apply(schema)
+            // Everything runs on the connection holding the lock: with `pool: { max: 1 }` there is no other one,
+            // and a second connection would wait for the first to give the lock back.
+            const onLockedConnection = createKyselyStorage({ db, dialect, name })
+            const report = await onLockedConnection.migrations.apply(schema)
             const present = await existingIndexes(db, resolved.schema)
             const gin = ginStatements(schema)
             const applied = [...report.applied]
