@@ -10,7 +10,10 @@ const file = `/tmp/bd-${process.pid}.db`
 const crm = createCrm({ storage: createSqliteStorage({ file }) })
 await crm.migrate()
 await crm.contacts.createMany(
-  Array.from({ length: 500 }, (_, i) => ({ firstName: `F${i}`, emails: [{ address: `p${i}@x.com` }] })),
+  Array.from({ length: Number(process.env.N ?? 500) }, (_, i) => ({
+    firstName: `F${i}`,
+    emails: [{ address: `p${i}@x.com` }],
+  })),
 )
 const app = createRapportServer({ crm, authenticate: () => ({ actor: { id: 'b' } }) })
 const db = new Database(file, { readonly: true })

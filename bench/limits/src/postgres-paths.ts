@@ -1,0 +1,212 @@
+// Postgres: crm.contacts paths against pg on the same server, schema and table crm.migrate() created (its indexes
+// and GIN search index included). The raw side uses one client and named prepared statements.
+import { randomBytes } from 'node:crypto'
+import type { Crm } from '@rapport/core'
+import { createCrm } from '@rapport/core'
+import { createPostgresStorage } from '@rapport/storage-postgres'
+import pg from 'pg'
+import {
+  assertSameRecord,
+  CONTACT_COLUMNS,
+  contactInput,
+  contactValues,
+  OWNERS,
+  postgresContact,
+  rawId,
+  TENANT,
+} from './contact-rows.ts'
+import type { Comparison } from './harness.ts'
+import { compare } from './harness.ts'
+import type { Sizes } from './sizes.ts'
+
+/** The Postgres type of each column, for `unnest()` of column arrays. */
+const COLUMN_TYPES: Record<(typeof CONTACT_COLUMNS)[number], string> = {
+  id: 'text',
+  tenant_id: 'text',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  version: 'bigint',
+  archived_at: 'timestamptz',
+  prefix: 'text',
+  first_name: 'text',
+  middle_name: 'text',
+  last_name: 'text',
+  suffix: 'text',
+  emails: 'jsonb',
+  phones: 'jsonb',
+  title: 'text',
+  company_id: 'text',
+  owner_id: 'text',
+  lifecycle_stage: 'text',
+  status: 'text',
+  source: 'text',
+  address: 'jsonb',
+  tags: 'jsonb',
+  custom: 'jsonb',
+  primary_email: 'text',
+  email_addresses: 'jsonb',
+  phone_numbers: 'jsonb',
+}
+
+export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparison[]> {
+  const schema = `bench_limits_${randomBytes(3).toString('hex')}`
+  const crm = createCrm({ storage: createPostgresStorage({ connectionString: url }, { schema }) }) as Crm
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await crm.migrate()
+    for (let i = 0; i < sizes.seed; i += 1000) {
+      await crm.contacts.createMany(
+        Array.from({ length: Math.min(1000, sizes.seed - i) }, (_, k) => contactInput(i + k, 'seed')),
+      )
+    }
+    await client.query(`analyze "${schema}".contact`)
+    const table = `"${schema}".contact`
+    const ids: string[] = (
+      await client.query(`select id from ${table} where tenant_id = $1`, [TENANT])
+    ).rows.map((r: { id: string }) => r.id)
+    const results: Comparison[] = []
+
+    const get = { name: `${schema}_get`, text: `select * from ${table} where tenant_id = $1 and id = $2` }
+    assertSameRecord(
+      await crm.contacts.get(ids[0]!),
+      postgresContact((await client.query({ ...get, values: [TENANT, ids[0]] })).rows[0]),
+    )
+    let g = 0
+    results.push(
+      await compare({
+        path: 'crm.contacts.get(id)',
+        baseline: 'named prepared statement + hand-written row mapper',
+        target: 0.8,
+        ops: Math.ceil(sizes.gets / 5),
+        rounds: sizes.rounds,
+        rapport: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) await crm.contacts.get(ids[g++ % ids.length]!)
+          },
+        },
+        raw: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) {
+              const { rows } = await client.query({ ...get, values: [TENANT, ids[g++ % ids.length]] })
+              postgresContact(rows[0])
+            }
+          },
+        },
+      }),
+    )
+
+    const page = {
+      name: `${schema}_page`,
+      text: `select * from ${table} where tenant_id = $1 and owner_id = $2 and archived_at is null order by updated_at desc, id desc limit 51`,
+    }
+    const listOptions = (owner: number) => ({
+      where: { field: 'ownerId', op: 'eq', value: `usr_${owner % OWNERS}` } as const,
+      orderBy: [{ field: 'updatedAt', direction: 'desc' } as const],
+      limit: 50,
+    })
+    assertSameRecord(
+      (await crm.contacts.list(listOptions(3))).items,
+      (await client.query({ ...page, values: [TENANT, 'usr_3'] })).rows.slice(0, 50).map(postgresContact),
+    )
+    let l = 0
+    results.push(
+      await compare({
+        path: 'crm.contacts.list (50 by owner, newest first)',
+        baseline: 'the same SQL as a named prepared statement + hand-written row mapper',
+        target: 0.7,
+        ops: Math.ceil(sizes.pages / 2),
+        rounds: sizes.rounds,
+        rapport: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) await crm.contacts.list(listOptions(l++))
+          },
+        },
+        raw: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) {
+              const { rows } = await client.query({ ...page, values: [TENANT, `usr_${l++ % OWNERS}`] })
+              rows.slice(0, 50).map(postgresContact)
+            }
+          },
+        },
+      }),
+    )
+
+    const columns = CONTACT_COLUMNS.join(', ')
+    const unnest = `insert into ${table} (${columns}) select * from unnest(${CONTACT_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})`
+    let w = sizes.seed
+    const batch = 1000
+    results.push(
+      await compare({
+        path: 'crm.contacts.createMany (batches of 1,000; rows/s)',
+        baseline: 'BEGIN; one INSERT … SELECT FROM unnest(column arrays); COMMIT per batch, no validation',
+        target: 0.8,
+        ops: sizes.bulkRows,
+        rounds: sizes.rounds,
+        warmup: batch,
+        rapport: {
+          async run(ops) {
+            for (let done = 0; done < ops; done += batch) {
+              const n = Math.min(batch, ops - done)
+              await crm.contacts.createMany(Array.from({ length: n }, () => contactInput(w++)))
+            }
+          },
+        },
+        raw: {
+          async run(ops) {
+            for (let done = 0; done < ops; done += batch) {
+              const n = Math.min(batch, ops - done)
+              const now = new Date()
+              const arrays: unknown[][] = CONTACT_COLUMNS.map(() => new Array(n))
+              for (let k = 0; k < n; k++) {
+                const values = contactValues(contactInput(w++), rawId(now.getTime()), now)
+                for (let c = 0; c < values.length; c++) arrays[c]![k] = values[c]
+              }
+              await client.query('begin')
+              await client.query({ name: `${schema}_unnest`, text: unnest, values: arrays })
+              await client.query('commit')
+            }
+          },
+        },
+      }),
+    )
+
+    const insert = {
+      name: `${schema}_insert`,
+      text: `insert into ${table} (${columns}) values (${CONTACT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+    }
+    results.push(
+      await compare({
+        path: 'crm.contacts.create (each its own transaction)',
+        baseline: 'BEGIN; named prepared INSERT; COMMIT',
+        target: 0.7,
+        ops: Math.ceil(sizes.creates / 2),
+        rounds: sizes.rounds,
+        rapport: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) await crm.contacts.create(contactInput(w++))
+          },
+        },
+        raw: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) {
+              const now = new Date()
+              await client.query('begin')
+              await client.query({
+                ...insert,
+                values: contactValues(contactInput(w++), rawId(now.getTime()), now),
+              })
+              await client.query('commit')
+            }
+          },
+        },
+      }),
+    )
+    return results
+  } finally {
+    await crm.close()
+    await client.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined)
+    await client.end()
+  }
+}
