@@ -55,16 +55,12 @@ export {
   fieldCatalogOf,
   openCatalog,
 } from './conditions/field-catalog.js'
-export {
-  type AutomationEngine,
-  type AutomationOptions,
-  automationPlugin,
-  type DryRunResult,
-  type PlannedStep,
-  type RunLog,
-} from './engine/automation-plugin.js'
+export type { AutomationEngine } from './engine/automation-engine.js'
+export { type AutomationOptions, automationPlugin } from './engine/automation-plugin.js'
+export type { DryRunResult, PlannedStep } from './engine/dry-run.js'
 export type { HostFunction, HostFunctionContext, RunRow, StepRow } from './engine/engine-runtime.js'
 export type { EnrollSkip } from './engine/enroll.js'
+export type { RunLog } from './engine/run-log.js'
 export {
   automationAssignmentEntity,
   automationClockEntity,

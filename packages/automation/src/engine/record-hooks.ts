@@ -1,0 +1,95 @@
+import type { EntityHooks, HookContext } from '@rapport/core'
+import { notePoolOwner } from '../pool/public-pool.js'
+import { rescore } from '../scoring/lead-scoring.js'
+import { CLOCKED, touchClock } from './activity-clock.js'
+import { EMIT_JOB } from './engine-runtime.js'
+import type { EngineState } from './engine-state.js'
+import { dispatchRecordEvent } from './record-triggers.js'
+
+/**
+ * Re-scores the record under every scoring model of its entity (queueing threshold events in the write's
+ * transaction) and, when the owner changed, notes the new owner in the entity's pools.
+ */
+async function sideEffects(
+  state: EngineState,
+  record: Record<string, unknown>,
+  ctx: HookContext,
+  ownerChanged: boolean,
+): Promise<void> {
+  const now = state.rt.clock()
+  const id = record['id'] as string
+  for (const compiled of state.scoring.values()) {
+    if (compiled.model.entity !== ctx.entity) continue
+    const { crossed } = await rescore(ctx.crm, compiled, record, id, now)
+    for (const t of crossed) {
+      await state.rt.queue.enqueue(
+        {
+          name: EMIT_JOB,
+          payload: { event: t.event, data: { model: compiled.model.id, recordId: id, threshold: t.score } },
+        },
+        { tx: ctx.crm },
+      )
+    }
+  }
+  if (ownerChanged) {
+    for (const { pool } of state.pools.values()) {
+      if (pool.entity === ctx.entity)
+        await notePoolOwner(ctx.crm, pool, id, (record['ownerId'] as string | null) ?? null, now)
+    }
+  }
+}
+
+/**
+ * The `after` hooks on each watched entity: keep activity clocks, re-score, track pool owners, then enroll the record
+ * in matching record-triggered rules. All of it runs inside the write's transaction.
+ */
+export function recordHooks(state: EngineState, watched: Iterable<string>): Record<string, EntityHooks> {
+  const hooks: Record<string, EntityHooks> = {}
+  for (const entity of watched) {
+    hooks[entity] = {
+      create: {
+        after: async (record, ctx) => {
+          const id = record['id'] as string
+          if (CLOCKED.has(entity)) {
+            // A new record has no clock yet.
+            const at = record['createdAt'] as Date
+            await ctx.crm.entity('automationClock').create({
+              entity,
+              recordId: id,
+              lastActivityAt: at,
+              ...(entity === 'deal' ? { stageId: record['stageId'], stageEnteredAt: at } : {}),
+            })
+          }
+          if (entity === 'activity') {
+            for (const target of (record['targets'] as { type: string; id: string }[] | null) ?? []) {
+              if (CLOCKED.has(target.type))
+                await touchClock(ctx.crm, target.type, target.id, {
+                  lastActivityAt: record['occurredAt'] as Date,
+                })
+            }
+          }
+          await sideEffects(state, record, ctx, true)
+          await dispatchRecordEvent(state, 'created', record, null, null, ctx)
+        },
+      },
+      update: {
+        after: async (record, ctx) => {
+          if (entity === 'deal' && ctx.changes.includes('stageId')) {
+            await touchClock(ctx.crm, 'deal', record['id'] as string, {
+              stageId: record['stageId'],
+              stageEnteredAt: record['updatedAt'] as Date,
+            })
+          }
+          await sideEffects(state, record, ctx, ctx.changes.includes('ownerId'))
+          await dispatchRecordEvent(state, 'updated', record, ctx.before, ctx.changes, ctx)
+        },
+      },
+      delete: {
+        after: async (record, ctx) => {
+          await dispatchRecordEvent(state, 'deleted', record, null, null, ctx)
+        },
+      },
+    }
+  }
+  return hooks
+}

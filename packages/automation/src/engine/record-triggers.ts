@@ -1,0 +1,42 @@
+import type { HookContext } from '@rapport/core'
+import type { RecordSnapshot } from '../conditions/condition-types.js'
+import type { RecordEventKind } from '../rules/rule-types.js'
+import type { EngineState } from './engine-state.js'
+import { enroll } from './enroll.js'
+import { ensureLoaded } from './run-steps.js'
+
+/**
+ * Enrolls the record in every record-triggered rule of this entity and event whose trigger, watch list, loop guard
+ * and conditions let it in (with `entry: 'edge'`, only when the conditions did not already hold before). Runs in the
+ * write's transaction, so enrollment commits or rolls back with the write.
+ */
+export async function dispatchRecordEvent(
+  state: EngineState,
+  kind: RecordEventKind,
+  record: Record<string, unknown>,
+  before: Record<string, unknown> | null,
+  changes: readonly string[] | null,
+  ctx: HookContext,
+): Promise<void> {
+  const rt = state.rt
+  const candidates = state.index.get(`${ctx.entity}:${kind}`)
+  if (!candidates) return
+  await ensureLoaded(rt, ctx.crm)
+  const now = rt.clock()
+  const origin = rt.origin.getStore()
+  const snapshot: RecordSnapshot = { record, before, now }
+  for (const rule of candidates) {
+    if (!rule.options.enabled || rt.paused.has(rule.rule.id)) continue
+    if (origin && !rule.options.triggerOnAutomationWrites) continue
+    const trigger = rule.rule.trigger
+    if (trigger.type === 'record' && trigger.watch && kind === 'updated' && changes) {
+      if (!trigger.watch.some((f) => changes.includes(f.split('.')[0] as string))) continue
+    }
+    if (rule.conditions) {
+      if (!rule.conditions.test(snapshot)) continue
+      if (rule.options.entry === 'edge' && before && rule.conditions.test({ record: before, before, now }))
+        continue
+    }
+    await enroll(rt, ctx.crm, { rule, record, trigger: kind })
+  }
+}

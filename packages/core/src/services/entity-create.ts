@@ -1,0 +1,79 @@
+import type { ValidationIssue } from '../errors/rapport-error.js'
+import type { EntityContext } from './entity-behaviour.js'
+import { hookRejected } from './entity-errors.js'
+import { recordEvent } from './entity-events.js'
+import { customFieldsOf } from './entity-fields.js'
+import { hookContext, pluginHooks } from './entity-hooks.js'
+import { storageScope } from './entity-scope.js'
+import { checkPayload, failValidation, validateRecord } from './record-validation.js'
+
+/**
+ * Creates records in one transaction: every input is validated (and passed through the plugins' `before` hooks)
+ * first, so one bad input writes nothing. `batch` writes all rows with one `createMany` and reports issues by
+ * index; otherwise there is exactly one input.
+ */
+export async function createRecords(
+  ctx: EntityContext,
+  inputs: readonly unknown[],
+  batch: boolean,
+): Promise<Record<string, unknown>[]> {
+  const entity = ctx.entity
+  const runtime = ctx.session.runtime
+  for (const [i, input] of inputs.entries()) {
+    checkPayload(entity.name, input, runtime.limits.maxRecordBytes, batch ? [i] : [])
+  }
+  return ctx.session.write(async (session) => {
+    const customFields = await customFieldsOf(ctx, session)
+    const hctx = hookContext(ctx, session)
+    const hooks = pluginHooks(ctx)
+    const issues: ValidationIssue[] = []
+    const values: Record<string, unknown>[] = []
+    for (const [i, input] of inputs.entries()) {
+      const prefix = batch ? [i] : []
+      let result = validateRecord(entity, input as Record<string, unknown>, customFields, prefix)
+      if (result.issues.length === 0) {
+        for (const h of hooks) {
+          const outcome = await h.create?.before?.(result.value, hctx)
+          if (outcome === false) throw hookRejected(entity.name, 'create')
+          if (outcome && typeof outcome === 'object') {
+            result = validateRecord(entity, outcome.data, customFields, prefix)
+            if (result.issues.length > 0) break
+          }
+        }
+      }
+      issues.push(...result.issues)
+      values.push(result.value)
+    }
+    if (issues.length > 0) failValidation(entity.name, issues)
+    const now = runtime.clock()
+    const records = values.map((value) => ({
+      ...value,
+      id: runtime.nextId(entity.model.idPrefix, now),
+      tenantId: session.tenantId,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      archivedAt: null,
+    }))
+    for (const record of records) await ctx.behaviour.prepare?.(record, session, null)
+    const scope = storageScope(ctx, session)
+    let stored: Record<string, unknown>[]
+    if (batch) {
+      const rows = records.map((r) => entity.toRow(r))
+      await session.ops.createMany({ ...scope, data: rows })
+      stored = rows.map((row) => entity.fromRow(row))
+    } else {
+      stored = [
+        entity.fromRow(
+          await session.ops.create({ ...scope, data: entity.toRow(records[0] as Record<string, unknown>) }),
+        ),
+      ]
+    }
+    for (const record of stored) {
+      await ctx.behaviour.afterWrite?.(record, session, null)
+      for (const h of hooks) await h.create?.after?.(record, hctx)
+      session.queue(`${entity.name}.created`, recordEvent(ctx, session, record['id'] as string, { record }))
+    }
+    return stored
+  })
+}

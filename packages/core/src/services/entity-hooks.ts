@@ -1,0 +1,23 @@
+import type { Session } from '../crm/session.js'
+import type { HookContext } from '../plugins/crm-plugin.js'
+import type { EntityContext } from './entity-behaviour.js'
+
+/** The plugins' hooks for this entity, in plugin order. */
+export function pluginHooks(ctx: EntityContext) {
+  return ctx.session.runtime.plugins.flatMap((p) => {
+    const hooks = p.hooks?.[ctx.entity.name]
+    return hooks ? [hooks] : []
+  })
+}
+
+/** What a hook receives; `crm` is built lazily and is bound to the hook's transaction. */
+export function hookContext(ctx: EntityContext, session: Session): HookContext {
+  return {
+    entity: ctx.entity.name,
+    tenantId: session.tenantId,
+    actor: session.actor,
+    get crm() {
+      return session.runtime.servicesFor(session)
+    },
+  }
+}

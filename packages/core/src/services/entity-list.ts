@@ -1,0 +1,111 @@
+import * as z from 'zod'
+import type { Filter } from '../filter/filter-types.js'
+import type { StorageOrderBy, StorageRow } from '../storage/storage-filter.js'
+import type { EntityContext } from './entity-behaviour.js'
+import { filterTargetOf } from './entity-fields.js'
+import { readFilters, storageScope } from './entity-scope.js'
+import { afterCursor, decodeCursor, encodeCursor } from './keyset-cursor.js'
+import type { CountOptions, ListOptions, Page } from './list-options.js'
+import { failValidation, toIssues } from './record-validation.js'
+
+const listOptionsSchema = z
+  .object({
+    where: z.unknown().optional(),
+    orderBy: z
+      .array(
+        z
+          .object({ field: z.string().min(1).max(200), direction: z.enum(['asc', 'desc']).optional() })
+          .strict(),
+      )
+      .max(8)
+      .optional(),
+    limit: z.int().min(1).optional(),
+    cursor: z.string().max(4096).nullable().optional(),
+    includeArchived: z.boolean().optional(),
+  })
+  .strict()
+
+const countOptionsSchema = z
+  .object({ where: z.unknown().optional(), includeArchived: z.boolean().optional() })
+  .strict()
+
+/**
+ * One page of records with a keyset cursor. The ordering always ends with `id` (in the direction of the last key),
+ * so it is total and a cursor resumes exactly after the last row; one extra row is read to know `hasMore`.
+ */
+export async function listPage(
+  ctx: EntityContext,
+  options: ListOptions,
+): Promise<Page<Record<string, unknown>>> {
+  const parsed = listOptionsSchema.safeParse(options)
+  if (!parsed.success) failValidation(ctx.entity.name, toIssues(parsed.error, ['options']))
+  const opts = parsed.data
+  const limits = ctx.session.runtime.limits
+  const limit = opts.limit ?? limits.defaultPageSize
+  if (limit > limits.maxPageSize) {
+    failValidation(ctx.entity.name, [
+      {
+        path: ['options', 'limit'],
+        message: `At most ${limits.maxPageSize} records per page`,
+        code: 'too_big',
+      },
+    ])
+  }
+  const session = ctx.session
+  return session.read(async (ops) => {
+    const target = await filterTargetOf(ctx, session)
+    const orderBy: StorageOrderBy[] = (opts.orderBy ?? []).map((o, i) => {
+      const ref = target.resolveField(o.field)
+      if (!ref || ref.array || ref.type === 'json') {
+        failValidation(ctx.entity.name, [
+          {
+            path: ['options', 'orderBy', i, 'field'],
+            message: `Cannot sort by "${o.field}"`,
+            code: 'invalid_value',
+          },
+        ])
+      }
+      return { ref, direction: o.direction ?? 'asc' }
+    })
+    if (!orderBy.some((o) => o.ref.field === 'id' && !o.ref.path)) {
+      orderBy.push({ ref: { field: 'id', type: 'string' }, direction: orderBy.at(-1)?.direction ?? 'asc' })
+    }
+    const filters = await readFilters(
+      ctx,
+      session,
+      opts.where as Filter | undefined,
+      opts.includeArchived ?? false,
+    )
+    if (opts.cursor) filters.push(afterCursor(orderBy, decodeCursor(opts.cursor, orderBy)))
+    const rows: StorageRow[] = await ops.findMany({
+      ...storageScope(ctx, session),
+      where: { kind: 'and', filters },
+      orderBy,
+      limit: limit + 1,
+    })
+    const hasMore = rows.length > limit
+    const pageRows = hasMore ? rows.slice(0, limit) : rows
+    const last = pageRows.at(-1)
+    return {
+      items: pageRows.map((row) => ctx.entity.fromRow(row)),
+      nextCursor: hasMore && last ? encodeCursor(last, orderBy) : null,
+      hasMore,
+    }
+  })
+}
+
+/** How many records match `where` (archived ones only with `includeArchived`), within the caller's scope. */
+export async function countRecords(ctx: EntityContext, options: CountOptions): Promise<number> {
+  const parsed = countOptionsSchema.safeParse(options)
+  if (!parsed.success) failValidation(ctx.entity.name, toIssues(parsed.error, ['options']))
+  const session = ctx.session
+  return session.read(async (ops) => {
+    const filters = await readFilters(
+      ctx,
+      session,
+      parsed.data.where as Filter | undefined,
+      parsed.data.includeArchived ?? false,
+    )
+    return ops.count({ ...storageScope(ctx, session), where: { kind: 'and', filters } })
+  })
+}

@@ -1,0 +1,130 @@
+import type { Session } from '../crm/session.js'
+import type { StorageRow } from '../storage/storage-filter.js'
+import type { EntityContext } from './entity-behaviour.js'
+import { hookRejected, recordNotFound, versionConflict } from './entity-errors.js'
+import { recordEvent } from './entity-events.js'
+import { customFieldsOf } from './entity-fields.js'
+import { hookContext, pluginHooks } from './entity-hooks.js'
+import { loadRow, scopeFilter, storageScope } from './entity-scope.js'
+import { checkVersion, MAX_UNVERSIONED_RETRIES, versionGuard } from './entity-versioning.js'
+import { failValidation, toIssues, validateRecord } from './record-validation.js'
+import { sameValue } from './same-value.js'
+
+/** Fields of the stored row core never changes after insert. */
+const IMMUTABLE_COLUMNS = new Set(['id', 'tenantId', 'createdAt'])
+
+/**
+ * Validates a patch against the entity's update schema. Explicit nulls are kept (they clear fields); keys the caller
+ * left `undefined` are dropped.
+ */
+export function parsePatch(
+  ctx: EntityContext,
+  patch: Record<string, unknown>,
+  prefix: (string | number)[],
+): Record<string, unknown> {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+    failValidation(ctx.entity.name, [{ path: prefix, message: 'Expected an object', code: 'invalid_type' }])
+  }
+  const parsed = ctx.entity.updateSchema.safeParse(patch)
+  if (!parsed.success) failValidation(ctx.entity.name, toIssues(parsed.error, prefix))
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined))
+}
+
+/**
+ * Updates one record inside the session's transaction. With `expectedVersion`, a stale version is a conflict;
+ * without it, losing a race re-reads and retries (at most {@link MAX_UNVERSIONED_RETRIES} times), so concurrent
+ * updates are never lost. A patch that changes nothing writes nothing and emits nothing.
+ */
+export async function updateRecord(
+  ctx: EntityContext,
+  session: Session,
+  id: string,
+  patch: Record<string, unknown>,
+  expectedVersion: number | undefined,
+): Promise<Record<string, unknown>> {
+  const entity = ctx.entity
+  for (let attempt = 0; ; attempt++) {
+    const row = await loadRow(ctx, session, id, 'write')
+    if (!row) throw recordNotFound(entity.name, id)
+    const current = entity.fromRow(row)
+    checkVersion(ctx, id, current, expectedVersion)
+    const hctx = hookContext(ctx, session)
+    let effective = patch
+    for (const h of pluginHooks(ctx)) {
+      const outcome = await h.update?.before?.(effective, { ...hctx, current })
+      if (outcome === false) throw hookRejected(entity.name, 'update')
+      if (outcome && typeof outcome === 'object') effective = parsePatch(ctx, outcome.data, [])
+    }
+    const next = await mergePatch(ctx, session, current, effective)
+    await ctx.behaviour.prepare?.(next, session, current)
+    const changes = Object.keys(entity.shape).filter((k) => !sameValue(current[k], next[k]))
+    if (changes.length === 0) return current
+    const runtime = session.runtime
+    const written = { ...next, updatedAt: runtime.clock(), version: (current['version'] as number) + 1 }
+    const stored = await session.ops.updateById({
+      ...storageScope(ctx, session),
+      id,
+      data: mutableColumns(entity.toRow(written)),
+      guard: versionGuard(current['version'] as number, await scopeFilter(ctx, session, 'write')),
+    })
+    if (!stored) {
+      if (expectedVersion !== undefined || attempt >= MAX_UNVERSIONED_RETRIES) {
+        throw versionConflict(entity.name, id, expectedVersion ?? (current['version'] as number))
+      }
+      continue
+    }
+    const after = entity.fromRow(stored)
+    await ctx.behaviour.afterWrite?.(after, session, current)
+    for (const h of pluginHooks(ctx)) await h.update?.after?.(after, { ...hctx, before: current, changes })
+    session.queue(
+      `${entity.name}.updated`,
+      recordEvent(ctx, session, id, { before: current, after, changes }),
+    )
+    return after
+  }
+}
+
+/**
+ * The record after applying `patch` to `current`, validated as a whole. `custom` merges key by key (`null` removes
+ * a key); `null` elsewhere clears the field.
+ */
+async function mergePatch(
+  ctx: EntityContext,
+  session: Session,
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+) {
+  const entity = ctx.entity
+  // Read-only fields are maintained by core and plugins; they are not input, so they are carried over unvalidated.
+  const readOnly = new Set(entity.definition.readOnly ?? [])
+  const domain: Record<string, unknown> = {}
+  for (const key of Object.keys(entity.shape)) {
+    if (!readOnly.has(key) && current[key] !== null && current[key] !== undefined) domain[key] = current[key]
+  }
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === 'custom' && entity.hasCustom && value !== null) {
+      const merged: Record<string, unknown> = { ...((current['custom'] as Record<string, unknown>) ?? {}) }
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (v === null) delete merged[k]
+        else merged[k] = v
+      }
+      domain['custom'] = merged
+    } else if (value === null) {
+      delete domain[key]
+    } else {
+      domain[key] = value
+    }
+  }
+  const result = validateRecord(entity, domain, await customFieldsOf(ctx, session))
+  if (result.issues.length > 0) failValidation(entity.name, result.issues)
+  const next: Record<string, unknown> = {}
+  for (const f of ['id', 'tenantId', 'createdAt', 'updatedAt', 'version', 'archivedAt']) next[f] = current[f]
+  for (const key of Object.keys(entity.shape)) {
+    next[key] = readOnly.has(key) ? (current[key] ?? null) : (result.value[key] ?? null)
+  }
+  return next
+}
+
+function mutableColumns(row: StorageRow): StorageRow {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !IMMUTABLE_COLUMNS.has(k)))
+}
