@@ -124,13 +124,17 @@ export class FilterCompiler {
         return filter.value ? TRUE : FALSE
       case 'and': {
         if (filter.filters.length === 0) return TRUE
-        const parts = filter.filters.map((f) => this.#node(mapping, alias, f))
-        return sql<SqlBool>`(${sql.join(parts, sql` and `)})`
+        return balanced(
+          filter.filters.map((f) => this.#node(mapping, alias, f)),
+          'and',
+        )
       }
       case 'or': {
         if (filter.filters.length === 0) return FALSE
-        const parts = filter.filters.map((f) => this.#node(mapping, alias, f))
-        return sql<SqlBool>`(${sql.join(parts, sql` or `)})`
+        return balanced(
+          filter.filters.map((f) => this.#node(mapping, alias, f)),
+          'or',
+        )
       }
       case 'not':
         return sql<SqlBool>`(${this.#node(mapping, alias, filter.filter)} is not true)`
@@ -257,4 +261,27 @@ export class FilterCompiler {
     ]
     return sql<SqlBool>`exists (select 1 from ${sql.table(through.table)} as ${sql.id(j)} inner join ${sql.table(related.table)} as ${sql.id(r)} on ${this.#column(related, r, 'tenantId')} = ${this.#column(through, j, 'tenantId')} and ${this.#column(related, r, 'id')} = ${this.#column(through, j, relation.throughTo)} where ${sql.join(conditions, sql` and `)})`
   }
+}
+
+/** Groups per parenthesis level in {@link balanced}: flat enough for short lists, shallow for long ones. */
+const GROUP_WIDTH = 16
+
+/**
+ * Joins `parts` with `and`/`or` as a shallow tree of parenthesised groups of at most {@link GROUP_WIDTH} parts.
+ * SQLite parses `a or b or c …` into a left-deep tree and refuses more than 1,000 levels ("Expression tree is too
+ * large"), so a flat 997-wide `or` failed although filters may hold 1,000 nodes. Grouping keeps the depth
+ * logarithmic (1,000 parts nest 3 levels) on every dialect; the meaning is unchanged, because `and`/`or` are
+ * associative in SQL's three-valued logic.
+ */
+function balanced(parts: RawBuilder<SqlBool>[], operator: 'and' | 'or'): RawBuilder<SqlBool> {
+  const separator = operator === 'and' ? sql` and ` : sql` or `
+  let level = parts
+  while (level.length > GROUP_WIDTH) {
+    const next: RawBuilder<SqlBool>[] = []
+    for (let i = 0; i < level.length; i += GROUP_WIDTH) {
+      next.push(sql<SqlBool>`(${sql.join(level.slice(i, i + GROUP_WIDTH), separator)})`)
+    }
+    level = next
+  }
+  return sql<SqlBool>`(${sql.join(level, separator)})`
 }

@@ -60,4 +60,5 @@ export const companyEntity = defineEntity({
     },
   },
   searchFields: ['name', 'domain'],
+  lowerCasedFields: ['domain'],
 })

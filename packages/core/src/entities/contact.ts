@@ -80,6 +80,7 @@ export const contactEntity = defineEntity({
     },
   },
   searchFields: ['firstName', 'lastName', 'primaryEmail', 'title'],
+  lowerCasedFields: ['primaryEmail', 'emailAddresses', 'emails.address'],
   derived: {
     columns: {
       primaryEmail: { type: 'string' },
@@ -91,6 +92,7 @@ export const contactEntity = defineEntity({
       const phones = (record['phones'] as { number: string }[] | undefined) ?? []
       const primary = emails.find((e) => e.primary) ?? emails[0]
       return {
+        // Keys are lower-cased; `lowerCasedFields` lower-cases filter values the same way.
         primaryEmail: primary ? primary.address.toLowerCase() : null,
         emailAddresses: emails.map((e) => e.address.toLowerCase()),
         phoneNumbers: phones.map((p) => p.number),

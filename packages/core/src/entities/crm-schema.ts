@@ -140,6 +140,8 @@ export class CrmSchema {
         entity: entityName,
         resolveField: (path) => refs.get(path),
         fieldPaths: () => [...refs.keys()],
+        normalizeValue: (path, value) => (entity.lowerCasedFields.has(path) ? value.toLowerCase() : value),
+        relationNames: () => Object.keys(entity.model.relations),
         resolveRelation: (relationName) => {
           const relation = Object.hasOwn(entity.model.relations, relationName)
             ? entity.model.relations[relationName]

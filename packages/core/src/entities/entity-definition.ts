@@ -49,6 +49,12 @@ export interface EntityDefinition<Name extends string = string, Shape extends z.
   readonly searchFields?: readonly string[]
   /** Columns computed from the record. */
   readonly derived?: DerivedColumns
+  /**
+   * Filter paths whose stored values are lower-cased (with `toLowerCase()`, e.g. email addresses and domains). A
+   * filter value compared with one of them is lower-cased the same way, so `eq 'Dora.Ma@Example.com'` finds the
+   * address whatever its spelling: these fields match case-insensitively in filters.
+   */
+  readonly lowerCasedFields?: readonly string[]
   /** Fields only core or plugins may set (rejected in create/update input). */
   readonly readOnly?: readonly string[]
   /** Cross-field rules checked after schema validation on every write; return the failing issues. */

@@ -90,6 +90,7 @@ export const leadEntity = defineEntity({
     },
   },
   searchFields: ['firstName', 'lastName', 'email', 'companyName'],
+  lowerCasedFields: ['email', 'domain'],
   validate(record) {
     return record['firstName'] || record['lastName'] || record['email'] || record['companyName']
       ? []

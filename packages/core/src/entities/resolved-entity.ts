@@ -42,6 +42,8 @@ export class ResolvedEntity {
   /** Static filter paths (system, declared and derived fields); custom fields are added per tenant. */
   readonly fieldRefs: ReadonlyMap<string, FieldRef>
   readonly hasCustom: boolean
+  /** Filter paths whose values are lower-cased before comparison (see `EntityDefinition.lowerCasedFields`). */
+  readonly lowerCasedFields: ReadonlySet<string>
 
   constructor(
     definition: EntityDefinition,
@@ -97,6 +99,7 @@ export class ResolvedEntity {
       if (ref.array && ref.type === 'json') refs.set(path, { ...ref, type: 'string' })
     }
     this.fieldRefs = refs
+    this.lowerCasedFields = new Set(definition.lowerCasedFields ?? [])
     this.model = Object.freeze({
       name: definition.name,
       table: definition.table ?? definition.name,

@@ -1,3 +1,4 @@
+import { unstorableTextReason } from '../storage/storable-value.js'
 import { childPath, indexPath, invalidFilter } from './filter-error.js'
 import type { FilterLimits } from './filter-target.js'
 
@@ -17,7 +18,8 @@ interface Pending {
  *   rejected after one length check, and a cyclic object cannot loop forever;
  * - length of `in`/`nin` lists and any other array value (`maxListLength`);
  * - length of every string the filter carries: field names, relation names, values, variable names
- *   (`maxStringLength`).
+ *   (`maxStringLength`), and that none holds a NUL character or a lone surrogate (Postgres cannot compare them, so
+ *   every adapter refuses them alike).
  *
  * The walk is iterative (an explicit stack) and never recurses. It looks only at the keys the filter language uses
  * and ignores everything else; the shape is validated afterwards, on a tree now known to be small.
@@ -101,7 +103,10 @@ function checkScalar(value: unknown, path: string, limits: FilterLimits): void {
 }
 
 function checkString(value: unknown, path: string, limits: FilterLimits): void {
-  if (typeof value === 'string' && value.length > limits.maxStringLength) {
+  if (typeof value !== 'string') return
+  const unstorable = unstorableTextReason(value)
+  if (unstorable !== undefined) throw invalidFilter(path, `the string ${unstorable}`)
+  if (value.length > limits.maxStringLength) {
     throw invalidFilter(
       path,
       `the string has ${value.length} characters, more than the limit of ${limits.maxStringLength}`,

@@ -1,3 +1,4 @@
+import { unstorableTextReason } from '../storage/storable-value.js'
 import type { FieldRef, StorageValue } from '../storage/storage-filter.js'
 import type { BoundValue } from './bind-filter-value.js'
 import { describeValue } from './bind-filter-value.js'
@@ -87,7 +88,9 @@ function toInstant(value: unknown): Date | undefined | 'unparsable' {
 }
 
 function checkLength(value: string, site: CoercionSite): string {
-  // Literals were checked before validation; this catches long strings bound from the context.
+  // Literals were checked before validation; this catches strings bound from the context.
+  const unstorable = unstorableTextReason(value)
+  if (unstorable !== undefined) throw invalidFilter(site.path, `the string ${unstorable}`)
   if (value.length > site.limits.maxStringLength) {
     throw invalidFilter(
       site.path,

@@ -1,3 +1,4 @@
+import { RapportError } from '../errors/rapport-error.js'
 import type { FieldRef, StorageFilter, StorageValue } from '../storage/storage-filter.js'
 import type { BoundValue, ParsedValue } from './bind-filter-value.js'
 import {
@@ -54,7 +55,7 @@ const FALSE: StorageFilter = Object.freeze({ kind: 'const', value: false })
  * @param limits - Overrides of {@link DEFAULT_FILTER_LIMITS}.
  * @returns The storage filter; it holds no placeholders and only resolved fields.
  * @throws `RapportError('INVALID_FILTER')` with `details: { path, reason }` for any problem in the filter (plus
- *   `field` and `suggestions` for unknown fields), and `RapportError('INVALID_CONFIG')` for invalid `limits` or a
+ *   `field` and `suggestions` for unknown fields; also when reading the filter throws, e.g. a throwing getter), and `RapportError('INVALID_CONFIG')` for invalid `limits` or a
  *   `context.now` that is not a valid `Date`.
  *
  * @example
@@ -82,8 +83,11 @@ export function compileFilter(
   limits?: Partial<FilterLimits>,
 ): StorageFilter {
   const resolved = resolveFilterLimits(limits)
-  checkFilterBounds(filter, resolved)
-  return compileNode(filter, '', target, { limits: resolved, bind: bindWithContext(context) })
+  const bind = bindWithContext(context)
+  return readingSafely(() => {
+    checkFilterBounds(filter, resolved)
+    return compileNode(filter, '', target, { limits: resolved, bind })
+  })
 }
 
 /**
@@ -109,8 +113,26 @@ export function validateFilter(
   limits?: Partial<FilterLimits>,
 ): asserts filter is Filter {
   const resolved = resolveFilterLimits(limits)
-  checkFilterBounds(filter, resolved)
-  compileNode(filter, '', target, { limits: resolved, bind: bindForValidation() })
+  readingSafely(() => {
+    checkFilterBounds(filter, resolved)
+    compileNode(filter, '', target, { limits: resolved, bind: bindForValidation() })
+  })
+}
+
+/**
+ * Runs a compilation step over untrusted input. A filter is data, but a caller may hand over an object with a
+ * throwing getter or a Proxy; whatever reading it throws becomes `INVALID_FILTER` (with the original error as
+ * `cause`), as `create()` turns the same input into `VALIDATION_FAILED`.
+ */
+function readingSafely<T>(compile: () => T): T {
+  try {
+    return compile()
+  } catch (error) {
+    if (error instanceof RapportError) throw error
+    const reason = error instanceof Error ? error.message : String(error)
+    const failure = invalidFilter('', `the filter could not be read (${reason.slice(0, 200)})`)
+    throw new RapportError(failure.code, failure.message, { details: failure.details, cause: error })
+  }
 }
 
 function compileNode(
@@ -148,13 +170,13 @@ function compileNode(
       const name = parsed.data.exists
       const resolved = target.resolveRelation(name)
       if (resolved === undefined) {
+        const known = target.relationNames?.() ?? []
         throw invalidFilter(
           childPath(path, 'exists'),
-          `unknown relation ${quote(name)} on ${target.entity}`,
-          {
-            relation: name,
-            entity: target.entity,
-          },
+          `unknown relation ${quote(name)} on ${target.entity}; ${
+            known.length > 0 ? `known relations: ${known.join(', ')}` : `${target.entity} has no relations`
+          }`,
+          { relation: name, entity: target.entity, relations: known },
         )
       }
       const where = parsed.data.where
@@ -195,13 +217,17 @@ function compileCondition(
   const ref = resolveField(target, condition.field, childPath(path, 'field'))
   checkOperatorSupported(operator, ref, condition.field, childPath(path, 'op'))
   const valuePath = childPath(path, 'value')
+  const normalize = (bound: StorageValue): StorageValue =>
+    typeof bound === 'string' && target.normalizeValue ? target.normalizeValue(condition.field, bound) : bound
   const value = (raw: unknown, at: string): StorageValue =>
-    coerceFilterValue(compilation.bind(parseFilterValue(raw, at), at), {
-      path: at,
-      field: condition.field,
-      ref,
-      limits: compilation.limits,
-    })
+    normalize(
+      coerceFilterValue(compilation.bind(parseFilterValue(raw, at), at), {
+        path: at,
+        field: condition.field,
+        ref,
+        limits: compilation.limits,
+      }),
+    )
 
   switch (operator) {
     case 'eq':
@@ -261,7 +287,7 @@ function compileCondition(
         kind: 'text',
         ref,
         op: operator,
-        value: needle,
+        value: normalize(needle) as string,
         caseInsensitive: condition.caseInsensitive ?? false,
       }
     }

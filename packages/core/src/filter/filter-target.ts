@@ -15,6 +15,13 @@ export interface FilterTarget {
   ): { readonly relation: ResolvedRelation; readonly target: FilterTarget } | undefined
   /** Every field path accepted by `resolveField`, for helpful error messages. */
   fieldPaths(): readonly string[]
+  /**
+   * Brings a string filter value into the form the field stores, e.g. lower-cases it for an email key stored
+   * lower-cased. Absent: values are compared as given.
+   */
+  normalizeValue?(path: string, value: string): string
+  /** Every relation name accepted by `resolveRelation`, for helpful error messages. */
+  relationNames?(): readonly string[]
 }
 
 /** The values placeholders bind to, fixed for one query. */

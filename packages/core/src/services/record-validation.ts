@@ -4,6 +4,7 @@ import { validateCustomValues } from '../custom-fields/custom-field-values.js'
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
 import type { ValidationIssue } from '../errors/rapport-error.js'
 import { RapportError } from '../errors/rapport-error.js'
+import { findObjectsReplacedByShapes, findUnstorableValues } from '../storage/storable-value.js'
 
 /** Converts zod issues to Rapport's issue shape, with an optional path prefix (e.g. the index in a batch). */
 export function toIssues(error: z.ZodError, prefix: readonly (string | number)[] = []): ValidationIssue[] {
@@ -25,7 +26,11 @@ export function failValidation(entity: string, issues: readonly ValidationIssue[
   )
 }
 
-/** Rejects payloads over the size limit before any parsing work, and non-objects outright. */
+/**
+ * Rejects payloads over the size limit before any parsing work, non-objects outright, and values no adapter may
+ * store differently (NUL, lone surrogates, dates outside 0000–9999, `__proto__` keys), so every adapter answers
+ * `VALIDATION_FAILED` the same way.
+ */
 export function checkPayload(
   entity: string,
   input: unknown,
@@ -53,6 +58,8 @@ export function checkPayload(
       },
     )
   }
+  const unstorable = findUnstorableValues(input, path)
+  if (unstorable.length > 0) failValidation(entity, unstorable)
 }
 
 /**
@@ -68,7 +75,7 @@ export function validateRecord(
   const parsed = entity.createSchema.safeParse(data)
   if (!parsed.success) return { value: data, issues: toIssues(parsed.error, prefix) }
   const value = parsed.data as Record<string, unknown>
-  const issues: ValidationIssue[] = []
+  const issues: ValidationIssue[] = [...findObjectsReplacedByShapes(data, value, prefix)]
   if (entity.hasCustom) {
     const custom = validateCustomValues((value['custom'] as Record<string, unknown>) ?? {}, customFields)
     value['custom'] = custom.value

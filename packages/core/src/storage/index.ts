@@ -33,6 +33,7 @@ export {
   type OrderScanOptions,
   orderPeriodIndex,
 } from './order-aggregation.js'
+export { unstorableInstantReason, unstorableTextReason } from './storable-value.js'
 export type {
   FindManyArgs,
   MigrationPlan,
