@@ -1,4 +1,5 @@
 import type { Session } from '../crm/session.js'
+import { findObjectsReplacedByShapes } from '../storage/storable-value.js'
 import type { StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { hookRejected, recordNotFound, versionConflict } from './entity-errors.js'
@@ -15,7 +16,8 @@ const IMMUTABLE_COLUMNS = new Set(['id', 'tenantId', 'createdAt'])
 
 /**
  * Validates a patch against the entity's update schema. Explicit nulls are kept (they clear fields); keys the caller
- * left `undefined` are dropped.
+ * left `undefined` are dropped. A non-plain object standing in for an object field (`address: new Date()`) is
+ * refused, not stored as `{}`.
  */
 export function parsePatch(
   ctx: EntityContext,
@@ -27,6 +29,8 @@ export function parsePatch(
   }
   const parsed = ctx.entity.updateSchema.safeParse(patch)
   if (!parsed.success) failValidation(ctx.entity.name, toIssues(parsed.error, prefix))
+  const replaced = findObjectsReplacedByShapes(patch, parsed.data, prefix)
+  if (replaced.length > 0) failValidation(ctx.entity.name, replaced)
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined))
 }
 
