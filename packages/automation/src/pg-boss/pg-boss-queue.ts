@@ -1,6 +1,6 @@
 import type { CrmServices } from '@rapport/core'
 import { isRapportError, RapportError } from '@rapport/core'
-import type { PgBoss } from 'pg-boss'
+import type { JobResult, PgBoss } from 'pg-boss'
 import { describeError } from '../queue/in-process-queue.js'
 import type { Backoff, DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from '../queue/job-queue.js'
 import { PermanentJobError } from '../queue/job-queue.js'
@@ -21,6 +21,29 @@ export interface PgBossQueueOptions {
   readonly pollingIntervalSeconds?: number
   /** How long a relay claim on an outbox row lasts before another process may relay it (default 30 s). */
   readonly leaseMs?: number
+  /**
+   * pg-boss `heartbeatSeconds` of the queues (default 30, at least 10): a worker refreshes each job it holds every
+   * half of this; a job whose worker died (SIGKILL, OOM, a lost machine) stops being refreshed and pg-boss' monitor
+   * fails it after this long, so another worker retries it. The monitor runs every `monitorIntervalSeconds` /
+   * `superviseIntervalSeconds` of your `PgBoss` instance (pg-boss' default 60), which adds to the delay.
+   */
+  readonly heartbeatSeconds?: number
+  /**
+   * pg-boss `expireInSeconds` of the queues (default 300): the longest a fetched batch of jobs may run before
+   * pg-boss fails it for a retry, even when its worker is alive (a handler stuck on a hung call). Keep it above
+   * `batchSize` × the slowest step (e.g. webhook timeouts). pg-boss' own default is 900.
+   */
+  readonly expireInSeconds?: number
+}
+
+/** What {@link createPgBossQueue} sets on each pg-boss queue it creates (or updates when they differ). */
+interface QueueSettings {
+  readonly retryLimit: number
+  readonly retryDelay: number
+  readonly retryBackoff: true
+  readonly retryDelayMax: number
+  readonly expireInSeconds: number
+  readonly heartbeatSeconds: number
 }
 
 interface OutboxRow {
@@ -72,11 +95,24 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
   const backoff = options.backoff ?? { baseMs: 1000, maxMs: 3_600_000 }
   const relayMs = options.relayMs ?? 500
   const leaseMs = options.leaseMs ?? 30_000
-  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) {
-    throw new RapportError(
-      'AUTOMATION_INVALID_CONFIG',
-      `maxAttempts must be a positive integer; got ${maxAttempts}`,
-    )
+  const heartbeatSeconds = options.heartbeatSeconds ?? 30
+  const expireInSeconds = options.expireInSeconds ?? 300
+  const integerAtLeast = (name: string, value: number, min: number) => {
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new RapportError('AUTOMATION_INVALID_CONFIG', `${name} must be an integer ≥ ${min}; got ${value}`)
+    }
+  }
+  integerAtLeast('maxAttempts', maxAttempts, 1)
+  // pg-boss refuses heartbeats under 10 s.
+  integerAtLeast('heartbeatSeconds', heartbeatSeconds, 10)
+  integerAtLeast('expireInSeconds', expireInSeconds, 1)
+  const settings: QueueSettings = {
+    retryLimit: maxAttempts - 1,
+    retryDelay: Math.max(1, Math.round(backoff.baseMs / 1000)),
+    retryBackoff: true,
+    retryDelayMax: Math.max(1, Math.round(backoff.maxMs / 1000)),
+    expireInSeconds,
+    heartbeatSeconds,
   }
   const handlers = new Map<string, JobHandler>()
   const created = new Set<string>()
@@ -91,16 +127,26 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
   }
   const outbox = (services: CrmServices) => services.entity<OutboxRow>('automationJob')
 
+  /**
+   * Creates the queue with {@link settings}, or brings an existing one up to them: queues created by an earlier
+   * version (pg-boss' 900 s expiry, no heartbeat) or with other options are updated in place.
+   */
+  async function upsertQueue(name: string, wanted: QueueSettings & { deadLetter?: string }) {
+    const existing = await boss.getQueue(name)
+    if (!existing) {
+      await boss.createQueue(name, wanted)
+      return
+    }
+    const differs = (Object.keys(wanted) as (keyof typeof wanted)[]).some(
+      (key) => (existing as unknown as Record<string, unknown>)[key] !== wanted[key],
+    )
+    if (differs) await boss.updateQueue(name, wanted)
+  }
+
   async function ensureQueue(name: string) {
     if (created.has(name)) return
-    await boss.createQueue(deadQueue(name))
-    await boss.createQueue(name, {
-      retryLimit: maxAttempts - 1,
-      retryDelay: Math.max(1, Math.round(backoff.baseMs / 1000)),
-      retryBackoff: true,
-      retryDelayMax: Math.max(1, Math.round(backoff.maxMs / 1000)),
-      deadLetter: deadQueue(name),
-    })
+    await upsertQueue(deadQueue(name), settings)
+    await upsertQueue(name, { ...settings, deadLetter: deadQueue(name) })
     created.add(name)
   }
 
@@ -228,8 +274,12 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
           {
             batchSize: options.batchSize ?? 10,
             pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+            perJobResults: true,
           },
+          // Each job of a fetched batch succeeds or fails on its own (pg-boss `perJobResults`): a failing job
+          // spends only its own attempts, and never fails the healthy jobs fetched with it.
           async (jobs) => {
+            const results: JobResult[] = []
             for (const job of jobs) {
               try {
                 await handler({
@@ -239,22 +289,33 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
                   attempt: job.retryCount + 1,
                   tenantId: job.data.tenantId,
                 })
+                results.push({ id: job.id, status: 'completed' })
               } catch (error) {
                 if (error instanceof PermanentJobError) {
+                  // Mirrored into the dead letters here, then settled, so pg-boss does not dead-letter it again.
                   await deadLetter(b, name, job.id, job.data, job.retryCount + 1, describeError(error))
+                  results.push({ id: job.id, status: 'completed' })
                   continue
                 }
-                throw error
+                results.push({ id: job.id, status: 'failed', output: describeError(error) })
               }
             }
+            return results
           },
         )
-        await boss.work<Envelope>(deadQueue(name), async (jobs) => {
+        await boss.work<Envelope>(deadQueue(name), { perJobResults: true }, async (jobs) => {
+          const results: JobResult[] = []
           for (const job of jobs) {
-            await deadLetter(b, name, job.id, job.data, maxAttempts, {
-              message: 'retries exhausted (pg-boss)',
-            })
+            try {
+              await deadLetter(b, name, job.id, job.data, maxAttempts, {
+                message: 'retries exhausted (pg-boss)',
+              })
+              results.push({ id: job.id, status: 'completed' })
+            } catch (error) {
+              results.push({ id: job.id, status: 'failed', output: describeError(error) })
+            }
           }
+          return results
         })
       }
       loop()
