@@ -9,6 +9,7 @@ export type { CrmDescription, EntityDescription, OperationDescription } from './
 export type { CrmEvents, PipelineEvents } from './crm/crm-event-map.js'
 export { type CrmLimits, DEFAULT_CRM_LIMITS } from './crm/crm-limits.js'
 export type { CrmServices } from './crm/crm-services.js'
+export { type WriteChannel, type WriteOrigin, writeChannels } from './crm/write-origin.js'
 export type {
   CustomFieldDefinition,
   CustomFieldType,
@@ -185,12 +186,15 @@ export {
 export { allowedTargets, checkPolicy, type PolicyRefusal } from './pipeline/transition-policy.js'
 export {
   type Awaitable,
+  type CommitContext,
   type CrmPlugin,
   definePlugin,
   type EntityHooks,
   type HookContext,
   type PluginContext,
+  type QueuedEvent,
   type ScopeArgs,
+  type ScopedOptions,
 } from './plugins/crm-plugin.js'
 export {
   type CrmOperation,

@@ -14,7 +14,7 @@ import type { FilterLimits } from '../filter/filter-target.js'
 import { createIdGenerator } from '../ids/create-id.js'
 import type { TransitionGuard, TransitionGuardPlugin } from '../pipeline/transition-guard.js'
 import { registerTransitionGuards } from '../pipeline/transition-guard.js'
-import type { CrmPlugin, PluginContext } from '../plugins/crm-plugin.js'
+import type { CrmPlugin, PluginContext, ScopedOptions } from '../plugins/crm-plugin.js'
 import { contactLifecycleBehaviour } from '../services/contact-lifecycle-behaviour.js'
 import {
   linkedTargetsBehaviour,
@@ -42,6 +42,7 @@ import { DEFAULT_CRM_LIMITS } from './crm-limits.js'
 import type { CrmRuntime } from './crm-runtime.js'
 import type { CrmServices } from './crm-services.js'
 import { Session } from './session.js'
+import { parseWriteOrigin } from './write-origin.js'
 
 /** The id of the tenant used when the host does not use multi-tenancy. */
 export const DEFAULT_TENANT_ID = 'default'
@@ -99,8 +100,8 @@ export interface Crm<P extends readonly CrmPlugin[] = readonly CrmPlugin[]> exte
    * and the operations plugins expose (`CrmPlugin.expose`).
    */
   describe(): CrmDescription
-  /** The same CRM acting for another tenant and/or actor. */
-  scoped(options: { readonly tenantId?: string; readonly actor?: Actor | null }): CrmServices
+  /** The same CRM acting for another tenant, actor and/or write origin (channel, request id, causation id). */
+  scoped(options: ScopedOptions): CrmServices
   /** Closes the storage (connections the adapter opened itself). */
   close(): Promise<void>
 }
@@ -254,7 +255,7 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
   const root = buildServices(rootSession)
   const scopedOn =
     (on: CrmRuntime) =>
-    (options: { readonly tenantId?: string; readonly actor?: Actor | null }): CrmServices => {
+    (options: ScopedOptions): CrmServices => {
       const scopedTenant = options.tenantId ?? tenantId
       if (typeof scopedTenant !== 'string' || scopedTenant.length === 0 || scopedTenant.length > 100) {
         throw new RapportError(
@@ -263,16 +264,29 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
         )
       }
       return buildServices(
-        new Session(on, scopedTenant, options.actor === undefined ? rootSession.actor : options.actor),
+        new Session(
+          on,
+          scopedTenant,
+          options.actor === undefined ? rootSession.actor : options.actor,
+          null,
+          null,
+          options.origin === undefined ? rootSession.origin : parseWriteOrigin(options.origin),
+        ),
       )
     }
   const scopedServices = scopedOn(runtime)
-  const pluginContext: PluginContext = { crm: root, schema: schema.storage, scoped: scopedServices }
+  const pluginContext: PluginContext = {
+    crm: root,
+    schema: schema.storage,
+    storage: config.storage,
+    scoped: scopedServices,
+  }
   // `init` runs while ready() is pending: its own CRM calls must not wait for ready() again, or they deadlock.
   const initRuntime: CrmRuntime = Object.freeze({ ...runtime, ready: () => Promise.resolve() })
   const initContext: PluginContext = {
     crm: buildServices(new Session(initRuntime, tenantId, config.actor ?? null)),
     schema: schema.storage,
+    storage: config.storage,
     scoped: scopedOn(initRuntime),
   }
 

@@ -1,12 +1,16 @@
+import { RapportError } from '../errors/rapport-error.js'
 import type { Actor } from '../events/crm-events.js'
+import type { CommitContext, QueuedEvent } from '../plugins/crm-plugin.js'
 import type { StorageOperations } from '../storage/storage-adapter.js'
 import type { CrmRuntime } from './crm-runtime.js'
+import type { WriteOrigin } from './write-origin.js'
+import { DEFAULT_WRITE_ORIGIN } from './write-origin.js'
 
 /** An event waiting for its transaction to commit. */
-interface PendingEvent {
-  readonly type: string
-  readonly payload: unknown
-}
+type PendingEvent = QueuedEvent
+
+/** How many rounds of `beforeCommit` hooks may queue further events before the unit of work is refused. */
+const MAX_COMMIT_ROUNDS = 8
 
 /**
  * One unit of work: which tenant and actor, and whether it runs inside a storage transaction. Writes always run in a
@@ -20,6 +24,8 @@ export class Session {
   readonly runtime: CrmRuntime
   readonly tenantId: string
   readonly actor: Actor | null
+  /** Why and through which channel this unit of work writes. */
+  readonly origin: WriteOrigin
   readonly #tx: StorageOperations | null
   readonly #pending: PendingEvent[] | null
 
@@ -29,10 +35,12 @@ export class Session {
     actor: Actor | null,
     tx: StorageOperations | null = null,
     pending: PendingEvent[] | null = null,
+    origin: WriteOrigin = DEFAULT_WRITE_ORIGIN,
   ) {
     this.runtime = runtime
     this.tenantId = tenantId
     this.actor = actor
+    this.origin = origin
     this.#tx = tx
     this.#pending = pending
   }
@@ -49,7 +57,7 @@ export class Session {
 
   /** The same unit of work for another tenant or actor. */
   with(tenantId: string, actor: Actor | null): Session {
-    return new Session(this.runtime, tenantId, actor, this.#tx, this.#pending)
+    return new Session(this.runtime, tenantId, actor, this.#tx, this.#pending, this.origin)
   }
 
   /** Queues an event for delivery after commit (immediately when the storage has no transactions). */
@@ -72,14 +80,57 @@ export class Session {
         // collects its own events, and only the attempt that committed (the last one) is delivered.
         const attempt: PendingEvent[] = []
         pending = attempt
-        return fn(new Session(this.runtime, this.tenantId, this.actor, tx, attempt))
+        const session = new Session(this.runtime, this.tenantId, this.actor, tx, attempt, this.origin)
+        return fn(session).then(async (value) => {
+          await session.#beforeCommit(attempt)
+          return value
+        })
       })
     } else {
       // Without transactions the write is not atomic; events still wait for the whole operation to succeed.
-      result = await fn(new Session(this.runtime, this.tenantId, this.actor, this.runtime.storage, pending))
+      const session = new Session(
+        this.runtime,
+        this.tenantId,
+        this.actor,
+        this.runtime.storage,
+        pending,
+        this.origin,
+      )
+      result = await fn(session)
+      await session.#beforeCommit(pending)
     }
     for (const event of pending) this.runtime.bus.emit(event.type, event.payload)
     return result
+  }
+
+  /**
+   * Runs every plugin's `beforeCommit` over the events this unit of work queued, inside its transaction; events the
+   * hooks queue in turn get further rounds, so a hook sees writes made by other hooks.
+   */
+  async #beforeCommit(pending: PendingEvent[]): Promise<void> {
+    const hooks = this.runtime.plugins.filter((p) => p.beforeCommit)
+    if (hooks.length === 0) return
+    let seen = 0
+    for (let round = 0; seen < pending.length; round++) {
+      if (round >= MAX_COMMIT_ROUNDS) {
+        throw new RapportError(
+          'PLUGIN_ERROR',
+          `beforeCommit hooks kept queueing events after ${MAX_COMMIT_ROUNDS} rounds`,
+          { details: { rounds: MAX_COMMIT_ROUNDS } },
+        )
+      }
+      const batch = pending.slice(seen)
+      seen = pending.length
+      const ctx: CommitContext = {
+        tenantId: this.tenantId,
+        actor: this.actor,
+        origin: this.origin,
+        storage: this.ops,
+        schema: this.runtime.schema.storage,
+        crm: this.runtime.servicesFor(this),
+      }
+      for (const plugin of hooks) await plugin.beforeCommit?.(batch, ctx)
+    }
   }
 
   /** Runs a read; inside a transaction it sees the transaction's own writes. */

@@ -1,9 +1,11 @@
 import type * as z from 'zod'
 import type { CrmServices } from '../crm/crm-services.js'
+import type { WriteOrigin } from '../crm/write-origin.js'
 import type { EntityDefinition } from '../entities/entity-definition.js'
-import type { Actor } from '../events/crm-events.js'
+import type { Actor, RecordEvent, RecordUpdatedEvent } from '../events/crm-events.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { StorageSchema } from '../storage/model-definition.js'
+import type { StorageAdapter, StorageOperations } from '../storage/storage-adapter.js'
 import type { PluginExposure } from './plugin-operations.js'
 
 /** A value or a promise of it. */
@@ -48,14 +50,54 @@ export interface EntityHooks {
   }
 }
 
+/**
+ * An event queued by a unit of work and not yet delivered: `type` is `<entity>.<verb>` (`contact.updated`) or a
+ * domain event (`deal.stageChanged`); lifecycle payloads are {@link RecordEvent} and {@link RecordUpdatedEvent}.
+ */
+export interface QueuedEvent {
+  readonly type: string
+  readonly payload: unknown
+}
+
+/** What `beforeCommit` receives: the unit of work's tenant, actor and origin, inside its transaction. */
+export interface CommitContext {
+  /** The tenant of the outermost session (each event payload carries its own `tenantId`). */
+  readonly tenantId: string
+  readonly actor: Actor | null
+  /** The channel, request id and causation id of the unit of work (`crm.scoped({ origin })`). */
+  readonly origin: WriteOrigin
+  /** Services inside the transaction: their writes queue events, which reach `beforeCommit` in a further round. */
+  readonly crm: CrmServices
+  /**
+   * The transaction's raw storage operations, for a plugin's own bookkeeping models (audit rows, outboxes): no
+   * validation, hooks or events. Pass `tenantId` and `schema` yourself.
+   */
+  readonly storage: StorageOperations
+  /** The resolved storage schema, plugin models included. */
+  readonly schema: StorageSchema
+}
+
 /** What a plugin's `init`, `api`, `on` and `scope` receive. */
 export interface PluginContext {
   /** The CRM's services (outside any transaction). */
   readonly crm: CrmServices
   /** The resolved storage schema, plugin models included. */
   readonly schema: StorageSchema
-  /** The services acting for another tenant and/or actor, e.g. for background workers serving every tenant. */
-  scoped(options: { readonly tenantId?: string; readonly actor?: Actor | null }): CrmServices
+  /**
+   * The storage adapter (the same escape hatch as `crm.storage`), for a plugin's own bookkeeping models: purges,
+   * redactions and backfills that must not run through validation, hooks and events.
+   */
+  readonly storage: StorageAdapter
+  /** The services acting for another tenant, actor and/or origin, e.g. for background workers serving every tenant. */
+  scoped(options: ScopedOptions): CrmServices
+}
+
+/** Who, for which tenant and through which channel scoped services act (`crm.scoped(options)`). */
+export interface ScopedOptions {
+  readonly tenantId?: string
+  readonly actor?: Actor | null
+  /** The channel, request id and causation id every write of these services records. */
+  readonly origin?: WriteOrigin
 }
 
 /** Arguments of a plugin's `scope` function. */
@@ -81,6 +123,12 @@ export interface CrmPlugin<Id extends string = string, Api = unknown> {
   }
   /** Lifecycle hooks per entity name. */
   readonly hooks?: Readonly<Record<string, EntityHooks>>
+  /**
+   * Runs inside every write transaction just before it commits, with the events the unit of work queued (every
+   * create, update, archive, restore and delete of every entity, with before and after values). A throw rolls the
+   * whole write back. This is where audit trails and transactional outboxes are written.
+   */
+  beforeCommit?(events: readonly QueuedEvent[], ctx: CommitContext): Awaitable<void>
   /** Event handlers, called after commit; failures go to `onError` and never affect the write. */
   readonly on?: Readonly<Record<string, (payload: never, ctx: PluginContext) => Awaitable<void>>>
   /**

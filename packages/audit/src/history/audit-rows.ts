@@ -1,0 +1,171 @@
+import type { Actor, CommitContext, QueuedEvent, RecordEvent, RecordUpdatedEvent } from '@rapport/core'
+import type { AuditAction } from './audit-entities.js'
+
+/** Fields every record carries that audit does not repeat as changes (they change on every write). */
+const SYSTEM_FIELDS = new Set(['id', 'tenantId', 'createdAt', 'updatedAt', 'version'])
+
+const LIFECYCLE = /^([A-Za-z][A-Za-z0-9]*)\.(created|updated|deleted|archived|restored)$/
+
+const ACTIONS: Record<string, AuditAction> = {
+  created: 'create',
+  updated: 'update',
+  deleted: 'delete',
+  archived: 'archive',
+  restored: 'restore',
+}
+
+/** One field's before and after, as audit stores it. */
+export interface FieldChange {
+  readonly field: string
+  readonly before: unknown
+  readonly after: unknown
+}
+
+/** One mutation read off a queued lifecycle event. */
+export interface Mutation {
+  readonly tenantId: string
+  readonly entity: string
+  readonly recordId: string
+  readonly action: AuditAction
+  readonly at: Date
+  readonly actor: Actor | null
+  readonly changes: readonly FieldChange[]
+}
+
+function present(value: unknown): boolean {
+  return value !== null && value !== undefined
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (!present(a) && !present(b)) return true
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime()
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** Field-level differences between two versions of a record; custom fields are split per key (`custom.tier`). */
+export function diffRecords(
+  before: Readonly<Record<string, unknown>> | null,
+  after: Readonly<Record<string, unknown>> | null,
+  only?: readonly string[],
+): FieldChange[] {
+  const keys = only ?? [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
+  const out: FieldChange[] = []
+  for (const field of keys) {
+    if (SYSTEM_FIELDS.has(field)) continue
+    const b = before?.[field] ?? null
+    const a = after?.[field] ?? null
+    if (field === 'custom' && (isPlainObject(b) || isPlainObject(a))) {
+      const bo = isPlainObject(b) ? b : {}
+      const ao = isPlainObject(a) ? a : {}
+      for (const key of [...new Set([...Object.keys(bo), ...Object.keys(ao)])].sort()) {
+        if (!same(bo[key], ao[key]))
+          out.push({ field: `custom.${key}`, before: bo[key] ?? null, after: ao[key] ?? null })
+      }
+      continue
+    }
+    if (!same(b, a)) out.push({ field, before: b, after: a })
+  }
+  return out
+}
+
+/** The mutation a queued event describes, or `null` for domain events and excluded entities. */
+export function mutationOf(event: QueuedEvent, exclude: ReadonlySet<string>): Mutation | null {
+  const match = LIFECYCLE.exec(event.type)
+  if (!match) return null
+  const entity = match[1] as string
+  if (exclude.has(entity)) return null
+  const verb = match[2] as string
+  const payload = event.payload as RecordEvent<Record<string, unknown>> &
+    Partial<RecordUpdatedEvent<Record<string, unknown>>>
+  if (!payload || typeof payload.id !== 'string') return null
+  let changes: FieldChange[]
+  if (verb === 'updated')
+    changes = diffRecords(payload.before ?? null, payload.after ?? null, payload.changes)
+  else if (verb === 'created') changes = diffRecords(null, payload.record)
+  else if (verb === 'deleted') changes = diffRecords(payload.record, null)
+  else if (verb === 'archived') {
+    changes = [{ field: 'archivedAt', before: null, after: payload.record['archivedAt'] ?? null }]
+  } else {
+    // A restore clears `archivedAt`; the event itself says so, and the archive event before it holds the old value.
+    changes = []
+  }
+  return {
+    tenantId: payload.tenantId,
+    entity,
+    recordId: payload.id,
+    action: ACTIONS[verb] as AuditAction,
+    at: payload.at,
+    actor: payload.actor ?? null,
+    changes,
+  }
+}
+
+/** Storage rows (events and changes) for the mutations of one commit, grouped by tenant. */
+export function auditRows(
+  mutations: readonly Mutation[],
+  ctx: Pick<CommitContext, 'actor' | 'origin'>,
+  nextId: (prefix: string, now: Date) => string,
+  startSeq: number,
+): { events: Record<string, unknown>[]; changes: Record<string, unknown>[] } {
+  const events: Record<string, unknown>[] = []
+  const changes: Record<string, unknown>[] = []
+  const origin = ctx.origin
+  mutations.forEach((m, i) => {
+    const eventId = nextId('aev', m.at)
+    const actorId = m.actor?.id ?? ctx.actor?.id ?? null
+    events.push({
+      id: eventId,
+      tenantId: m.tenantId,
+      createdAt: m.at,
+      updatedAt: m.at,
+      version: 1,
+      archivedAt: null,
+      occurredAt: m.at,
+      seq: startSeq + i,
+      entity: m.entity,
+      recordId: m.recordId,
+      action: m.action,
+      actorId,
+      channel: origin.channel ?? 'api',
+      channelRef: origin.channelRef ?? null,
+      requestId: origin.requestId ?? null,
+      causationId: origin.causationId ?? null,
+      reason: origin.reason ?? null,
+      fields: m.changes.map((c) => c.field),
+      redactedAt: null,
+    })
+    for (const c of m.changes) {
+      changes.push({
+        id: nextId('ach', m.at),
+        tenantId: m.tenantId,
+        createdAt: m.at,
+        updatedAt: m.at,
+        version: 1,
+        archivedAt: null,
+        eventId,
+        occurredAt: m.at,
+        entity: m.entity,
+        recordId: m.recordId,
+        field: c.field,
+        actorId,
+        before: jsonValue(c.before),
+        after: jsonValue(c.after),
+        redactedAt: null,
+      })
+    }
+  })
+  return { events, changes }
+}
+
+/** Values as they come back from a JSON column: dates become ISO strings. */
+function jsonValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'object') return JSON.parse(JSON.stringify(value))
+  return value
+}

@@ -1,0 +1,55 @@
+import type { StorageFilter, StorageOperations, StorageSchema } from '@rapport/core/storage'
+import { auditChangeEntity, auditEventEntity } from './audit-entities.js'
+
+/** What {@link redactAuditHistory} redacted. */
+export interface AuditRedaction {
+  /** Change rows whose values were removed. */
+  readonly changes: number
+  /** Events stamped `redactedAt`. */
+  readonly events: number
+}
+
+/**
+ * Removes the before and after values of every audit change of these records, keeping the skeleton (event, actor,
+ * time, field names) and stamping `redactedAt`. Run it inside the erasure's transaction (`CommitContext.storage`).
+ * A no-op when the audit plugin is not installed.
+ *
+ * @example
+ * ```ts
+ * await redactAuditHistory(ctx.storage, ctx.schema, tenantId, [{ entity: 'contact', ids: [contactId] }], new Date())
+ * ```
+ */
+export async function redactAuditHistory(
+  ops: StorageOperations,
+  schema: StorageSchema,
+  tenantId: string,
+  records: readonly { readonly entity: string; readonly ids: readonly string[] }[],
+  at: Date,
+): Promise<AuditRedaction> {
+  const eventModel = schema.models[auditEventEntity.name]
+  const changeModel = schema.models[auditChangeEntity.name]
+  if (!eventModel || !changeModel) return { changes: 0, events: 0 }
+  let changes = 0
+  let events = 0
+  for (const { entity, ids } of records) {
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200)
+      const where: StorageFilter = {
+        kind: 'and',
+        filters: [
+          { kind: 'compare', ref: { field: 'entity', type: 'string' }, op: 'eq', value: entity },
+          { kind: 'in', ref: { field: 'recordId', type: 'string' }, values: chunk, negate: false },
+        ],
+      }
+      changes += await ops.updateMany({
+        model: changeModel,
+        tenantId,
+        schema,
+        where,
+        data: { before: null, after: null, redactedAt: at },
+      })
+      events += await ops.updateMany({ model: eventModel, tenantId, schema, where, data: { redactedAt: at } })
+    }
+  }
+  return { changes, events }
+}

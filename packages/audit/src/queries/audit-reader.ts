@@ -1,0 +1,369 @@
+import type { Actor, CrmServices, Filter, Page } from '@rapport/core'
+import { isRapportError, RapportError } from '@rapport/core'
+import * as z from 'zod'
+import { AuditErrorCodes } from '../audit-error.js'
+import type { AuditAction } from '../history/audit-entities.js'
+import type { AuditFieldAccess } from '../history/audit-plugin.js'
+
+/** One field's before and after in an audit event. `redacted` values were removed by erasure (both `null`). */
+export interface AuditFieldChange {
+  readonly eventId: string
+  readonly occurredAt: Date
+  readonly entity: string
+  readonly recordId: string
+  readonly field: string
+  readonly actorId: string | null
+  readonly before: unknown
+  readonly after: unknown
+  readonly redacted: boolean
+}
+
+/** One audit event with the changes the reader may see. */
+export interface AuditEntry {
+  readonly id: string
+  readonly occurredAt: Date
+  readonly entity: string
+  readonly recordId: string
+  readonly action: AuditAction
+  readonly actorId: string | null
+  readonly channel: string
+  readonly channelRef: string | null
+  readonly requestId: string | null
+  readonly causationId: string | null
+  readonly reason: string | null
+  /** Erasure removed this event's values; the skeleton (who, when, which fields) stays. */
+  readonly redacted: boolean
+  readonly changes: readonly AuditFieldChange[]
+}
+
+/** Options of `crm.plugins.audit.reader()`. */
+export interface AuditReaderOptions {
+  /** The reader's services (`crm.scoped({ actor })`): history shows only records these services can read. */
+  readonly services?: CrmServices
+  /** The reader, for the plugin's `fieldAccess` rule. */
+  readonly actor?: Actor | null
+  /**
+   * Also show history of records that no longer exist (deleted or erased). Off by default: only a host's
+   * administrators should get it, since no record scope can apply to a record that is gone.
+   */
+  readonly includeDeletedRecords?: boolean
+  /** @internal */
+  readonly fieldAccess?: AuditFieldAccess
+  /** @internal The CRM's own services, to tell deleted records from records outside the reader's scope. */
+  readonly root?: CrmServices
+}
+
+/** Paging and time bounds shared by every history query. */
+export interface AuditPageOptions {
+  /** Inclusive lower bound on `occurredAt`. */
+  readonly from?: Date
+  /** Exclusive upper bound on `occurredAt`. */
+  readonly to?: Date
+  /** Page size (core's default and maximum apply). */
+  readonly limit?: number
+  /** The `nextCursor` of the previous page of the same query. */
+  readonly cursor?: string | null
+}
+
+/** History queries, newest first, keyset-paginated through core's `list()` paging. */
+export interface AuditReader {
+  /** One record's history; `NOT_FOUND` when the reader cannot read the record. `fields` narrows to some fields. */
+  timeline(
+    query: {
+      readonly entity: string
+      readonly id: string
+      readonly fields?: readonly string[]
+    } & AuditPageOptions,
+  ): Promise<Page<AuditEntry>>
+  /** The history of one field across records (or of one record with `id`), e.g. "who changed amount last month". */
+  fieldHistory(
+    query: {
+      readonly entity: string
+      readonly field: string
+      readonly id?: string
+      readonly actorId?: string
+    } & AuditPageOptions,
+  ): Promise<Page<AuditFieldChange>>
+  /** Everything one actor did, optionally in one entity. */
+  byActor(
+    query: { readonly actorId: string; readonly entity?: string } & AuditPageOptions,
+  ): Promise<Page<AuditEntry>>
+  /** Every event in a time range, optionally in one entity or with one channel. */
+  between(
+    query: {
+      readonly from: Date
+      readonly to: Date
+      readonly entity?: string
+      readonly channel?: string
+    } & Omit<AuditPageOptions, 'from' | 'to'>,
+  ): Promise<Page<AuditEntry>>
+  /** Everything one request wrote (incident response). */
+  byRequest(query: { readonly requestId: string } & AuditPageOptions): Promise<Page<AuditEntry>>
+}
+
+const name = z.string().min(1).max(200)
+const pageShape = {
+  from: z.date().optional(),
+  to: z.date().optional(),
+  limit: z.int().min(1).optional(),
+  cursor: z.string().max(4096).nullable().optional(),
+}
+const schemas = {
+  timeline: z.strictObject({
+    entity: name,
+    id: name,
+    fields: z.array(name).max(200).optional(),
+    ...pageShape,
+  }),
+  fieldHistory: z.strictObject({
+    entity: name,
+    field: name,
+    id: name.optional(),
+    actorId: name.optional(),
+    ...pageShape,
+  }),
+  byActor: z.strictObject({ actorId: name, entity: name.optional(), ...pageShape }),
+  between: z.strictObject({
+    entity: name.optional(),
+    channel: name.optional(),
+    ...pageShape,
+    from: z.date(),
+    to: z.date(),
+  }),
+  byRequest: z.strictObject({ requestId: name, ...pageShape }),
+}
+
+function parse<K extends keyof typeof schemas>(kind: K, query: unknown): z.output<(typeof schemas)[K]> {
+  const parsed = schemas[kind].safeParse(query)
+  if (!parsed.success) {
+    throw new RapportError(
+      AuditErrorCodes.AUDIT_INVALID_QUERY,
+      `Invalid ${kind} query: ${parsed.error.issues[0]?.message}`,
+      {
+        details: {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+        },
+      },
+    )
+  }
+  return parsed.data as z.output<(typeof schemas)[K]>
+}
+
+type Row = Record<string, unknown>
+const NEWEST_FIRST = [
+  { field: 'occurredAt', direction: 'desc' },
+  { field: 'seq', direction: 'desc' },
+] as const
+const CHANGES_NEWEST_FIRST = [{ field: 'occurredAt', direction: 'desc' }] as const
+
+function timeBounds(q: { from?: Date | undefined; to?: Date | undefined }): Filter[] {
+  const out: Filter[] = []
+  if (q.from) out.push({ field: 'occurredAt', op: 'gte', value: q.from })
+  if (q.to) out.push({ field: 'occurredAt', op: 'lt', value: q.to })
+  return out
+}
+
+function toChange(row: Row): AuditFieldChange {
+  return {
+    eventId: row['eventId'] as string,
+    occurredAt: row['occurredAt'] as Date,
+    entity: row['entity'] as string,
+    recordId: row['recordId'] as string,
+    field: row['field'] as string,
+    actorId: (row['actorId'] as string | null) ?? null,
+    before: row['before'] ?? null,
+    after: row['after'] ?? null,
+    redacted: row['redactedAt'] !== null && row['redactedAt'] !== undefined,
+  }
+}
+
+/**
+ * Builds the history queries over `services`.
+ *
+ * @internal
+ */
+export function createAuditReader(services: CrmServices, options: AuditReaderOptions): AuditReader {
+  const actor = options.actor ?? null
+  const canRead = (entity: string, field: string) => {
+    if (!options.fieldAccess) return true
+    const top = field.split('.')[0] as string
+    const args = { entity, actor, tenantId: services.tenantId }
+    return (
+      options.fieldAccess({ ...args, field: top }) &&
+      (top === field || options.fieldAccess({ ...args, field }))
+    )
+  }
+
+  /** Which of these records the reader may see: readable through their services, or gone (when allowed). */
+  async function visibleRecords(refs: readonly { entity: string; recordId: string }[]): Promise<Set<string>> {
+    const byEntity = new Map<string, Set<string>>()
+    for (const r of refs) byEntity.set(r.entity, (byEntity.get(r.entity) ?? new Set()).add(r.recordId))
+    const visible = new Set<string>()
+    for (const [entity, ids] of byEntity) {
+      const list = [...ids]
+      let readable: Row[]
+      try {
+        readable = (
+          await services.entity(entity).list({
+            where: { field: 'id', op: 'in', value: list },
+            includeArchived: true,
+            limit: list.length,
+          })
+        ).items
+      } catch (error) {
+        if (isRapportError(error)) readable = []
+        else throw error
+      }
+      const seen = new Set(readable.map((r) => r['id'] as string))
+      for (const id of seen) visible.add(`${entity}:${id}`)
+      if (options.includeDeletedRecords) {
+        const missing = list.filter((id) => !seen.has(id))
+        const root = options.root ?? services
+        for (const id of missing) {
+          const exists = await root
+            .entity(entity)
+            .find(id)
+            .catch(() => null)
+          if (!exists) visible.add(`${entity}:${id}`)
+        }
+      }
+    }
+    return visible
+  }
+
+  async function changesOf(eventIds: readonly string[]): Promise<Map<string, AuditFieldChange[]>> {
+    const out = new Map<string, AuditFieldChange[]>()
+    if (eventIds.length === 0) return out
+    for await (const row of services
+      .entity<Row>('auditChange')
+      .iterate({ where: { field: 'eventId', op: 'in', value: [...eventIds] } })) {
+      const change = toChange(row)
+      if (!canRead(change.entity, change.field)) continue
+      out.set(change.eventId, [...(out.get(change.eventId) ?? []), change])
+    }
+    return out
+  }
+
+  async function events(
+    filters: Filter[],
+    page: { limit?: number | undefined; cursor?: string | null | undefined },
+    fields?: readonly string[],
+    checked = false,
+  ): Promise<Page<AuditEntry>> {
+    const result = await services.entity<Row>('auditEvent').list({
+      where: { and: filters },
+      orderBy: NEWEST_FIRST,
+      ...(page.limit ? { limit: page.limit } : {}),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    })
+    const refs = result.items.map((r) => ({
+      entity: r['entity'] as string,
+      recordId: r['recordId'] as string,
+    }))
+    const visible = checked ? null : await visibleRecords(refs)
+    const rows = visible
+      ? result.items.filter((r) => visible.has(`${r['entity']}:${r['recordId']}`))
+      : result.items
+    const changes = await changesOf(rows.map((r) => r['id'] as string))
+    const wanted = fields ? new Set(fields) : null
+    const items: AuditEntry[] = rows.map((r) => ({
+      id: r['id'] as string,
+      occurredAt: r['occurredAt'] as Date,
+      entity: r['entity'] as string,
+      recordId: r['recordId'] as string,
+      action: r['action'] as AuditAction,
+      actorId: (r['actorId'] as string | null) ?? null,
+      channel: r['channel'] as string,
+      channelRef: (r['channelRef'] as string | null) ?? null,
+      requestId: (r['requestId'] as string | null) ?? null,
+      causationId: (r['causationId'] as string | null) ?? null,
+      reason: (r['reason'] as string | null) ?? null,
+      redacted: r['redactedAt'] !== null && r['redactedAt'] !== undefined,
+      changes: (changes.get(r['id'] as string) ?? [])
+        .filter((c) => !wanted || wanted.has(c.field) || wanted.has(c.field.split('.')[0] as string))
+        .sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0)),
+    }))
+    return { items, nextCursor: result.nextCursor, hasMore: result.hasMore }
+  }
+
+  async function requireReadable(entity: string, id: string): Promise<void> {
+    const visible = await visibleRecords([{ entity, recordId: id }])
+    if (!visible.has(`${entity}:${id}`)) {
+      throw new RapportError('NOT_FOUND', `No ${entity} with id "${id}"`, { details: { entity, id } })
+    }
+  }
+
+  return {
+    async timeline(query) {
+      const q = parse('timeline', query)
+      await requireReadable(q.entity, q.id)
+      const filters: Filter[] = [
+        { field: 'entity', op: 'eq', value: q.entity },
+        { field: 'recordId', op: 'eq', value: q.id },
+        ...timeBounds(q),
+      ]
+      if (q.fields) {
+        const readable = q.fields.filter((f) => canRead(q.entity, f))
+        if (readable.length === 0) return { items: [], nextCursor: null, hasMore: false }
+        filters.push({ or: readable.map((f) => ({ field: 'fields', op: 'eq', value: f }) as Filter) })
+      }
+      return events(filters, q, q.fields, true)
+    },
+    async fieldHistory(query) {
+      const q = parse('fieldHistory', query)
+      if (!canRead(q.entity, q.field)) return { items: [], nextCursor: null, hasMore: false }
+      if (q.id) await requireReadable(q.entity, q.id)
+      const filters: Filter[] = [
+        { field: 'entity', op: 'eq', value: q.entity },
+        { field: 'field', op: 'eq', value: q.field },
+        ...(q.id ? [{ field: 'recordId', op: 'eq', value: q.id } as Filter] : []),
+        ...(q.actorId ? [{ field: 'actorId', op: 'eq', value: q.actorId } as Filter] : []),
+        ...timeBounds(q),
+      ]
+      const result = await services.entity<Row>('auditChange').list({
+        where: { and: filters },
+        orderBy: CHANGES_NEWEST_FIRST,
+        ...(q.limit ? { limit: q.limit } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      })
+      const visible = q.id
+        ? null
+        : await visibleRecords(
+            result.items.map((r) => ({ entity: q.entity, recordId: r['recordId'] as string })),
+          )
+      return {
+        items: result.items
+          .filter((r) => !visible || visible.has(`${q.entity}:${r['recordId']}`))
+          .map(toChange),
+        nextCursor: result.nextCursor,
+        hasMore: result.hasMore,
+      }
+    },
+    async byActor(query) {
+      const q = parse('byActor', query)
+      return events(
+        [
+          { field: 'actorId', op: 'eq', value: q.actorId },
+          ...(q.entity ? [{ field: 'entity', op: 'eq', value: q.entity } as Filter] : []),
+          ...timeBounds(q),
+        ],
+        q,
+      )
+    },
+    async between(query) {
+      const q = parse('between', query)
+      return events(
+        [
+          ...(q.entity ? [{ field: 'entity', op: 'eq', value: q.entity } as Filter] : []),
+          ...(q.channel ? [{ field: 'channel', op: 'eq', value: q.channel } as Filter] : []),
+          ...timeBounds(q),
+        ],
+        q,
+      )
+    },
+    async byRequest(query) {
+      const q = parse('byRequest', query)
+      return events([{ field: 'requestId', op: 'eq', value: q.requestId }, ...timeBounds(q)], q)
+    },
+  }
+}
