@@ -202,6 +202,7 @@ export {
   type OperationContext,
   type PluginExposure,
 } from './plugins/plugin-operations.js'
+export { normalizeSearchText, type ParsedSearchQuery, parseSearchQuery } from './search/search-text.js'
 export {
   type PipelineDealMappingOptions,
   type PipelineDealRow,

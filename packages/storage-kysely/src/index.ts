@@ -25,6 +25,7 @@ export {
   MIGRATION_LOCK_TABLE,
   MIGRATION_TABLE,
   type MigrationStep,
+  type MigrationTask,
 } from './kysely-migrations.js'
 export {
   createKyselyOperations,
@@ -55,8 +56,11 @@ export {
   objectName,
   setNullStatements,
 } from './schema-ddl.js'
+export { backfillSearchDocuments, searchMigrationName } from './search-backfill.js'
+export { searchColumns, searchStatement } from './search-statement.js'
 export { SerialQueue } from './serial-queue.js'
 export {
+  type FullTextSearchMatch,
   type FullTextSearchQuery,
   LONG_LIST_THRESHOLD,
   type SetNullOnDeleteArgs,

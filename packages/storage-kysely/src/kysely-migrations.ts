@@ -15,6 +15,7 @@ import {
   indexName,
   setNullStatements,
 } from './schema-ddl.js'
+import { backfillSearchDocuments, searchMigrationName } from './search-backfill.js'
 import type { SqlDialect } from './sql-dialect.js'
 
 /** The ledger table of Rapport's migrations (never Kysely's default `kysely_migration`, which hosts use). */
@@ -22,12 +23,23 @@ export const MIGRATION_TABLE = 'rapport_migrations'
 /** The lock table of Rapport's migrations. */
 export const MIGRATION_LOCK_TABLE = 'rapport_migrations_lock'
 
+/** Work a migration step does in JavaScript (e.g. recomputing search documents with core's tokeniser). */
+export interface MigrationTask {
+  /** What it does, shown by `plan()` as an SQL comment. */
+  readonly task: string
+  run(db: Kysely<any>): Promise<unknown>
+}
+
 /** One schema migration step: a stable ledger name and its statements. */
 export interface MigrationStep {
   /** The ledger name, e.g. `0100/table/contact` or `0400/index/deal_by_owner_stage`. */
   readonly name: string
-  /** The statements, in order. */
-  readonly statements: readonly DdlStatement[]
+  /** The statements (and tasks), in order. */
+  readonly statements: readonly (DdlStatement | MigrationTask)[]
+}
+
+function isTask(statement: DdlStatement | MigrationTask): statement is MigrationTask {
+  return 'task' in statement
 }
 
 /** Options of {@link createKyselyMigrations}. */
@@ -55,8 +67,9 @@ async function executedNames(db: Kysely<any>): Promise<Set<string>> {
 /**
  * Diffs `schema` against the live database and returns the additive steps that bring it up to date: missing tables
  * (with primary and inline foreign keys), missing columns of existing tables, foreign keys (`alter` dialects),
- * missing indexes, and full-text indexes (named after their field list, so a changed list rebuilds them). Never
- * destructive.
+ * missing indexes, and search indexes (named after the tokeniser version, the index version and the field list, so
+ * any change rebuilds them: the old index is dropped, every row's search document recomputed, the new index built).
+ * Never destructive to data.
  *
  * @example
  * ```ts
@@ -112,9 +125,17 @@ export async function diffSchema(
       }
     }
     if (dialect.fullTextSearch && model.searchFields.length > 0) {
+      const ddl = dialect.fullTextSearch.ddl(mapping)
       steps.push({
-        name: `0500/fts/${mapping.table}/${model.searchFields.join(',')}`,
-        statements: dialect.fullTextSearch.ddl(mapping),
+        name: searchMigrationName(mapping, dialect),
+        statements: [
+          ...ddl.drop,
+          {
+            task: `compute the search documents of every ${mapping.table} row (searchTerms, searchKeys)`,
+            run: (db) => backfillSearchDocuments(db, mapping, dialect),
+          },
+          ...ddl.create,
+        ],
       })
     }
   }
@@ -176,7 +197,9 @@ export function createKyselyMigrations(options: KyselyMigrationsOptions): Storag
     async plan(schema: StorageSchema): Promise<MigrationPlan> {
       return run(async (db) => {
         const { steps } = await pending(db, schema)
-        const statements = steps.flatMap((s) => s.statements.map((st) => st.compile(db).sql))
+        const statements = steps.flatMap((s) =>
+          s.statements.map((st) => (isTask(st) ? `-- ${st.task}` : st.compile(db).sql)),
+        )
         return { statements }
       })
     },
@@ -193,7 +216,8 @@ export function createKyselyMigrations(options: KyselyMigrationsOptions): Storag
             migrations[step.name] = {
               up: async (trx) => {
                 for (const statement of step.statements) {
-                  await statement.execute(trx)
+                  if (isTask(statement)) await statement.run(trx)
+                  else await statement.execute(trx)
                 }
               },
             }

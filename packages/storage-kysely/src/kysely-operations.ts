@@ -7,6 +7,7 @@ import type {
   StorageOperations,
   StorageRow,
 } from '@rapport/core/storage'
+import { parseSearchQuery } from '@rapport/core/storage'
 import type { Kysely, RawBuilder, SqlBool } from 'kysely'
 import { CompiledQuery, sql } from 'kysely'
 import { chunk, rowsPerStatement } from './chunk.js'
@@ -14,6 +15,7 @@ import { FilterCompiler } from './filter-compiler.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import { aggregateCustomerOrdersSql } from './order-aggregation.js'
 import { decodeRow, encodeRow } from './row-codec.js'
+import { searchStatement } from './search-statement.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
 
@@ -304,16 +306,18 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       }
       const { mapping, where } = scope(args)
       if (mapping.model.searchFields.length === 0 || args.limit === 0) return []
-      const query = fts.search({
+      const query = parseSearchQuery(args.query)
+      if (query.terms.length === 0) return []
+      const statement = searchStatement(
+        dialect,
+        fts,
         mapping,
-        alias: TABLE_ALIAS,
-        query: args.query,
-        tenantId: args.tenantId,
-        where: where(args.where),
-        limit: args.limit,
-      })
-      if (!query) return []
-      return run(mapping, async (db) => decodeAll(mapping, (await query.execute(db)).rows))
+        TABLE_ALIAS,
+        query,
+        where(args.where),
+        args.limit,
+      )
+      return run(mapping, async (db) => decodeAll(mapping, (await statement.execute(db)).rows))
     },
 
     async updateById(args) {

@@ -23,37 +23,43 @@ export const LONG_LIST_THRESHOLD = 100
  */
 export type SqlErrorKind = 'unique' | 'constraint' | 'busy' | undefined
 
-/** What a dialect needs to compile a full-text search. */
+/** What a dialect needs to match search terms. */
 export interface FullTextSearchQuery {
-  /** The model's physical mapping. */
+  /** The model's physical mapping; its `searchTerms` column holds the tokens (`" t1 t2 … "`). */
   readonly mapping: ModelMapping
-  /** The alias the base table is selected under; the row filter refers to it. */
+  /** The alias the base table must be selected under; the row filter and the ranking refer to it. */
   readonly alias: string
-  /** The raw text the user typed. */
-  readonly query: string
-  /** The tenant every match must belong to. */
-  readonly tenantId: string
-  /** The compiled row filter (tenant already included), true when absent. */
+  /** The terms of core's `parseSearchQuery()`: never empty, lower case, no spaces, no quotes or backslashes. */
+  readonly terms: readonly string[]
+}
+
+/** The `FROM` clause and the predicate that select the rows whose tokens start with every term. */
+export interface FullTextSearchMatch {
+  /** Selects the base table under the alias (joined to an index table if the engine needs one). */
+  readonly from: RawBuilder<unknown>
+  /** True exactly when, for every term, one of the row's tokens starts with it. */
   readonly where: RawBuilder<SqlBool>
-  /** At most this many rows. */
-  readonly limit: number
 }
 
 /**
- * Full-text search support of a dialect. The base calls `ddl()` from migrations (once per distinct set of
- * `searchFields`) and `search()` from `StorageOperations.search`.
+ * How a dialect indexes search tokens. Core computes every record's tokens and keys (the `searchTerms` and
+ * `searchKeys` columns) and parses the query; the base adds the CJK-run check, the ranking and the row filter, so a
+ * dialect only answers "does some token start with each term", fast.
  */
 export interface SqlFullTextSearch {
+  /** Part of the migration name: change it when `ddl()` changes, and existing databases rebuild their index. */
+  readonly version: string
   /**
-   * Statements that (re)create the full-text index of a model with `searchFields`, drop any previous one, and fill
-   * it from the existing rows. Run inside one migration transaction.
+   * Statements that (re)build the index of a model with `searchFields`: `drop` removes this and every earlier index
+   * of the model (run before the base fills `searchTerms` of existing rows), `create` builds the index over the
+   * filled column. Run inside one migration transaction where the engine allows.
    */
-  ddl(mapping: ModelMapping): readonly RawBuilder<unknown>[]
-  /**
-   * A query selecting every column of the matching base rows under `alias`, best match first, at most `limit`.
-   * Returns `undefined` when the query holds no searchable term (the base then returns no rows).
-   */
-  search(args: FullTextSearchQuery): RawBuilder<Record<string, unknown>> | undefined
+  ddl(mapping: ModelMapping): {
+    readonly drop: readonly RawBuilder<unknown>[]
+    readonly create: readonly RawBuilder<unknown>[]
+  }
+  /** The source and predicate of a search. */
+  match(args: FullTextSearchQuery): FullTextSearchMatch
 }
 
 /** Arguments of {@link SqlDialect.setNullOnDelete}; every name is a physical table or column name. */

@@ -1,57 +1,71 @@
 import type { FullTextSearchQuery, ModelMapping, SqlFullTextSearch } from '@rapport/storage-kysely'
-import type { RawBuilder } from 'kysely'
+import { searchColumns } from '@rapport/storage-kysely'
+import type { RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 
-const WEIGHTS = ['A', 'B', 'C', 'D'] as const
-
-/** The index name of a model's full-text index. */
-function indexName(mapping: ModelMapping): string {
+/** A Postgres identifier made of the table name and a suffix, at most 63 bytes. */
+function objectNameOf(mapping: ModelMapping, suffix: string): string {
   const table = mapping.table.split('.').pop()!
-  const name = `${table}_fts`
+  const name = `${table}_${suffix}`
   return name.length <= 63 ? name : name.slice(-63)
 }
 
 /**
- * The weighted document of a row: each search field through the `simple` text search configuration (no stemming,
- * no stop words), the first field weighted `A` so name matches rank first. JSON fields (emails) are searched as
- * their JSON text. Filters and the index use this exact expression, so the GIN index serves every search.
+ * The tokens of a row as a `tsvector`, taken verbatim: `array_to_tsvector` applies no parser, no dictionary and no
+ * stemming, so Postgres's lexemes are exactly core's tokens. The GIN index and every search use this expression.
  */
-function documentOf(mapping: ModelMapping, alias?: string): RawBuilder<unknown> {
-  const parts = mapping.model.searchFields.map((field, i) => {
-    const column = mapping.byField.get(field)!
-    const ref = alias ? sql.id(alias, column.column) : sql.id(column.column)
-    const text = column.definition.type === 'json' ? sql`${ref}::text` : sql`${ref}`
-    const weight = sql.lit(WEIGHTS[Math.min(i, WEIGHTS.length - 1)]!)
-    return sql`setweight(to_tsvector('simple'::regconfig, coalesce(${text}, '')), ${weight})`
-  })
-  return sql`(${sql.join(parts, sql` || `)})`
-}
-
-/** The words of a user's query: letters and digits in any script, everything else separates. */
-function words(query: string): string[] {
-  return query.match(/[\p{L}\p{N}]+/gu) ?? []
+function tokensOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`array_to_tsvector(string_to_array(btrim(${column}), ' '))`
 }
 
 /**
- * Postgres full-text search: a GIN expression index on the weighted `tsvector` of a model's `searchFields`
- * (`simple` configuration), queried with every word required (`plainto_tsquery`) and ranked by `ts_rank`.
+ * Core's search terms as a `tsquery` literal: each term a quoted prefix lexeme (`'ada':*`), all required (`&`).
+ * Terms never hold quotes, backslashes or spaces; the `tsquery` input syntax, unlike `to_tsquery`, does not
+ * normalise lexemes.
+ *
+ * @example
+ * ```ts
+ * tsQuery(['ada', 'lov']) // "'ada':* & 'lov':*"
+ * ```
+ */
+export function tsQuery(terms: readonly string[]): string {
+  return terms.map((term) => `'${term.replaceAll('\\', '\\\\').replaceAll("'", "''")}':*`).join(' & ')
+}
+
+/**
+ * Search for Postgres: a GIN index on the `tsvector` of the `searchTerms` column core fills with its tokens, queried
+ * with prefix lexemes. Built-in (no `pg_trgm` or other extension, so it runs on PGlite and managed servers alike),
+ * serves prefixes of any length, and needs no trigram of three characters, so two-character CJK words are indexed.
+ *
+ * @example
+ * ```ts
+ * await storage.search({ model, schema, tenantId, query: 'Ada Lov', limit: 10 })
+ * ```
  */
 export const postgresFullTextSearch: SqlFullTextSearch = Object.freeze({
+  version: 'gin-tsvector-1',
+
   ddl(mapping: ModelMapping) {
-    const name = indexName(mapping)
-    return [
-      sql`drop index if exists ${sql.id(name)}`,
-      sql`create index ${sql.id(name)} on ${sql.table(mapping.table)} using gin (${documentOf(mapping)})`,
-    ]
+    const { terms } = searchColumns(mapping)
+    const name = objectNameOf(mapping, 'search')
+    return {
+      // `_fts` is the index of Rapport ≤ 0.1 (to_tsvector('simple') over the raw fields).
+      drop: [
+        sql`drop index if exists ${sql.id(objectNameOf(mapping, 'fts'))}`,
+        sql`drop index if exists ${sql.id(name)}`,
+      ],
+      create: [
+        sql`create index ${sql.id(name)} on ${sql.table(mapping.table)} using gin (${tokensOf(sql.id(terms))})`,
+      ],
+    }
   },
-  search(args: FullTextSearchQuery) {
-    const terms = words(args.query)
-    if (terms.length === 0) return undefined
-    const query = sql`plainto_tsquery('simple'::regconfig, ${terms.join(' ')})`
-    const document = documentOf(args.mapping, args.alias)
-    const id = args.mapping.byField.get('id')!.column
-    return sql<
-      Record<string, unknown>
-    >`select ${sql.id(args.alias)}.* from ${sql.table(args.mapping.table)} as ${sql.id(args.alias)} where ${args.where} and ${document} @@ ${query} order by ts_rank(${document}, ${query}) desc, ${sql.id(args.alias, id)} limit ${args.limit}`
+
+  match(args: FullTextSearchQuery): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
+    const { terms } = searchColumns(args.mapping)
+    const tokens = tokensOf(sql.id(args.alias, terms))
+    return {
+      from: sql`${sql.table(args.mapping.table)} as ${sql.id(args.alias)}`,
+      where: sql<SqlBool>`${tokens} @@ ${tsQuery(args.terms)}::tsquery`,
+    }
   },
-})
+} satisfies SqlFullTextSearch)

@@ -1,4 +1,5 @@
 import type { FieldDefinition, ModelDefinition, StorageFilter, StorageSchema } from '@rapport/core/storage'
+import { searchDocumentFields } from '@rapport/core/storage'
 
 const system: Record<string, FieldDefinition> = {
   id: { type: 'string', required: true },
@@ -22,6 +23,7 @@ export const dealModel: ModelDefinition = {
     amountMinor: { type: 'integer' },
     seq: { type: 'integer' },
     custom: { type: 'json' },
+    ...searchDocumentFields,
   },
   indexes: [
     { name: 'by_owner_stage_updated', fields: ['ownerId', 'stage', 'updatedAt'] },

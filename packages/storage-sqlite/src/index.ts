@@ -22,6 +22,6 @@ export {
   type SqliteStorageOptions,
 } from './create-sqlite-storage.js'
 export { sqliteDialect, sqliteJsonPath } from './sqlite-dialect.js'
-export { ftsQuery, ftsTableName, sqliteFullTextSearch } from './sqlite-full-text-search.js'
+export { ftsQuery, searchTableName, sqliteFullTextSearch } from './sqlite-full-text-search.js'
 export { sqlitePeriodIndex } from './sqlite-period-index.js'
 export { type BetterSqliteDatabase, type BetterSqliteStatement, cachedStatements } from './statement-cache.js'

@@ -1,88 +1,74 @@
 import type { FullTextSearchQuery, ModelMapping, SqlFullTextSearch } from '@rapport/storage-kysely'
-import { objectName } from '@rapport/storage-kysely'
-import type { RawBuilder } from 'kysely'
+import { objectName, searchColumns } from '@rapport/storage-kysely'
+import type { RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 
-/** The FTS5 table of a model's table. */
-export function ftsTableName(table: string): string {
-  return objectName(table, 'fts')
-}
-
-function searchColumns(mapping: ModelMapping) {
-  return mapping.model.searchFields.map((field) => {
-    const column = mapping.byField.get(field)
-    if (!column) throw new Error(`Model "${mapping.model.name}" has no search field "${field}".`)
-    return column
-  })
-}
-
-/** The text indexed for one column of the row `alias` (`new`, `old` or a table alias): JSON yields its strings. */
-function indexedText(mapping: ModelMapping, alias: string, field: string): RawBuilder<unknown> {
-  const column = mapping.byField.get(field)!
-  const ref = sql`${sql.raw(alias)}.${sql.id(column.column)}`
-  if (column.definition.type === 'json') {
-    return sql`(select group_concat(${sql.id('_jt', 'value')}, ' ') from json_tree(${ref}) as ${sql.id('_jt')} where ${sql.id('_jt', 'type')} = 'text')`
-  }
-  return ref
+/** The FTS5 table holding a model's search tokens. */
+export function searchTableName(table: string): string {
+  return objectName(table, 'search')
 }
 
 /**
- * Turns free text into an FTS5 query: every term that holds a letter or digit becomes a quoted prefix term
- * (`"ada"*`), all required. FTS5 operators typed by the user are never interpreted.
+ * Turns core's search terms into an FTS5 query: each term a quoted prefix term (`"ada"*`), all required. Terms never
+ * hold quotes or spaces, and the `ascii` tokenizer keeps each one whole, so FTS5 operators typed by the user are
+ * never interpreted.
  *
  * @example
  * ```ts
- * ftsQuery('Ada  love') // '"Ada"* "love"*'
+ * ftsQuery(['ada', 'lov']) // '"ada"* "lov"*'
  * ```
  */
-export function ftsQuery(text: string): string | undefined {
-  const terms = text
-    .split(/\s+/)
-    .filter((term) => /[\p{L}\p{N}]/u.test(term))
-    .map((term) => `"${term.replaceAll('"', '""')}"*`)
-  return terms.length > 0 ? terms.join(' ') : undefined
+export function ftsQuery(terms: readonly string[]): string {
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"*`).join(' ')
 }
 
 /**
- * FTS5 full-text search for SQLite. Each model with `searchFields` gets a contentless-delete FTS5 table
- * (`<table>_fts`, `unicode61` tokenizer without diacritics) whose rowids are the base table's rowids, kept in sync by
- * `AFTER INSERT/UPDATE/DELETE` triggers inside the writing transaction. JSON search fields (e.g. `emails`) index
- * their string values. Results are the base rows of the tenant, best `bm25` rank first. Needs SQLite ≥ 3.43.
+ * Search for SQLite: an FTS5 table `<table>_search` over the `searchTerms` column core fills with its tokens. The
+ * `ascii` tokenizer with the joiners as token characters splits on spaces only and leaves every non-ASCII
+ * character alone, so FTS5's tokens are exactly core's (no second tokeniser to disagree with the first);
+ * `detail=none` (no positions: terms are matched as prefixes, never as phrases), contentless with
+ * `contentless_delete=1` (no second copy of the text), prefix indexes for 1–3 byte prefixes (search as you type),
+ * kept in sync by triggers inside the writing transaction. Needs SQLite ≥ 3.43.
  *
  * @example
  * ```ts
- * await storage.search({ model, schema, tenantId, query: 'ada lovelace', limit: 10 })
+ * await storage.search({ model, schema, tenantId, query: '星辰', limit: 10 })
  * ```
  */
 export const sqliteFullTextSearch: SqlFullTextSearch = Object.freeze({
-  ddl(mapping: ModelMapping): readonly RawBuilder<unknown>[] {
-    const fts = ftsTableName(mapping.table)
-    const columns = searchColumns(mapping)
-    const names = columns.map((c) => sql.id(c.column))
-    const values = (alias: string) => sql.join(columns.map((c) => indexedText(mapping, alias, c.field)))
-    const trigger = (suffix: string) => sql.id(objectName(mapping.table, 'fts', suffix))
+  version: 'fts5-ascii-1',
+
+  ddl(mapping: ModelMapping) {
+    const { terms } = searchColumns(mapping)
     const table = sql.table(mapping.table)
-    return [
-      sql`drop trigger if exists ${trigger('ai')}`,
-      sql`drop trigger if exists ${trigger('au')}`,
-      sql`drop trigger if exists ${trigger('ad')}`,
-      sql`drop table if exists ${sql.table(fts)}`,
-      sql`create virtual table ${sql.table(fts)} using fts5(${sql.join(names)}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
-      sql`create trigger ${trigger('ai')} after insert on ${table} for each row begin insert into ${sql.table(fts)} (rowid, ${sql.join(names)}) values (new.rowid, ${values('new')}); end`,
-      sql`create trigger ${trigger('au')} after update of ${sql.join(names)} on ${table} for each row begin delete from ${sql.table(fts)} where rowid = old.rowid; insert into ${sql.table(fts)} (rowid, ${sql.join(names)}) values (new.rowid, ${values('new')}); end`,
-      sql`create trigger ${trigger('ad')} after delete on ${table} for each row begin delete from ${sql.table(fts)} where rowid = old.rowid; end`,
-      sql`insert into ${sql.table(fts)} (rowid, ${sql.join(names)}) select ${sql.id('_src')}.rowid, ${values('"_src"')} from ${table} as ${sql.id('_src')}`,
+    const search = sql.table(searchTableName(mapping.table))
+    const trigger = (kind: string, suffix: string) => sql.id(objectName(mapping.table, kind, suffix))
+    const dropAll = (kind: string) => [
+      sql`drop trigger if exists ${trigger(kind, 'ai')}`,
+      sql`drop trigger if exists ${trigger(kind, 'au')}`,
+      sql`drop trigger if exists ${trigger(kind, 'ad')}`,
+      sql`drop table if exists ${sql.table(objectName(mapping.table, kind))}`,
     ]
+    const column = sql.id(terms)
+    return {
+      // `_fts` is the index of Rapport ≤ 0.1 (FTS5 over the raw fields, unicode61).
+      drop: [...dropAll('fts'), ...dropAll('search')],
+      create: [
+        sql`create virtual table ${search} using fts5(${sql.id('terms')}, content='', contentless_delete=1, detail=none, tokenize="ascii tokenchars '@._+-'", prefix='1 2 3')`,
+        sql`create trigger ${trigger('search', 'ai')} after insert on ${table} for each row when new.${column} is not null begin insert into ${search} (rowid, ${sql.id('terms')}) values (new.rowid, new.${column}); end`,
+        sql`create trigger ${trigger('search', 'au')} after update of ${column} on ${table} for each row begin delete from ${search} where rowid = old.rowid; insert into ${search} (rowid, ${sql.id('terms')}) select new.rowid, new.${column} where new.${column} is not null; end`,
+        sql`create trigger ${trigger('search', 'ad')} after delete on ${table} for each row begin delete from ${search} where rowid = old.rowid; end`,
+        sql`insert into ${search} (rowid, ${sql.id('terms')}) select rowid, ${column} from ${table} where ${column} is not null`,
+      ],
+    }
   },
 
-  search(args: FullTextSearchQuery): RawBuilder<Record<string, unknown>> | undefined {
-    const match = ftsQuery(args.query)
-    if (!match) return undefined
-    const fts = sql.table(ftsTableName(args.mapping.table))
+  match(args: FullTextSearchQuery): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
+    const search = sql.table(searchTableName(args.mapping.table))
     const alias = sql.id(args.alias)
-    const id = sql.id(args.alias, args.mapping.byField.get('id')!.column)
-    return sql<
-      Record<string, unknown>
-    >`select ${alias}.* from ${fts} inner join ${sql.table(args.mapping.table)} as ${alias} on ${alias}.rowid = ${fts}.rowid where ${fts} match ${match} and ${args.where} order by ${fts}.rank, ${id} limit ${args.limit}`
+    return {
+      from: sql`${search} inner join ${sql.table(args.mapping.table)} as ${alias} on ${alias}.rowid = ${search}.rowid`,
+      where: sql<SqlBool>`${search} match ${ftsQuery(args.terms)}`,
+    }
   },
 } satisfies SqlFullTextSearch)

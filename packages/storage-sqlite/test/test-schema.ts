@@ -1,4 +1,5 @@
 import type { FieldDefinition, ModelDefinition, StorageSchema } from '@rapport/core/storage'
+import { searchDocumentFields } from '@rapport/core/storage'
 
 const system: Record<string, FieldDefinition> = {
   id: { type: 'string', required: true },
@@ -14,7 +15,12 @@ export const companyModel: ModelDefinition = {
   name: 'company',
   table: 'company',
   idPrefix: 'com',
-  fields: { ...system, name: { type: 'string', required: true }, domain: { type: 'string' } },
+  fields: {
+    ...system,
+    name: { type: 'string', required: true },
+    domain: { type: 'string' },
+    ...searchDocumentFields,
+  },
   indexes: [{ name: 'by_domain', fields: ['domain'], unique: true }],
   relations: {
     contacts: { kind: 'hasMany', model: 'contact', foreignKey: 'companyId' },
@@ -43,6 +49,7 @@ export const contactModel: ModelDefinition = {
     lastSeenAt: { type: 'datetime' },
     notes: { type: 'text' },
     custom: { type: 'json' },
+    ...searchDocumentFields,
   },
   indexes: [
     { name: 'by_owner', fields: ['ownerId'] },
@@ -75,6 +82,7 @@ export const dealModel: ModelDefinition = {
     stageId: { type: 'string' },
     amountMinor: { type: 'integer' },
     companyId: { type: 'string', references: { model: 'company', onDelete: 'cascade' } },
+    ...searchDocumentFields,
   },
   indexes: [
     { name: 'by_owner_stage', fields: ['ownerId', 'stageId', 'updatedAt'] },

@@ -79,7 +79,11 @@ export const contactEntity = defineEntity({
       throughWhere: { targetType: 'contact', sourceType: 'task' },
     },
   },
-  searchFields: ['firstName', 'lastName', 'primaryEmail', 'title'],
+  searchFields: ['firstName', 'middleName', 'lastName', 'emailAddresses', 'phoneNumbers', 'title'],
+  searchPhrases: [
+    ['firstName', 'middleName', 'lastName'],
+    ['lastName', 'firstName'],
+  ],
   lowerCasedFields: ['primaryEmail', 'emailAddresses', 'emails.address'],
   derived: {
     columns: {

@@ -45,8 +45,10 @@ export interface EntityDefinition<Name extends string = string, Shape extends z.
   readonly indexes?: readonly IndexDefinition[]
   /** Relations usable in `exists` filters. */
   readonly relations?: Readonly<Record<string, RelationDefinition>>
-  /** Fields covered by full-text search. */
+  /** Fields covered by search (strings, or JSON holding strings such as a list of email addresses). */
   readonly searchFields?: readonly string[]
+  /** Groups of fields also searched as one phrase (`[['lastName', 'firstName']]` finds `张伟`); see `ModelDefinition`. */
+  readonly searchPhrases?: readonly (readonly string[])[]
   /** Columns computed from the record. */
   readonly derived?: DerivedColumns
   /**

@@ -89,7 +89,11 @@ export const leadEntity = defineEntity({
       throughWhere: { targetType: 'lead', sourceType: 'task' },
     },
   },
-  searchFields: ['firstName', 'lastName', 'email', 'companyName'],
+  searchFields: ['firstName', 'lastName', 'email', 'phone', 'companyName'],
+  searchPhrases: [
+    ['firstName', 'lastName'],
+    ['lastName', 'firstName'],
+  ],
   lowerCasedFields: ['email', 'domain'],
   validate(record) {
     return record['firstName'] || record['lastName'] || record['email'] || record['companyName']

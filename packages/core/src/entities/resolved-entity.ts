@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { searchDocument, searchDocumentFields } from '../search/search-document.js'
 import type { FieldDefinition, IndexDefinition, ModelDefinition } from '../storage/model-definition.js'
 import type { FieldRef, StorageRow, StorageValue } from '../storage/storage-filter.js'
 import type { EntityDefinition } from './entity-definition.js'
@@ -94,6 +95,14 @@ export class ResolvedEntity {
         if (ref) refs.set(alias, { ...ref, type: ref.array ? 'string' : ref.type })
       }
     }
+    const searchFields = definition.searchFields ?? []
+    if (searchFields.length > 0) {
+      for (const name of Object.keys(searchDocumentFields)) {
+        if (name in fields)
+          throw new TypeError(`Entity "${definition.name}" declares the search field "${name}"`)
+      }
+      Object.assign(fields, searchDocumentFields)
+    }
     // Arrays of scalars are filtered by their element type.
     for (const [path, ref] of refs) {
       if (ref.array && ref.type === 'json') refs.set(path, { ...ref, type: 'string' })
@@ -107,7 +116,10 @@ export class ResolvedEntity {
       fields: Object.freeze(fields),
       indexes: Object.freeze([...(definition.indexes ?? []), ...extraIndexes]),
       relations: Object.freeze({ ...(definition.relations ?? {}) }),
-      searchFields: Object.freeze([...(definition.searchFields ?? [])]),
+      searchFields: Object.freeze([...searchFields]),
+      ...(definition.searchPhrases
+        ? { searchPhrases: Object.freeze(definition.searchPhrases.map((p) => Object.freeze([...p]))) }
+        : {}),
       ...(plugin ? { plugin } : {}),
     })
     const readOnly = new Set(definition.readOnly ?? [])
@@ -133,6 +145,8 @@ export class ResolvedEntity {
       }
     }
     if (this.definition.derived) Object.assign(row, this.definition.derived.compute(record))
+    // The search document reads the finished row, derived columns included (e.g. a contact's email addresses).
+    if (this.model.searchFields.length > 0) Object.assign(row, searchDocument(this.model, row))
     return row
   }
 

@@ -9,6 +9,32 @@
  *
  * @module
  */
+
+export {
+  addSearchTokens,
+  isCjkCharacter,
+  MAX_SEARCH_TERMS,
+  MAX_SEARCH_TOKEN_LENGTH,
+  matchesSearch,
+  normalizeSearchText,
+  type ParsedSearchQuery,
+  parseSearchQuery,
+  phoneDigits,
+  rankSearchRows,
+  SEARCH_JOINERS,
+  SEARCH_KEYS_FIELD,
+  SEARCH_SEMANTICS_VERSION,
+  SEARCH_TERMS_FIELD,
+  type SearchDocument,
+  type SearchTier,
+  searchDocument,
+  searchDocumentFields,
+  searchFilters,
+  searchTermNeedles,
+  searchTier,
+  searchTierNeedles,
+  withSearchDocument,
+} from '../search/index.js'
 export { compareRows, compareStorageValues, readFieldRef } from './compare-storage-values.js'
 export {
   type CompileStorageFilterOptions,

@@ -86,8 +86,17 @@ export interface ModelDefinition {
   readonly indexes: readonly IndexDefinition[]
   /** Relations usable in `exists` filters, keyed by relation name. */
   readonly relations: Readonly<Record<string, RelationDefinition>>
-  /** Fields covered by full-text search (adapters with `fullTextSearch` index these). */
+  /**
+   * Fields covered by search. A model with search fields also carries the string fields `searchTerms` and
+   * `searchKeys` (`searchDocumentFields`), which core fills with `searchDocument()` on every write; adapters index
+   * `searchTerms` and match with `parseSearchQuery()` (see the search guide).
+   */
   readonly searchFields: readonly string[]
+  /**
+   * Groups of string fields also searched as one phrase, in order, e.g. `[['firstName', 'lastName'],
+   * ['lastName', 'firstName']]`: `Ada Lovelace` and `张伟` (surname `张`, given name `伟`) are then found whole.
+   */
+  readonly searchPhrases?: readonly (readonly string[])[]
   /** Which plugin declared the model; absent for core models. */
   readonly plugin?: string
 }

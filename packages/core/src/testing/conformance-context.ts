@@ -1,3 +1,4 @@
+import { withSearchDocument } from '../search/search-document.js'
 import type { ModelDefinition, StorageSchema } from '../storage/model-definition.js'
 import type { ModelScope, StorageAdapter } from '../storage/storage-adapter.js'
 import type { FieldRef, ResolvedRelation, StorageRow } from '../storage/storage-filter.js'
@@ -80,16 +81,18 @@ function createFactories(defaultTenant: string): ConformanceFactories {
     `${conformanceModel(model).idPrefix}_${runId}${(idCounter++).toString(36).padStart(8, '0')}`
   return {
     id,
-    org: (overrides, tenantId = defaultTenant) => ({
-      ...base('org', tenantId),
-      name: 'Org',
-      ...overrides,
-    }),
-    person: (overrides, tenantId = defaultTenant) => ({
-      ...base('person', tenantId),
-      name: 'Person',
-      ...overrides,
-    }),
+    org: (overrides, tenantId = defaultTenant) =>
+      withSearchDocument(conformanceModel('org'), {
+        ...base('org', tenantId),
+        name: 'Org',
+        ...overrides,
+      }),
+    person: (overrides, tenantId = defaultTenant) =>
+      withSearchDocument(conformanceModel('person'), {
+        ...base('person', tenantId),
+        name: 'Person',
+        ...overrides,
+      }),
     group: (overrides, tenantId = defaultTenant) => ({
       ...base('group', tenantId),
       name: 'Group',

@@ -1,3 +1,4 @@
+import { searchDocumentFields } from '../search/search-document.js'
 import type { FieldDefinition, ModelDefinition, StorageSchema } from '../storage/model-definition.js'
 
 /** Freezes a plain value and everything in it, so no test or adapter can alter the shared schema. */
@@ -29,6 +30,7 @@ const org: ModelDefinition = {
     name: { type: 'string', required: true },
     slug: { type: 'string' },
     employees: { type: 'integer' },
+    ...searchDocumentFields,
   },
   indexes: [{ name: 'by_slug', fields: ['slug'], unique: true }],
   relations: { people: { kind: 'hasMany', model: 'person', foreignKey: 'orgId' } },
@@ -57,6 +59,7 @@ const person: ModelDefinition = {
     custom: { type: 'json' },
     orgId: { type: 'string', references: { model: 'org', onDelete: 'set null' } },
     mentorId: { type: 'string' },
+    ...searchDocumentFields,
   },
   indexes: [
     { name: 'by_email', fields: ['email'], unique: true },

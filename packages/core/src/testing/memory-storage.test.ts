@@ -208,7 +208,7 @@ describe('createMemoryStorage', () => {
     expect(await storage.migrations.apply(extended)).toEqual({ applied: [], skipped: second.applied })
   })
 
-  it('ranks whole-word matches above prefix matches and ties by id', async () => {
+  it('ranks exact keys above key prefixes and ties by id', async () => {
     const { storage, ctx, people } = await setup()
     const prefix = ctx.factories.person({ name: 'Adalbert' })
     const whole = ctx.factories.person({ name: 'ada' })
@@ -216,7 +216,7 @@ describe('createMemoryStorage', () => {
     const none = ctx.factories.person({ name: 'Grace' })
     await storage.createMany({ ...people, data: [prefix, whole, both, none] })
     const found = await storage.search!({ ...people, query: 'Ada', limit: 10 })
-    expect(found.map((r) => r['name'])).toEqual(['Ada', 'ada', 'Adalbert'])
+    expect(found.map((r) => r['name'])).toEqual(['ada', 'Ada', 'Adalbert'])
     expect(await storage.search!({ ...people, query: '  ,; ', limit: 10 })).toEqual([])
   })
 

@@ -1,4 +1,6 @@
 import { RapportError } from '../errors/rapport-error.js'
+import { rankSearchRows } from '../search/search-match.js'
+import { parseSearchQuery } from '../search/search-text.js'
 import { compareRows } from '../storage/compare-storage-values.js'
 import type { StorageSchema } from '../storage/model-definition.js'
 import type {
@@ -15,7 +17,6 @@ import type { StorageRow } from '../storage/storage-filter.js'
 import type { MemoryScope } from './memory-operations.js'
 import { deleteRows, insertRows, matchingRows, predicateFor, updateRows } from './memory-operations.js'
 import { copyRow, newStoredRow } from './memory-rows.js'
-import { rankSearch } from './memory-search.js'
 import { CommittedTables, OverlayTables } from './memory-views.js'
 
 /** Options of {@link createMemoryStorage}. */
@@ -79,7 +80,8 @@ function checkLimit(value: number | undefined, what: string, code = 'STORAGE_FAI
  *   settles, works on a copy-on-write overlay (reads inside see their own writes, reads outside see only committed
  *   data), and publishes the overlay atomically on success. Writes outside the transaction wait for it, so never
  *   call the outer storage from inside `fn` (use `tx`): that write would wait for the transaction forever.
- * - **Search** tokenises `model.searchFields` and ranks rows where every query token is a word or word prefix.
+ * - **Search** is the reference semantics: `parseSearchQuery()` matched against each row's search document and
+ *   ranked by `rankSearchRows()` (exact key, then key prefix, then any match; ties by id).
  * - **Migrations** are a no-op that records which schema shapes were applied.
  *
  * @example
@@ -210,7 +212,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
         read(() => {
           checkLimit(args.limit, 'limit')
           const rows = matchingRows(view, scoped(args), args.where)
-          return rankSearch(rows, args.model.searchFields, args.query).slice(0, args.limit).map(copyRow)
+          return rankSearchRows(rows, parseSearchQuery(args.query)).slice(0, args.limit).map(copyRow)
         })
     }
     return ops

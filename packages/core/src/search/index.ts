@@ -1,0 +1,34 @@
+/**
+ * Search semantics: one normaliser and tokeniser for records and queries, and the reference matcher and ranking.
+ *
+ * @module
+ */
+export {
+  SEARCH_KEYS_FIELD,
+  SEARCH_TERMS_FIELD,
+  type SearchDocument,
+  searchDocument,
+  searchDocumentFields,
+  withSearchDocument,
+} from './search-document.js'
+export {
+  matchesSearch,
+  rankSearchRows,
+  type SearchTier,
+  searchFilters,
+  searchTermNeedles,
+  searchTier,
+  searchTierNeedles,
+} from './search-match.js'
+export {
+  addSearchTokens,
+  isCjkCharacter,
+  MAX_SEARCH_TERMS,
+  MAX_SEARCH_TOKEN_LENGTH,
+  normalizeSearchText,
+  type ParsedSearchQuery,
+  parseSearchQuery,
+  phoneDigits,
+  SEARCH_JOINERS,
+  SEARCH_SEMANTICS_VERSION,
+} from './search-text.js'

@@ -1,0 +1,110 @@
+import type { FieldDefinition, ModelDefinition } from '../storage/model-definition.js'
+import type { StorageRow, StorageValue } from '../storage/storage-filter.js'
+import { addSearchTokens, isCjkCharacter, normalizeSearchText, phoneDigits } from './search-text.js'
+
+/** The column holding a record's search tokens: `" t1 t2 … "` (one space before and after each token). */
+export const SEARCH_TERMS_FIELD = 'searchTerms'
+/** The column holding a record's search keys: `"\nk1\nk2\n"` (each normalised value, one per line). */
+export const SEARCH_KEYS_FIELD = 'searchKeys'
+
+/**
+ * The two columns core adds to every model with `searchFields`. Adapters index {@link SEARCH_TERMS_FIELD} and read
+ * {@link SEARCH_KEYS_FIELD} to check CJK runs and to rank.
+ */
+export const searchDocumentFields: Readonly<Record<string, FieldDefinition>> = Object.freeze({
+  [SEARCH_TERMS_FIELD]: Object.freeze({ type: 'string' }),
+  [SEARCH_KEYS_FIELD]: Object.freeze({ type: 'string' }),
+})
+
+/** What a record is found by: its tokens and its keys, as stored in the two search columns. */
+export interface SearchDocument {
+  /** `" t1 t2 … "`, or `""` when the record has no searchable text. */
+  readonly searchTerms: string
+  /** `"\nk1\nk2\n"`, or `""` when the record has no searchable text. */
+  readonly searchKeys: string
+}
+
+/** The strings of a field value: a string, or the strings inside a JSON array or object (e.g. email addresses). */
+function stringsOf(value: StorageValue | undefined, into: string[], depth = 0): void {
+  if (typeof value === 'string') into.push(value)
+  else if (depth < 4 && Array.isArray(value)) for (const v of value) stringsOf(v, into, depth + 1)
+  else if (depth < 4 && value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const v of Object.values(value)) stringsOf(v as StorageValue, into, depth + 1)
+  }
+}
+
+/** Joins name parts: with a space, except between two CJK characters (`张` + `伟` → `张伟`). */
+function joinPhrase(parts: readonly string[]): string {
+  let out = ''
+  for (const part of parts) {
+    if (out.length === 0) out = part
+    else {
+      const left = Array.from(out).pop()!
+      const right = Array.from(part)[0]!
+      out += isCjkCharacter(left) && isCjkCharacter(right) ? part : ` ${part}`
+    }
+  }
+  return out
+}
+
+/**
+ * Computes the search document of a row from its model's `searchFields` and `searchPhrases`. Every string of those
+ * fields is normalised ({@link normalizeSearchText}) and becomes one key; phone numbers become their digits. Each
+ * phrase (e.g. `lastName` + `firstName`) joins the normalised fields into one more key, without a space between CJK
+ * characters, so `张` + `伟` is found by `张伟` and `Ada` + `Lovelace` ranks `Ada Lovelace` as an exact match. The
+ * tokens are those of {@link addSearchTokens} over every key.
+ *
+ * @example
+ * ```ts
+ * const doc = searchDocument(model, { firstName: '伟', lastName: '张', emailAddresses: ['wei@example.cn'] })
+ * doc.searchTerms.includes(' 张伟 ') // true
+ * ```
+ */
+export function searchDocument(
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  row: Readonly<StorageRow>,
+): SearchDocument {
+  const keys = new Set<string>()
+  const tokens = new Set<string>()
+  const addKey = (normalized: string) => {
+    if (normalized.length === 0) return
+    keys.add(phoneDigits(normalized) ?? normalized)
+    addSearchTokens(normalized, tokens)
+  }
+  for (const field of model.searchFields) {
+    const strings: string[] = []
+    stringsOf(row[field], strings)
+    for (const s of strings) addKey(normalizeSearchText(s))
+  }
+  for (const phrase of model.searchPhrases ?? []) {
+    const parts: string[] = []
+    for (const field of phrase) {
+      const value = row[field]
+      if (typeof value !== 'string') continue
+      const normalized = normalizeSearchText(value)
+      if (normalized.length > 0) parts.push(normalized)
+    }
+    if (parts.length >= 2) addKey(joinPhrase(parts))
+  }
+  return {
+    searchTerms: tokens.size > 0 ? ` ${[...tokens].join(' ')} ` : '',
+    searchKeys: keys.size > 0 ? `\n${[...keys].join('\n')}\n` : '',
+  }
+}
+
+/**
+ * Returns the row with its search document set, for models with `searchFields` (the row itself otherwise). Core
+ * calls it on every write; custom writers of storage rows (tests, importers) call it too.
+ *
+ * @example
+ * ```ts
+ * await storage.create({ model, schema, tenantId, data: withSearchDocument(model, row) })
+ * ```
+ */
+export function withSearchDocument(
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  row: StorageRow,
+): StorageRow {
+  if (model.searchFields.length === 0) return row
+  return { ...row, ...searchDocument(model, row) }
+}
