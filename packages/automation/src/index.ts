@@ -106,5 +106,14 @@ export {
 } from './scoring/lead-scoring.js'
 export { nextCronSlot, type SweepReport } from './time/sweep.js'
 export { sendWebhook, type WebhookDelivery } from './webhooks/send-webhook.js'
-export { signWebhook, verifyWebhook, type WebhookSignatureHeaders } from './webhooks/sign-webhook.js'
+export {
+  checkWebhook,
+  signWebhook,
+  type VerifyWebhookArgs,
+  verifyWebhook,
+  type WebhookSignatureHeaders,
+  type WebhookVerification,
+  type WebhookVerificationFailure,
+  webhookSecretKey,
+} from './webhooks/sign-webhook.js'
 export { isPrivateAddress } from './webhooks/ssrf-guard.js'

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { signWebhook, verifyWebhook } from '../src/index.js'
 import { setup } from './helpers.js'
@@ -9,6 +10,10 @@ interface Received {
   readonly headers: IncomingMessage['headers']
   readonly body: string
 }
+
+const HOOKS = `whsec_${Buffer.from('outbound-secret-of-32-bytes-long!').toString('base64')}`
+const INBOUND = `whsec_${Buffer.from('inbound-secret-of-32-bytes-long!!').toString('base64')}`
+const WRONG = `whsec_${Buffer.from('some-other-secret-of-32-bytes!!!').toString('base64')}`
 
 const servers: ReturnType<typeof createServer>[] = []
 afterEach(() => {
@@ -33,9 +38,9 @@ async function receiver(statuses: number[]) {
 }
 
 describe('outbound webhooks', () => {
-  it('are signed (HMAC-SHA256 over timestamp, nonce and body), retried with backoff, with a stable idempotency id', async () => {
+  it('are signed the Standard Webhooks way (the standardwebhooks package verifies them), retried with backoff, with a stable idempotency id', async () => {
     const { url, received } = await receiver([500, 200])
-    const { crm, engine, deal, advance, now } = await setup({ secrets: { hooks: 'whsec_test' } })
+    const { crm, engine, deal, advance, now } = await setup({ secrets: { hooks: HOOKS } })
     engine.register({
       id: 'notify',
       name: 'Notify',
@@ -52,16 +57,21 @@ describe('outbound webhooks', () => {
     await engine.runDue()
     expect(received).toHaveLength(2)
     for (const r of received) {
-      expect(
-        verifyWebhook({ secret: 'whsec_test', body: r.body, headers: r.headers as never, now: now() }),
-      ).toBe(true)
-      expect(verifyWebhook({ secret: 'wrong', body: r.body, headers: r.headers as never, now: now() })).toBe(
+      expect(verifyWebhook({ secret: HOOKS, body: r.body, headers: r.headers as never, now: now() })).toBe(
+        true,
+      )
+      expect(verifyWebhook({ secret: WRONG, body: r.body, headers: r.headers as never, now: now() })).toBe(
         false,
       )
+      const signature = new Webhook(HOOKS).sign(
+        r.headers['webhook-id'] as string,
+        new Date(Number(r.headers['webhook-timestamp']) * 1000),
+        r.body,
+      )
+      expect(r.headers['webhook-signature']).toBe(signature)
       expect(r.headers['x-tenant']).toBe('acme')
     }
     expect(received[0]?.headers['webhook-id']).toBe(received[1]?.headers['webhook-id'])
-    expect(received[0]?.headers['webhook-nonce']).not.toBe(received[1]?.headers['webhook-nonce'])
     expect(JSON.parse(received[1]!.body)).toMatchObject({
       ruleId: 'notify',
       record: { id: d.id, name: 'Signed' },
@@ -72,7 +82,7 @@ describe('outbound webhooks', () => {
 
   it('the SSRF guard blocks loopback and private targets (by IP and by name) unless allowed; never retried', async () => {
     const { url, received } = await receiver([])
-    const { engine, deal } = await setup({ secrets: { hooks: 'x' } })
+    const { engine, deal } = await setup({ secrets: { hooks: HOOKS } })
     const port = new URL(url).port
     engine.register({
       id: 'ip',
@@ -101,7 +111,7 @@ describe('outbound webhooks', () => {
 
 describe('inbound webhooks', () => {
   it('enroll a record when the signature is valid, once per webhook-id; a bad signature is FORBIDDEN', async () => {
-    const { crm, engine, deal, now } = await setup({ secrets: { inbound: 'in_secret' } })
+    const { crm, engine, deal, now } = await setup({ secrets: { inbound: INBOUND } })
     engine.register({
       id: 'inbound',
       name: 'Payment received',
@@ -111,7 +121,12 @@ describe('inbound webhooks', () => {
     })
     const d = await deal('Invoice')
     const body = JSON.stringify({ paid: true })
-    const headers = signWebhook({ secret: 'in_secret', id: 'evt_1', body, now: now() })
+    // Signed by the reference implementation: Rapport accepts standard deliveries.
+    const headers = {
+      'webhook-id': 'evt_1',
+      'webhook-timestamp': String(Math.floor(now().getTime() / 1000)),
+      'webhook-signature': new Webhook(INBOUND).sign('evt_1', now(), body),
+    }
     const first = await engine.receiveWebhook('inbound', { recordId: d.id, body, headers: { ...headers } })
     const again = await engine.receiveWebhook('inbound', { recordId: d.id, body, headers: { ...headers } })
     expect('runId' in first).toBe(true)
@@ -119,9 +134,26 @@ describe('inbound webhooks', () => {
     const forged = await engine
       .receiveWebhook('inbound', { recordId: d.id, body: '{"paid":false}', headers: { ...headers } })
       .catch((e: unknown) => e)
-    expect(forged).toMatchObject({ code: 'FORBIDDEN' })
+    expect(forged).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'no_matching_signature' } })
+    const late = signWebhook({ secret: INBOUND, id: 'evt_2', body, now: new Date(now().getTime() - 600_000) })
+    const stale = await engine
+      .receiveWebhook('inbound', { recordId: d.id, body, headers: { ...late } })
+      .catch((e: unknown) => e)
+    expect(stale).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Webhook timestamp too old (600 s ago; the tolerance is 300 s)',
+      details: { reason: 'timestamp_too_old' },
+    })
     await engine.runDue()
     expect((await crm.deals.get(d.id)).tags).toEqual(['paid'])
     expect(await crm.entity('automationRun').count()).toBe(1)
+  })
+})
+
+describe('webhook secrets', () => {
+  it('must be Standard Webhooks secrets (whsec_ + base64): AUTOMATION_INVALID_CONFIG otherwise', async () => {
+    const error = await setup({ secrets: { hooks: 'plain-password' } }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'AUTOMATION_INVALID_CONFIG' })
+    expect(String((error as Error).message)).not.toContain('plain-password')
   })
 })

@@ -12,6 +12,7 @@ import type { JobQueue } from '../queue/job-queue.js'
 import type { AutomationRule } from '../rules/rule-types.js'
 import type { ScoringModel } from '../scoring/lead-scoring.js'
 import { compileScoringModel } from '../scoring/lead-scoring.js'
+import { webhookSecretKey } from '../webhooks/sign-webhook.js'
 import type { AutomationEngine } from './automation-engine.js'
 import { createEngine } from './automation-engine.js'
 import type { EngineRuntime, HostFunction, Origin } from './engine-runtime.js'
@@ -31,7 +32,10 @@ export interface AutomationOptions {
   readonly clock?: () => Date
   /** Functions `callFunction` actions may call, by name. */
   readonly functions?: Readonly<Record<string, HostFunction>>
-  /** Webhook signing secrets by name; rules refer to them by name. */
+  /**
+   * Webhook signing secrets by name; rules refer to them by name. Each is a Standard Webhooks secret, `whsec_` plus
+   * the base64 of 24–64 random bytes (`AUTOMATION_INVALID_CONFIG` otherwise).
+   */
   readonly secrets?: Readonly<Record<string, string>>
   /** Entities whose writes are watched (default: contact, company, deal, activity, task). */
   readonly entities?: readonly string[]
@@ -86,6 +90,17 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
       'AUTOMATION_INVALID_CONFIG',
       `maxDepth must be an integer in 0..100; got ${maxDepth}`,
     )
+  }
+  for (const [name, secret] of Object.entries(options.secrets ?? {})) {
+    try {
+      webhookSecretKey(secret)
+    } catch (error) {
+      throw new RapportError(
+        'AUTOMATION_INVALID_CONFIG',
+        `The webhook secret "${name}": ${(error as Error).message}`,
+        { details: { secret: name }, cause: error },
+      )
+    }
   }
   const queue = options.queue ?? createInProcessQueue()
   const clock = options.clock ?? (() => new Date())

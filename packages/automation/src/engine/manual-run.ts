@@ -1,6 +1,6 @@
 import { RapportError } from '@rapport/core'
 import type { CompiledRule } from '../rules/compile-rule.js'
-import { verifyWebhook } from '../webhooks/sign-webhook.js'
+import { checkWebhook } from '../webhooks/sign-webhook.js'
 import type { EngineState } from './engine-state.js'
 import type { EnrollSkip } from './enroll.js'
 import { enroll } from './enroll.js'
@@ -60,13 +60,15 @@ export async function receiveWebhook(
   }
   const secret = trigger.secret === undefined ? undefined : state.rt.secrets.get(trigger.secret)
   if (secret !== undefined) {
-    const ok = verifyWebhook({
+    const check = checkWebhook({
       secret,
       body: request.body ?? '',
       headers: request.headers ?? {},
       now: state.rt.clock(),
     })
-    if (!ok) throw new RapportError('FORBIDDEN', 'Invalid webhook signature', { details: { ruleId } })
+    if (!check.valid) {
+      throw new RapportError('FORBIDDEN', check.message, { details: { ruleId, reason: check.reason } })
+    }
   }
   const header = request.headers?.['webhook-id']
   const id = Array.isArray(header) ? header[0] : header
