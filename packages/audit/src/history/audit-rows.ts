@@ -1,5 +1,6 @@
 import type { Actor, CommitContext, QueuedEvent, RecordEvent, RecordUpdatedEvent } from '@rapport/core'
 import type { AuditAction } from './audit-entities.js'
+import { changeIds } from './audit-entities.js'
 
 /** Fields every record carries that audit does not repeat as changes (they change on every write). */
 const SYSTEM_FIELDS = new Set(['id', 'tenantId', 'createdAt', 'updatedAt', 'version'])
@@ -139,9 +140,10 @@ export function auditRows(
       fields: m.changes.map((c) => c.field),
       redactedAt: null,
     })
-    for (const c of m.changes) {
+    const ids = changeIds(eventId, m.changes.length)
+    for (const [k, c] of m.changes.entries()) {
       changes.push({
-        id: nextId('ach', m.at),
+        id: ids[k],
         tenantId: m.tenantId,
         createdAt: m.at,
         updatedAt: m.at,

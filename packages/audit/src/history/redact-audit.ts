@@ -1,5 +1,5 @@
 import type { StorageFilter, StorageOperations, StorageSchema } from '@rapport/core/storage'
-import { auditChangeEntity, auditEventEntity } from './audit-entities.js'
+import { auditChangeEntity, auditEventEntity, changeIds } from './audit-entities.js'
 
 /** What {@link redactAuditHistory} redacted. */
 export interface AuditRedaction {
@@ -41,14 +41,33 @@ export async function redactAuditHistory(
           { kind: 'in', ref: { field: 'recordId', type: 'string' }, values: chunk, negate: false },
         ],
       }
-      changes += await ops.updateMany({
-        model: changeModel,
-        tenantId,
-        schema,
-        where,
-        data: { before: null, after: null, redactedAt: at },
-      })
-      events += await ops.updateMany({ model: eventModel, tenantId, schema, where, data: { redactedAt: at } })
+      // The events are indexed by record; their change rows are found through the ids derived from theirs.
+      const rows = await ops.findMany({ model: eventModel, tenantId, schema, where })
+      const changeRowIds = rows.flatMap((r) =>
+        changeIds(r['id'] as string, ((r['fields'] as string[] | null) ?? []).length),
+      )
+      for (let k = 0; k < changeRowIds.length; k += 500) {
+        changes += await ops.updateMany({
+          model: changeModel,
+          tenantId,
+          schema,
+          where: {
+            kind: 'in',
+            ref: { field: 'id', type: 'string' },
+            values: changeRowIds.slice(k, k + 500),
+            negate: false,
+          },
+          data: { before: null, after: null, redactedAt: at },
+        })
+      }
+      if (rows.length > 0)
+        events += await ops.updateMany({
+          model: eventModel,
+          tenantId,
+          schema,
+          where,
+          data: { redactedAt: at },
+        })
     }
   }
   return { changes, events }

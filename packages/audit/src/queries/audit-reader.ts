@@ -3,6 +3,7 @@ import { isRapportError, RapportError } from '@rapport/core'
 import * as z from 'zod'
 import { AuditErrorCodes } from '../audit-error.js'
 import type { AuditAction } from '../history/audit-entities.js'
+import { changeIds } from '../history/audit-entities.js'
 import type { AuditFieldAccess } from '../history/audit-plugin.js'
 
 /** One field's before and after in an audit event. `redacted` values were removed by erasure (both `null`). */
@@ -150,10 +151,9 @@ function parse<K extends keyof typeof schemas>(kind: K, query: unknown): z.outpu
 }
 
 type Row = Record<string, unknown>
-const NEWEST_FIRST = [
-  { field: 'occurredAt', direction: 'desc' },
-  { field: 'seq', direction: 'desc' },
-] as const
+const NEWEST_FIRST = [{ field: 'occurredAt', direction: 'desc' }] as const
+/** Event ids are minted from the commit time: the primary key in reverse is newest first, with no index to keep. */
+const NEWEST_ID_FIRST = [{ field: 'id', direction: 'desc' }] as const
 const CHANGES_NEWEST_FIRST = [{ field: 'occurredAt', direction: 'desc' }] as const
 
 function timeBounds(q: { from?: Date | undefined; to?: Date | undefined }): Filter[] {
@@ -231,15 +231,22 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
     return visible
   }
 
-  async function changesOf(eventIds: readonly string[]): Promise<Map<string, AuditFieldChange[]>> {
+  /** The changes of these events, through the primary key (change ids derive from event ids). */
+  async function changesOf(rows: readonly Row[]): Promise<Map<string, AuditFieldChange[]>> {
     const out = new Map<string, AuditFieldChange[]>()
-    if (eventIds.length === 0) return out
-    for await (const row of services
-      .entity<Row>('auditChange')
-      .iterate({ where: { field: 'eventId', op: 'in', value: [...eventIds] } })) {
-      const change = toChange(row)
-      if (!canRead(change.entity, change.field)) continue
-      out.set(change.eventId, [...(out.get(change.eventId) ?? []), change])
+    const ids = rows.flatMap((r) =>
+      changeIds(r['id'] as string, ((r['fields'] as string[] | null) ?? []).length),
+    )
+    for (let i = 0; i < ids.length; i += 200) {
+      const chunk = ids.slice(i, i + 200)
+      const page = await services
+        .entity<Row>('auditChange')
+        .list({ where: { field: 'id', op: 'in', value: chunk }, limit: chunk.length })
+      for (const row of page.items) {
+        const change = toChange(row)
+        if (!canRead(change.entity, change.field)) continue
+        out.set(change.eventId, [...(out.get(change.eventId) ?? []), change])
+      }
     }
     return out
   }
@@ -249,10 +256,11 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
     page: { limit?: number | undefined; cursor?: string | null | undefined },
     fields?: readonly string[],
     checked = false,
+    byId = false,
   ): Promise<Page<AuditEntry>> {
     const result = await services.entity<Row>('auditEvent').list({
       where: { and: filters },
-      orderBy: NEWEST_FIRST,
+      orderBy: byId ? NEWEST_ID_FIRST : NEWEST_FIRST,
       ...(page.limit ? { limit: page.limit } : {}),
       ...(page.cursor ? { cursor: page.cursor } : {}),
     })
@@ -264,7 +272,7 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
     const rows = visible
       ? result.items.filter((r) => visible.has(`${r['entity']}:${r['recordId']}`))
       : result.items
-    const changes = await changesOf(rows.map((r) => r['id'] as string))
+    const changes = await changesOf(rows)
     const wanted = fields ? new Set(fields) : null
     const items: AuditEntry[] = rows.map((r) => ({
       id: r['id'] as string,
@@ -312,11 +320,30 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
     async fieldHistory(query) {
       const q = parse('fieldHistory', query)
       if (!canRead(q.entity, q.field)) return { items: [], nextCursor: null, hasMore: false }
-      if (q.id) await requireReadable(q.entity, q.id)
+      if (q.id) {
+        // One record's field: its events (indexed by record), then their changes of that field.
+        await requireReadable(q.entity, q.id)
+        const page = await events(
+          [
+            { field: 'entity', op: 'eq', value: q.entity },
+            { field: 'recordId', op: 'eq', value: q.id },
+            { field: 'fields', op: 'eq', value: q.field },
+            ...(q.actorId ? [{ field: 'actorId', op: 'eq', value: q.actorId } as Filter] : []),
+            ...timeBounds(q),
+          ],
+          q,
+          [q.field],
+          true,
+        )
+        return {
+          items: page.items.flatMap((e) => e.changes.filter((c) => c.field === q.field)),
+          nextCursor: page.nextCursor,
+          hasMore: page.hasMore,
+        }
+      }
       const filters: Filter[] = [
         { field: 'entity', op: 'eq', value: q.entity },
         { field: 'field', op: 'eq', value: q.field },
-        ...(q.id ? [{ field: 'recordId', op: 'eq', value: q.id } as Filter] : []),
         ...(q.actorId ? [{ field: 'actorId', op: 'eq', value: q.actorId } as Filter] : []),
         ...timeBounds(q),
       ]
@@ -359,11 +386,20 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
           ...timeBounds(q),
         ],
         q,
+        undefined,
+        false,
+        true,
       )
     },
     async byRequest(query) {
       const q = parse('byRequest', query)
-      return events([{ field: 'requestId', op: 'eq', value: q.requestId }, ...timeBounds(q)], q)
+      return events(
+        [{ field: 'requestId', op: 'eq', value: q.requestId }, ...timeBounds(q)],
+        q,
+        undefined,
+        false,
+        true,
+      )
     },
   }
 }
