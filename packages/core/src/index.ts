@@ -191,6 +191,7 @@ export {
   definePlugin,
   type EntityHooks,
   type HookContext,
+  type NormalizeContext,
   type PluginContext,
   type QueuedEvent,
   type ScopeArgs,

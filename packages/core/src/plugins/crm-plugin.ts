@@ -21,12 +21,27 @@ export interface HookContext {
   readonly crm: CrmServices
 }
 
+/** What a `normalize` hook receives. */
+export interface NormalizeContext {
+  /** The entity being written, e.g. `contact`. */
+  readonly entity: string
+  readonly tenantId: string
+  /** Whether the input is a whole new record or an update patch. */
+  readonly operation: 'create' | 'update'
+}
+
 /**
  * `before` hooks run inside the transaction, after validation: return `false` to reject the operation
  * (`HOOK_REJECTED`), `{ data }` to replace the input (validated again), or nothing to let it through. `after` hooks
  * run inside the transaction too, so a throwing `after` hook rolls the write back.
  */
 export interface EntityHooks {
+  /**
+   * Rewrites raw input before schema validation, on create inputs and on update patches (e.g. a phone typed as
+   * `(415) 555-0101` into E.164). Synchronous and pure: return the new input, or nothing to keep it. Runs for every
+   * plugin in order, and again on data a `before` hook returns.
+   */
+  normalize?(input: Record<string, unknown>, ctx: NormalizeContext): Record<string, unknown> | undefined
   readonly create?: {
     before?(
       data: Record<string, unknown>,

@@ -3,7 +3,7 @@ import type { EntityContext } from './entity-behaviour.js'
 import { hookRejected } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { customFieldsOf } from './entity-fields.js'
-import { hookContext, pluginHooks } from './entity-hooks.js'
+import { hookContext, normalizeInput, pluginHooks } from './entity-hooks.js'
 import { storageScope } from './entity-scope.js'
 import { checkPayload, failValidation, validateRecord } from './record-validation.js'
 
@@ -30,13 +30,23 @@ export async function createRecords(
     const values: Record<string, unknown>[] = []
     for (const [i, input] of inputs.entries()) {
       const prefix = batch ? [i] : []
-      let result = validateRecord(entity, input as Record<string, unknown>, customFields, prefix)
+      let result = validateRecord(
+        entity,
+        normalizeInput(ctx, input, 'create') as Record<string, unknown>,
+        customFields,
+        prefix,
+      )
       if (result.issues.length === 0) {
         for (const h of hooks) {
           const outcome = await h.create?.before?.(result.value, hctx)
           if (outcome === false) throw hookRejected(entity.name, 'create')
           if (outcome && typeof outcome === 'object') {
-            result = validateRecord(entity, outcome.data, customFields, prefix)
+            result = validateRecord(
+              entity,
+              normalizeInput(ctx, outcome.data, 'create') as Record<string, unknown>,
+              customFields,
+              prefix,
+            )
             if (result.issues.length > 0) break
           }
         }

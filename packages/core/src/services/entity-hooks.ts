@@ -21,3 +21,18 @@ export function hookContext(ctx: EntityContext, session: Session): HookContext {
     },
   }
 }
+
+/**
+ * The input after every plugin's `normalize` hook for this entity; anything but a plain object is returned as is
+ * (schema validation reports it).
+ */
+export function normalizeInput(ctx: EntityContext, input: unknown, operation: 'create' | 'update'): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input
+  let value = input as Record<string, unknown>
+  for (const h of pluginHooks(ctx)) {
+    if (!h.normalize) continue
+    value =
+      h.normalize(value, { entity: ctx.entity.name, tenantId: ctx.session.tenantId, operation }) ?? value
+  }
+  return value
+}

@@ -5,7 +5,7 @@ import type { EntityContext } from './entity-behaviour.js'
 import { hookRejected, recordNotFound, versionConflict } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { customFieldsOf } from './entity-fields.js'
-import { hookContext, pluginHooks } from './entity-hooks.js'
+import { hookContext, normalizeInput, pluginHooks } from './entity-hooks.js'
 import { loadRow, scopeFilter, storageScope } from './entity-scope.js'
 import { checkVersion, MAX_UNVERSIONED_RETRIES, versionGuard } from './entity-versioning.js'
 import { failValidation, toIssues, validateRecord } from './record-validation.js'
@@ -27,7 +27,7 @@ export function parsePatch(
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
     failValidation(ctx.entity.name, [{ path: prefix, message: 'Expected an object', code: 'invalid_type' }])
   }
-  const parsed = ctx.entity.updateSchema.safeParse(patch)
+  const parsed = ctx.entity.updateSchema.safeParse(normalizeInput(ctx, patch, 'update'))
   if (!parsed.success) failValidation(ctx.entity.name, toIssues(parsed.error, prefix))
   const replaced = findObjectsReplacedByShapes(patch, parsed.data, prefix)
   if (replaced.length > 0) failValidation(ctx.entity.name, replaced)

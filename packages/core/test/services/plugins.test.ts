@@ -35,6 +35,31 @@ describe('plugins', () => {
     expect(page.items).toHaveLength(1)
   })
 
+  it('normalize hooks rewrite raw create input and update patches before validation', async () => {
+    const seen: string[] = []
+    const trim = definePlugin({
+      id: 'trim',
+      hooks: {
+        company: {
+          normalize: (input, ctx) => {
+            seen.push(`${ctx.operation}:${ctx.entity}:${ctx.tenantId}`)
+            return typeof input['name'] === 'string' ? { ...input, name: input['name'].trim() } : undefined
+          },
+        },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [trim] as const })
+    const acme = await crm.companies.create({ name: '  Acme  ' })
+    expect(acme.name).toBe('Acme')
+    expect((await crm.companies.update(acme.id, { name: ' Acme Corp ' })).name).toBe('Acme Corp')
+    expect(await crm.companies.update(acme.id, { industry: 'Tools' })).toMatchObject({ name: 'Acme Corp' })
+    expect(seen).toEqual(['create:company:default', 'update:company:default', 'update:company:default'])
+    // What the hook leaves invalid is still refused by validation, and nothing is written.
+    const err = await crm.companies.create({ name: '   ' }).catch((e: unknown) => e)
+    expect(isRapportError(err, 'VALIDATION_FAILED')).toBe(true)
+    expect(await crm.companies.count()).toBe(1)
+  })
+
   it('before hooks can reject; nothing is written', async () => {
     const guard = definePlugin({
       id: 'guard',

@@ -1,0 +1,7 @@
+export { companyNameKey } from './company-name.js'
+export { companyDomainOf, domainOf, FREE_MAIL_DOMAINS } from './domain.js'
+export { asciiDomain, emailKey } from './email.js'
+export { foldText } from './fold-text.js'
+export { CHINESE_REGION_PREFIXES, CJK_LEGAL_FORMS, LATIN_LEGAL_FORMS } from './legal-forms.js'
+export { type PhoneRegion, phoneBlockKey, phoneToE164 } from './phone.js'
+export { type DefaultRegion, phoneNormalizer } from './phone-input.js'
