@@ -1,4 +1,4 @@
-import { createCrm } from '@rapport/core'
+import { createCrm, isRapportError } from '@rapport/core'
 import type { ModelDefinition, StorageAdapter, StorageRow, StorageSchema } from '@rapport/core/storage'
 import { searchDocumentFields, withSearchDocument } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
@@ -236,6 +236,22 @@ describe('the search semantics through createCrm, on every adapter', () => {
           ? (await crm.companies.search(text)).map((c) => c.name)
           : (await crm.contacts.search(text)).map((c) => `${c.lastName} ${c.firstName}`)
       expect(found, name).toEqual(expected)
+    }
+  })
+  it('refuses a NUL, a lone surrogate and unknown options with VALIDATION_FAILED on every adapter, writing nothing', async () => {
+    for (const [name, crm] of crms()) {
+      const before = await crm.contacts.count()
+      for (const [text, options] of [
+        ['a\u0000b', {}],
+        ['a\uDC00', {}],
+        ['ada', { limt: 5 }],
+      ] as const) {
+        const err = await crm.contacts.search(text, options as never).catch((e: unknown) => e)
+        expect(isRapportError(err, 'VALIDATION_FAILED'), `${name} ${JSON.stringify([text, options])}`).toBe(
+          true,
+        )
+      }
+      expect(await crm.contacts.count(), name).toBe(before)
     }
   })
 })

@@ -1,61 +1,108 @@
+import * as z from 'zod'
+import type { Filter } from '../filter/filter-types.js'
+import { searchFilters } from '../search/search-match.js'
+import type { ParsedSearchQuery } from '../search/search-text.js'
+import { parseSearchQuery } from '../search/search-text.js'
+import { unstorableTextReason } from '../storage/storable-value.js'
+import type { ModelScope, StorageOperations } from '../storage/storage-adapter.js'
 import type { StorageFilter, StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { readFilters, storageScope } from './entity-scope.js'
 import type { SearchOptions } from './list-options.js'
-import { failValidation } from './record-validation.js'
+import { failValidation, toIssues } from './record-validation.js'
+
+const MAX_QUERY_LENGTH = 1000
+
+const searchOptionsSchema = z
+  .object({
+    where: z.unknown().optional(),
+    limit: z.int().min(1).optional(),
+    includeArchived: z.boolean().optional(),
+  })
+  .strict()
 
 /**
- * Full-text search over the entity's search fields, best match first. Adapters without full-text search fall back to
- * case-insensitive substring matching: every word (at most 16) must appear in some search field.
+ * Search over the entity's search fields, best match first, with the semantics of `@rapport/core/storage`'s
+ * `parseSearchQuery()` and `rankSearchRows()` (see the search guide). A query that is not a string, is longer than
+ * 1,000 characters or holds a NUL or a lone surrogate, and options that `list()` would also refuse (unknown keys,
+ * a bad limit), fail with `VALIDATION_FAILED` on every adapter. Adapters without `search()` get the same results
+ * from ordered `findMany` calls on the search columns.
  */
 export async function searchRecords(
   ctx: EntityContext,
   query: string,
   options: SearchOptions,
 ): Promise<Record<string, unknown>[]> {
-  if (typeof query !== 'string' || query.length > 1000) {
-    failValidation(ctx.entity.name, [
-      { path: ['query'], message: 'Expected a string of at most 1000 characters', code: 'invalid_type' },
+  const name = ctx.entity.name
+  if (typeof query !== 'string' || query.length > MAX_QUERY_LENGTH) {
+    failValidation(name, [
+      {
+        path: ['query'],
+        message: `Expected a string of at most ${MAX_QUERY_LENGTH} characters`,
+        code: 'invalid_type',
+      },
     ])
   }
-  const limit = options.limit ?? 20
-  if (!Number.isInteger(limit) || limit < 1 || limit > ctx.session.runtime.limits.maxPageSize) {
-    failValidation(ctx.entity.name, [
-      { path: ['options', 'limit'], message: 'Invalid limit', code: 'invalid_value' },
+  const unstorable = unstorableTextReason(query)
+  if (unstorable)
+    failValidation(name, [{ path: ['query'], message: `The query ${unstorable}`, code: 'invalid_value' }])
+  const parsed = searchOptionsSchema.safeParse(options ?? {})
+  if (!parsed.success) failValidation(name, toIssues(parsed.error, ['options']))
+  const limit = parsed.data.limit ?? 20
+  if (limit > ctx.session.runtime.limits.maxPageSize) {
+    failValidation(name, [
+      {
+        path: ['options', 'limit'],
+        message: `At most ${ctx.session.runtime.limits.maxPageSize} results`,
+        code: 'too_big',
+      },
     ])
   }
-  const terms = query.trim()
-  if (terms.length === 0) return []
+  const terms = parseSearchQuery(query)
+  if (terms.terms.length === 0 || ctx.entity.model.searchFields.length === 0) return []
   const session = ctx.session
   return session.read(async (ops) => {
-    const filters = await readFilters(ctx, session, options.where, options.includeArchived ?? false)
+    const filters = await readFilters(
+      ctx,
+      session,
+      parsed.data.where as Filter | undefined,
+      parsed.data.includeArchived ?? false,
+    )
     const where: StorageFilter = { kind: 'and', filters }
-    const storage = session.runtime.storage
-    let rows: StorageRow[]
-    if (storage.capabilities.fullTextSearch && ops.search) {
-      rows = await ops.search({ ...storageScope(ctx, session), query: terms, where, limit })
-    } else {
-      const words = terms.split(/\s+/).slice(0, 16)
-      const fields = ctx.entity.model.searchFields
-      const matchAll: StorageFilter = {
-        kind: 'and',
-        filters: words.map((word) => ({
-          kind: 'or',
-          filters: fields.map((field) => ({
-            kind: 'text',
-            ref: { field, type: 'string' },
-            op: 'contains',
-            value: word,
-            caseInsensitive: true,
-          })),
-        })),
-      }
-      rows = await ops.findMany({
-        ...storageScope(ctx, session),
-        where: { kind: 'and', filters: [where, matchAll] },
-        limit,
-      })
-    }
+    const scope = storageScope(ctx, session)
+    const rows =
+      session.runtime.storage.capabilities.fullTextSearch && ops.search
+        ? await ops.search({ ...scope, query, where, limit })
+        : await searchByFilters(ops, scope, where, terms, limit)
     return rows.map((row) => ctx.entity.fromRow(row))
   })
+}
+
+/**
+ * `search()` for adapters without it: the matching rows of each rank in id order (exact key, then key prefix, then
+ * the rest), until `limit` rows. The same rows, in the same order, as `rankSearchRows()`.
+ */
+async function searchByFilters(
+  ops: StorageOperations,
+  scope: ModelScope,
+  where: StorageFilter,
+  query: ParsedSearchQuery,
+  limit: number,
+): Promise<StorageRow[]> {
+  const { match, exact, prefix } = searchFilters(query)
+  const not = (filter: StorageFilter): StorageFilter => ({ kind: 'not', filter })
+  const tiers: StorageFilter[] = [exact, { kind: 'and', filters: [prefix, not(exact)] }, not(prefix)]
+  const rows: StorageRow[] = []
+  for (const tier of tiers) {
+    if (rows.length >= limit) break
+    rows.push(
+      ...(await ops.findMany({
+        ...scope,
+        where: { kind: 'and', filters: [where, match, tier] },
+        orderBy: [{ ref: { field: 'id', type: 'string' }, direction: 'asc' }],
+        limit: limit - rows.length,
+      })),
+    )
+  }
+  return rows
 }
