@@ -105,6 +105,18 @@ function createFactories(defaultTenant: string): ConformanceFactories {
       role: 'member',
       ...overrides,
     }),
+    purchase: (overrides, tenantId = defaultTenant) => {
+      const row = base('purchase', tenantId)
+      return {
+        ...row,
+        customerType: 'contact',
+        customerId: 'con_1',
+        occurredAt: row['createdAt'] ?? null,
+        amountMinor: 1000,
+        status: 'paid',
+        ...overrides,
+      }
+    },
   }
 }
 

@@ -125,9 +125,30 @@ const membership: ModelDefinition = {
 }
 
 /**
- * The schema the conformance kit tests against: four small models (`org`, `person`, `group`, `membership`) that
- * exercise every column type, unique indexes (plain, composite), a JSON-path index, every `onDelete` action, and
- * `hasMany`, `belongsTo` and `through` relations. It is independent of core's CRM entities, so it tests the storage
+ * An order-like model for `aggregateCustomerOrders()`: who bought (`customerType`, `customerId`), when, how much (an
+ * integer in minor units) and a status to filter on.
+ */
+const purchase: ModelDefinition = {
+  name: 'purchase',
+  table: 'conformance_purchase',
+  idPrefix: 'pur',
+  fields: {
+    ...systemFields,
+    customerType: { type: 'string', required: true },
+    customerId: { type: 'string', required: true },
+    occurredAt: { type: 'datetime', required: true },
+    amountMinor: { type: 'integer', required: true },
+    status: { type: 'string', required: true },
+  },
+  indexes: [{ name: 'by_customer', fields: ['customerType', 'customerId', 'occurredAt'] }],
+  relations: {},
+  searchFields: [],
+}
+
+/**
+ * The schema the conformance kit tests against: small models (`org`, `person`, `group`, `membership`, `purchase`)
+ * that exercise every column type, unique indexes (plain, composite), a JSON-path index, every `onDelete` action,
+ * `hasMany`, `belongsTo` and `through` relations, and order aggregation. It is independent of core's CRM entities, so it tests the storage
  * port alone.
  *
  * SQL adapters create its tables in the kit's `setup`, e.g. `await storage.migrations.apply(conformanceSchema)`.
@@ -142,8 +163,8 @@ const membership: ModelDefinition = {
  */
 export const conformanceSchema: StorageSchema = deepFreeze({
   version: 1,
-  models: { org, person, group, membership },
+  models: { org, person, group, membership, purchase },
 })
 
 /** The model names of {@link conformanceSchema}. */
-export type ConformanceModelName = 'org' | 'person' | 'group' | 'membership'
+export type ConformanceModelName = 'org' | 'person' | 'group' | 'membership' | 'purchase'

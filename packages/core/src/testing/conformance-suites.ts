@@ -4,11 +4,14 @@ import { concurrencySuite } from './suites/concurrency.js'
 import { constraintsSuite } from './suites/constraints.js'
 import { crudSuite } from './suites/crud.js'
 import { eventsSuite } from './suites/events.js'
+import { filterEdgesSuite } from './suites/filter-edges.js'
 import { filtersSuite } from './suites/filters.js'
 import { jsonPathsSuite } from './suites/json-paths.js'
 import { migrationsSuite } from './suites/migrations.js'
+import { orderAggregationSuite } from './suites/order-aggregation.js'
 import { orderingSuite } from './suites/ordering.js'
 import { searchSuite } from './suites/search.js'
+import { softDeleteSuite } from './suites/soft-delete.js'
 import { tenancySuite } from './suites/tenancy.js'
 import { transactionsSuite } from './suites/transactions.js'
 
@@ -28,12 +31,15 @@ export const conformanceSuites: readonly ConformanceSuite[] = [
   tenancySuite,
   bulkSuite,
   filtersSuite,
+  filterEdgesSuite,
   jsonPathsSuite,
   orderingSuite,
   constraintsSuite,
   concurrencySuite,
   transactionsSuite,
   searchSuite,
+  softDeleteSuite,
+  orderAggregationSuite,
   migrationsSuite,
   eventsSuite,
 ]

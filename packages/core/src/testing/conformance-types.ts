@@ -25,6 +25,8 @@ export interface ConformanceFactories {
   group(overrides?: StorageRow, tenantId?: string): StorageRow
   /** A complete `membership` row; `personId` and `groupId` should be overridden. */
   membership(overrides?: StorageRow, tenantId?: string): StorageRow
+  /** A complete `purchase` row (a paid 1,000-unit order of customer `con_1` at the factory clock's instant). */
+  purchase(overrides?: StorageRow, tenantId?: string): StorageRow
 }
 
 /** What each conformance test receives. */

@@ -3,6 +3,7 @@ import { rankSearchRows } from '../search/search-match.js'
 import { parseSearchQuery } from '../search/search-text.js'
 import { compareRows } from '../storage/compare-storage-values.js'
 import type { StorageSchema } from '../storage/model-definition.js'
+import { aggregateCustomerOrdersByScan } from '../storage/order-aggregation.js'
 import type {
   FindManyArgs,
   MigrationPlan,
@@ -105,6 +106,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     fullTextSearch: options.fullTextSearch ?? true,
     jsonPaths: true,
     concurrentWriters: false,
+    orderAggregation: true,
     ...(options.maxRowsPerStatement === undefined
       ? {}
       : { maxRowsPerStatement: options.maxRowsPerStatement }),
@@ -207,6 +209,8 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
           return deleteRows(view, scoped(args), ids)
         }),
     }
+    // The reference implementation: the same scan core runs when an adapter cannot group in the database.
+    ops.aggregateCustomerOrders = (args) => aggregateCustomerOrdersByScan(ops, args)
     if (capabilities.fullTextSearch) {
       ops.search = (args: SearchArgs) =>
         read(() => {

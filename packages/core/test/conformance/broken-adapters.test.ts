@@ -1,12 +1,14 @@
 import type {
+  FindManyArgs,
   ModelScope,
+  ResolvedRelation,
   StorageAdapter,
   StorageFilter,
   StorageOperations,
   StorageRow,
   StorageValue,
 } from '@rapport/core/storage'
-import { compareRows } from '@rapport/core/storage'
+import { aggregateCustomerOrdersByScan, compareRows, compileStorageFilter } from '@rapport/core/storage'
 import type { RunConformanceOptions } from '@rapport/core/testing'
 import { conformanceSchema, createMemoryStorage, runConformance } from '@rapport/core/testing'
 import { describe, expect, it } from 'vitest'
@@ -58,6 +60,101 @@ function truncateDates(row: StorageRow): StorageRow {
     out[key] = value instanceof Date ? new Date(Math.floor(value.getTime() / 1000) * 1000) : value
   }
   return out
+}
+
+/** True when the filter holds an `exists` through a join table. */
+function hasThrough(filter: StorageFilter | undefined): boolean {
+  if (!filter) return false
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filter.filters.some(hasThrough)
+    case 'not':
+      return hasThrough(filter.filter)
+    case 'exists':
+      return filter.relation.kind === 'through' || hasThrough(filter.filter)
+    default:
+      return false
+  }
+}
+
+/** Orders and pages rows the way `findMany` does. */
+function page(rows: StorageRow[], args: FindManyArgs): StorageRow[] {
+  if (args.orderBy && args.orderBy.length > 0) rows.sort(compareRows(args.orderBy))
+  const start = args.offset ?? 0
+  return rows.slice(start, args.limit === undefined ? undefined : start + args.limit)
+}
+
+/**
+ * `exists` through a join table evaluated with a join that keeps the tenant on the outer row only: join rows and
+ * targets of every tenant are visible (as a SQL join on ids alone would be).
+ */
+function tenantBlindThroughJoins(): StorageAdapter {
+  const base = createMemoryStorage()
+  const rowsOf = new Map<string, StorageRow[]>()
+  const remember = (model: string, rows: readonly StorageRow[]) =>
+    rowsOf.set(model, [...(rowsOf.get(model) ?? []), ...rows])
+  const related = (relation: ResolvedRelation, row: StorageRow): StorageRow[] => {
+    const targets = rowsOf.get(relation.model) ?? []
+    if (relation.kind === 'direct') {
+      const local = row[relation.localField]
+      return targets.filter(
+        (t) => t['tenantId'] === row['tenantId'] && local != null && t[relation.relatedField] === local,
+      )
+    }
+    const joins = (rowsOf.get(relation.through) ?? []).filter(
+      (join) =>
+        join[relation.throughFrom] === row['id'] &&
+        Object.entries(relation.throughWhere).every(([field, value]) => join[field] === value),
+    )
+    return targets.filter((t) => joins.some((join) => join[relation.throughTo] === t['id']))
+  }
+  const evaluate = async (args: FindManyArgs) => {
+    const all = await base.findMany({ model: args.model, tenantId: args.tenantId, schema: args.schema })
+    const match = compileStorageFilter(args.where ?? { kind: 'const', value: true }, { related })
+    return page(all.filter(match), args)
+  }
+  return {
+    ...base,
+    create: async (args) => {
+      const row = await base.create(args)
+      remember(args.model.name, [row])
+      return row
+    },
+    createMany: async (args) => {
+      const n = await base.createMany(args)
+      remember(args.model.name, args.data)
+      return n
+    },
+    findMany: (args) => (hasThrough(args.where) ? evaluate(args) : base.findMany(args)),
+    count: async (args) => (hasThrough(args.where) ? (await evaluate(args)).length : base.count(args)),
+  }
+}
+
+/** Order aggregation over a `findMany` that forgot the tenant: every tenant's orders are summed together. */
+function tenantBlindOrderAggregation(): StorageAdapter {
+  const base = createMemoryStorage()
+  const tenants = new Set<string>()
+  const track = <T extends ModelScope>(args: T): T => {
+    tenants.add(args.tenantId)
+    return args
+  }
+  const everyTenant = {
+    findMany: async (args: FindManyArgs) => {
+      const all = await Promise.all(
+        [...tenants].map((tenantId) =>
+          base.findMany({ ...args, tenantId, orderBy: undefined, limit: undefined, offset: undefined }),
+        ),
+      )
+      return page(all.flat(), args)
+    },
+  }
+  return {
+    ...base,
+    create: (args) => base.create(track(args)),
+    createMany: (args) => base.createMany(track(args)),
+    aggregateCustomerOrders: (args) => aggregateCustomerOrdersByScan(everyTenant, args),
+  }
 }
 
 /** The broken adapters, each with the suites that must catch it. */
@@ -165,6 +262,52 @@ const brokenAdapters: Record<string, { build(): StorageAdapter; caughtBy: readon
       }
     },
     caughtBy: ['bulk'],
+  },
+  'soft-deleted rows returned by default (the live-rows filter on archivedAt is ignored)': {
+    build: () =>
+      rewriteFilters(createMemoryStorage(), (node) =>
+        node.kind === 'isNull' && node.ref.field === 'archivedAt' && node.isNull
+          ? { kind: 'const', value: true }
+          : node,
+      ),
+    caughtBy: ['soft-delete'],
+  },
+  'trailing id sort key dropped': {
+    build: () => {
+      const base = createMemoryStorage()
+      const trim = (orderBy: FindManyArgs['orderBy']) =>
+        orderBy && orderBy.length > 1 && orderBy.at(-1)?.ref.field === 'id' ? orderBy.slice(0, -1) : orderBy
+      return {
+        ...base,
+        findMany: ({ orderBy, ...args }) => base.findMany({ ...args, orderBy: trim(orderBy) }),
+      }
+    },
+    caughtBy: ['ordering-and-pagination'],
+  },
+  '`nin` with more than 100 values falls back to three-valued NULL logic (`NOT IN`)': {
+    build: () =>
+      rewriteFilters(createMemoryStorage(), (node) => {
+        if (node.kind !== 'in' || !node.negate || node.values.length <= 100) return node
+        // SQL `x NOT IN (…)`: unknown (so false) when x is null, and never true when the list holds a null.
+        if (node.values.includes(null)) return { kind: 'const', value: false }
+        return { kind: 'and', filters: [node, { kind: 'isNull', ref: node.ref, isNull: false }] }
+      }),
+    caughtBy: ['filter-edges'],
+  },
+  'case-insensitive matching folds the needle with full Unicode (`toLowerCase()`), the value ASCII-only': {
+    build: () =>
+      rewriteFilters(createMemoryStorage(), (node) =>
+        node.kind === 'text' && node.caseInsensitive ? { ...node, value: node.value.toLowerCase() } : node,
+      ),
+    caughtBy: ['filter-edges'],
+  },
+  'tenant dropped from exists through a join table': {
+    build: tenantBlindThroughJoins,
+    caughtBy: ['tenancy'],
+  },
+  'tenant dropped from order aggregation': {
+    build: tenantBlindOrderAggregation,
+    caughtBy: ['order-aggregation'],
   },
   'nulls sort last ascending': {
     build: () => {

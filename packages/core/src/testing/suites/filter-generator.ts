@@ -1,6 +1,5 @@
 import type { FieldRef, StorageFilter, StorageValue } from '../../storage/storage-filter.js'
 import { columnRef, pathRef } from '../conformance-context.js'
-import type { ConformanceModelName } from '../conformance-schema.js'
 import type { FilterDataset } from './filter-dataset.js'
 import type { seededRandom } from './suite-helpers.js'
 import { exists } from './suite-helpers.js'
@@ -14,7 +13,10 @@ interface Column {
   readonly textual: boolean
 }
 
-const RELATIONS: Readonly<Record<string, readonly (readonly [string, ConformanceModelName])[]>> = {
+/** The models the filter dataset holds rows of. */
+type DatasetModel = keyof FilterDataset
+
+const RELATIONS: Readonly<Record<string, readonly (readonly [string, DatasetModel])[]>> = {
   person: [
     ['org', 'org'],
     ['groups', 'group'],
@@ -78,7 +80,7 @@ function readPath(value: StorageValue, path: readonly string[]): StorageValue {
 
 /** Builds random filters over the dataset's models, reproducible from the PRNG's seed. */
 export function filterGenerator(dataset: FilterDataset, random: Random, options: { jsonPaths: boolean }) {
-  const columns = (model: ConformanceModelName): Column[] => {
+  const columns = (model: DatasetModel): Column[] => {
     const rows = dataset[model]
     const cols: Column[] = (FIELDS[model] ?? []).map((field) => {
       const ref = columnRef(model, field)
@@ -97,8 +99,8 @@ export function filterGenerator(dataset: FilterDataset, random: Random, options:
     }
     return cols
   }
-  const cache = new Map<ConformanceModelName, Column[]>()
-  const columnsOf = (model: ConformanceModelName): Column[] => {
+  const cache = new Map<DatasetModel, Column[]>()
+  const columnsOf = (model: DatasetModel): Column[] => {
     let cols = cache.get(model)
     if (!cols) cache.set(model, (cols = columns(model)))
     return cols
@@ -118,7 +120,7 @@ export function filterGenerator(dataset: FilterDataset, random: Random, options:
     return random.next() < 0.3 ? piece.toUpperCase() : piece
   }
 
-  const leaf = (model: ConformanceModelName): StorageFilter => {
+  const leaf = (model: DatasetModel): StorageFilter => {
     const column = random.pick(columnsOf(model))
     const { ref } = column
     const r = random.next()
@@ -140,7 +142,7 @@ export function filterGenerator(dataset: FilterDataset, random: Random, options:
     return { kind: 'compare', ref, op: random.pick(ops), value: pickValue(column) }
   }
 
-  const node = (model: ConformanceModelName, depth: number): StorageFilter => {
+  const node = (model: DatasetModel, depth: number): StorageFilter => {
     const r = random.next()
     if (depth > 0 && r < 0.3) {
       const filters = Array.from({ length: random.int(4) }, () => node(model, depth - 1))

@@ -82,6 +82,69 @@ export const tenancySuite: ConformanceSuite = {
       )
     },
 
+    'exists through a join table stays in the tenant when another tenant reuses the same ids': async (
+      ctx,
+    ) => {
+      // Ids are unique per tenant only. Another tenant holds a person and a group with *our* ids, joined by its own
+      // membership: a join that drops the tenant on the join table or the target sees them.
+      const other = ctx.newTenantId()
+      const loner = ctx.factories.person({ name: 'loner' })
+      const member = ctx.factories.person({ name: 'member' })
+      const chess = ctx.factories.group({ name: 'chess' })
+      await createAll(ctx, 'person', [loner, member])
+      await createAll(ctx, 'group', [chess])
+      await createAll(ctx, 'membership', [
+        ctx.factories.membership({ personId: String(member['id']), groupId: String(chess['id']) }),
+      ])
+      const twin = ctx.factories.person({ id: String(loner['id']), name: 'loner' }, other)
+      const foreignGroup = ctx.factories.group({ id: String(chess['id']), name: 'foreign' }, other)
+      await createAll(ctx, 'person', [twin], other)
+      await createAll(ctx, 'group', [foreignGroup], other)
+      await createAll(
+        ctx,
+        'membership',
+        [
+          ctx.factories.membership(
+            { personId: String(loner['id']), groupId: String(chess['id']), role: 'owner' },
+            other,
+          ),
+        ],
+        other,
+      )
+      const scope = ctx.scope('person')
+      checkSameIds(
+        idsOf(await ctx.storage.findMany({ ...scope, where: exists('person', 'groups') })),
+        [String(member['id'])],
+        'exists(groups) sees only this tenant’s memberships',
+      )
+      checkEqual(
+        await ctx.storage.count({ ...scope, where: exists('person', 'ownedGroups') }),
+        0,
+        'exists(ownedGroups): the owner membership belongs to another tenant',
+      )
+      checkEqual(
+        await ctx.storage.count({
+          ...scope,
+          where: exists('person', 'groups', cmp('name', 'eq', 'foreign', 'group')),
+        }),
+        0,
+        'exists(groups, name = foreign): the foreign group shares our id, not our tenant',
+      )
+      checkEqual(
+        await ctx.storage.count({
+          ...ctx.scope('group'),
+          where: exists('group', 'members', cmp('name', 'eq', 'loner')),
+        }),
+        0,
+        'exists(members) from the group side',
+      )
+      checkEqual(
+        await ctx.storage.count({ ...ctx.scope('person', other), where: exists('person', 'groups') }),
+        1,
+        'the other tenant sees its own membership',
+      )
+    },
+
     'bulk and single-row writes stay in their tenant': async (ctx) => {
       const other = ctx.newTenantId()
       const mine = [ctx.factories.person({ name: 'a' }), ctx.factories.person({ name: 'b' })]
