@@ -14,5 +14,6 @@
  * @packageDocumentation
  */
 
+export * from './duplicates/index.js'
 export * from './normalise/index.js'
 export { type DataQualityOptions, dataQualityPlugin } from './plugin/data-quality-plugin.js'
