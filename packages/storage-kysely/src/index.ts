@@ -43,7 +43,8 @@ export {
   mapModel,
 } from './model-mapping.js'
 export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
-export { decodeRow, encodeRow } from './row-codec.js'
+export type { RowDecoder } from './row-codec.js'
+export { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
 export {
   addColumnStatement,
   addForeignKeyStatement,

@@ -14,7 +14,7 @@ import { chunk, rowsPerStatement } from './chunk.js'
 import { FilterCompiler } from './filter-compiler.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import { aggregateCustomerOrdersSql } from './order-aggregation.js'
-import { decodeRow, encodeRow } from './row-codec.js'
+import { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
 import { searchStatement } from './search-statement.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
@@ -115,8 +115,12 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     return { mapping, compiler, where, byId, idColumn, tenantColumn }
   }
 
-  const decodeAll = (mapping: ModelMapping, rows: readonly unknown[]) =>
-    rows.map((r) => decodeRow(mapping, r as Record<string, unknown>, dialect))
+  const decodeAll = (mapping: ModelMapping, rows: readonly unknown[]): StorageRow[] => {
+    const decode = rowDecoder(mapping, dialect)
+    const out = new Array<StorageRow>(rows.length)
+    for (let i = 0; i < rows.length; i++) out[i] = decode(rows[i] as Record<string, unknown>)
+    return out
+  }
 
   const encodeForInsert = (mapping: ModelMapping, tenantId: string, data: StorageRow) => {
     const values = encodeRow(mapping, data, dialect)
@@ -128,6 +132,14 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     }
     values[tenantColumn] = tenantId
     return values
+  }
+
+  // Reads run straight on the driver when the engine allows it (SQLite's one connection), skipping Kysely's executor.
+  const direct = options.directQuery
+  const selectRows = async (db: Kysely<any>, query: RawBuilder<unknown>): Promise<readonly unknown[]> => {
+    if (!direct) return (await query.execute(db)).rows
+    const compiled = query.compile(db)
+    return direct(compiled.sql, compiled.parameters)
   }
 
   // The hot path `findById` reuses its SQL text per model: no query building or compiling per call, and the same text
@@ -231,7 +243,6 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
 
     async findById(args) {
       const mapping = mappings.get(args.model)
-      const direct = options.directQuery
       return run(mapping, async (db) => {
         const text = findByIdText(db, mapping)
         const parameters = [args.tenantId, args.id]
@@ -250,11 +261,11 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       return run(mapping, async (db) => {
         const out: StorageRow[] = []
         for (const part of chunk(ids, dialect.maxBindParameters - 1)) {
-          const result =
-            await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${sql.id(TABLE_ALIAS, tenantColumn)} = ${args.tenantId} and ${sql.id(TABLE_ALIAS, idColumn)} in (${sql.join(part)})`.execute(
-              db,
-            )
-          out.push(...decodeAll(mapping, result.rows))
+          const rows = await selectRows(
+            db,
+            sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${sql.id(TABLE_ALIAS, tenantColumn)} = ${args.tenantId} and ${sql.id(TABLE_ALIAS, idColumn)} in (${sql.join(part)})`,
+          )
+          out.push(...decodeAll(mapping, rows))
         }
         return out
       })
@@ -277,11 +288,11 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       const offset = args.offset !== undefined ? sql` offset ${args.offset}` : sql``
       if (args.limit === 0) return []
       return run(mapping, async (db) => {
-        const result =
-          await sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`.execute(
-            db,
-          )
-        return decodeAll(mapping, result.rows)
+        const rows = await selectRows(
+          db,
+          sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`,
+        )
+        return decodeAll(mapping, rows)
       })
     },
 

@@ -67,8 +67,66 @@ export function encodeRow(
   return out
 }
 
+/** Decodes one database row (column → driver value) into a storage row with every field of the model. */
+export type RowDecoder = (raw: Record<string, unknown>) => StorageRow
+
+const decoders = new WeakMap<ModelMapping, { readonly dialect: SqlDialect; readonly decode: RowDecoder }>()
+
 /**
- * Decodes a database row (column → driver value) into a storage row with every field of the model.
+ * The row decoder of a model on a dialect, compiled once and cached: each column's value decoder is chosen up front
+ * ({@link SqlDialect.valueDecoder}), and where the runtime allows it the decoder is generated as one object literal
+ * with every field, so a row is a single allocation with a fixed shape instead of a dictionary built key by key.
+ * Runtimes that forbid code generation (a strict Content-Security-Policy) get an equivalent loop.
+ *
+ * @example
+ * ```ts
+ * const decode = rowDecoder(mapping, dialect)
+ * const rows = result.rows.map(decode)
+ * ```
+ */
+export function rowDecoder(mapping: ModelMapping, dialect: SqlDialect): RowDecoder {
+  const cached = decoders.get(mapping)
+  if (cached && cached.dialect === dialect) return cached.decode
+  const decode = compileRowDecoder(mapping, dialect)
+  decoders.set(mapping, { dialect, decode })
+  return decode
+}
+
+function compileRowDecoder(mapping: ModelMapping, dialect: SqlDialect): RowDecoder {
+  const columns = mapping.columns
+  const decodeOf = columns.map(({ definition }) =>
+    dialect.valueDecoder
+      ? dialect.valueDecoder(definition)
+      : (value: unknown) => dialect.decodeValue(value, definition),
+  )
+  try {
+    // Field and column names only ever come from the schema; JSON.stringify quotes them as JS string literals.
+    const body = columns
+      .map((c, i) => {
+        const read = `(v = r[${JSON.stringify(c.column)}]) === null || v === undefined ? null : `
+        return `${JSON.stringify(c.field)}: ${read}${decodeOf[i] ? `d[${i}](v)` : 'v'}`
+      })
+      .join(',\n')
+    return new Function('d', `'use strict'; return function decodeRow(r) { let v; return {\n${body}\n} }`)(
+      decodeOf,
+    ) as RowDecoder
+  } catch {
+    return (raw) => {
+      const row: StorageRow = {}
+      for (let i = 0; i < columns.length; i++) {
+        const value = raw[columns[i]!.column]
+        const decode = decodeOf[i]
+        row[columns[i]!.field] =
+          value === null || value === undefined ? null : decode ? decode(value) : (value as StorageValue)
+      }
+      return row
+    }
+  }
+}
+
+/**
+ * Decodes a database row (column → driver value) into a storage row with every field of the model, through the
+ * model's compiled {@link rowDecoder}.
  *
  * @example
  * ```ts
@@ -80,11 +138,5 @@ export function decodeRow(
   raw: Record<string, unknown>,
   dialect: SqlDialect,
 ): StorageRow {
-  const row: StorageRow = {}
-  for (const column of mapping.columns) {
-    const value = raw[column.column]
-    row[column.field] =
-      value === null || value === undefined ? null : dialect.decodeValue(value, column.definition)
-  }
-  return row
+  return rowDecoder(mapping, dialect)(raw)
 }

@@ -132,6 +132,12 @@ export interface SqlDialect {
   /** Converts a driver value read from a column of `field`'s type back into a storage value. Never gets `null`. */
   decodeValue(value: unknown, field: FieldDefinition): StorageValue
   /**
+   * Optional: the decoder of one column type, chosen once per column when a model's row decoder is compiled, or
+   * `null` when the driver's value is already the storage value (text on most engines). It must agree with
+   * {@link SqlDialect.decodeValue}; without it the compiled decoder calls `decodeValue` for every value.
+   */
+  valueDecoder?(field: FieldDefinition): ((value: unknown) => StorageValue) | null
+  /**
    * Converts a filter value into a parameter comparable with {@link SqlDialect.jsonPath} of type `type` (e.g. a
    * `Date` into its ISO string, `true` into `1` on SQLite).
    */

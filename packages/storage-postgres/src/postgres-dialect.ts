@@ -47,6 +47,12 @@ export function createPostgresDialect(options: { readonly schema: string }): Sql
     decodeValue(value: unknown, field: FieldDefinition): StorageValue {
       return decodePostgresValue(field, value)
     },
+    valueDecoder(field: FieldDefinition) {
+      // Text and jsonb arrive as they are stored (pg parses jsonb); the rest go through the shared codec.
+      if (field.type === 'string' || field.type === 'text' || field.type === 'date' || field.type === 'json')
+        return null
+      return (value: unknown) => decodePostgresValue(field, value)
+    },
     encodePathValue(value: Exclude<StorageValue, null>, type: SqlValueType): unknown {
       if (value instanceof Date) return value.toISOString()
       if (type === 'json') return JSON.stringify(value)

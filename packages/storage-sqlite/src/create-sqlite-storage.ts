@@ -142,11 +142,23 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   }
   const statements = cachedStatements(database)
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
+  // The direct path's own statements: it only ever calls `.all()`, which never leaves a statement busy, so it needs
+  // neither the shared cache's busy check (a call into the native module) nor its statements.
+  const direct = new Map<string, { all(parameters: readonly unknown[]): unknown[] }>()
+  const directStatement = (text: string) => {
+    let statement = direct.get(text)
+    if (!statement) {
+      statement = database.prepare(text) as unknown as { all(parameters: readonly unknown[]): unknown[] }
+      if (direct.size >= 256) direct.delete(direct.keys().next().value as string)
+      direct.set(text, statement)
+    }
+    return statement
+  }
   return createKyselyStorage({
     ...common,
     db,
     // better-sqlite3 is synchronous and single-connection: hot reads skip Kysely's async executor.
-    directQuery: (text, parameters) => statements.prepare(text).all(parameters),
+    directQuery: (text, parameters) => directStatement(text).all(parameters),
     onClose: () => db.destroy(),
   })
 }

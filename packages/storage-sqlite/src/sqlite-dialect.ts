@@ -25,6 +25,13 @@ export function sqliteJsonPath(path: readonly string[]): string {
   return `$${path.map((key) => `."${key}"`).join('')}`
 }
 
+// The value decoders of `valueDecoder`, shared by every column of their type (better-sqlite3 returns numbers for
+// integer and real columns and strings for text, so the common case is one check).
+const decodeDatetime = (value: unknown): StorageValue => new Date(Number(value))
+const decodeBoolean = (value: unknown): StorageValue => Number(value) !== 0
+const decodeJson = (value: unknown): StorageValue => JSON.parse(String(value)) as StorageValue
+const decodeNumber = (value: unknown): StorageValue => (typeof value === 'number' ? value : Number(value))
+
 function jsonValue(column: Expression<unknown>, path: readonly string[] | undefined) {
   return path && path.length > 0 ? sql`${column}, ${sql.lit(sqliteJsonPath(path))}` : sql`${column}`
 }
@@ -97,6 +104,22 @@ export const sqliteDialect: SqlDialect = Object.freeze({
         return Number(value)
       default:
         return value as StorageValue
+    }
+  },
+
+  valueDecoder(field: FieldDefinition): ((value: unknown) => StorageValue) | null {
+    switch (field.type) {
+      case 'datetime':
+        return decodeDatetime
+      case 'boolean':
+        return decodeBoolean
+      case 'json':
+        return decodeJson
+      case 'integer':
+      case 'number':
+        return decodeNumber
+      default:
+        return null
     }
   },
 

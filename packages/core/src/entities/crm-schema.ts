@@ -32,6 +32,10 @@ export class CrmSchema {
   readonly entities: ReadonlyMap<string, ResolvedEntity>
   readonly storage: StorageSchema
   readonly staticCustomFields: ReadonlyMap<string, readonly StaticCustomFieldDefinition[]>
+  readonly #targets = new WeakMap<
+    ReadonlyMap<string, readonly CustomFieldDefinition[]>,
+    Map<string, FilterTarget>
+  >()
 
   constructor(input: CrmSchemaInput = {}) {
     const extensionsByEntity = new Map<string, z.ZodRawShape>()
@@ -125,10 +129,19 @@ export class CrmSchema {
     name: string,
     runtimeCustomFields: ReadonlyMap<string, readonly CustomFieldDefinition[]>,
   ): FilterTarget {
-    const cache = new Map<string, FilterTarget>()
+    // Targets depend only on the entity and the custom-field map, which is replaced (never mutated) when a tenant's
+    // custom fields change: cache them per map, so a read does not rebuild the field table every call.
+    let cache = this.#targets.get(runtimeCustomFields)
+    if (!cache) {
+      cache = new Map<string, FilterTarget>()
+      this.#targets.set(runtimeCustomFields, cache)
+    }
+    const targets = cache
+    const cached = targets.get(name)
+    if (cached) return cached
     const build = (entityName: string): FilterTarget => {
-      const cached = cache.get(entityName)
-      if (cached) return cached
+      const known = targets.get(entityName)
+      if (known) return known
       const entity = this.entity(entityName)
       const refs = new Map<string, FieldRef>(entity.fieldRefs)
       if (entity.hasCustom) {
@@ -175,7 +188,7 @@ export class CrmSchema {
           return { relation: resolved, target: build(relation.model) }
         },
       }
-      cache.set(entityName, target)
+      targets.set(entityName, target)
       return target
     }
     return build(name)

@@ -3,6 +3,8 @@ import { searchDocument, searchDocumentFields } from '../search/search-document.
 import type { FieldDefinition, IndexDefinition, ModelDefinition } from '../storage/model-definition.js'
 import type { FieldRef, StorageRow, StorageValue } from '../storage/storage-filter.js'
 import type { EntityDefinition } from './entity-definition.js'
+import type { RecordDecoder } from './record-decoder.js'
+import { compileRecordDecoder } from './record-decoder.js'
 import type { FieldMapping } from './storage-columns.js'
 import { mapShape } from './storage-columns.js'
 
@@ -62,6 +64,7 @@ export class ResolvedEntity {
     }
     this.hasCustom = 'custom' in this.shape
     this.mappings = mapShape(this.shape, definition.references)
+    this.fromRow = compileRecordDecoder(SYSTEM_FIELDS, this.mappings)
     const fields: Record<string, FieldDefinition> = { ...systemColumns }
     const refs = new Map<string, FieldRef>(Object.entries(systemRefs))
     for (const m of this.mappings) {
@@ -150,24 +153,8 @@ export class ResolvedEntity {
     return row
   }
 
-  /** Converts a storage row back into the domain record. */
-  fromRow(row: StorageRow): Record<string, unknown> {
-    const record: Record<string, unknown> = {}
-    for (const f of SYSTEM_FIELDS) record[f] = row[f] ?? null
-    for (const m of this.mappings) {
-      if (m.kind === 'money') {
-        const minor = row[m.minorColumn]
-        const currency = row[m.currencyColumn]
-        record[m.field] =
-          minor === null || minor === undefined
-            ? null
-            : { amountMinor: Number(minor), currency: currency as string }
-      } else {
-        record[m.field] = row[m.field] ?? null
-      }
-    }
-    return record
-  }
+  /** Converts a storage row back into the domain record (compiled once per entity; see `compileRecordDecoder`). */
+  readonly fromRow: RecordDecoder
 }
 
 /** `.default(x)` applies on update too unless removed: an update must not reset omitted fields. */
