@@ -2,6 +2,8 @@
 // `contact` table `crm.migrate()` creates (defaults and derived columns included, nothing validated), and the row
 // mappers a hand-written repository would use to return the record `crm.contacts.get` returns.
 
+import { searchDocument } from '@rapport/core/storage'
+
 export const TENANT = 'default'
 export const OWNERS = 50
 
@@ -32,6 +34,8 @@ export const CONTACT_COLUMNS = [
   'primary_email',
   'email_addresses',
   'phone_numbers',
+  'search_terms',
+  'search_keys',
 ] as const
 
 export interface ContactInput {
@@ -59,12 +63,31 @@ let sequence = 0
 /** A raw writer's id: prefixed and unique, like Rapport's, without its generator. */
 export const rawId = (now: number) => `con_${now.toString(36)}${(sequence++).toString(36).padStart(8, '0')}`
 
+/** The contact's search fields and phrases as core declares them (for core's search document). */
+const contactSearch = {
+  searchFields: ['firstName', 'middleName', 'lastName', 'emailAddresses', 'phoneNumbers', 'title'],
+  searchPhrases: [
+    ['firstName', 'middleName', 'lastName'],
+    ['lastName', 'firstName'],
+  ],
+}
+
 /**
  * The column values of one input, in {@link CONTACT_COLUMNS} order: the service's defaults (`lead`, `active`, empty
  * lists) and derived columns (primary email, lower-cased addresses), JSON as text; `time` encodes the instants.
  */
 export function contactValues<T>(input: ContactInput, id: string, now: T): unknown[] {
   const primary = input.emails.find((e) => e.primary) ?? input.emails[0]
+  const emailAddresses = input.emails.map((e) => e.address.toLowerCase())
+  // The search columns hold core's tokens (the same tokeniser on every adapter): a writer that skipped them would
+  // leave its rows unfindable, so the raw side computes them with core's own function.
+  const search = searchDocument(contactSearch, {
+    firstName: input.firstName,
+    lastName: input.lastName,
+    emailAddresses,
+    phoneNumbers: [],
+    title: input.title,
+  })
   return [
     id,
     TENANT,
@@ -89,8 +112,10 @@ export function contactValues<T>(input: ContactInput, id: string, now: T): unkno
     JSON.stringify(input.tags),
     '{}',
     primary ? primary.address.toLowerCase() : null,
-    JSON.stringify(input.emails.map((e) => e.address.toLowerCase())),
+    JSON.stringify(emailAddresses),
     '[]',
+    search.searchTerms,
+    search.searchKeys,
   ]
 }
 

@@ -46,6 +46,8 @@ const COLUMN_TYPES: Record<(typeof CONTACT_COLUMNS)[number], string> = {
   primary_email: 'text',
   email_addresses: 'jsonb',
   phone_numbers: 'jsonb',
+  search_terms: 'text',
+  search_keys: 'text',
 }
 
 export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparison[]> {

@@ -35,6 +35,16 @@ export async function sqlitePaths(dir: string, sizes: Sizes) {
   const ids = (db.prepare('select id from contact where tenant_id = ?').all(TENANT) as { id: string }[]).map(
     (r) => r.id,
   )
+  {
+    // The raw writer must produce the very row the service writes (defaults, derived and search columns).
+    const stored = db.prepare('select * from contact where first_name = ?').get('First0') as Record<string, unknown>
+    const values = contactValues(contactInput(0, 'seed'), String(stored['id']), stored['created_at'])
+    CONTACT_COLUMNS.forEach((column, i) => {
+      if (column === 'created_at' || column === 'updated_at') return
+      if (JSON.stringify(stored[column]) !== JSON.stringify(values[i]))
+        throw new Error(`raw writer differs on ${column}: ${String(stored[column])} vs ${String(values[i])}`)
+    })
+  }
   const results: Comparison[] = []
 
   // get by id
