@@ -98,7 +98,7 @@ export async function profile(side: Side, ops: number, top = 10): Promise<Frame[
       if (url) return `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`
       // Native code (the driver, builtins) is named after its JavaScript caller.
       const up = parent.get(n.id)
-      return `${functionName || '(native)'}${up && up.callFrame.url ? ` < ${name(up)}` : ''}`
+      return `${functionName || '(native)'}${up?.callFrame.url ? ` < ${name(up)}` : ''}`
     }
     const self = new Map<string, number>()
     let total = 0

@@ -37,7 +37,10 @@ export async function sqlitePaths(dir: string, sizes: Sizes) {
   )
   {
     // The raw writer must produce the very row the service writes (defaults, derived and search columns).
-    const stored = db.prepare('select * from contact where first_name = ?').get('First0') as Record<string, unknown>
+    const stored = db.prepare('select * from contact where first_name = ?').get('First0') as Record<
+      string,
+      unknown
+    >
     const values = contactValues(contactInput(0, 'seed'), String(stored['id']), stored['created_at'])
     CONTACT_COLUMNS.forEach((column, i) => {
       if (column === 'created_at' || column === 'updated_at') return
