@@ -1,9 +1,9 @@
-import type { FilterDuration, ValidationIssue } from '@rapport/core'
-import { foldAscii, orderValues, sameValue } from './compare-values.js'
+import type { FilterTarget, ValidationIssue } from '@rapport/core'
+import { compileFilter, isRapportError, sameValue, validateFilter } from '@rapport/core'
+import type { FieldRef, StoragePredicate, StorageRow, StorageValue } from '@rapport/core/storage'
+import { compileStorageFilter } from '@rapport/core/storage'
 import type { CompiledCondition, ConditionTrace, RecordSnapshot } from './condition-types.js'
 import type { CatalogField, FieldCatalog } from './field-catalog.js'
-import { suggestPaths } from './field-catalog.js'
-import { shiftDate, utcDateString } from './shift-date.js'
 
 /** Bounds of a condition tree, checked while compiling. */
 export interface ConditionLimits {
@@ -40,16 +40,18 @@ interface State {
   usesChanges: boolean
 }
 
-const COMPARE = new Set(['eq', 'ne', 'lt', 'lte', 'gt', 'gte'])
-const TEXT = new Set(['contains', 'startsWith', 'endsWith'])
 const CHANGE = new Set(['changed', 'changedFrom', 'changedTo', 'increasedBy', 'decreasedBy'])
-const ALL_OPS = [...COMPARE, 'in', 'nin', ...TEXT, 'isNull', 'between', ...CHANGE]
 
 /** Signals that validation already recorded an issue for this subtree. */
 const INVALID: Node = { test: () => false, trace: () => ({ path: '', kind: 'condition', result: false }) }
 
 /**
- * Validates a condition against an entity's fields and compiles it once into synchronous closures. Every problem is
+ * Validates a condition against an entity's fields and compiles it once into synchronous closures. Conditions have
+ * exactly core's filter semantics: every `{ field, op, value }` leaf is compiled by core's `compileFilter` and
+ * evaluated by `compileStorageFilter`, the reference evaluator every storage adapter is tested against (two-valued
+ * logic, `null` ≡ missing, code-point ordering, ASCII case folding, lower-cased email keys). Only the change
+ * predicates (`changed`, `changedFrom`, `changedTo`, `increasedBy`, `decreasedBy`) are automation's own; they
+ * compare with core's `sameValue` and core's `eq`. Every problem is
  * reported with the exact path of the bad part (`conditions.and[1].value`), all at once.
  *
  * @param condition - The condition, usually straight from JSON.
@@ -189,21 +191,8 @@ function group(kind: 'and' | 'or', children: Node[], p: string): Node {
 /** Reads a dot path; a path that crosses an array maps over its elements (flattened). */
 function makeReader(path: string): (record: Readonly<Record<string, unknown>> | null) => unknown {
   const keys = path.split('.')
-  if (keys.length === 1) {
-    const k = keys[0] as string
-    return (r) => (r === null ? null : (r[k] ?? null))
-  }
-  if (keys.length === 2) {
-    const [k1, k2] = keys as [string, string]
-    return (r) => {
-      if (r === null) return null
-      const v = r[k1]
-      if (v === null || v === undefined) return null
-      if (Array.isArray(v)) return v.map((e) => (isPlainObject(e) ? (e[k2] ?? null) : null))
-      return typeof v === 'object' ? ((v as Record<string, unknown>)[k2] ?? null) : null
-    }
-  }
   return (r) => {
+    if (r === null) return null
     let values: unknown[] = [r]
     let crossed = false
     for (const key of keys) {
@@ -212,110 +201,82 @@ function makeReader(path: string): (record: Readonly<Record<string, unknown>> | 
         if (Array.isArray(v)) {
           crossed = true
           for (const e of v) if (isPlainObject(e)) next.push(e[key] ?? null)
-        } else if (isPlainObject(v)) next.push(v[key] ?? null)
+        } else if (isPlainObject(v)) next.push(Object.hasOwn(v, key) ? (v[key] ?? null) : null)
         else next.push(null)
       }
       values = next
     }
-    return crossed ? values : (values[0] ?? null)
+    const flat = crossed ? values.flat() : (values[0] ?? null)
+    return flat
   }
-}
-
-/** Normalises a record value for comparison with a field of type `type`. */
-function normaliser(field: CatalogField): (v: unknown) => unknown {
-  switch (field.type) {
-    case 'datetime':
-      return (v) => {
-        if (v instanceof Date) return v.getTime()
-        if (typeof v === 'string') {
-          const t = Date.parse(v)
-          return Number.isNaN(t) ? v : t
-        }
-        return v ?? null
-      }
-    case 'date':
-      return (v) => (v instanceof Date ? utcDateString(v) : (v ?? null))
-    default:
-      return (v) => (v instanceof Date ? v.getTime() : (v ?? null))
-  }
-}
-
-const DURATION_KEYS = new Set(['years', 'months', 'weeks', 'days', 'hours', 'minutes'])
-
-function parseDuration(raw: unknown): FilterDuration | undefined {
-  if (!isPlainObject(raw)) return undefined
-  const entries = Object.entries(raw)
-  if (entries.length === 0) return undefined
-  for (const [k, v] of entries) {
-    if (!DURATION_KEYS.has(k) || typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100_000)
-      return undefined
-  }
-  return raw as FilterDuration
 }
 
 /**
- * Checks one value against the field's type and returns how to compute it per evaluation (constants are computed
- * once).
+ * The storage reference of a condition path: the path itself is the column of the one-field row view. A path into
+ * JSON (`custom.score`) has no declared type in the storage model, so it takes the type of the value it is compared
+ * with, as a typed custom field would have: numbers compare numerically, dates and `$ago` as ISO instants.
  */
-function compileValue(raw: unknown, field: CatalogField, path: Path, state: State): Expected | undefined {
-  const norm = normaliser(field)
-  if (isPlainObject(raw)) {
-    const keys = Object.keys(raw)
-    if (keys.length === 1 && (keys[0] === '$ago' || keys[0] === '$fromNow')) {
-      if (field.type !== 'datetime' && field.type !== 'date' && field.type !== 'json') {
-        issue(state, path, `Relative dates only apply to date and datetime fields`, 'invalid_type')
-        return undefined
+function refOf(
+  path: string,
+  field: CatalogField,
+  crossesArray: boolean,
+  raw: Record<string, unknown>,
+): FieldRef {
+  const array = field.array || crossesArray
+  if (array) return { field: path, type: field.type === 'json' ? 'string' : field.type, array: true }
+  if (field.type !== 'json') return { field: path, type: field.type }
+  const inferred = inferType(raw)
+  if (inferred === 'datetime') return { field: path, path: [], type: 'datetime' }
+  return { field: path, type: inferred }
+}
+
+function inferType(raw: Record<string, unknown>): FieldRef['type'] {
+  const op = raw['op']
+  if (op === 'contains' || op === 'startsWith' || op === 'endsWith') return 'string'
+  const value = raw['value']
+  const sample = Array.isArray(value) ? value.find((v) => v !== null) : value
+  if (typeof sample === 'number') return 'number'
+  if (typeof sample === 'boolean') return 'boolean'
+  if (typeof sample === 'string') return 'string'
+  if (sample instanceof Date || isPlainObject(sample)) return 'datetime'
+  return 'json'
+}
+
+/** A {@link FilterTarget} over one condition path, so core compiles and checks the leaf exactly as for a query. */
+function leafTarget(catalog: FieldCatalog, path: string, ref: FieldRef | undefined): FilterTarget {
+  return {
+    entity: catalog.entity,
+    resolveField: (p) => (p === path ? ref : undefined),
+    resolveRelation: () => undefined,
+    fieldPaths: () => catalog.paths(),
+    normalizeValue: (p, value) => (catalog.lowerCased?.has(p) ? value.toLowerCase() : value),
+  }
+}
+
+/** The variables a rule condition may use: only the evaluation time (rules run for no actor and bind no vars). */
+function checkPlaceholders(value: unknown, path: Path, state: State): boolean {
+  const stack: { v: unknown; p: Path }[] = [{ v: value, p: path }]
+  let dynamic = false
+  while (stack.length > 0) {
+    const { v, p } = stack.pop()!
+    if (Array.isArray(v)) v.forEach((e, i) => stack.push({ v: e, p: [...p, i] }))
+    else if (isPlainObject(v)) {
+      if (Object.hasOwn(v, '$ago') || Object.hasOwn(v, '$fromNow')) dynamic = true
+      if (Object.hasOwn(v, '$var')) {
+        if (v['$var'] !== 'now') {
+          issue(state, [...p, '$var'], 'Rule conditions can only use { $var: "now" }', 'invalid_value')
+        }
+        dynamic = true
       }
-      const duration = parseDuration(raw[keys[0] as string])
-      if (!duration) {
-        issue(state, [...path, keys[0] as string], 'Expected a duration like { days: 15 }', 'invalid_value')
-        return undefined
-      }
-      const sign = keys[0] === '$ago' ? -1 : 1
-      if (field.type === 'date') return (s) => utcDateString(shiftDate(s.now, duration, sign))
-      if (field.type === 'json') return (s) => shiftDate(s.now, duration, sign).toISOString()
-      return (s) => shiftDate(s.now, duration, sign).getTime()
     }
-    if (keys.length === 1 && keys[0] === '$var' && raw['$var'] === 'now') {
-      if (field.type === 'date') return (s) => utcDateString(s.now)
-      if (field.type === 'json') return (s) => s.now.toISOString()
-      return (s) => s.now.getTime()
-    }
-    issue(state, path, 'Expected a value, { $ago: duration }, { $fromNow: duration } or { $var: "now" }')
-    return undefined
   }
-  const bad = (expected: string) => {
-    issue(state, path, `Expected ${expected} for the ${field.type} field`, 'invalid_type')
-    return undefined
-  }
-  if (raw === null) return () => null
-  switch (field.type) {
-    case 'integer':
-      if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) return bad('an integer')
-      break
-    case 'number':
-      if (typeof raw !== 'number' || !Number.isFinite(raw)) return bad('a finite number')
-      break
-    case 'boolean':
-      if (typeof raw !== 'boolean') return bad('true or false')
-      break
-    case 'string':
-    case 'text':
-      if (typeof raw !== 'string') return bad('a string')
-      break
-    case 'date':
-      if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return bad('a YYYY-MM-DD date')
-      break
-    case 'datetime':
-      if (!(raw instanceof Date) && (typeof raw !== 'string' || Number.isNaN(Date.parse(raw))))
-        return bad('an ISO-8601 instant')
-      break
-    default:
-      if (!['string', 'number', 'boolean'].includes(typeof raw) && !(raw instanceof Date))
-        return bad('a string, number or boolean')
-  }
-  const value = norm(raw)
-  return () => value
+  return dynamic
+}
+
+/** Converts core's `INVALID_FILTER` path (`value[0].$ago`) into issue path segments. */
+function filterPath(path: unknown): (string | number)[] {
+  if (typeof path !== 'string' || path === '') return []
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!))
 }
 
 function compileLeaf(raw: Record<string, unknown>, path: Path, state: State): Node {
@@ -324,249 +285,92 @@ function compileLeaf(raw: Record<string, unknown>, path: Path, state: State): No
   if (typeof fieldName !== 'string' || fieldName.length === 0) {
     return issue(state, [...path, 'field'], 'Expected a field path', 'invalid_type')
   }
-  if (typeof op !== 'string' || !ALL_OPS.includes(op)) {
-    return issue(
-      state,
-      [...path, 'op'],
-      `Unknown operator ${JSON.stringify(op)}; expected one of ${ALL_OPS.join(', ')}`,
-    )
-  }
-  const allowed = new Set(['field', 'op', 'value', ...(TEXT.has(op) ? ['caseInsensitive'] : [])])
-  const extra = Object.keys(raw).filter((k) => !allowed.has(k))
-  if (extra.length > 0)
-    return issue(state, [...path, extra[0] as string], `Unknown key "${extra[0]}"`, 'unrecognized_keys')
   const field = state.catalog.resolve(fieldName)
-  if (!field) {
-    const suggestions = suggestPaths(state.catalog, fieldName)
-    return issue(
-      state,
-      [...path, 'field'],
-      `Unknown field "${fieldName}" on ${state.catalog.entity}${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : ''}`,
-      'unknown_field',
-    )
+  const root = fieldName.includes('.') ? state.catalog.resolve(fieldName.split('.')[0]!) : undefined
+  const ref = field ? refOf(fieldName, field, root?.array === true, raw) : undefined
+  const read = makeReader(fieldName)
+  const lowerCased = state.catalog.lowerCased?.has(fieldName) === true
+  /** The one-field storage row a leaf is evaluated on: missing is null, lower-cased keys lower-cased. */
+  const rowOf = (record: Readonly<Record<string, unknown>> | null): StorageRow => {
+    let value = read(record)
+    // A JSON path compared as an instant holds ISO strings, as custom datetime fields are stored.
+    if (ref?.path !== undefined && value instanceof Date) value = value.toISOString()
+    if (lowerCased) {
+      const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v)
+      value = Array.isArray(value) ? value.map(lower) : lower(value)
+    }
+    return { [fieldName]: (value ?? null) as StorageValue }
+  }
+  const target = leafTarget(state.catalog, fieldName, ref)
+  const p = pathString(path)
+  if (typeof op === 'string' && CHANGE.has(op)) {
+    if (!ref) return unknownField(state, path, raw, target)
+    state.reads.add(fieldName)
+    return compileChange(raw, op, fieldName, field!, target, rowOf, read, p, path, state)
+  }
+  const dynamic = checkPlaceholders(raw['value'], [...path, 'value'], state)
+  try {
+    const leafFilter: unknown = raw
+    validateFilter(leafFilter, target, { maxListLength: state.limits.maxListLength })
+  } catch (error) {
+    if (!isRapportError(error, 'INVALID_FILTER')) throw error
+    const at = filterPath(error.details['path'])
+    const code =
+      error.details['field'] !== undefined && at[0] === 'field' ? 'unknown_field' : 'invalid_filter'
+    return issue(state, [...path, ...at], String(error.details['reason'] ?? error.message), code)
   }
   state.reads.add(fieldName)
-  const read = makeReader(fieldName)
-  const norm = normaliser(field)
-  const p = pathString(path)
-  const valuePath = [...path, 'value']
-
-  if (CHANGE.has(op)) return compileChange(raw, op, fieldName, field, read, norm, p, valuePath, state)
-
-  if (op === 'isNull') {
-    if (typeof raw['value'] !== 'boolean')
-      return issue(state, valuePath, 'Expected true or false', 'invalid_type')
-    const want = raw['value']
-    const isNull = (v: unknown) => v === null || (Array.isArray(v) && v.every((e) => e === null))
-    return leaf(
-      p,
-      fieldName,
-      op,
-      (s) => read(s.record),
-      () => want,
-      (v) => isNull(v) === want,
-    )
-  }
-  if (op === 'in' || op === 'nin') {
-    const list = raw['value']
-    if (!Array.isArray(list)) return issue(state, valuePath, 'Expected a list of values', 'invalid_type')
-    if (list.length > state.limits.maxListLength)
-      return issue(state, valuePath, `At most ${state.limits.maxListLength} values`, 'too_big')
-    const members = list.map((v, i) => compileValue(v, field, [...valuePath, i], state))
-    if (members.some((m) => m === undefined)) return INVALID
-    const constants = members.map((m) => (m as Expected)({ record: {}, before: null, now: new Date(0) }))
-    const dynamic = list.some((v) => isPlainObject(v))
-    const primitive = !dynamic && constants.every((c) => c === null || typeof c !== 'object')
-    const set = new Set(constants)
-    const has: (v: unknown, s?: RecordSnapshot) => boolean = primitive
-      ? (v) => set.has(v)
-      : (v, s) =>
-          members.some((m) =>
-            sameValue((m as Expected)(s ?? { record: {}, before: null, now: new Date(0) }), v),
-          )
-    const negate = op === 'nin'
-    const expected = () => constants
-    return leaf(
-      p,
-      fieldName,
-      op,
-      (s) => read(s.record),
-      expected,
-      (raw, s) => {
-        const v = raw
-        let hit: boolean
-        if (Array.isArray(v)) {
-          hit = false
-          for (const e of v) if (e !== null && has(norm(e), s)) hit = true
-        } else hit = has(norm(v), s)
-        return negate ? !hit : hit
-      },
-    )
-  }
-  if (TEXT.has(op)) {
-    if (field.type !== 'string' && field.type !== 'text' && field.type !== 'json') {
-      return issue(
-        state,
-        [...path, 'op'],
-        `"${op}" applies to text fields; "${fieldName}" is ${field.type}`,
-        'invalid_type',
-      )
-    }
-    if (typeof raw['value'] !== 'string') return issue(state, valuePath, 'Expected a string', 'invalid_type')
-    if (raw['caseInsensitive'] !== undefined && typeof raw['caseInsensitive'] !== 'boolean') {
-      return issue(state, [...path, 'caseInsensitive'], 'Expected true or false', 'invalid_type')
-    }
-    const ci = raw['caseInsensitive'] === true
-    const needle = ci ? foldAscii(raw['value']) : raw['value']
-    const one = (v: unknown): boolean => {
-      if (typeof v !== 'string') return false
-      const hay = ci ? foldAscii(v) : v
-      return op === 'contains'
-        ? hay.includes(needle)
-        : op === 'startsWith'
-          ? hay.startsWith(needle)
-          : hay.endsWith(needle)
-    }
-    return leaf(
-      p,
-      fieldName,
-      op,
-      (s) => read(s.record),
-      () => raw['value'],
-      (v) => (Array.isArray(v) ? v.some(one) : one(v)),
-    )
-  }
-  if (op === 'between') {
-    const pair = raw['value']
-    if (!Array.isArray(pair) || pair.length !== 2)
-      return issue(state, valuePath, 'Expected a list of two values [from, to]', 'invalid_type')
-    const lo = compileValue(pair[0], field, [...valuePath, 0], state)
-    const hi = compileValue(pair[1], field, [...valuePath, 1], state)
-    if (!lo || !hi) return INVALID
-    const one = (v: unknown, a: unknown, b: unknown) => {
-      const x = orderValues(v, a)
-      const y = orderValues(v, b)
-      return x !== undefined && y !== undefined && x >= 0 && y <= 0
-    }
-    return leaf(
-      p,
-      fieldName,
-      op,
-      (s) => read(s.record),
-      (s) => [lo(s), hi(s)],
-      (v, s) => {
-        const a = lo(s)
-        const b = hi(s)
-        return Array.isArray(v) ? v.some((e) => one(norm(e), a, b)) : one(norm(v), a, b)
-      },
-    )
-  }
-  // compare
-  const expected = compileValue(raw['value'], field, valuePath, state)
-  if (!expected) return INVALID
-  const isConst = !isPlainObject(raw['value'])
-  const constant = isConst ? expected({ record: {}, before: null, now: new Date(0) }) : undefined
-  const scalar = scalarCompare(op)
-  const arrayMode = op === 'eq' || op === 'ne' ? 'membership' : 'some'
-  const fn = (v: unknown, s: RecordSnapshot): boolean => {
-    const want = isConst ? constant : expected(s)
-    if (Array.isArray(v)) {
-      if (arrayMode === 'membership') {
-        if (want === null) return (op === 'eq') === v.every((e) => e === null)
-        const hit = v.some((e) => e !== null && sameValue(norm(e), want))
-        return op === 'eq' ? hit : !hit
-      }
-      return v.some((e) => e !== null && scalar(norm(e), want))
-    }
-    return scalar(norm(v), want)
-  }
-  // Fast path for the common case: a constant scalar compared with a scalar field.
-  if (isConst && !field.array && (constant === null || typeof constant !== 'object')) {
-    const k = constant
-    const fast: Test =
-      op === 'eq'
-        ? field.type === 'json' || field.type === 'datetime'
-          ? (s) => {
-              const v = read(s.record)
-              return Array.isArray(v) ? fn(v, s) : norm(v) === k
-            }
-          : (s) => {
-              const v = read(s.record)
-              return Array.isArray(v) ? fn(v, s) : v === k || (v === undefined && k === null)
-            }
-        : (s) => fn(read(s.record), s)
-    return {
-      test: fast,
-      trace: (s) => {
-        const actual = read(s.record)
-        return {
-          path: p,
-          kind: 'condition',
-          field: fieldName,
-          op,
-          actual,
-          expected: k,
-          result: fn(actual, s),
-        }
-      },
-    }
-  }
-  return leaf(
-    p,
-    fieldName,
-    op,
-    (s) => read(s.record),
-    (s) => (isConst ? constant : expected(s)),
-    fn,
-  )
-}
-
-function scalarCompare(op: string): (a: unknown, b: unknown) => boolean {
-  switch (op) {
-    case 'eq':
-      return (a, b) => a === b || sameValue(a, b)
-    case 'ne':
-      return (a, b) => !(a === b || sameValue(a, b))
-    case 'lt':
-      return (a, b) => orderValues(a, b) === -1
-    case 'lte': {
-      return (a, b) => {
-        const o = orderValues(a, b)
-        return o === -1 || o === 0
-      }
-    }
-    case 'gt':
-      return (a, b) => orderValues(a, b) === 1
-    default:
-      return (a, b) => {
-        const o = orderValues(a, b)
-        return o === 1 || o === 0
-      }
-  }
-}
-
-function leaf(
-  p: string,
-  field: string,
-  op: string,
-  actualOf: (s: RecordSnapshot) => unknown,
-  expectedOf: (s: RecordSnapshot) => unknown,
-  check: (actual: unknown, s: RecordSnapshot) => boolean,
-): Node {
+  const predicate = predicateOf(raw, target, dynamic)
+  const check = (s: RecordSnapshot) => predicate(s.now)(rowOf(s.record))
   return {
-    test: (s) => check(actualOf(s), s),
-    trace: (s) => {
-      const actual = actualOf(s)
-      return {
-        path: p,
-        kind: 'condition',
-        field,
-        op,
-        actual,
-        expected: expectedOf(s),
-        result: check(actual, s),
-      }
-    },
+    test: check,
+    trace: (s) => ({
+      path: p,
+      kind: 'condition',
+      field: fieldName,
+      op: op as string,
+      actual: read(s.record),
+      expected: raw['value'],
+      result: check(s),
+    }),
+  }
+}
+
+function unknownField(state: State, path: Path, raw: Record<string, unknown>, target: FilterTarget): Node {
+  try {
+    validateFilter({ field: raw['field'], op: 'isNull', value: true }, target)
+  } catch (error) {
+    if (isRapportError(error, 'INVALID_FILTER')) {
+      return issue(state, [...path, 'field'], String(error.details['reason']), 'unknown_field')
+    }
+    throw error
+  }
+  return issue(state, [...path, 'field'], 'Unknown field', 'unknown_field')
+}
+
+/**
+ * Core's predicate for one leaf. A leaf without placeholders is compiled once; one with `$ago`/`$fromNow`/`now` is
+ * bound to each evaluation's time (the last binding is kept, as runs in a batch share one `now`).
+ */
+function predicateOf(
+  filter: unknown,
+  target: FilterTarget,
+  dynamic: boolean,
+): (now: Date) => StoragePredicate {
+  const compile = (now: Date) =>
+    compileStorageFilter(compileFilter(filter, target, { now, tenantId: '' }), { related: () => [] })
+  if (!dynamic) {
+    const fixed = compile(new Date(0))
+    return () => fixed
+  }
+  let boundAt = Number.NaN
+  let bound: StoragePredicate = () => false
+  return (now) => {
+    if (now.getTime() !== boundAt) {
+      bound = compile(now)
+      boundAt = now.getTime()
+    }
+    return bound
   }
 }
 
@@ -575,15 +379,22 @@ function compileChange(
   op: string,
   fieldName: string,
   field: CatalogField,
-  read: (r: Readonly<Record<string, unknown>> | null) => unknown,
-  norm: (v: unknown) => unknown,
+  target: FilterTarget,
+  rowOf: (record: Readonly<Record<string, unknown>> | null) => StorageRow,
+  read: (record: Readonly<Record<string, unknown>> | null) => unknown,
   p: string,
-  valuePath: Path,
+  path: Path,
   state: State,
 ): Node {
   state.usesChanges = true
-  const before = (s: RecordSnapshot) => norm(read(s.before))
-  const after = (s: RecordSnapshot) => norm(read(s.record))
+  const valuePath = [...path, 'value']
+  const allowed = new Set(['field', 'op', 'value'])
+  const extra = Object.keys(raw).find((k) => !allowed.has(k))
+  if (extra !== undefined)
+    return issue(state, [...path, extra], `Unknown key "${extra}"`, 'unrecognized_keys')
+  const before = (s: RecordSnapshot) => rowOf(s.before)[fieldName]
+  const after = (s: RecordSnapshot) => rowOf(s.record)[fieldName]
+  // Core's record equality: null ≡ missing, undefined object keys ignored, Dates by instant.
   const changed = (s: RecordSnapshot) => !sameValue(before(s), after(s))
   let check: (s: RecordSnapshot) => boolean
   let expected: unknown
@@ -592,19 +403,23 @@ function compileChange(
       return issue(state, valuePath, '"changed" takes no value', 'invalid_value')
     check = changed
   } else if (op === 'changedFrom' || op === 'changedTo') {
-    const want = compileValue(raw['value'], field, valuePath, state)
-    if (!want) return INVALID
+    // "Equals value" is core's `eq`, on the side the predicate names.
+    const eq = { field: fieldName, op: 'eq', value: raw['value'] }
+    const dynamic = checkPlaceholders(raw['value'], valuePath, state)
+    try {
+      validateFilter(eq, target)
+    } catch (error) {
+      if (!isRapportError(error, 'INVALID_FILTER')) throw error
+      const at = filterPath(error.details['path'])
+      return issue(state, [...path, ...at], String(error.details['reason']), 'invalid_filter')
+    }
+    const equals = predicateOf(eq, target, dynamic)
     expected = raw['value']
-    const side = op === 'changedFrom' ? before : after
-    check = (s) => changed(s) && sameValue(side(s), want(s))
+    const side = op === 'changedFrom' ? (s: RecordSnapshot) => s.before : (s: RecordSnapshot) => s.record
+    check = (s) => changed(s) && equals(s.now)(rowOf(side(s)))
   } else {
     if (field.type !== 'integer' && field.type !== 'number' && field.type !== 'json') {
-      return issue(
-        state,
-        [...valuePath.slice(0, -1), 'op'],
-        `"${op}" applies to numeric fields`,
-        'invalid_type',
-      )
+      return issue(state, [...path, 'op'], `"${op}" applies to numeric fields`, 'invalid_type')
     }
     const by = raw['value']
     if (typeof by !== 'number' || !Number.isFinite(by) || by <= 0)

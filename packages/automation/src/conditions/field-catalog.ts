@@ -20,6 +20,8 @@ export interface FieldCatalog {
   resolve(path: string): CatalogField | undefined
   /** Every top-level path, for suggestions. */
   paths(): readonly string[]
+  /** Paths whose values core stores lower-cased (emails); conditions compare them lower-cased, as filters do. */
+  readonly lowerCased?: ReadonlySet<string>
 }
 
 /** Builds the {@link FieldCatalog} of a storage model. */
@@ -53,6 +55,7 @@ export function fieldCatalogOf(model: ModelDefinition): FieldCatalog {
       return undefined
     },
     paths: () => [...exact.keys()],
+    lowerCased: new Set(model.lowerCasedFields ?? []),
   }
 }
 

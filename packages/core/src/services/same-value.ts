@@ -1,4 +1,16 @@
-/** Structural equality for domain values: Dates by instant, arrays and plain objects recursively. */
+/**
+ * Structural equality for domain values: Dates by instant, arrays and plain objects recursively; `null`, `undefined`
+ * and a missing key are the same "no value". Core uses it to detect changed fields; automation's change predicates
+ * (`changed`, `changedFrom`, …) use it too, so both agree on what a change is.
+ *
+ * @example
+ * ```ts
+ * import { sameValue } from '@rapport/core'
+ *
+ * sameValue({ x: 1, y: undefined }, { x: 1 }) // true
+ * sameValue(null, undefined) // true
+ * ```
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (a instanceof Date || b instanceof Date) {

@@ -97,6 +97,12 @@ export interface ModelDefinition {
    * ['lastName', 'firstName']]`: `Ada Lovelace` and `张伟` (surname `张`, given name `伟`) are then found whole.
    */
   readonly searchPhrases?: readonly (readonly string[])[]
+  /**
+   * Field paths whose stored values core lower-cases (emails, domains), for consumers that evaluate filters on domain
+   * records (automation) and must lower-case the same way. Adapters need not read it: filter values reach them
+   * already lower-cased.
+   */
+  readonly lowerCasedFields?: readonly string[]
   /** Which plugin declared the model; absent for core models. */
   readonly plugin?: string
 }
