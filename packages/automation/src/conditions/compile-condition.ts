@@ -24,7 +24,6 @@ export const DEFAULT_CONDITION_LIMITS: ConditionLimits = Object.freeze({
 
 type Path = readonly (string | number)[]
 type Test = (s: RecordSnapshot) => boolean
-type Expected = (s: RecordSnapshot) => unknown
 
 interface Node {
   readonly test: Test
@@ -259,8 +258,9 @@ function checkPlaceholders(value: unknown, path: Path, state: State): boolean {
   let dynamic = false
   while (stack.length > 0) {
     const { v, p } = stack.pop()!
-    if (Array.isArray(v)) v.forEach((e, i) => stack.push({ v: e, p: [...p, i] }))
-    else if (isPlainObject(v)) {
+    if (Array.isArray(v)) {
+      for (const [i, e] of v.entries()) stack.push({ v: e, p: [...p, i] })
+    } else if (isPlainObject(v)) {
       if (Object.hasOwn(v, '$ago') || Object.hasOwn(v, '$fromNow')) dynamic = true
       if (Object.hasOwn(v, '$var')) {
         if (v['$var'] !== 'now') {

@@ -120,7 +120,9 @@ export class ResolvedEntity {
       indexes: Object.freeze([...(definition.indexes ?? []), ...extraIndexes]),
       relations: Object.freeze({ ...(definition.relations ?? {}) }),
       searchFields: Object.freeze([...searchFields]),
-      ...(definition.lowerCasedFields ? { lowerCasedFields: Object.freeze([...definition.lowerCasedFields]) } : {}),
+      ...(definition.lowerCasedFields
+        ? { lowerCasedFields: Object.freeze([...definition.lowerCasedFields]) }
+        : {}),
       ...(definition.searchPhrases
         ? { searchPhrases: Object.freeze(definition.searchPhrases.map((p) => Object.freeze([...p]))) }
         : {}),
