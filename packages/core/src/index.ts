@@ -245,8 +245,8 @@ export {
   toCalibrationHoldout,
   toRfmSummaryRows,
 } from './services/order-summaries.js'
+export { sameValue } from './services/same-value.js'
 export { StageHistoryService } from './services/stage-history-service.js'
 export type { ChangePipelineOptions, MoveStageOptions } from './services/stage-moves.js'
-export { sameValue } from './services/same-value.js'
 export { type SlaBreach, type SlaBreachedEvent, TicketService } from './services/ticket-service.js'
 export type { StorageAdapter, StorageCapabilities } from './storage/storage-adapter.js'
