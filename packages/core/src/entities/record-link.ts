@@ -20,4 +20,15 @@ export const recordLinkEntity = defineEntity({
     { name: 'by_target', fields: ['targetType', 'targetId', 'sourceType'] },
     { name: 'by_source', fields: ['sourceType', 'sourceId'] },
   ],
+  // Ids are prefixed per entity, so each relation only matches links of its own type; access policies use them to
+  // show a link exactly when both of its ends are visible.
+  relations: {
+    sourceActivity: { kind: 'belongsTo', model: 'activity', localKey: 'sourceId' },
+    sourceTask: { kind: 'belongsTo', model: 'task', localKey: 'sourceId' },
+    targetContact: { kind: 'belongsTo', model: 'contact', localKey: 'targetId' },
+    targetCompany: { kind: 'belongsTo', model: 'company', localKey: 'targetId' },
+    targetDeal: { kind: 'belongsTo', model: 'deal', localKey: 'targetId' },
+    targetLead: { kind: 'belongsTo', model: 'lead', localKey: 'targetId' },
+    targetTicket: { kind: 'belongsTo', model: 'ticket', localKey: 'targetId' },
+  },
 })

@@ -41,4 +41,12 @@ export const stageChangeEntity = defineEntity({
     { name: 'by_record', fields: ['entityType', 'recordId', 'at'] },
     { name: 'by_pipeline_stage', fields: ['pipelineId', 'toStageId', 'at'] },
   ],
+  // Ids are prefixed per entity, so each relation only ever matches rows of its own `entityType`; access policies
+  // use them to show a history row exactly when its record is visible.
+  relations: {
+    deal: { kind: 'belongsTo', model: 'deal', localKey: 'recordId' },
+    lead: { kind: 'belongsTo', model: 'lead', localKey: 'recordId' },
+    ticket: { kind: 'belongsTo', model: 'ticket', localKey: 'recordId' },
+    contact: { kind: 'belongsTo', model: 'contact', localKey: 'recordId' },
+  },
 })

@@ -25,6 +25,8 @@ export const RapportErrorCodes = {
   INVALID_TRANSITION: 'INVALID_TRANSITION',
   /** The actor may not perform the operation. */
   FORBIDDEN: 'FORBIDDEN',
+  /** The actor may not read, filter, sort, search, aggregate or write the named fields (`details.fields`). */
+  FIELD_FORBIDDEN: 'FIELD_FORBIDDEN',
   /** A payload exceeds a configured size limit. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** A plugin rejected the operation in a `before` hook. */

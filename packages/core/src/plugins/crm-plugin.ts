@@ -1,4 +1,5 @@
 import type * as z from 'zod'
+import type { AccessPolicy } from '../access/access-policy.js'
 import type { CrmServices } from '../crm/crm-services.js'
 import type { WriteOrigin } from '../crm/write-origin.js'
 import type { EntityDefinition } from '../entities/entity-definition.js'
@@ -151,6 +152,11 @@ export interface CrmPlugin<Id extends string = string, Api = unknown> {
    * of an entity, in the public filter language. This is the seam for access control.
    */
   scope?(args: ScopeArgs): Filter | undefined
+  /**
+   * An access policy consulted on every path (reads, related lists, `exists`, aggregates, link targets, creates,
+   * updates before and after, deletes) with field-level read/edit/mask. Several plugins' policies are ANDed.
+   */
+  readonly access?: AccessPolicy
   /** Runs once before the first operation (and in `crm.migrate()`); no I/O at import time. */
   init?(ctx: PluginContext): Awaitable<void>
   /** Builds the API exposed as `crm.plugins[id]`. */

@@ -1,0 +1,269 @@
+import type { CustomFieldDefinition } from '../custom-fields/custom-field-definition.js'
+import { RapportError } from '../errors/rapport-error.js'
+import type { Actor } from '../events/crm-events.js'
+import { compileFilter } from '../filter/compile-filter.js'
+import type { FilterTarget } from '../filter/filter-target.js'
+import type { Filter } from '../filter/filter-types.js'
+import type { CrmPlugin } from '../plugins/crm-plugin.js'
+import type { StorageFilter } from '../storage/storage-filter.js'
+import type { AccessAction, AccessPolicy, FieldRights } from './access-policy.js'
+
+/** What the access helpers need from a session; kept structural so services, hooks and tests can pass one. */
+export interface AccessSession {
+  readonly tenantId: string
+  readonly actor: Actor | null
+  readonly runtime: {
+    readonly plugins: readonly CrmPlugin[]
+    readonly clock: () => Date
+    readonly filterLimits: Parameters<typeof compileFilter>[3]
+  }
+}
+
+/** How deep `exists` scopes may nest (a join entity's scope naming its parents, whose scopes name theirs…). */
+const MAX_SCOPE_DEPTH = 4
+const NOTHING: Filter = Object.freeze({ or: [] }) as Filter
+
+const policiesCache = new WeakMap<readonly CrmPlugin[], readonly AccessPolicy[]>()
+
+/** The access policies of the CRM's plugins, in plugin order. @internal */
+export function accessPolicies(session: AccessSession): readonly AccessPolicy[] {
+  const plugins = session.runtime.plugins
+  let policies = policiesCache.get(plugins)
+  if (!policies) {
+    policies = plugins.flatMap((p) => (p.access ? [p.access] : []))
+    policiesCache.set(plugins, policies)
+  }
+  return policies
+}
+
+/**
+ * The scope of one action on one entity for the session's actor: the AND of every plugin policy's answer, or
+ * `null` when nothing restricts it.
+ *
+ * @internal
+ */
+export async function accessScope(
+  session: AccessSession,
+  entity: string,
+  action: AccessAction,
+): Promise<Filter | null> {
+  const policies = accessPolicies(session)
+  if (policies.length === 0) return null
+  const scopes: Filter[] = []
+  for (const policy of policies) {
+    const scope = await policy.scope({ entity, action, tenantId: session.tenantId, actor: session.actor })
+    if (scope) scopes.push(scope)
+  }
+  if (scopes.length === 0) return null
+  return scopes.length === 1 ? (scopes[0] as Filter) : { and: scopes }
+}
+
+/**
+ * Rewrites every `exists` of a filter so the related entity's read scope applies to the related rows too: a
+ * relation never reaches a record its target entity's scope hides.
+ *
+ * @internal
+ */
+export async function withRelatedScopes(
+  session: AccessSession,
+  filter: Filter,
+  target: FilterTarget,
+  depth = 0,
+): Promise<Filter> {
+  if (accessPolicies(session).length === 0 || filter === null || typeof filter !== 'object') return filter
+  const node = filter as Record<string, unknown>
+  if (Array.isArray(node['and'])) {
+    return { and: await Promise.all((node['and'] as Filter[]).map((f) => withRelatedScopes(session, f, target, depth))) }
+  }
+  if (Array.isArray(node['or'])) {
+    return { or: await Promise.all((node['or'] as Filter[]).map((f) => withRelatedScopes(session, f, target, depth))) }
+  }
+  if (node['not'] !== undefined && typeof node['not'] === 'object') {
+    return { not: await withRelatedScopes(session, node['not'] as Filter, target, depth) }
+  }
+  if (typeof node['exists'] === 'string') {
+    const related = target.resolveRelation(node['exists'])
+    if (!related) return filter // the compiler reports the unknown relation
+    if (depth >= MAX_SCOPE_DEPTH) return { ...node, where: NOTHING } as Filter
+    const scope = await accessScope(session, related.target.entity, 'read')
+    const where = node['where'] as Filter | undefined
+    const inner = where === undefined ? undefined : await withRelatedScopes(session, where, related.target, depth)
+    const scoped = scope ? await withRelatedScopes(session, scope, related.target, depth + 1) : undefined
+    const parts = [inner, scoped].filter((f): f is Filter => f !== undefined)
+    if (parts.length === 0) return filter
+    return { exists: node['exists'], where: parts.length === 1 ? (parts[0] as Filter) : { and: parts } }
+  }
+  return filter
+}
+
+const compiledScopes = new WeakMap<object, WeakMap<object, Map<string, StorageFilter>>>()
+
+/**
+ * The read/write scope of an entity compiled to a storage filter, related scopes included; `null` when nothing
+ * restricts the action. Scopes without `exists` or time placeholders are compiled once per policy answer and
+ * custom-field set.
+ *
+ * @internal
+ */
+export async function compiledAccessScope(
+  session: AccessSession,
+  target: FilterTarget,
+  customFields: ReadonlyMap<string, readonly CustomFieldDefinition[]>,
+  action: AccessAction,
+): Promise<StorageFilter | null> {
+  const scope = await accessScope(session, target.entity, action)
+  if (!scope) return null
+  const cacheable = isStatic(scope)
+  if (cacheable) {
+    const hit = compiledScopes.get(scope)?.get(customFields)?.get(target.entity)
+    if (hit) return hit
+  }
+  const compiled = compileFilter(
+    cacheable ? scope : await withRelatedScopes(session, scope, target),
+    target,
+    {
+      now: session.runtime.clock(),
+      tenantId: session.tenantId,
+      ...(session.actor ? { actor: session.actor } : {}),
+    },
+    session.runtime.filterLimits,
+  )
+  if (cacheable) {
+    let byFields = compiledScopes.get(scope)
+    if (!byFields) compiledScopes.set(scope, (byFields = new WeakMap()))
+    let byEntity = byFields.get(customFields)
+    if (!byEntity) byFields.set(customFields, (byEntity = new Map()))
+    byEntity.set(target.entity, compiled)
+  }
+  return compiled
+}
+
+const staticCache = new WeakMap<object, boolean>()
+
+/** True when a filter holds no `exists` and no placeholder, so its compiled form never changes. */
+function isStatic(filter: Filter): boolean {
+  const known = staticCache.get(filter)
+  if (known !== undefined) return known
+  const text = JSON.stringify(filter)
+  const result = !/"(exists|\$var|\$ago|\$fromNow)"/.test(text)
+  staticCache.set(filter, result)
+  return result
+}
+
+/**
+ * The merged field rights of every policy for the session's actor on an entity, or `null` when every field is open.
+ *
+ * @internal
+ */
+export function accessFieldRights(session: AccessSession, entity: string): FieldRights | null {
+  const policies = accessPolicies(session)
+  if (policies.length === 0) return null
+  let merged: FieldRights | null = null
+  for (const policy of policies) {
+    const rights = policy.fields?.({ entity, tenantId: session.tenantId, actor: session.actor }) ?? null
+    if (!rights) continue
+    if (!merged) {
+      merged = rights
+      continue
+    }
+    merged = {
+      hidden: new Set([...merged.hidden, ...rights.hidden]),
+      masked: new Map([...merged.masked, ...rights.masked]),
+      readOnly: new Set([...merged.readOnly, ...rights.readOnly]),
+    }
+  }
+  if (merged && merged.hidden.size === 0 && merged.masked.size === 0 && merged.readOnly.size === 0) return null
+  return merged
+}
+
+/** The rights key a field path falls under: itself, its `custom.<key>` prefix, or its first segment. */
+function rightsKeys(path: string): string[] {
+  const parts = path.split('.')
+  const keys = [path, parts[0] as string]
+  if (parts[0] === 'custom' && parts.length > 1) keys.push(`custom.${parts[1]}`)
+  return keys
+}
+
+/** The fields of `paths` the actor may not read in clear (hidden or masked). @internal */
+export function unreadableFields(rights: FieldRights | null, paths: Iterable<string>): string[] {
+  if (!rights) return []
+  const out = new Set<string>()
+  for (const path of paths) {
+    if (rightsKeys(path).some((k) => rights.hidden.has(k) || rights.masked.has(k))) out.add(path)
+  }
+  return [...out]
+}
+
+/** The `FIELD_FORBIDDEN` error for fields an actor may not use in `operation`. @internal */
+export function fieldForbidden(entity: string, fields: readonly string[], operation: string): RapportError {
+  return new RapportError(
+    'FIELD_FORBIDDEN',
+    `You may not ${operation} ${fields.length === 1 ? 'the field' : 'the fields'} ${fields.map((f) => `"${f}"`).join(', ')} of ${entity}`,
+    { details: { entity, fields: [...fields], operation } },
+  )
+}
+
+/**
+ * Refuses a caller's filter that names a field the actor cannot read in clear, on this entity or, through
+ * `exists`, on a related one: a masked value must not be inferable by filtering.
+ *
+ * @internal
+ */
+export function checkFilterFields(session: AccessSession, filter: unknown, target: FilterTarget): void {
+  if (accessPolicies(session).length === 0) return
+  const visit = (node: unknown, on: FilterTarget): void => {
+    if (node === null || typeof node !== 'object') return
+    const n = node as Record<string, unknown>
+    for (const key of ['and', 'or'] as const) if (Array.isArray(n[key])) for (const m of n[key]) visit(m, on)
+    if (n['not'] !== undefined) visit(n['not'], on)
+    if (typeof n['exists'] === 'string') {
+      const related = on.resolveRelation(n['exists'])
+      if (related && n['where'] !== undefined) visit(n['where'], related.target)
+    }
+    if (typeof n['field'] === 'string') {
+      const bad = unreadableFields(accessFieldRights(session, on.entity), [n['field']])
+      if (bad.length > 0) throw fieldForbidden(on.entity, bad, 'filter on')
+    }
+  }
+  visit(filter, target)
+}
+
+/** A record as the actor may see it: hidden fields removed, masked fields masked. @internal */
+export function projectRecord<R>(record: R, rights: FieldRights | null): R {
+  if (!rights || (rights.hidden.size === 0 && rights.masked.size === 0)) return record
+  const out: Record<string, unknown> = { ...(record as Record<string, unknown>) }
+  for (const field of rights.hidden) {
+    if (field.startsWith('custom.')) {
+      const custom = out['custom'] as Record<string, unknown> | null | undefined
+      if (custom && typeof custom === 'object') {
+        const { [field.slice(7)]: _, ...rest } = custom
+        out['custom'] = rest
+      }
+    } else delete out[field]
+  }
+  for (const [field, mask] of rights.masked) {
+    if (field.startsWith('custom.')) {
+      const custom = out['custom'] as Record<string, unknown> | null | undefined
+      const key = field.slice(7)
+      if (custom && typeof custom === 'object' && custom[key] != null) out['custom'] = { ...custom, [key]: mask(custom[key]) }
+    } else if (out[field] != null) out[field] = mask(out[field])
+  }
+  return out as R
+}
+
+/** Refuses input that sets fields the actor may not edit, naming them. @internal */
+export function checkWritableFields(
+  entity: string,
+  rights: FieldRights | null,
+  input: Readonly<Record<string, unknown>>,
+): void {
+  if (!rights || rights.readOnly.size === 0) return
+  const bad: string[] = []
+  for (const key of Object.keys(input)) {
+    if (key === 'custom' && input[key] && typeof input[key] === 'object') {
+      for (const k of Object.keys(input[key] as object)) if (rights.readOnly.has(`custom.${k}`)) bad.push(`custom.${k}`)
+    }
+    if (rights.readOnly.has(key)) bad.push(key)
+  }
+  if (bad.length > 0) throw fieldForbidden(entity, bad, 'write')
+}
