@@ -25,6 +25,12 @@
 
 export { twoValuedCompare } from './casl/two-valued-matcher.js'
 export { type MaskKind, maskEmail, maskPhone } from './fields/masks.js'
+export {
+  type AccessControlApi,
+  type AccessControlOptions,
+  accessControl,
+  coreInheritance,
+} from './plugin/access-control.js'
 export { type AccessPolicyModel, defineAccessPolicy } from './policy/define-access-policy.js'
 export type { PolicyErrorReason } from './policy/policy-error.js'
 export {
@@ -37,10 +43,4 @@ export {
   type ScopeLevel,
   type ShareGrant,
 } from './policy/policy-schema.js'
-export {
-  type AccessControlApi,
-  type AccessControlOptions,
-  accessControl,
-  coreInheritance,
-} from './plugin/access-control.js'
 export { TeamHierarchy, type TeamInput } from './teams/team-hierarchy.js'

@@ -53,7 +53,10 @@ const leaf: fc.Arbitrary<Condition> = fc.oneof(
         .tuple(fc.constantFrom('$eq', '$ne'), nullable(stringValue(field)))
         .map(([op, v]) => ({ [field]: { [op]: v } })),
       fc
-        .tuple(fc.constantFrom('$in', '$nin'), fc.array(nullable(stringValue(field)), { minLength: 1, maxLength: 3 }))
+        .tuple(
+          fc.constantFrom('$in', '$nin'),
+          fc.array(nullable(stringValue(field)), { minLength: 1, maxLength: 3 }),
+        )
         .map(([op, v]) => ({ [field]: { [op]: v } })),
       fc
         .tuple(fc.constantFrom('$lt', '$lte', '$gt', '$gte'), stringValue(field))
@@ -145,9 +148,7 @@ const backends: Backend[] = []
 const PG_URL = process.env['RAPPORT_TEST_PG_URL']
 
 beforeAll(async () => {
-  backends.push(
-    await seed('sqlite', createSqliteStorage({ file: ':memory:' }), async () => {}),
-  )
+  backends.push(await seed('sqlite', createSqliteStorage({ file: ':memory:' }), async () => {}))
   if (PG_URL) {
     const schema = `t_access_diff_${Math.random().toString(16).slice(2, 10)}`
     const pool = new pg.Pool({ connectionString: PG_URL, max: 2 })

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export type { AccessAction, AccessPolicy, AccessRequest, FieldRights } from './access/access-policy.js'
 export { type Crm, type CrmConfig, createCrm, DEFAULT_TENANT_ID, type PluginApis } from './crm/create-crm.js'
 export type { CrmDescription, EntityDescription, OperationDescription } from './crm/crm-description.js'
 export type { CrmEvents, PipelineEvents } from './crm/crm-event-map.js'
@@ -250,4 +251,3 @@ export { StageHistoryService } from './services/stage-history-service.js'
 export type { ChangePipelineOptions, MoveStageOptions } from './services/stage-moves.js'
 export { type SlaBreach, type SlaBreachedEvent, TicketService } from './services/ticket-service.js'
 export type { StorageAdapter, StorageCapabilities } from './storage/storage-adapter.js'
-export type { AccessAction, AccessPolicy, AccessRequest, FieldRights } from './access/access-policy.js'

@@ -72,7 +72,11 @@ export function actorRules(
       const scope = levelCondition(model, level, owner, actor.userId)
       if (scope === undefined) continue
       const conditions = scope && where ? { $and: [scope, where] } : (scope ?? where)
-      rules.push({ action, subject: entity, ...(conditions ? { conditions } : {}) } as RawRuleOf<EntityAbility>)
+      rules.push({
+        action,
+        subject: entity,
+        ...(conditions ? { conditions } : {}),
+      } as RawRuleOf<EntityAbility>)
     }
   }
   const teams = new Set(model.teams.teamsOf(actor.userId))
@@ -87,7 +91,11 @@ export function actorRules(
   }
   for (const action of ['read', 'update'] as const) {
     if (shared[action].size > 0) {
-      rules.push({ action, subject: entity, conditions: { id: { $in: [...shared[action]] } } } as RawRuleOf<EntityAbility>)
+      rules.push({
+        action,
+        subject: entity,
+        conditions: { id: { $in: [...shared[action]] } },
+      } as RawRuleOf<EntityAbility>)
     }
   }
   for (const restriction of def.restrictions) {

@@ -1,4 +1,5 @@
-import { buildMongoQueryMatcher, type ConditionsMatcher, type MongoQuery } from '@casl/ability'
+import type { ConditionsMatcher, MongoQuery } from '@casl/ability'
+import { buildMongoQueryMatcher } from '@casl/ability'
 import { $and, $or, and, or } from '@ucast/mongo2js'
 
 /**
@@ -22,6 +23,10 @@ export function twoValuedCompare(a: unknown, b: unknown): number {
  *
  * @internal
  */
-export const twoValuedMatcher: ConditionsMatcher<MongoQuery> = buildMongoQueryMatcher({ $and, $or }, { and, or }, {
-  compare: twoValuedCompare as <T>(a: T, b: T) => 0 | 1 | -1,
-})
+export const twoValuedMatcher: ConditionsMatcher<MongoQuery> = buildMongoQueryMatcher(
+  { $and, $or },
+  { and, or },
+  {
+    compare: twoValuedCompare as <T>(a: T, b: T) => 0 | 1 | -1,
+  },
+)

@@ -36,9 +36,13 @@ export function ucastToFilter(node: AstNode): Filter {
     case 'nin':
       return { field: field(node), op: node.operator, value: node.value as FilterValue[] }
     default:
-      throw invalidPolicy('invalidCondition', `the operator "${node.operator}" cannot be compiled to a filter`, {
-        operator: node.operator,
-      })
+      throw invalidPolicy(
+        'invalidCondition',
+        `the operator "${node.operator}" cannot be compiled to a filter`,
+        {
+          operator: node.operator,
+        },
+      )
   }
 }
 

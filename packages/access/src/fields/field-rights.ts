@@ -9,6 +9,14 @@ const MASKED = 1
 const HIDDEN = 0
 
 /**
+ * Columns core derives from a field for indexed lookups (`primaryEmail`, `emailAddresses`, `phoneNumbers`): they
+ * carry the same values, so they get the same rights as their source field.
+ */
+const DERIVED: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  contact: { emails: ['primaryEmail', 'emailAddresses'], phones: ['phoneNumbers'] },
+}
+
+/**
  * The field rights of an actor with several roles on one entity. Roles merge by union, the most permissive wins: a
  * field is hidden only when every role hides it, masked only when no role shows it in clear, read-only only when no
  * role may edit it. A field a role does not mention is readable and editable under that role; a masked or hidden
@@ -23,7 +31,8 @@ export function fieldRightsOf(
 ): FieldRights | null {
   const mentioned = new Set<string>()
   for (const role of roles) {
-    for (const field of Object.keys(model.definition.roles[role]?.fields?.[entity] ?? {})) mentioned.add(field)
+    for (const field of Object.keys(model.definition.roles[role]?.fields?.[entity] ?? {}))
+      mentioned.add(field)
   }
   if (mentioned.size === 0 || roles.length === 0) return null
   const hidden = new Set<string>()
@@ -45,8 +54,10 @@ export function fieldRightsOf(
       visibility = Math.max(visibility, v)
       if (rule.edit ?? v === CLEAR) editable = true
     }
-    if (visibility === HIDDEN) hidden.add(field)
-    else if (visibility === MASKED) masked.set(field, maskerOf(mask))
+    for (const name of [field, ...(DERIVED[entity]?.[field] ?? [])]) {
+      if (visibility === HIDDEN) hidden.add(name)
+      else if (visibility === MASKED) masked.set(name, maskerOf(mask))
+    }
     if (!editable) readOnly.add(field)
   }
   return { hidden, masked, readOnly }

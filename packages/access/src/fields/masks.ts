@@ -49,8 +49,10 @@ export function maskerOf(kind: MaskKind): (value: unknown) => unknown {
     if (Array.isArray(value)) return value.map(one)
     if (typeof value === 'object') {
       const entry = value as Record<string, unknown>
-      if (kind === 'phone' && typeof entry['number'] === 'string') return { ...entry, number: text(entry['number']) }
-      if (kind === 'email' && typeof entry['address'] === 'string') return { ...entry, address: text(entry['address']) }
+      if (kind === 'phone' && typeof entry['number'] === 'string')
+        return { ...entry, number: text(entry['number']) }
+      if (kind === 'email' && typeof entry['address'] === 'string')
+        return { ...entry, address: text(entry['address']) }
     }
     return '***'
   }

@@ -1,5 +1,5 @@
-import type { AccessAction, AccessPolicy, Actor, CrmPlugin, FieldRights, Filter } from '@rapport/core'
 import { subject } from '@casl/ability'
+import type { AccessAction, AccessPolicy, Actor, CrmPlugin, FieldRights, Filter } from '@rapport/core'
 import type { EntityAbility } from '../casl/actor-rules.js'
 import { abilityToFilter, actorRules, buildAbility, NOTHING } from '../casl/actor-rules.js'
 import { fieldRightsOf } from '../fields/field-rights.js'
@@ -149,7 +149,8 @@ export function accessControl(
       policy: model,
       scopeOf,
       can(actor, action, entity, record) {
-        if (inherit[entity]) throw new TypeError(`can() does not evaluate inherited entities such as "${entity}"`)
+        if (inherit[entity])
+          throw new TypeError(`can() does not evaluate inherited entities such as "${entity}"`)
         return abilityOf(actor, stateOf(actor), entity).can(action, subject(entity, { ...record }) as never)
       },
     }),

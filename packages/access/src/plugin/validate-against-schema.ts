@@ -17,7 +17,11 @@ export function validateAgainstSchema(
 ): void {
   const entity = (name: string, at: string) => {
     const found = schema.models[name]
-    if (!found) throw invalidPolicy('unknownEntity', `${at} names the entity "${name}", which does not exist`, { entity: name, at })
+    if (!found)
+      throw invalidPolicy('unknownEntity', `${at} names the entity "${name}", which does not exist`, {
+        entity: name,
+        at,
+      })
     return found
   }
   const field = (entityName: string, path: string, at: string) => {
@@ -30,17 +34,22 @@ export function validateAgainstSchema(
       columns.some((c) => c.startsWith(head) && /^[A-Z]/.test(c.slice(head.length))) ||
       (head === 'custom' && columns.includes('custom'))
     if (!known) {
-      throw invalidPolicy('unknownField', `${at} names the field "${path}", which ${entityName} does not have`, {
-        entity: entityName,
-        field: path,
-        at,
-      })
+      throw invalidPolicy(
+        'unknownField',
+        `${at} names the field "${path}", which ${entityName} does not have`,
+        {
+          entity: entityName,
+          field: path,
+          at,
+        },
+      )
     }
   }
   const conditionFields = (entityName: string, condition: unknown, at: string): void => {
     if (!condition || typeof condition !== 'object') return
     for (const [key, value] of Object.entries(condition)) {
-      if (key === '$and' || key === '$or') for (const c of value as unknown[]) conditionFields(entityName, c, at)
+      if (key === '$and' || key === '$or')
+        for (const c of value as unknown[]) conditionFields(entityName, c, at)
       else field(entityName, key, at)
     }
   }

@@ -1,8 +1,8 @@
 import type { Actor } from '@rapport/core'
+import { TeamHierarchy } from '../teams/team-hierarchy.js'
 import { invalidPolicy } from './policy-error.js'
 import type { AccessPolicyDefinition, AccessPolicyInput, ShareGrant } from './policy-schema.js'
 import { policySchema } from './policy-schema.js'
-import { TeamHierarchy } from '../teams/team-hierarchy.js'
 
 /**
  * A validated access policy: roles with scope levels per entity and action, users and their roles, teams with
@@ -19,7 +19,9 @@ export interface AccessPolicyModel {
   /** Shares one record with a user or a team; callers see it on their next query. */
   share(grant: ShareGrant): void
   /** Removes the grants of a record to a principal (all reasons, or only `reason`). */
-  unshare(grant: Pick<ShareGrant, 'entity' | 'recordId' | 'principal'> & { reason?: ShareGrant['reason'] }): void
+  unshare(
+    grant: Pick<ShareGrant, 'entity' | 'recordId' | 'principal'> & { reason?: ShareGrant['reason'] },
+  ): void
   /** Changes whenever grants change, so compiled scopes are rebuilt. */
   readonly version: number
   /** The roles an actor acts with: `actor.roles`, else the policy's `users` / `systemActors` entry, else none. */
@@ -77,9 +79,13 @@ export function defineAccessPolicy(input: AccessPolicyInput): AccessPolicyModel 
   const teams = new TeamHierarchy(definition.teams)
   const checkGrant = (grant: ShareGrant) => {
     if (grant.principal.type === 'team' && !teams.has(grant.principal.id)) {
-      throw invalidPolicy('unknownTeam', `a grant names the team "${grant.principal.id}", which is not defined`, {
-        team: grant.principal.id,
-      })
+      throw invalidPolicy(
+        'unknownTeam',
+        `a grant names the team "${grant.principal.id}", which is not defined`,
+        {
+          team: grant.principal.id,
+        },
+      )
     }
   }
   for (const grant of definition.grants) checkGrant(grant)

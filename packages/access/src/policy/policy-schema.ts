@@ -36,14 +36,16 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       if (key === '$and' || key === '$or') {
         const parsed = z.array(conditionSchema).min(1).max(50).safeParse(inner)
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never)
+          for (const issue of parsed.error.issues)
+            ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never)
         }
       } else if (key.startsWith('$')) {
         ctx.addIssue({ code: 'custom', path: [key], message: `unsupported operator "${key}"` })
       } else {
         const parsed = fieldCondition.safeParse(inner)
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never)
+          for (const issue of parsed.error.issues)
+            ctx.addIssue({ ...issue, path: [key, ...issue.path] } as never)
         }
       }
     }
@@ -76,7 +78,13 @@ const id = z.string().min(1).max(200)
 const roleSchema = z
   .object({
     /** Per entity (or `*` for every entity not named), per action: a level, or a level with a condition. */
-    entities: z.record(id, z.object({ read: actionRule, create: actionRule, update: actionRule, delete: actionRule }).partial().strict()),
+    entities: z.record(
+      id,
+      z
+        .object({ read: actionRule, create: actionRule, update: actionRule, delete: actionRule })
+        .partial()
+        .strict(),
+    ),
     fields: z.record(id, z.record(id, fieldRule)).optional(),
   })
   .strict()
@@ -125,7 +133,12 @@ export const policySchema = z
     /** The field holding a record's owner, per entity (default `ownerId`). */
     ownerFields: z.record(id, id).default({}),
     /** Join and history entities whose rows are visible exactly when their parents are. */
-    inherit: z.record(id, z.custom<Filter>((v) => v !== null && typeof v === 'object')).optional(),
+    inherit: z
+      .record(
+        id,
+        z.custom<Filter>((v) => v !== null && typeof v === 'object'),
+      )
+      .optional(),
   })
   .strict()
 

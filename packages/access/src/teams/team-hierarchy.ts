@@ -20,7 +20,8 @@ export class TeamHierarchy {
 
   constructor(teams: readonly TeamInput[]) {
     for (const team of teams) {
-      if (this.#teams.has(team.id)) throw invalidPolicy('malformed', `team "${team.id}" is declared twice`, { team: team.id })
+      if (this.#teams.has(team.id))
+        throw invalidPolicy('malformed', `team "${team.id}" is declared twice`, { team: team.id })
       this.#teams.set(team.id, team)
     }
     for (const team of teams) {
@@ -48,11 +49,19 @@ export class TeamHierarchy {
     }
     for (const team of teams) {
       const seen: string[] = []
-      for (let at: TeamInput | undefined = team; at; at = at.parentId ? this.#teams.get(at.parentId) : undefined) {
+      for (
+        let at: TeamInput | undefined = team;
+        at;
+        at = at.parentId ? this.#teams.get(at.parentId) : undefined
+      ) {
         if (seen.includes(at.id)) {
-          throw invalidPolicy('teamCycle', `the team hierarchy has a cycle: ${[...seen, at.id].join(' → ')}`, {
-            cycle: [...seen, at.id],
-          })
+          throw invalidPolicy(
+            'teamCycle',
+            `the team hierarchy has a cycle: ${[...seen, at.id].join(' → ')}`,
+            {
+              cycle: [...seen, at.id],
+            },
+          )
         }
         seen.push(at.id)
       }

@@ -73,10 +73,18 @@ export async function withRelatedScopes(
   if (accessPolicies(session).length === 0 || filter === null || typeof filter !== 'object') return filter
   const node = filter as Record<string, unknown>
   if (Array.isArray(node['and'])) {
-    return { and: await Promise.all((node['and'] as Filter[]).map((f) => withRelatedScopes(session, f, target, depth))) }
+    return {
+      and: await Promise.all(
+        (node['and'] as Filter[]).map((f) => withRelatedScopes(session, f, target, depth)),
+      ),
+    }
   }
   if (Array.isArray(node['or'])) {
-    return { or: await Promise.all((node['or'] as Filter[]).map((f) => withRelatedScopes(session, f, target, depth))) }
+    return {
+      or: await Promise.all(
+        (node['or'] as Filter[]).map((f) => withRelatedScopes(session, f, target, depth)),
+      ),
+    }
   }
   if (node['not'] !== undefined && typeof node['not'] === 'object') {
     return { not: await withRelatedScopes(session, node['not'] as Filter, target, depth) }
@@ -87,7 +95,8 @@ export async function withRelatedScopes(
     if (depth >= MAX_SCOPE_DEPTH) return { ...node, where: NOTHING } as Filter
     const scope = await accessScope(session, related.target.entity, 'read')
     const where = node['where'] as Filter | undefined
-    const inner = where === undefined ? undefined : await withRelatedScopes(session, where, related.target, depth)
+    const inner =
+      where === undefined ? undefined : await withRelatedScopes(session, where, related.target, depth)
     const scoped = scope ? await withRelatedScopes(session, scope, related.target, depth + 1) : undefined
     const parts = [inner, scoped].filter((f): f is Filter => f !== undefined)
     if (parts.length === 0) return filter
@@ -172,7 +181,8 @@ export function accessFieldRights(session: AccessSession, entity: string): Field
       readOnly: new Set([...merged.readOnly, ...rights.readOnly]),
     }
   }
-  if (merged && merged.hidden.size === 0 && merged.masked.size === 0 && merged.readOnly.size === 0) return null
+  if (merged && merged.hidden.size === 0 && merged.masked.size === 0 && merged.readOnly.size === 0)
+    return null
   return merged
 }
 
@@ -245,7 +255,8 @@ export function projectRecord<R>(record: R, rights: FieldRights | null): R {
     if (field.startsWith('custom.')) {
       const custom = out['custom'] as Record<string, unknown> | null | undefined
       const key = field.slice(7)
-      if (custom && typeof custom === 'object' && custom[key] != null) out['custom'] = { ...custom, [key]: mask(custom[key]) }
+      if (custom && typeof custom === 'object' && custom[key] != null)
+        out['custom'] = { ...custom, [key]: mask(custom[key]) }
     } else if (out[field] != null) out[field] = mask(out[field])
   }
   return out as R
@@ -261,7 +272,8 @@ export function checkWritableFields(
   const bad: string[] = []
   for (const key of Object.keys(input)) {
     if (key === 'custom' && input[key] && typeof input[key] === 'object') {
-      for (const k of Object.keys(input[key] as object)) if (rights.readOnly.has(`custom.${k}`)) bad.push(`custom.${k}`)
+      for (const k of Object.keys(input[key] as object))
+        if (rights.readOnly.has(`custom.${k}`)) bad.push(`custom.${k}`)
     }
     if (rights.readOnly.has(key)) bad.push(key)
   }

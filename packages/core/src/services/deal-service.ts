@@ -198,23 +198,22 @@ export class DealService extends EntityService<
 
   /** The contacts on a deal with their roles, primary contact first. */
   async listContacts(dealId: string): Promise<DealContactEntry[]> {
+    await this.get(dealId)
     const links: DealContact[] = []
     for await (const link of this.#links.iterate({ where: { field: 'dealId', op: 'eq', value: dealId } }))
       links.push(link)
     if (links.length === 0) return []
-    const session = this.#session
-    const contactEntity = session.runtime.schema.entity('contact')
-    const rows = await session.read((ops) =>
-      ops.findByIds({
-        model: contactEntity.model,
-        tenantId: session.tenantId,
-        schema: session.runtime.schema.storage,
-        ids: links.map((l) => l.contactId),
-      }),
-    )
-    const byId = new Map(
-      rows.map((row) => [row['id'] as string, contactEntity.fromRow(row) as unknown as Contact]),
-    )
+    // Through the contacts service, so the caller's access scope and field rights apply to the related list too.
+    const contacts = this.#session.runtime.servicesFor(this.#session).contacts
+    const byId = new Map<string, Contact>()
+    const ids = [...new Set(links.map((l) => l.contactId))]
+    for (let i = 0; i < ids.length; i += 500) {
+      for await (const contact of contacts.iterate({
+        where: { field: 'id', op: 'in', value: ids.slice(i, i + 500) },
+        includeArchived: true,
+      }))
+        byId.set(contact.id, contact)
+    }
     return links
       .flatMap((link) => {
         const contact = byId.get(link.contactId)

@@ -1,7 +1,7 @@
 import type { EntityContext } from './entity-behaviour.js'
-import { recordNotFound, versionConflict } from './entity-errors.js'
+import { versionConflict } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
-import { loadRow, scopeFilter, storageScope } from './entity-scope.js'
+import { loadWritableRow, scopeFilter, storageScope } from './entity-scope.js'
 import { checkVersion, versionGuard } from './entity-versioning.js'
 
 /**
@@ -15,8 +15,7 @@ export async function archiveState(
   expectedVersion: number | undefined,
 ): Promise<Record<string, unknown>> {
   return ctx.session.write(async (session) => {
-    const row = await loadRow(ctx, session, id, 'write')
-    if (!row) throw recordNotFound(ctx.entity.name, id)
+    const row = await loadWritableRow(ctx, session, id, 'update')
     const current = ctx.entity.fromRow(row)
     checkVersion(ctx, id, current, expectedVersion)
     if ((current['archivedAt'] !== null) === archived) return current
@@ -29,7 +28,7 @@ export async function archiveState(
         updatedAt: now,
         version: (current['version'] as number) + 1,
       },
-      guard: versionGuard(current['version'] as number, await scopeFilter(ctx, session, 'write')),
+      guard: versionGuard(current['version'] as number, await scopeFilter(ctx, session, 'update')),
     })
     if (!stored) throw versionConflict(ctx.entity.name, id, expectedVersion ?? (current['version'] as number))
     const record = ctx.entity.fromRow(stored)

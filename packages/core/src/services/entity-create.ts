@@ -1,10 +1,11 @@
+import { accessFieldRights, checkWritableFields } from '../access/session-access.js'
 import type { ValidationIssue } from '../errors/rapport-error.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { hookRejected } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { customFieldsOf } from './entity-fields.js'
 import { hookContext, normalizeInput, pluginHooks } from './entity-hooks.js'
-import { storageScope } from './entity-scope.js'
+import { assertWrittenInScope, storageScope } from './entity-scope.js'
 import { checkPayload, failValidation, validateRecord } from './record-validation.js'
 
 /**
@@ -26,6 +27,11 @@ export async function createRecords(
     const customFields = await customFieldsOf(ctx, session)
     const hctx = hookContext(ctx, session)
     const hooks = pluginHooks(ctx)
+    const rights = accessFieldRights(session, entity.name)
+    for (const input of inputs) {
+      if (input && typeof input === 'object')
+        checkWritableFields(entity.name, rights, input as Record<string, unknown>)
+    }
     const issues: ValidationIssue[] = []
     const values: Record<string, unknown>[] = []
     for (const [i, input] of inputs.entries()) {
@@ -79,6 +85,12 @@ export async function createRecords(
         ),
       ]
     }
+    await assertWrittenInScope(
+      ctx,
+      session,
+      stored.map((r) => r['id'] as string),
+      'create',
+    )
     for (const record of stored) {
       await ctx.behaviour.afterWrite?.(record, session, null)
       for (const h of hooks) await h.create?.after?.(record, hctx)

@@ -1,8 +1,8 @@
 import type { EntityContext } from './entity-behaviour.js'
-import { hookRejected, recordNotFound, versionConflict } from './entity-errors.js'
+import { hookRejected, versionConflict } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { hookContext, pluginHooks } from './entity-hooks.js'
-import { loadRow, scopeFilter, storageScope } from './entity-scope.js'
+import { loadWritableRow, scopeFilter, storageScope } from './entity-scope.js'
 import { checkVersion, versionGuard } from './entity-versioning.js'
 
 /**
@@ -15,8 +15,7 @@ export async function deleteRecord(
   expectedVersion: number | undefined,
 ): Promise<void> {
   await ctx.session.write(async (session) => {
-    const row = await loadRow(ctx, session, id, 'write')
-    if (!row) throw recordNotFound(ctx.entity.name, id)
+    const row = await loadWritableRow(ctx, session, id, 'delete')
     const record = ctx.entity.fromRow(row)
     checkVersion(ctx, id, record, expectedVersion)
     const hctx = hookContext(ctx, session)
@@ -28,7 +27,7 @@ export async function deleteRecord(
     const deleted = await session.ops.deleteById({
       ...storageScope(ctx, session),
       id,
-      guard: versionGuard(record['version'] as number, await scopeFilter(ctx, session, 'write')),
+      guard: versionGuard(record['version'] as number, await scopeFilter(ctx, session, 'delete')),
     })
     if (!deleted) throw versionConflict(ctx.entity.name, id, expectedVersion ?? (record['version'] as number))
     for (const hooks of pluginHooks(ctx)) await hooks.delete?.after?.(record, hctx)

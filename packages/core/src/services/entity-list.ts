@@ -1,9 +1,10 @@
 import * as z from 'zod'
+import { accessFieldRights, fieldForbidden, unreadableFields } from '../access/session-access.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { StorageOrderBy, StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { filterTargetOf } from './entity-fields.js'
-import { readFilters, storageScope } from './entity-scope.js'
+import { readFilters, storageScope, visibleRecord } from './entity-scope.js'
 import { afterCursor, decodeCursor, encodeCursor } from './keyset-cursor.js'
 import type { CountOptions, ListOptions, Page } from './list-options.js'
 import { failValidation, toIssues } from './record-validation.js'
@@ -67,6 +68,11 @@ export async function listPage(
       }
       return { ref, direction: o.direction ?? 'asc' }
     })
+    const hiddenSorts = unreadableFields(
+      accessFieldRights(session, ctx.entity.name),
+      (opts.orderBy ?? []).map((o) => o.field),
+    )
+    if (hiddenSorts.length > 0) throw fieldForbidden(ctx.entity.name, hiddenSorts, 'sort by')
     if (!orderBy.some((o) => o.ref.field === 'id' && !o.ref.path)) {
       orderBy.push({ ref: { field: 'id', type: 'string' }, direction: orderBy.at(-1)?.direction ?? 'asc' })
     }
@@ -87,7 +93,7 @@ export async function listPage(
     const pageRows = hasMore ? rows.slice(0, limit) : rows
     const last = pageRows.at(-1)
     return {
-      items: pageRows.map((row) => ctx.entity.fromRow(row)),
+      items: pageRows.map((row) => visibleRecord(ctx, session, ctx.entity.fromRow(row))),
       nextCursor: hasMore && last ? encodeCursor(last, orderBy) : null,
       hasMore,
     }

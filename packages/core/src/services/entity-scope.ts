@@ -1,4 +1,13 @@
+import type { AccessAction } from '../access/access-policy.js'
+import {
+  accessFieldRights,
+  checkFilterFields,
+  compiledAccessScope,
+  projectRecord,
+  withRelatedScopes,
+} from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
+import { RapportError } from '../errors/rapport-error.js'
 import { compileFilter } from '../filter/compile-filter.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { StorageFilter, StorageRow } from '../storage/storage-filter.js'
@@ -30,26 +39,49 @@ export async function compileFor(
 }
 
 /**
- * The plugins' access scopes for this operation, combined, or `null` when no plugin restricts it. Every read and
- * write path adds it, so a record outside the caller's scope is NOT_FOUND everywhere.
+ * A caller's filter, compiled: it may not name fields the actor cannot read in clear (`FIELD_FORBIDDEN`), and every
+ * `exists` in it only reaches related records inside their own entity's read scope.
+ */
+export async function compileCallerFilter(
+  ctx: EntityContext,
+  session: Session,
+  filter: Filter,
+): Promise<StorageFilter> {
+  const target = await filterTargetOf(ctx, session)
+  checkFilterFields(session, filter, target)
+  return compileFor(ctx, session, await withRelatedScopes(session, filter, target))
+}
+
+/**
+ * The access scope of this action, combined from the plugins' access policies (`CrmPlugin.access`) and their
+ * `scope()` filters, or `null` when nothing restricts it. Every read and write path adds it, so a record outside the
+ * caller's scope is NOT_FOUND everywhere.
  */
 export async function scopeFilter(
   ctx: EntityContext,
   session: Session,
-  operation: 'read' | 'write',
+  action: AccessAction,
 ): Promise<StorageFilter | null> {
   const scopes: Filter[] = []
   for (const plugin of session.runtime.plugins) {
     const filter = plugin.scope?.({
       entity: ctx.entity.name,
-      operation,
+      operation: action === 'read' ? 'read' : 'write',
       tenantId: session.tenantId,
       actor: session.actor,
     })
     if (filter) scopes.push(filter)
   }
-  if (scopes.length === 0) return null
-  return compileFor(ctx, session, scopes.length === 1 ? (scopes[0] as Filter) : { and: scopes })
+  const customFields = await session.runtime.customFields(session.tenantId, session.ops)
+  const policy = await compiledAccessScope(
+    session,
+    session.runtime.schema.filterTarget(ctx.entity.name, customFields),
+    customFields,
+    action,
+  )
+  if (scopes.length === 0) return policy
+  const legacy = await compileFor(ctx, session, scopes.length === 1 ? (scopes[0] as Filter) : { and: scopes })
+  return policy ? { kind: 'and', filters: [legacy, policy] } : legacy
 }
 
 /** The filters of a read: the caller's `where`, archived records unless asked for, and the access scope. */
@@ -60,7 +92,7 @@ export async function readFilters(
   includeArchived: boolean,
 ): Promise<StorageFilter[]> {
   const filters: StorageFilter[] = []
-  if (where !== undefined) filters.push(await compileFor(ctx, session, where))
+  if (where !== undefined) filters.push(await compileCallerFilter(ctx, session, where))
   if (!includeArchived)
     filters.push({ kind: 'isNull', ref: { field: 'archivedAt', type: 'datetime' }, isNull: true })
   const scope = await scopeFilter(ctx, session, 'read')
@@ -68,15 +100,15 @@ export async function readFilters(
   return filters
 }
 
-/** The stored row with this id when it is inside the caller's scope for `operation`, else `null`. */
+/** The stored row with this id when it is inside the caller's scope for `action`, else `null`. */
 export async function loadRow(
   ctx: EntityContext,
   session: Session,
   id: string,
-  operation: 'read' | 'write',
+  action: AccessAction,
 ): Promise<StorageRow | null> {
   if (typeof id !== 'string' || id.length === 0 || id.length > 200) return null
-  const scope = await scopeFilter(ctx, session, operation)
+  const scope = await scopeFilter(ctx, session, action)
   if (!scope) return session.ops.findById({ ...storageScope(ctx, session), id })
   const rows = await session.ops.findMany({
     ...storageScope(ctx, session),
@@ -87,4 +119,63 @@ export async function loadRow(
     limit: 1,
   })
   return rows[0] ?? null
+}
+
+/**
+ * The row to write, inside the caller's scope for `action`: `NOT_FOUND` (the missing-id message) when the caller
+ * cannot even read it, `FORBIDDEN` when they can read it but not do `action` to it.
+ */
+export async function loadWritableRow(
+  ctx: EntityContext,
+  session: Session,
+  id: string,
+  action: AccessAction,
+): Promise<StorageRow> {
+  const row = await loadRow(ctx, session, id, action)
+  if (row) return row
+  if (await loadRow(ctx, session, id, 'read')) throw forbidden(ctx.entity.name, action, id)
+  throw new RapportError('NOT_FOUND', `No ${ctx.entity.name} with id "${id}"`, {
+    details: { entity: ctx.entity.name, id },
+  })
+}
+
+/**
+ * Checks, inside the write's transaction, that the rows just written fall inside the caller's scope for `action`
+ * (a create inside the create scope; an update's row after the change inside the update scope, so nobody hands a
+ * record out of reach): otherwise `FORBIDDEN`, and the transaction rolls the write back.
+ */
+export async function assertWrittenInScope(
+  ctx: EntityContext,
+  session: Session,
+  ids: readonly string[],
+  action: AccessAction,
+): Promise<void> {
+  if (ids.length === 0) return
+  const scope = await scopeFilter(ctx, session, action)
+  if (!scope) return
+  const rows = await session.ops.findMany({
+    ...storageScope(ctx, session),
+    where: {
+      kind: 'and',
+      filters: [{ kind: 'in', ref: { field: 'id', type: 'string' }, values: [...ids], negate: false }, scope],
+    },
+  })
+  if (rows.length === ids.length) return
+  const inside = new Set(rows.map((r) => r['id']))
+  throw forbidden(ctx.entity.name, action, ids.find((id) => !inside.has(id)) as string, true)
+}
+
+function forbidden(entity: string, action: AccessAction, id: string, result = false): RapportError {
+  return new RapportError(
+    'FORBIDDEN',
+    result
+      ? `The ${action} would leave this ${entity} outside what you may ${action}`
+      : `You may not ${action} this ${entity}`,
+    { details: { entity, action, ...(result ? {} : { id }) } },
+  )
+}
+
+/** A record as the session's actor may see it: hidden fields removed, masked fields masked. */
+export function visibleRecord<R>(ctx: EntityContext, session: Session, record: R): R {
+  return projectRecord(record, accessFieldRights(session, ctx.entity.name))
 }

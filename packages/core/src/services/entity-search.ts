@@ -1,13 +1,15 @@
 import * as z from 'zod'
+import { accessFieldRights, unreadableFields } from '../access/session-access.js'
 import type { Filter } from '../filter/filter-types.js'
-import { searchFilters } from '../search/search-match.js'
+import { searchDocument } from '../search/search-document.js'
+import { matchesSearch, searchFilters } from '../search/search-match.js'
 import type { ParsedSearchQuery } from '../search/search-text.js'
 import { parseSearchQuery } from '../search/search-text.js'
 import { unstorableTextReason } from '../storage/storable-value.js'
 import type { ModelScope, StorageOperations } from '../storage/storage-adapter.js'
 import type { StorageFilter, StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
-import { readFilters, storageScope } from './entity-scope.js'
+import { readFilters, storageScope, visibleRecord } from './entity-scope.js'
 import type { SearchOptions } from './list-options.js'
 import { failValidation, toIssues } from './record-validation.js'
 
@@ -70,11 +72,23 @@ export async function searchRecords(
     )
     const where: StorageFilter = { kind: 'and', filters }
     const scope = storageScope(ctx, session)
-    const rows =
+    // A search must never match on a field the caller sees masked or not at all (it would reveal the value): for such
+    // callers, a row counts only when the query matches its document rebuilt from the readable fields alone.
+    const model = ctx.entity.model
+    const unreadable = unreadableFields(accessFieldRights(session, name), model.searchFields)
+    const fetch = unreadable.length > 0 ? Math.min(limit * 4, session.runtime.limits.maxPageSize) : limit
+    let rows =
       session.runtime.storage.capabilities.fullTextSearch && ops.search
-        ? await ops.search({ ...scope, query, where, limit })
-        : await searchByFilters(ops, scope, where, terms, limit)
-    return rows.map((row) => ctx.entity.fromRow(row))
+        ? await ops.search({ ...scope, query, where, limit: fetch })
+        : await searchByFilters(ops, scope, where, terms, fetch)
+    if (unreadable.length > 0) {
+      const readable = {
+        searchFields: model.searchFields.filter((f) => !unreadable.includes(f)),
+        searchPhrases: (model.searchPhrases ?? []).filter((p) => p.every((f) => !unreadable.includes(f))),
+      }
+      rows = rows.filter((row) => matchesSearch({ ...row, ...searchDocument(readable, row) }, terms)).slice(0, limit)
+    }
+    return rows.map((row) => visibleRecord(ctx, session, ctx.entity.fromRow(row)))
   })
 }
 

@@ -7,7 +7,7 @@ import { createRecords } from './entity-create.js'
 import { deleteRecord } from './entity-delete.js'
 import { recordNotFound } from './entity-errors.js'
 import { countRecords, listPage } from './entity-list.js'
-import { loadRow } from './entity-scope.js'
+import { loadRow, visibleRecord } from './entity-scope.js'
 import { searchRecords } from './entity-search.js'
 import { parsePatch, updateRecord } from './entity-update.js'
 import { parseWriteOptions } from './entity-versioning.js'
@@ -59,7 +59,7 @@ export class EntityService<R, C, U> {
    */
   async create(input: C): Promise<R> {
     const [record] = await createRecords(this.#ctx, [input], false)
-    return record as R
+    return this.#visible(record as Record<string, unknown>) as R
   }
 
   /**
@@ -68,7 +68,7 @@ export class EntityService<R, C, U> {
   async createMany(inputs: readonly C[]): Promise<R[]> {
     checkCreateBatch(this.#ctx, inputs)
     if (inputs.length === 0) return []
-    return (await createRecords(this.#ctx, inputs, true)) as R[]
+    return (await createRecords(this.#ctx, inputs, true)).map((r) => this.#visible(r)) as R[]
   }
 
   /** The record with this id; `NOT_FOUND` when it does not exist (or is outside the caller's scope). */
@@ -84,7 +84,7 @@ export class EntityService<R, C, U> {
     const ctx = this.#ctx
     return ctx.session.read(async () => {
       const row = await loadRow(ctx, ctx.session, id, 'read')
-      return row ? (ctx.entity.fromRow(row) as R) : null
+      return row ? (this.#visible(ctx.entity.fromRow(row)) as R) : null
     })
   }
 
@@ -99,33 +99,28 @@ export class EntityService<R, C, U> {
     checkPayload(ctx.entity.name, patch, ctx.session.runtime.limits.maxRecordBytes)
     const parsedPatch = parsePatch(ctx, patch as Record<string, unknown>, [])
     return ctx.session.write(
-      async (session) => (await updateRecord(ctx, session, id, parsedPatch, opts.expectedVersion)) as R,
+      async (session) =>
+        this.#visible(await updateRecord(ctx, session, id, parsedPatch, opts.expectedVersion)) as R,
     )
   }
 
   /** Applies many updates in one transaction; any failure rolls all of them back. */
   async updateMany(items: readonly UpdateManyItem<U>[]): Promise<R[]> {
-    return (await updateMany(this.#ctx, items)) as R[]
+    return (await updateMany(this.#ctx, items)).map((r) => this.#visible(r)) as R[]
   }
 
   /** Soft-deletes a record: it disappears from `list()` and `count()` unless `includeArchived`. */
   async archive(id: string, options: WriteOptions = {}): Promise<R> {
-    return (await archiveState(
-      this.#ctx,
-      id,
-      true,
-      parseWriteOptions(this.#ctx, options).expectedVersion,
-    )) as R
+    return this.#visible(
+      await archiveState(this.#ctx, id, true, parseWriteOptions(this.#ctx, options).expectedVersion),
+    ) as R
   }
 
   /** Restores an archived record. */
   async restore(id: string, options: WriteOptions = {}): Promise<R> {
-    return (await archiveState(
-      this.#ctx,
-      id,
-      false,
-      parseWriteOptions(this.#ctx, options).expectedVersion,
-    )) as R
+    return this.#visible(
+      await archiveState(this.#ctx, id, false, parseWriteOptions(this.#ctx, options).expectedVersion),
+    ) as R
   }
 
   /** Deletes a record for good. Links to it are removed; references to it follow their `onDelete` rule. */
@@ -161,5 +156,10 @@ export class EntityService<R, C, U> {
    */
   async search(query: string, options: SearchOptions = {}): Promise<R[]> {
     return (await searchRecords(this.#ctx, query, options)) as R[]
+  }
+
+  /** A record as the session's actor may see it (hidden fields removed, masked fields masked). */
+  #visible(record: Record<string, unknown>): Record<string, unknown> {
+    return visibleRecord(this.#ctx, this.#ctx.session, record)
   }
 }

@@ -1,12 +1,13 @@
+import { accessFieldRights, checkWritableFields } from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
 import { findObjectsReplacedByShapes } from '../storage/storable-value.js'
 import type { StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
-import { hookRejected, recordNotFound, versionConflict } from './entity-errors.js'
+import { hookRejected, versionConflict } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { customFieldsOf } from './entity-fields.js'
 import { hookContext, normalizeInput, pluginHooks } from './entity-hooks.js'
-import { loadRow, scopeFilter, storageScope } from './entity-scope.js'
+import { assertWrittenInScope, loadWritableRow, scopeFilter, storageScope } from './entity-scope.js'
 import { checkVersion, MAX_UNVERSIONED_RETRIES, versionGuard } from './entity-versioning.js'
 import { failValidation, toIssues, validateRecord } from './record-validation.js'
 import { sameValue } from './same-value.js'
@@ -47,9 +48,9 @@ export async function updateRecord(
   expectedVersion: number | undefined,
 ): Promise<Record<string, unknown>> {
   const entity = ctx.entity
+  checkWritableFields(entity.name, accessFieldRights(session, entity.name), patch)
   for (let attempt = 0; ; attempt++) {
-    const row = await loadRow(ctx, session, id, 'write')
-    if (!row) throw recordNotFound(entity.name, id)
+    const row = await loadWritableRow(ctx, session, id, 'update')
     const current = entity.fromRow(row)
     checkVersion(ctx, id, current, expectedVersion)
     const hctx = hookContext(ctx, session)
@@ -69,7 +70,7 @@ export async function updateRecord(
       ...storageScope(ctx, session),
       id,
       data: mutableColumns(entity.toRow(written)),
-      guard: versionGuard(current['version'] as number, await scopeFilter(ctx, session, 'write')),
+      guard: versionGuard(current['version'] as number, await scopeFilter(ctx, session, 'update')),
     })
     if (!stored) {
       if (expectedVersion !== undefined || attempt >= MAX_UNVERSIONED_RETRIES) {
@@ -77,6 +78,7 @@ export async function updateRecord(
       }
       continue
     }
+    await assertWrittenInScope(ctx, session, [id], 'update')
     const after = entity.fromRow(stored)
     await ctx.behaviour.afterWrite?.(after, session, current)
     for (const h of pluginHooks(ctx)) await h.update?.after?.(after, { ...hctx, before: current, changes })
