@@ -64,7 +64,10 @@ for (const open of backends()) {
       expect(derived.code).toBe('FIELD_FORBIDDEN')
       const nested = await errorOf(
         ray.deals.count({
-          where: { exists: 'contacts', where: { field: 'emails.address', op: 'eq', value: 'client0@acme.example' } },
+          where: {
+            exists: 'contacts',
+            where: { field: 'emails.address', op: 'eq', value: 'client0@acme.example' },
+          },
         }),
       )
       expect(nested.code).toBe('FIELD_FORBIDDEN')
@@ -90,7 +93,9 @@ for (const open of backends()) {
         ray.contacts.create({ firstName: 'X', ownerId: 'usr_ray', lifecycleStage: 'customer' }),
       )
       expect(created.code).toBe('FIELD_FORBIDDEN')
-      expect(await s.as('usr_ada').contacts.count({ where: { field: 'firstName', op: 'eq', value: 'X' } })).toBe(0)
+      expect(
+        await s.as('usr_ada').contacts.count({ where: { field: 'firstName', op: 'eq', value: 'X' } }),
+      ).toBe(0)
       // Fields the rep may edit still work.
       expect((await ray.contacts.update(id, { title: 'CTO' })).title).toBe('CTO')
     })

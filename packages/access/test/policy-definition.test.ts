@@ -9,7 +9,8 @@ function refusal(run: () => unknown): { code: string; reason: unknown } {
   try {
     run()
   } catch (error) {
-    if (isRapportError(error)) return { code: error.code, reason: (error.details as { reason: unknown }).reason }
+    if (isRapportError(error))
+      return { code: error.code, reason: (error.details as { reason: unknown }).reason }
     throw error
   }
   throw new Error('expected the policy to be refused')
@@ -19,21 +20,30 @@ const rep = { entities: { contact: { read: 'own' as const } } }
 
 describe('a broken policy is a typed error before anything runs', () => {
   it('refuses malformed levels, operators and shapes', () => {
-    expect(refusal(() => defineAccessPolicy({ roles: { rep: { entities: { contact: { read: 'mine' } } } } } as never))).toEqual({
+    expect(
+      refusal(() =>
+        defineAccessPolicy({ roles: { rep: { entities: { contact: { read: 'mine' } } } } } as never),
+      ),
+    ).toEqual({
       code: 'ACCESS_INVALID_POLICY',
       reason: 'malformed',
     })
-    const regex = { roles: { rep: { entities: { contact: { read: { level: 'all', where: { name: { $regex: '^a' } } } } } } } }
+    const regex = {
+      roles: {
+        rep: { entities: { contact: { read: { level: 'all', where: { name: { $regex: '^a' } } } } } },
+      },
+    }
     expect(refusal(() => defineAccessPolicy(regex as never)).reason).toBe('malformed')
     expect(refusal(() => defineAccessPolicy({ roles: { rep }, extra: 1 } as never)).reason).toBe('malformed')
   })
 
   it('refuses unknown roles, for users, system actors, restrictions and actors at run time', () => {
-    expect(refusal(() => defineAccessPolicy({ roles: { rep }, users: { u1: { roles: ['boss'] } } })).reason).toBe(
-      'unknownRole',
-    )
     expect(
-      refusal(() => defineAccessPolicy({ roles: { rep }, systemActors: { automation: { roles: ['root'] } } })).reason,
+      refusal(() => defineAccessPolicy({ roles: { rep }, users: { u1: { roles: ['boss'] } } })).reason,
+    ).toBe('unknownRole')
+    expect(
+      refusal(() => defineAccessPolicy({ roles: { rep }, systemActors: { automation: { roles: ['root'] } } }))
+        .reason,
     ).toBe('unknownRole')
     const policy = defineAccessPolicy({ roles: { rep } })
     expect(refusal(() => policy.rolesOf({ id: 'u1', roles: ['ghost'] })).reason).toBe('unknownRole')
@@ -49,14 +59,17 @@ describe('a broken policy is a typed error before anything runs', () => {
       ],
     }
     expect(refusal(() => defineAccessPolicy(cycle)).reason).toBe('teamCycle')
-    expect(refusal(() => defineAccessPolicy({ roles: { rep }, teams: [{ id: 'a', parentId: 'zz' }] })).reason).toBe(
-      'unknownTeam',
-    )
+    expect(
+      refusal(() => defineAccessPolicy({ roles: { rep }, teams: [{ id: 'a', parentId: 'zz' }] })).reason,
+    ).toBe('unknownTeam')
   })
 
   it('refuses masks and conditions on unknown fields, and unknown entities, when the CRM starts', async () => {
     const start = async (input: AccessPolicyInput) => {
-      const crm = createCrm({ storage: createMemoryStorage(), plugins: [accessControl(defineAccessPolicy(input))] })
+      const crm = createCrm({
+        storage: createMemoryStorage(),
+        plugins: [accessControl(defineAccessPolicy(input))],
+      })
       try {
         await crm.migrate()
       } catch (error) {
@@ -69,11 +82,13 @@ describe('a broken policy is a typed error before anything runs', () => {
       'unknownField',
     )
     expect(
-      await start({ roles: { rep: { entities: { contact: { read: { level: 'all', where: { colour: 'red' } } } } } } }),
+      await start({
+        roles: { rep: { entities: { contact: { read: { level: 'all', where: { colour: 'red' } } } } } },
+      }),
     ).toBe('unknownField')
     expect(await start({ roles: { rep: { entities: { invoice: { read: 'all' } } } } })).toBe('unknownEntity')
-    expect(await start({ roles: { rep: { ...rep, fields: { contact: { phones: { mask: 'phone' } } } } } })).toBe(
-      'started',
-    )
+    expect(
+      await start({ roles: { rep: { ...rep, fields: { contact: { phones: { mask: 'phone' } } } } } }),
+    ).toBe('started')
   })
 })

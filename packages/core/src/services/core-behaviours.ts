@@ -1,6 +1,7 @@
 import type { Session } from '../crm/session.js'
 import { RapportError } from '../errors/rapport-error.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
+import { findVisibleRow } from './entity-references.js'
 import type { EntityBehaviour } from './entity-service.js'
 import { failValidation } from './record-validation.js'
 
@@ -109,7 +110,8 @@ export function linkedTargetsBehaviour(sourceType: string, base: EntityBehaviour
             },
           ])
         }
-        const exists = await session.ops.findById({ ...scope(session, target.type), id: target.id })
+        // The target must be readable by the writer; a hidden one gets the same answer as a missing one.
+        const exists = await findVisibleRow(session, target.type, target.id)
         if (!exists) {
           failValidation(sourceType, [
             { path: ['targets', i, 'id'], message: `No ${target.type} with this id`, code: 'invalid_value' },

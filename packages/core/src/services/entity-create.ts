@@ -5,6 +5,7 @@ import { hookRejected } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { customFieldsOf } from './entity-fields.js'
 import { hookContext, normalizeInput, pluginHooks } from './entity-hooks.js'
+import { checkReferences } from './entity-references.js'
 import { assertWrittenInScope, storageScope } from './entity-scope.js'
 import { checkPayload, failValidation, validateRecord } from './record-validation.js'
 
@@ -71,7 +72,10 @@ export async function createRecords(
       version: 1,
       archivedAt: null,
     }))
-    for (const record of records) await ctx.behaviour.prepare?.(record, session, null)
+    for (const record of records) {
+      await ctx.behaviour.prepare?.(record, session, null)
+      await checkReferences(ctx, session, record, null)
+    }
     const scope = storageScope(ctx, session)
     let stored: Record<string, unknown>[]
     if (batch) {

@@ -7,6 +7,7 @@ import { hookRejected, versionConflict } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { customFieldsOf } from './entity-fields.js'
 import { hookContext, normalizeInput, pluginHooks } from './entity-hooks.js'
+import { checkReferences } from './entity-references.js'
 import { assertWrittenInScope, loadWritableRow, scopeFilter, storageScope } from './entity-scope.js'
 import { checkVersion, MAX_UNVERSIONED_RETRIES, versionGuard } from './entity-versioning.js'
 import { failValidation, toIssues, validateRecord } from './record-validation.js'
@@ -62,6 +63,7 @@ export async function updateRecord(
     }
     const next = await mergePatch(ctx, session, current, effective)
     await ctx.behaviour.prepare?.(next, session, current)
+    await checkReferences(ctx, session, next, current)
     const changes = Object.keys(entity.shape).filter((k) => !sameValue(current[k], next[k]))
     if (changes.length === 0) return current
     const runtime = session.runtime

@@ -1,4 +1,12 @@
 import * as z from 'zod'
+import {
+  accessFieldRights,
+  checkFilterFields,
+  compiledAccessScope,
+  fieldForbidden,
+  unreadableFields,
+  withRelatedScopes,
+} from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
 import type { EntityUpdateInput } from '../entities/entity-types.js'
 import type { Order, OrderInput, orderEntity } from '../entities/order.js'
@@ -9,6 +17,7 @@ import type { Filter } from '../filter/filter-types.js'
 import type { AggregateCustomerOrdersArgs, OrderAggregationFields } from '../storage/order-aggregation.js'
 import { aggregateCustomerOrdersByScan, orderPeriodIndex } from '../storage/order-aggregation.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
+import { findVisibleRow } from './entity-references.js'
 import type { EntityBehaviour } from './entity-service.js'
 import { EntityService } from './entity-service.js'
 import type { CustomerSummariesOptions, OrderSummaries } from './order-summaries.js'
@@ -32,13 +41,7 @@ export const orderBehaviour: EntityBehaviour = {
     const type = record['customerType'] as string
     const id = record['customerId'] as string
     if (current && current['customerType'] === type && current['customerId'] === id) return
-    const schema = session.runtime.schema
-    const found = await session.ops.findById({
-      model: schema.entity(type).model,
-      tenantId: session.tenantId,
-      schema: schema.storage,
-      id,
-    })
+    const found = await findVisibleRow(session, type, id)
     if (!found) {
       failValidation('order', [
         { path: ['customerId'], message: `No ${type} with the id "${id}"`, code: 'invalid_value' },
@@ -151,11 +154,19 @@ export class OrderService extends EntityService<Order, OrderInput, EntityUpdateI
         })
         if (scope) userAndScope.push(scope)
       }
+      // The caller's access applies to aggregates as to lists: the read scope, the related scopes of any `exists`,
+      // and no aggregating over a field the caller sees masked or not at all.
+      const customFields = await session.runtime.customFields(session.tenantId, ops)
+      const target = session.runtime.schema.filterTarget(entity.name, customFields)
+      const unreadable = unreadableFields(accessFieldRights(session, entity.name), Object.keys(ORDER_FIELDS))
+      if (unreadable.length > 0) throw fieldForbidden(entity.name, unreadable, 'aggregate')
+      if (opts.where !== undefined) {
+        checkFilterFields(session, opts.where, target)
+        userAndScope[0] = await withRelatedScopes(session, opts.where as Filter, target)
+      }
+      const policy = await compiledAccessScope(session, target, customFields, 'read')
+      if (policy) filters.push(policy)
       if (userAndScope.length > 0) {
-        const target = session.runtime.schema.filterTarget(
-          entity.name,
-          await session.runtime.customFields(session.tenantId, ops),
-        )
         filters.push(
           compileFilter(
             userAndScope.length === 1 ? (userAndScope[0] as Filter) : { and: userAndScope },
