@@ -90,9 +90,13 @@ describe('rolling deploy', () => {
       while (migrating) await write(i++)
     }
     await Promise.all([writer(), writer(), writer(), writer(), migration])
+    const duringMigration = writes
     // After the migration, every connection's statements are stale: keep writing through all of them.
     for (let k = 0; k < 100; k++) await Promise.all([0, 1, 2, 3].map((n) => write(i++ + n * 1000)))
 
+    console.info(
+      `[rolling deploy] ${duringMigration} writes before the other process's migrate() ended, ${writes} in all, ${failures.length} failed`,
+    )
     const columns = await sql<{
       column_name: string
     }>`select column_name from information_schema.columns where table_schema = ${backend.schema} and table_name = 'contact'`.execute(
