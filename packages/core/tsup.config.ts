@@ -6,6 +6,7 @@ export default defineConfig({
     'storage/index': 'src/storage/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/vitest': 'src/testing/vitest.ts',
+    'testing/differential': 'src/testing/differential.ts',
   },
   format: ['esm'],
   dts: true,
@@ -14,5 +15,5 @@ export default defineConfig({
   target: 'node22',
   treeshake: true,
   splitting: true,
-  external: ['vitest'],
+  external: ['vitest', 'fast-check'],
 })

@@ -1,9 +1,11 @@
 import { isRapportError } from '@rapport/core'
 import type { StorageFilter } from '@rapport/core/storage'
+import { differentialModels, systemColumns, differentialSchema as testSchema } from '@rapport/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SqliteStorage } from '../src/index.js'
 import { createSqliteStorage } from '../src/index.js'
-import { contactModel, systemColumns, testSchema } from './test-schema.js'
+
+const { contact: contactModel } = differentialModels
 
 const scope = { model: contactModel, schema: testSchema, tenantId: 't1' }
 

@@ -1,12 +1,14 @@
 import { isRapportError } from '@rapport/core'
 import type { ModelDefinition, StorageSchema } from '@rapport/core/storage'
+import { differentialModels, systemColumns, differentialSchema as testSchema } from '@rapport/core/testing'
 import Database from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import type { Migration } from 'kysely/migration'
 import { Migrator } from 'kysely/migration'
 import { describe, expect, it } from 'vitest'
 import { createSqliteStorage } from '../src/index.js'
-import { contactModel, systemColumns, testSchema } from './test-schema.js'
+
+const { contact: contactModel } = differentialModels
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
   const result = await sql<{

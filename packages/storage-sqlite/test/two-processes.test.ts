@@ -6,10 +6,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isRapportError } from '@rapport/core'
 import type { StorageFilter } from '@rapport/core/storage'
+import { differentialModels, systemColumns, differentialSchema as testSchema } from '@rapport/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SqliteStorage } from '../src/index.js'
 import { createSqliteStorage } from '../src/index.js'
-import { contactModel, systemColumns, testSchema } from './test-schema.js'
+
+const { contact: contactModel } = differentialModels
 
 const child = fileURLToPath(new URL('./other-process.mjs', import.meta.url))
 

@@ -32,5 +32,7 @@ export type {
   ConformanceSuite,
   ConformanceTest,
 } from './conformance-types.js'
+export { differentialModels, differentialSchema, systemColumns } from './differential-schema.js'
 export { createMemoryStorage, type MemoryStorageOptions } from './memory-storage.js'
 export { type RunConformanceOptions, runConformance } from './run-conformance.js'
+export { valuePool } from './value-pool.js'

@@ -1,7 +1,8 @@
-import type { FieldDefinition, ModelDefinition, StorageSchema } from '@rapport/core/storage'
-import { searchDocumentFields } from '@rapport/core/storage'
+import { searchDocumentFields } from '../search/search-document.js'
+import type { FieldDefinition, ModelDefinition, StorageSchema } from '../storage/model-definition.js'
+import type { StorageRow } from '../storage/storage-filter.js'
 
-const system: Record<string, FieldDefinition> = {
+const system: Readonly<Record<string, FieldDefinition>> = {
   id: { type: 'string', required: true },
   tenantId: { type: 'string', required: true },
   createdAt: { type: 'datetime', required: true },
@@ -10,8 +11,7 @@ const system: Record<string, FieldDefinition> = {
   archivedAt: { type: 'datetime' },
 }
 
-/** A company: the target of contacts and deals. */
-export const companyModel: ModelDefinition = {
+const company: ModelDefinition = {
   name: 'company',
   table: 'company',
   idPrefix: 'com',
@@ -29,8 +29,7 @@ export const companyModel: ModelDefinition = {
   searchFields: ['name', 'domain'],
 }
 
-/** A contact with every storage type, JSON arrays and custom fields. */
-export const contactModel: ModelDefinition = {
+const contact: ModelDefinition = {
   name: 'contact',
   table: 'contact',
   idPrefix: 'con',
@@ -69,8 +68,7 @@ export const contactModel: ModelDefinition = {
   searchFields: ['firstName', 'lastName', 'emails', 'notes'],
 }
 
-/** A deal in a pipeline stage. */
-export const dealModel: ModelDefinition = {
+const deal: ModelDefinition = {
   name: 'deal',
   table: 'deal',
   idPrefix: 'deal',
@@ -92,8 +90,7 @@ export const dealModel: ModelDefinition = {
   searchFields: ['name'],
 }
 
-/** The join between deals and contacts, with a role. */
-export const dealContactModel: ModelDefinition = {
+const dealContact: ModelDefinition = {
   name: 'dealContact',
   table: 'deal_contact',
   idPrefix: 'dcon',
@@ -108,13 +105,40 @@ export const dealContactModel: ModelDefinition = {
   searchFields: [],
 }
 
-/** The hand-made schema of the adapter tests. */
-export const testSchema: StorageSchema = {
+/**
+ * The hand-made CRM-shaped models of the adapters' own tests: a contact with one column of every storage type, a
+ * JSON array, JSON custom fields and an index on a JSON path (models with `searchFields` carry core's search columns); companies (`set null` and `cascade` references), deals
+ * and a deal–contact join (`restrict`).
+ */
+export const differentialModels = Object.freeze({ company, contact, deal, dealContact })
+
+/**
+ * The schema holding {@link differentialModels}: migrate it in an adapter's tests, then compare the adapter with
+ * the in-memory reference (see `@rapport/core/testing/differential`).
+ *
+ * @example
+ * ```ts
+ * import { differentialModels, differentialSchema, systemColumns } from '@rapport/core/testing'
+ *
+ * await storage.migrations.apply(differentialSchema)
+ * await storage.create({
+ *   model: differentialModels.contact,
+ *   schema: differentialSchema,
+ *   tenantId: 't1',
+ *   data: { ...systemColumns('con_1', 't1'), firstName: 'Ada' },
+ * })
+ * ```
+ */
+export const differentialSchema: StorageSchema = {
   version: 1,
-  models: { company: companyModel, contact: contactModel, deal: dealModel, dealContact: dealContactModel },
+  models: { company, contact, deal, dealContact },
 }
 
-/** The system columns of a new row. */
-export function systemColumns(id: string, tenantId = 't1', at = new Date('2025-01-02T03:04:05.678Z')) {
+/** The system columns of a new row: version 1, not archived, created and updated at `at`. */
+export function systemColumns(
+  id: string,
+  tenantId = 't1',
+  at = new Date('2025-01-02T03:04:05.678Z'),
+): StorageRow {
   return { id, tenantId, createdAt: at, updatedAt: at, version: 1, archivedAt: null }
 }
