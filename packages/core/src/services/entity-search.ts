@@ -86,7 +86,9 @@ export async function searchRecords(
         searchFields: model.searchFields.filter((f) => !unreadable.includes(f)),
         searchPhrases: (model.searchPhrases ?? []).filter((p) => p.every((f) => !unreadable.includes(f))),
       }
-      rows = rows.filter((row) => matchesSearch({ ...row, ...searchDocument(readable, row) }, terms)).slice(0, limit)
+      rows = rows
+        .filter((row) => matchesSearch({ ...row, ...searchDocument(readable, row) }, terms))
+        .slice(0, limit)
     }
     return rows.map((row) => visibleRecord(ctx, session, ctx.entity.fromRow(row)))
   })
