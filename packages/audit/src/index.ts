@@ -25,6 +25,7 @@ export {
   auditEntities,
   auditEventEntity,
   auditRetentionEntity,
+  changeIds,
 } from './history/audit-entities.js'
 export {
   type AuditApi,

@@ -196,6 +196,18 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     dialect,
     migrations,
     transaction,
+    async scrub(schema) {
+      const fts = dialect.fullTextSearch
+      await mapErrors(() =>
+        serial(async () => {
+          for (const model of Object.values(schema.models)) {
+            if (fts?.optimize && model.searchFields.length > 0)
+              await fts.optimize(mappings.get(model)).execute(db)
+          }
+          for (const statement of dialect.scrubSql ?? []) await statement.execute(db)
+        }),
+      )
+    },
     async close() {
       if (closed) return
       closed = true

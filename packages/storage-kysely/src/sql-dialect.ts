@@ -58,6 +58,11 @@ export interface SqlFullTextSearch {
     readonly drop: readonly RawBuilder<unknown>[]
     readonly create: readonly RawBuilder<unknown>[]
   }
+  /**
+   * Optional: the statement that merges a model's index segments so the tokens of deleted rows leave the file
+   * (SQLite FTS5 `optimize`); run by `storage.scrub()`.
+   */
+  optimize?(mapping: ModelMapping): RawBuilder<unknown>
   /** The source and predicate of a search. */
   match(args: FullTextSearchQuery): FullTextSearchMatch
 }
@@ -201,6 +206,8 @@ export interface SqlDialect {
   listIndexes(db: Kysely<any>): Promise<ReadonlySet<string>>
   /** Full-text search, when the engine offers it. */
   readonly fullTextSearch?: SqlFullTextSearch
+  /** Optional: statements `storage.scrub()` runs last, e.g. SQLite's truncating WAL checkpoint. */
+  readonly scrubSql?: readonly RawBuilder<unknown>[]
   /**
    * The UTC period index of the `datetime` column `column` as an integer, exactly `orderPeriodIndex()` of
    * `@rapport/core/storage`: days since 1970-01-01 (floored), Monday-based weeks `floor((day + 3) / 7)`, or

@@ -211,5 +211,6 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   },
 
   fullTextSearch: sqliteFullTextSearch,
+  scrubSql: [sql`pragma wal_checkpoint(TRUNCATE)`],
   periodIndex: sqlitePeriodIndex,
 } satisfies SqlDialect)

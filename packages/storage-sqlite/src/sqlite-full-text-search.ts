@@ -63,6 +63,11 @@ export const sqliteFullTextSearch: SqlFullTextSearch = Object.freeze({
     }
   },
 
+  optimize(mapping: ModelMapping) {
+    const search = sql.table(searchTableName(mapping.table))
+    return sql`insert into ${search} (${search}) values ('optimize')`
+  },
+
   match(args: FullTextSearchQuery): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
     const search = sql.table(searchTableName(args.mapping.table))
     const alias = sql.id(args.alias)

@@ -152,4 +152,10 @@ export interface StorageAdapter extends StorageOperations {
   readonly migrations: StorageMigrations
   /** Releases connections the adapter opened itself (never the host's own pool or Kysely instance). */
   close(): Promise<void>
+  /**
+   * Optional: makes deleted data physically unrecoverable from the live database where the engine keeps remnants
+   * after a delete, e.g. SQLite merges full-text index segments (deleted rows' tokens stay in them until then) and
+   * checkpoints and truncates the WAL. Run after an erasure, off the hot path. It cannot reach backups or replicas.
+   */
+  scrub?(schema: StorageSchema): Promise<void>
 }
