@@ -1,5 +1,6 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
 import type { EntityId } from '../rfm/compare-ids.js'
+import { checkBoolean } from '../validation/input-checks.js'
 import { brierScore, rocAuc } from './classification-metrics.js'
 import type { LogisticRegressionOptions } from './logistic-regression.js'
 import { fitLogisticRegression, sigmoid } from './logistic-regression.js'
@@ -118,7 +119,8 @@ export function trainChurnClassifier(
     })
   }
   const rows = examples.map((ex, i) => featureRow(ex.features, features, i))
-  const labels = examples.map((ex) => ex.churned === true)
+  // A label must be a boolean: `churned: "yes"` would otherwise silently count as not churned.
+  const labels = examples.map((ex, i) => checkBoolean(ex.churned, `examples[${i}].churned`))
   const { train, holdout } = stratifiedSplit(labels, fraction, options.seed ?? 1)
   if (train.length === 0) throw new AnalyticsError('INVALID_INPUT', 'the training split is empty', {})
 

@@ -1,3 +1,4 @@
+import { optionalBoolean, optionalNumber } from '../validation/input-checks.js'
 import { AnalyticsError } from './analytics-error.js'
 import type { Gradient, Objective, OptimizeResult } from './optimize.js'
 import { minimizeBfgs, minimizeNelderMead, numericGradient } from './optimize.js'
@@ -43,7 +44,13 @@ export interface FitReport {
 
 /** Gradient ∞-norm (mean objective, log-parameters) under which a fit is reported as converged. */
 export const GRADIENT_TOLERANCE = 1e-5
-const LOG_PARAM_BOUND = 12
+const LOG_PARAM_BOUND = 10
+/**
+ * Beyond this (|ln θ| > 12, i.e. θ below 6e-6 or above 1.6e5) the optimiser stops: the fit will be reported as not
+ * converged anyway, and near 0/∞ each likelihood evaluation of the hypergeometric models grows very slow.
+ */
+const LOG_PARAM_STOP = 12
+const stopWhenDrifting = (x: readonly number[]) => x.some((v) => Math.abs(v) > LOG_PARAM_STOP)
 
 /** Internal description of a likelihood to maximise on log-parameters. */
 export interface MleProblem {
@@ -67,10 +74,13 @@ export interface MleResult {
  * Nelder–Mead + BFGS when needed, then a BFGS restart from the optimum with a fresh Hessian to confirm it.
  */
 export function maximizeLikelihood(problem: MleProblem, options: FitOptions = {}): MleResult {
-  const penalizer = options.penalizer ?? 0
-  if (!(penalizer >= 0 && Number.isFinite(penalizer))) {
-    throw new AnalyticsError('INVALID_INPUT', `penalizer must be a finite number ≥ 0, got ${penalizer}`)
-  }
+  const penalizer = optionalNumber(options.penalizer, 'options.penalizer', 0, { min: 0 })
+  const maxRestarts = optionalNumber(options.maxRestarts, 'options.maxRestarts', 3, { min: 0, integer: true })
+  const maxIterations = optionalNumber(options.maxIterations, 'options.maxIterations', 400, {
+    min: 1,
+    integer: true,
+  })
+  optionalBoolean(options.requireConvergence, 'options.requireConvergence', false)
   const k = problem.names.length
   const objective: Objective =
     penalizer === 0
@@ -107,8 +117,6 @@ export function maximizeLikelihood(problem: MleProblem, options: FitOptions = {}
     starts.push(options.initialParams.map(Math.log))
   }
   for (const s of problem.starts) starts.push(s.slice())
-  const maxRestarts = options.maxRestarts ?? 3
-  const maxIterations = options.maxIterations ?? 400
   // Central differences are accurate to ~1e-10 here; ask analytic gradients for more.
   const gtol = problem.gradient ? 1e-9 : 1e-8
   const cheapGradient = problem.gradient !== undefined
@@ -124,13 +132,23 @@ export function maximizeLikelihood(problem: MleProblem, options: FitOptions = {}
   for (let i = 0; i < starts.length && tried <= maxRestarts; i++) {
     const x0 = starts[i]!
     tried++
-    let r = minimizeBfgs(objective, gradient, x0, { maxIterations, gtol, cheapGradient })
+    let r = minimizeBfgs(objective, gradient, x0, {
+      maxIterations,
+      gtol,
+      cheapGradient,
+      stopWhen: stopWhenDrifting,
+    })
     if (!isGood(r)) {
       // Derivative-free pass first (robust to rough starts), then polish.
-      const nm = minimizeNelderMead(objective, x0, { maxIterations: 300 * k })
+      const nm = minimizeNelderMead(objective, x0, { maxIterations: 300 * k, stopWhen: stopWhenDrifting })
       consider(nm)
       if (Number.isFinite(nm.value)) {
-        const polished = minimizeBfgs(objective, gradient, nm.x, { maxIterations, gtol, cheapGradient })
+        const polished = minimizeBfgs(objective, gradient, nm.x, {
+          maxIterations,
+          gtol,
+          cheapGradient,
+          stopWhen: stopWhenDrifting,
+        })
         if (polished.value <= r.value || !Number.isFinite(r.value)) r = polished
         else consider(polished)
       }
@@ -144,7 +162,12 @@ export function maximizeLikelihood(problem: MleProblem, options: FitOptions = {}
     })
   }
   // Confirm: restart BFGS from the optimum with a fresh Hessian (the BTYD "re-run from the estimate" check).
-  const confirm = minimizeBfgs(objective, gradient, best.x, { maxIterations, gtol, cheapGradient })
+  const confirm = minimizeBfgs(objective, gradient, best.x, {
+    maxIterations,
+    gtol,
+    cheapGradient,
+    stopWhen: stopWhenDrifting,
+  })
   iterations += confirm.iterations
   evaluations += confirm.evaluations
   if (Number.isFinite(confirm.value) && confirm.value <= best.value) best = confirm

@@ -83,30 +83,46 @@ export function toSpendColumns(customers: readonly SpendCustomer[]): SpendColumn
   if (rows.length === 0) {
     throw new AnalyticsError('INVALID_INPUT', 'Gamma-Gamma needs at least one customer with frequency > 0')
   }
-  const n = rows.length
-  const x = new Float64Array(n)
-  const m = new Float64Array(n)
-  const w = new Float64Array(n)
+  // Identical (frequency, spend) rows are merged into one weighted row, so the likelihood costs one term per distinct
+  // history (the BG/NBD fits do the same), not one per customer.
+  const xs: number[] = []
+  const ms: number[] = []
+  const ws: number[] = []
+  const rowSlot = new Map<string, number>()
+  for (const row of rows) {
+    const c = customers[row]!
+    const weight = c.weight ?? 1
+    const key = `${c.frequency}|${c.monetaryValue}`
+    const at = rowSlot.get(key)
+    if (at !== undefined) {
+      ws[at] = ws[at]! + weight
+      continue
+    }
+    rowSlot.set(key, xs.length)
+    xs.push(c.frequency)
+    ms.push(c.monetaryValue)
+    ws.push(weight)
+  }
+  const n = xs.length
+  const x = Float64Array.from(xs)
+  const m = Float64Array.from(ms)
+  const w = Float64Array.from(ws)
   const xIndex = new Int32Array(n)
   const uniqueX: number[] = []
   const slot = new Map<number, number>()
   let weightSum = 0
   let sumM = 0
-  rows.forEach((row, k) => {
-    const c = customers[row]!
-    x[k] = c.frequency
-    m[k] = c.monetaryValue
-    w[k] = c.weight ?? 1
+  for (let k = 0; k < n; k++) {
     weightSum += w[k]!
     sumM += w[k]! * m[k]!
-    let s = slot.get(c.frequency)
+    let s = slot.get(x[k]!)
     if (s === undefined) {
       s = uniqueX.length
-      slot.set(c.frequency, s)
-      uniqueX.push(c.frequency)
+      slot.set(x[k]!, s)
+      uniqueX.push(x[k]!)
     }
     xIndex[k] = s
-  })
+  }
   return {
     x,
     m,

@@ -78,6 +78,8 @@ export interface BfgsOptions {
    * gradient of the accepted point. Default false (value-only trials, then one gradient).
    */
   cheapGradient?: boolean
+  /** Stops early (not converged) when it returns true for the current point, e.g. a parameter running off. */
+  stopWhen?: (x: readonly number[]) => boolean
 }
 
 /**
@@ -111,6 +113,10 @@ export function minimizeBfgs(f: Objective, grad: Gradient, x0: readonly number[]
     if (infNorm(g) <= gtol) {
       converged = true
       message = 'gradient norm below tolerance'
+      break
+    }
+    if (options.stopWhen?.(x)) {
+      message = 'stopped: a parameter left the search region'
       break
     }
     let d = matVec(H, g).map((v) => -v)
@@ -204,6 +210,8 @@ export interface NelderMeadOptions {
   xtol?: number
   /** Initial simplex edge. */
   step?: number
+  /** Stops early (not converged) when it returns true for the best point. */
+  stopWhen?: (x: readonly number[]) => boolean
 }
 
 /**
@@ -244,6 +252,7 @@ export function minimizeNelderMead(f: Objective, x0: readonly number[], options:
       converged = true
       break
     }
+    if (options.stopWhen?.(best.x)) break
     const centroid = new Array<number>(n).fill(0)
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) centroid[j] = centroid[j]! + simplex[i]!.x[j]! / n
     const along = (t: number) => centroid.map((c, j) => c + t * (c - worst.x[j]!))

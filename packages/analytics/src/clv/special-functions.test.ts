@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { isAnalyticsError } from './analytics-error.js'
 import {
   digamma,
   expit,
@@ -84,8 +85,28 @@ describe('₂F₁', () => {
     )
   })
 
-  it('rejects z outside [0, 1)', () => {
-    expect(() => logHyp2f1(1, 1, 2, 1)).toThrow(RangeError)
+  it('rejects arguments outside the domain with a typed AnalyticsError (never a raw RangeError)', () => {
+    const bad: [number, number, number, number][] = [
+      [1, 1, 2, 1],
+      [1, 1, 2, -0.5],
+      [1, 1, 2, 2],
+      [Number.NaN, 1, 2, 0.5],
+      [1, Number.POSITIVE_INFINITY, 2, 0.5],
+      [1, 1, 0, 0.5],
+      [1, 1, -3, 0.5],
+      [1, 1, 2, Number.NaN],
+    ]
+    for (const args of bad) {
+      for (const f of [logHyp2f1, hyp2f1]) {
+        let error: unknown
+        try {
+          f(...args)
+        } catch (e) {
+          error = e
+        }
+        expect(isAnalyticsError(error, 'INVALID_INPUT'), `${f.name}(${args.join(', ')})`).toBe(true)
+      }
+    }
     expect(logHyp2f1(1, 1, 2, 0)).toEqual({ log: 0, sign: 1 })
   })
 })

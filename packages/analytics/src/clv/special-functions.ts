@@ -1,3 +1,6 @@
+import { checkNumber, checkReal, invalid } from '../validation/input-checks.js'
+import { AnalyticsError } from './analytics-error.js'
+
 /**
  * Special functions used by the BTYD likelihoods, in log space where it matters. Dependency-free; accurate to
  * roughly 1e-14 relative for the argument ranges the models use (verified against mpmath in the tests).
@@ -133,7 +136,9 @@ const MAX_SERIES_TERMS = 5_000_000
  * Gauss hypergeometric ₂F₁(a, b; c; z) by its power series with a running scale, for 0 ≤ z < 1.
  * Returns the result as `{ log, sign }` (ln |₂F₁| and its sign) so values beyond 1e308 stay representable.
  * Intended for the parameter ranges of the BTYD models; callers apply the Euler transform first when it gives a
- * better-conditioned series. Throws a `RangeError` if the series has not converged after 5 million terms.
+ * better-conditioned series. Throws `AnalyticsError('INVALID_INPUT')` outside the domain (NaN, c a non-positive
+ * integer, z outside [0, 1)) and `AnalyticsError('NOT_CONVERGED')` if the series has not converged after 5 million
+ * terms.
  *
  * @param a - first numerator parameter
  * @param b - second numerator parameter
@@ -142,8 +147,12 @@ const MAX_SERIES_TERMS = 5_000_000
  * @returns ln |₂F₁| and the sign of ₂F₁
  */
 export function logHyp2f1(a: number, b: number, c: number, z: number): { log: number; sign: number } {
+  checkReal(a, 'a')
+  checkReal(b, 'b')
+  checkReal(c, 'c')
+  if (c <= 0 && Number.isInteger(c)) invalid('c', 'not 0 or a negative integer', c)
+  checkNumber(z, 'z', { min: 0, below: 1 })
   if (z === 0) return { log: 0, sign: 1 }
-  if (!(z > 0 && z < 1)) throw new RangeError(`logHyp2f1: z must be in [0, 1), got ${z}`)
   // Sum in a rescaled frame: value = sum · e^{logScale}. Rescale when the sum grows large.
   let term = 1
   let sum = 1
@@ -164,7 +173,11 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): { log: nu
       return { log: logScale + Math.log(Math.abs(sum)), sign: Math.sign(sum) }
     }
   }
-  throw new RangeError(`logHyp2f1: series did not converge (a=${a}, b=${b}, c=${c}, z=${z})`)
+  throw new AnalyticsError(
+    'NOT_CONVERGED',
+    `logHyp2f1: the series did not converge after ${MAX_SERIES_TERMS} terms (a=${a}, b=${b}, c=${c}, z=${z})`,
+    { a, b, c, z },
+  )
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
+import { checkEnum, optionalNumber } from '../validation/input-checks.js'
 
 /** A pipeline stage as lead scoring sees it. */
 export interface LeadScoringStage {
@@ -136,8 +137,11 @@ export function buildLeadScoringModel(
     stages,
     fields: [...options.fields],
     tagFields: [...(options.tagFields ?? [])],
-    minTagObservations: options.minTagObservations ?? 50,
-    smoothing: options.smoothing ?? 0.1,
+    minTagObservations: optionalNumber(options.minTagObservations, 'options.minTagObservations', 50, {
+      min: 0,
+    }),
+    // Smoothing is a pseudo-count: it must be positive, or unseen values divide by zero.
+    smoothing: optionalNumber(options.smoothing, 'options.smoothing', 0.1, { above: 0 }),
     frequencies: [],
   }
   const closed = history.filter((lead) => lead.outcome === 'won' || lead.outcome === 'lost')
@@ -192,7 +196,18 @@ export function updateLeadScoringModel(
     }
     row[outcome] = Math.max(0, row[outcome] + delta)
   }
-  updates.forEach(({ lead, outcome, delta = 1 }, index) => {
+  updates.forEach(({ lead, outcome: rawOutcome, delta = 1 }, index) => {
+    const outcome = checkEnum(rawOutcome, `updates[${index}].outcome`, ['won', 'lost'] as const, { index })
+    if (delta !== 1 && delta !== -1) {
+      throw new AnalyticsError(
+        'INVALID_INPUT',
+        `updates[${index}].delta must be 1 or -1, got ${String(delta)}`,
+        {
+          index,
+          field: `updates[${index}].delta`,
+        },
+      )
+    }
     const team = isSet(lead.team) ? String(lead.team) : null
     for (const [variable, value] of leadScoringValues(model, lead)) {
       if (variable !== 'stage') {
