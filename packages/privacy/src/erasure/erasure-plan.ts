@@ -63,25 +63,30 @@ export async function finishErasure(plan: ErasurePlan, ctx: CommitContext): Prom
   const keys = scope(privacyKeyEntity.name)
   if (keys)
     plan.report.keysDestroyed = await ops.deleteMany({ ...keys, where: eq('subjectId', plan.subject.id) })
-  const redaction = await redactAuditHistory(
-    ops,
-    schema,
-    tenantId,
-    [...plan.touched, { entity: consentEntity.name, ids: consentIds }],
-    plan.at,
-  )
-  plan.report.redactedChanges = redaction.changes
+  const purgedLogs: { entity: string; ids: string[] }[] = []
   for (const name of plan.logs) {
     const log = scope(name)
     if (!log) continue
     const rows = await ops.findMany(log)
+    const ids: string[] = []
     for (const row of rows) {
       const text = JSON.stringify(row).toLowerCase()
       if (plan.needles.some((needle) => text.includes(needle))) {
-        if (await ops.deleteById({ ...log, id: row['id'] as string })) plan.report.logRowsDeleted++
+        if (await ops.deleteById({ ...log, id: row['id'] as string })) ids.push(row['id'] as string)
       }
     }
+    plan.report.logRowsDeleted += ids.length
+    if (ids.length > 0) purgedLogs.push({ entity: name, ids })
   }
+  // Redaction comes last, so it covers the history of log rows written through services too.
+  const redaction = await redactAuditHistory(
+    ops,
+    schema,
+    tenantId,
+    [...plan.touched, { entity: consentEntity.name, ids: consentIds }, ...purgedLogs],
+    plan.at,
+  )
+  plan.report.redactedChanges = redaction.changes
   const suppression = scope(suppressionEntity.name)
   if (suppression && plan.suppress.length > 0) {
     const existing = await ops.findMany({
