@@ -16,4 +16,8 @@
 
 export * from './duplicates/index.js'
 export * from './normalise/index.js'
-export { type DataQualityOptions, dataQualityPlugin } from './plugin/data-quality-plugin.js'
+export {
+  type DataQualityApi,
+  type DataQualityOptions,
+  dataQualityPlugin,
+} from './plugin/data-quality-plugin.js'

@@ -79,7 +79,10 @@ export const duplicateRuleSchema = z
     comparisons: z.array(fieldComparisonSchema).min(1).max(30),
     /** Pairs scoring at least this are duplicates. */
     threshold: z.number().min(0).max(1),
-    /** Pairs whose compared fields weigh less than this in total are not duplicates (too little evidence). */
+    /**
+     * Pairs whose agreeing fields (similarity ≥ 0.8) weigh less than this in total are not duplicates: too little
+     * evidence, e.g. the same name and nothing else.
+     */
     minWeight: z.number().min(0).default(0),
     /** A key value shared by more records than this is ignored for lookups (Odoo's guard). */
     maxBlockSize: z.int().min(1).max(10_000).default(20),

@@ -21,6 +21,9 @@ export interface PairScore {
   readonly sureKey?: string
 }
 
+/** A field whose similarity reaches this counts as agreeing evidence for `minWeight`. */
+const AGREEMENT = 0.8
+
 /** Normalised Levenshtein similarity: `1 − distance / longer length` (Levenshtein from fastest-levenshtein). */
 export function levenshteinSimilarity(a: string, b: string): number {
   const longest = Math.max(a.length, b.length)
@@ -101,13 +104,15 @@ export function scorePair(
   const fields: Record<string, number> = {}
   let weighted = 0
   let weight = 0
+  let agreeing = 0
   for (const comparison of rule.comparisons) {
     const s = fieldSimilarity(comparison, a, b)
     if (s === null) continue
     fields[comparison.field] = s
     weighted += s * comparison.weight
     weight += comparison.weight
+    if (s >= AGREEMENT) agreeing += comparison.weight
   }
   const score = weight === 0 ? 0 : weighted / weight
-  return { score, duplicate: weight >= rule.minWeight && weight > 0 && score >= rule.threshold, fields }
+  return { score, duplicate: agreeing >= rule.minWeight && weight > 0 && score >= rule.threshold, fields }
 }

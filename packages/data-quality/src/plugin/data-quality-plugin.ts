@@ -1,5 +1,15 @@
-import type { CrmPlugin } from '@rapport/core'
-import { definePlugin } from '@rapport/core'
+import type { CrmPlugin, CrmServices, EntityHooks } from '@rapport/core'
+import { definePlugin, RapportError } from '@rapport/core'
+import { defaultCompanyRule, defaultPersonRule } from '../duplicates/default-rules.js'
+import { duplicateSetEntity, matchKeyEntity, notDuplicateEntity } from '../duplicates/duplicate-entities.js'
+import type { DuplicateMatch } from '../duplicates/duplicate-error.js'
+import { duplicateHooks } from '../duplicates/duplicate-hooks.js'
+import type { DuplicateJobResult } from '../duplicates/duplicate-job.js'
+import { rebuildMatchKeys, runDuplicateJob } from '../duplicates/duplicate-job.js'
+import type { DuplicateRule, DuplicateRuleInput } from '../duplicates/duplicate-rule.js'
+import { duplicateRuleSchema } from '../duplicates/duplicate-rule.js'
+import { findMatches, orderedPair } from '../duplicates/find-duplicates.js'
+import { skipDuplicateCheck } from '../duplicates/skip-duplicate-check.js'
 import type { DefaultRegion } from '../normalise/phone-input.js'
 import { phoneNormalizer } from '../normalise/phone-input.js'
 
@@ -10,11 +20,31 @@ export interface DataQualityOptions {
    * it only international numbers (`+…`) are rewritten to E.164.
    */
   readonly defaultRegion?: DefaultRegion
+  /** Duplicate rules, as data (default: {@link defaultPersonRule} and {@link defaultCompanyRule}). */
+  readonly duplicateRules?: readonly DuplicateRuleInput[]
+}
+
+/** The API of the plugin, as `crm.plugins['data-quality']`. */
+export interface DataQualityApi {
+  /** The rules in force, defaults applied. */
+  readonly rules: readonly DuplicateRule[]
+  /** The existing records `data` (a new record's input, or an existing record) duplicates, best first. */
+  findDuplicates(entity: string, data: object): Promise<DuplicateMatch[]>
+  /** Streams over every record of `entity` and stores each new duplicate set as `open`. */
+  findAllDuplicates(entity: string): Promise<DuplicateJobResult[]>
+  /** Remembers that two records are not duplicates; they are never reported together again. */
+  markNotDuplicate(entity: string, a: string, b: string): Promise<void>
+  /** Recomputes the persisted match keys of every record of `entity`. */
+  rebuildMatchKeys(entity: string): Promise<number>
+  /** Runs `fn` with duplicate checks off (retry after reviewing a `DuplicateError`). */
+  skipDuplicateCheck<T>(fn: () => Promise<T>): Promise<T>
 }
 
 /**
  * Data quality for a CRM: phone numbers typed in national form (`(415) 555-0101`) are stored as E.164 instead of
- * being refused, on contacts and leads.
+ * being refused, and duplicate rules run on every write: match keys are persisted in the write's transaction and
+ * looked up through an index on every adapter; a rule allows, warns (an open duplicate set to review) or blocks (a
+ * `DuplicateError` listing the matches).
  *
  * @example
  * ```ts
@@ -24,15 +54,76 @@ export interface DataQualityOptions {
  * const crm = createCrm({ storage, plugins: [dataQualityPlugin({ defaultRegion: 'US' })] as const })
  * const ada = await crm.contacts.create({ firstName: 'Ada', phones: [{ number: '(415) 555-0101' }] })
  * ada.phones[0].number // '+14155550101'
+ * const matches = await crm.plugins['data-quality'].findDuplicates('contact', { emails: [{ address: 'ADA@x.io' }] })
  * ```
  */
-export function dataQualityPlugin(options: DataQualityOptions = {}): CrmPlugin<'data-quality', undefined> {
+export function dataQualityPlugin(
+  options: DataQualityOptions = {},
+): CrmPlugin<'data-quality', DataQualityApi> {
   const normalize = phoneNormalizer(options.defaultRegion)
+  const rules = (options.duplicateRules ?? [defaultPersonRule, defaultCompanyRule]).map((rule, i) => {
+    const parsed = duplicateRuleSchema.safeParse(rule)
+    if (!parsed.success) {
+      throw new RapportError('INVALID_CONFIG', `Invalid duplicate rule at index ${i}`, {
+        details: {
+          issues: parsed.error.issues.map((x) => ({ path: x.path.map(String), message: x.message })),
+        },
+      })
+    }
+    return parsed.data
+  })
+  const byEntity = new Map<string, DuplicateRule[]>()
+  for (const rule of rules) byEntity.set(rule.entity, [...(byEntity.get(rule.entity) ?? []), rule])
+  const hooks: Record<string, EntityHooks> = {}
+  for (const [entity, list] of byEntity) hooks[entity] = duplicateHooks(entity, list)
+  for (const entity of ['contact', 'lead']) hooks[entity] = { ...hooks[entity], normalize }
+  const rulesOf = (entity: string) => {
+    const list = byEntity.get(entity)
+    if (!list) throw new RapportError('VALIDATION_FAILED', `No duplicate rule covers "${entity}"`)
+    return list
+  }
   return definePlugin({
     id: 'data-quality',
-    hooks: {
-      contact: { normalize },
-      lead: { normalize },
+    schema: { entities: [matchKeyEntity, duplicateSetEntity, notDuplicateEntity] },
+    hooks,
+    errorCodes: { DUPLICATE: 'The record duplicates existing records; details.matches lists them' },
+    api: ({ crm }): DataQualityApi => ({
+      rules,
+      async findDuplicates(entity, input) {
+        const data = input as Readonly<Record<string, unknown>>
+        const out: DuplicateMatch[] = []
+        const self = typeof data['id'] === 'string' ? data['id'] : undefined
+        for (const rule of rulesOf(entity)) out.push(...(await findMatches(crm, rule, data, self)))
+        return out.sort((a, b) => b.score - a.score)
+      },
+      async findAllDuplicates(entity) {
+        const out: DuplicateJobResult[] = []
+        for (const rule of rulesOf(entity)) out.push(await runDuplicateJob(crm, rule))
+        return out
+      },
+      async markNotDuplicate(entity, a, b) {
+        await markNotDuplicate(crm, entity, a, b)
+      },
+      rebuildMatchKeys: (entity) => rebuildMatchKeys(crm, rulesOf(entity), entity),
+      skipDuplicateCheck,
+    }),
+  })
+}
+
+async function markNotDuplicate(crm: CrmServices, entity: string, a: string, b: string): Promise<void> {
+  const service = crm.entity(entity)
+  await service.get(a)
+  await service.get(b)
+  if (a === b) throw new RapportError('VALIDATION_FAILED', 'A record is always a duplicate of itself')
+  const [aId, bId] = orderedPair(a, b)
+  const pairs = crm.entity('dqNotDuplicate')
+  const existing = await pairs.count({
+    where: {
+      and: [
+        { field: 'aId', op: 'eq', value: aId },
+        { field: 'bId', op: 'eq', value: bId },
+      ],
     },
   })
+  if (existing === 0) await pairs.create({ entity, aId, bId })
 }
