@@ -44,7 +44,18 @@ async function start(mode: 'rapport' | 'bare', file: string) {
     child.once('message', (m) => resolve((m as { port: number }).port))
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)))
   })
-  return { url: `http://127.0.0.1:${port}/contacts?limit=50`, stop: () => child.kill() }
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      const onMessage = (m: unknown) => {
+        const usage = (m as { cpu?: NodeJS.CpuUsage }).cpu
+        if (!usage) return
+        child.off('message', onMessage)
+        resolve(usage.user + usage.system)
+      }
+      child.on('message', onMessage)
+      child.send('cpu')
+    })
+  return { url: `http://127.0.0.1:${port}/contacts?limit=50`, stop: () => child.kill(), cpu }
 }
 
 interface Run {
@@ -54,6 +65,8 @@ interface Run {
   p99Ms: number
   non2xx: number
   requests: number
+  /** CPU time of the server process per request, in microseconds. */
+  serverCpuUsPerRequest?: number
 }
 
 async function load(url: string, seconds: number): Promise<Run> {
@@ -81,6 +94,7 @@ async function load(url: string, seconds: number): Promise<Run> {
   }
 }
 
+const loadAverageAtStart = loadavg().map((l) => Number(l.toFixed(2)))
 const dir = await mkdtemp(join(tmpdir(), 'rapport-bench-server-'))
 const file = join(dir, 'bench.db')
 try {
@@ -92,17 +106,20 @@ try {
       const server = await start(mode, file)
       try {
         await load(server.url, 2) // warm-up: JIT, statement caches
+        const cpuBefore = await server.cpu()
         const run = await load(server.url, SECONDS)
+        run.serverCpuUsPerRequest = Math.round(((await server.cpu()) - cpuBefore) / run.requests)
         if (run.non2xx > 0) throw new Error(`${mode}: ${run.non2xx} non-2xx answers`)
         runs[mode].push(run)
         console.log(
-          `round ${round + 1} ${mode.padEnd(7)} ${run.requestsPerSecond.toFixed(0)} req/s, p95 ${run.p95Ms} ms`,
+          `round ${round + 1} ${mode.padEnd(7)} ${run.requestsPerSecond.toFixed(0)} req/s, p95 ${run.p95Ms} ms, server CPU ${run.serverCpuUsPerRequest} µs/request`,
         )
       } finally {
         server.stop()
       }
     }
   }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
   const summary = (mode: 'rapport' | 'bare') => ({
     requestsPerSecond: Math.round(mean(runs[mode].map((r) => r.requestsPerSecond))),
@@ -112,6 +129,10 @@ try {
   })
   const rapport = summary('rapport')
   const bare = summary('bare')
+  const cpuRatios = runs.rapport.map(
+    (r, i) => runs.bare[i]!.serverCpuUsPerRequest! / r.serverCpuUsPerRequest!,
+  )
+  const cpuRatio = [...cpuRatios].sort((a, b) => a - b)[Math.floor(cpuRatios.length / 2)]!
   const pairRatios = runs.rapport.map((r, i) => r.requestsPerSecond / runs.bare[i]!.requestsPerSecond)
   const sorted = [...pairRatios].sort((a, b) => a - b)
   const ratio = sorted[Math.floor(sorted.length / 2)]!
@@ -134,11 +155,19 @@ try {
     throughputRatioMeaning:
       'median over rounds of rapport req/s ÷ bare req/s, each pair measured back to back',
     pairRatios: pairRatios.map((r) => Number(r.toFixed(3))),
+    serverCpuRatio: Number(cpuRatio.toFixed(3)),
+    serverCpuRatioMeaning:
+      'median over rounds of bare ÷ rapport server CPU time per request: the throughput ratio the servers would reach with a core each',
+    serverCpuUsPerRequest: {
+      rapport: Math.round(median(runs.rapport.map((r) => r.serverCpuUsPerRequest!))),
+      bare: Math.round(median(runs.bare.map((r) => r.serverCpuUsPerRequest!))),
+    },
     target: 0.5,
     met: ratio >= 0.5,
     runs,
     machine: {
       cpus: cpus().length,
+      loadAverageAtStart,
       loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
       node: process.version,
     },

@@ -76,6 +76,23 @@ function checkLimit(name: string, value: number | undefined): void {
 }
 
 /**
+ * SQL texts compiled once per storage: the operations are rebuilt for every transaction, their texts are not (they
+ * depend only on the model mapping and the dialect, both fixed for one storage's {@link ModelMappings}).
+ */
+const sqlTexts = new WeakMap<
+  ModelMappings,
+  { readonly findById: WeakMap<ModelMapping, string>; readonly inserts: Map<string, string> }
+>()
+function sqlTextCache(mappings: ModelMappings) {
+  let cache = sqlTexts.get(mappings)
+  if (!cache) {
+    cache = { findById: new WeakMap(), inserts: new Map() }
+    sqlTexts.set(mappings, cache)
+  }
+  return cache
+}
+
+/**
  * Implements the model-agnostic {@link StorageOperations} with Kysely over any {@link SqlDialect}. The adapter
  * factory ({@link createKyselyStorage}) builds one set for the top level and one per transaction.
  *
@@ -144,7 +161,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
 
   // The hot path `findById` reuses its SQL text per model: no query building or compiling per call, and the same text
   // hits the driver's prepared-statement cache.
-  const findByIdSql = new WeakMap<ModelMapping, string>()
+  const findByIdSql = sqlTextCache(mappings).findById
   const findByIdText = (db: Kysely<any>, mapping: ModelMapping): string => {
     let text = findByIdSql.get(mapping)
     if (text === undefined) {
@@ -161,21 +178,22 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
 
   // Multi-row INSERT texts, compiled once per (table, columns, row count) by Kysely (so placeholders and quoting are
   // the dialect's) and reused: a bulk write has at most two shapes (full chunks and the remainder).
-  const insertTexts = new Map<string, string>()
+  const insertTexts = sqlTextCache(mappings).inserts
   const insertText = (
     db: Kysely<any>,
     mapping: ModelMapping,
     columns: readonly string[],
     rows: number,
+    suffix = '',
   ): string => {
-    const key = `${mapping.table}\u0000${columns.join(',')}\u0000${rows}`
+    const key = `${mapping.table}\u0000${columns.join(',')}\u0000${rows}\u0000${suffix}`
     let text = insertTexts.get(key)
     if (text === undefined) {
       const tuple = sql`(${sql.join(columns.map(() => null))})`
       text =
         sql`insert into ${sql.table(mapping.table)} (${sql.join(columns.map((c) => sql.id(c)))}) values ${sql.join(
           Array.from({ length: rows }, () => tuple),
-        )}`.compile(db).sql
+        )}`.compile(db).sql + suffix
       if (insertTexts.size >= 64) insertTexts.delete(insertTexts.keys().next().value as string)
       insertTexts.set(key, text)
     }
@@ -205,17 +223,20 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
 
   const ops: StorageOperations = {
     async create(args) {
-      const { mapping, byId } = scope(args)
+      const mapping = mappings.get(args.model)
       const values = encodeForInsert(mapping, args.tenantId, args.data)
+      const columns = Object.keys(values)
+      const parameters = Object.values(values)
       return run(mapping, async (db) => {
-        const insert = db.insertInto(mapping.table).values(values)
+        // The same cached INSERT text as createMany (compiled once per column set), not a query built per call.
         if (dialect.supportsReturning) {
-          const rows = await insert.returningAll().execute()
-          return decodeRow(mapping, rows[0] as Record<string, unknown>, dialect)
+          const text = insertText(db, mapping, columns, 1, ' returning *')
+          const result = await db.executeQuery(CompiledQuery.raw(text, parameters))
+          return decodeRow(mapping, result.rows[0] as Record<string, unknown>, dialect)
         }
-        await insert.execute()
+        await db.executeQuery(CompiledQuery.raw(insertText(db, mapping, columns, 1), parameters))
         const id = values[mapping.byField.get('id')!.column]
-        return (await selectById(db, mapping, byId(String(id))))!
+        return (await selectById(db, mapping, scope(args).byId(String(id))))!
       })
     },
 

@@ -330,45 +330,103 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
   return crm
 }
 
+/** The property of {@link CrmServices} serving each core entity. */
+const CORE_SERVICE_OF: Readonly<Record<string, keyof CrmServices>> = Object.freeze({
+  contact: 'contacts',
+  company: 'companies',
+  deal: 'deals',
+  lead: 'leads',
+  ticket: 'tickets',
+  slaPolicy: 'slaPolicies',
+  businessCalendar: 'businessCalendars',
+  pipeline: 'pipelines',
+  activity: 'activities',
+  task: 'tasks',
+  tag: 'tags',
+  order: 'orders',
+})
+
+/**
+ * The service facade of one session. Services are built on first use: a scoped facade per HTTP request touches one
+ * or two of them, so building all fifteen up front was most of what `crm.scoped()` cost.
+ */
 function buildServices(session: Session): CrmServices {
   const schema = session.runtime.schema
   const generic = new Map<string, EntityService<unknown, Record<string, unknown>, Record<string, unknown>>>()
+  const built = new Map<string, unknown>()
+  const once = <K extends keyof CrmServices>(key: K, make: () => CrmServices[K]): CrmServices[K] => {
+    let service = built.get(key) as CrmServices[K] | undefined
+    if (service === undefined) {
+      service = make()
+      built.set(key, service)
+    }
+    return service
+  }
   const services: CrmServices = {
     tenantId: session.tenantId,
-    contacts: new EntityService(
-      session,
-      schema.entity('contact'),
-      targetableBehaviour('contact', contactLifecycleBehaviour),
-    ),
-    companies: new EntityService(session, schema.entity('company'), targetableBehaviour('company')),
-    deals: new DealService(session, schema.entity('deal')),
-    leads: new LeadService(session, schema.entity('lead')),
-    tickets: new TicketService(session, schema.entity('ticket')),
-    slaPolicies: new EntityService(session, schema.entity('slaPolicy')),
-    businessCalendars: new EntityService(session, schema.entity('businessCalendar')),
-    stageHistory: new StageHistoryService(session),
-    pipelines: new EntityService(session, schema.entity('pipeline'), pipelineBehaviour),
-    activities: new EntityService(session, schema.entity('activity'), linkedTargetsBehaviour('activity')),
-    tasks: new EntityService(session, schema.entity('task'), linkedTargetsBehaviour('task', taskBehaviour)),
-    tags: new EntityService(session, schema.entity('tag')),
-    customFields: new CustomFieldService(session),
-    orders: new OrderService(session, schema.entity('order')),
+    get contacts() {
+      return once(
+        'contacts',
+        () =>
+          new EntityService(
+            session,
+            schema.entity('contact'),
+            targetableBehaviour('contact', contactLifecycleBehaviour),
+          ),
+      )
+    },
+    get companies() {
+      return once(
+        'companies',
+        () => new EntityService(session, schema.entity('company'), targetableBehaviour('company')),
+      )
+    },
+    get deals() {
+      return once('deals', () => new DealService(session, schema.entity('deal')))
+    },
+    get leads() {
+      return once('leads', () => new LeadService(session, schema.entity('lead')))
+    },
+    get tickets() {
+      return once('tickets', () => new TicketService(session, schema.entity('ticket')))
+    },
+    get slaPolicies() {
+      return once('slaPolicies', () => new EntityService(session, schema.entity('slaPolicy')))
+    },
+    get businessCalendars() {
+      return once('businessCalendars', () => new EntityService(session, schema.entity('businessCalendar')))
+    },
+    get stageHistory() {
+      return once('stageHistory', () => new StageHistoryService(session))
+    },
+    get pipelines() {
+      return once('pipelines', () => new EntityService(session, schema.entity('pipeline'), pipelineBehaviour))
+    },
+    get activities() {
+      return once(
+        'activities',
+        () => new EntityService(session, schema.entity('activity'), linkedTargetsBehaviour('activity')),
+      )
+    },
+    get tasks() {
+      return once(
+        'tasks',
+        () =>
+          new EntityService(session, schema.entity('task'), linkedTargetsBehaviour('task', taskBehaviour)),
+      )
+    },
+    get tags() {
+      return once('tags', () => new EntityService(session, schema.entity('tag')))
+    },
+    get customFields() {
+      return once('customFields', () => new CustomFieldService(session))
+    },
+    get orders() {
+      return once('orders', () => new OrderService(session, schema.entity('order')))
+    },
     entity<R>(name: string) {
-      const core: Record<string, unknown> = {
-        contact: services.contacts,
-        company: services.companies,
-        deal: services.deals,
-        lead: services.leads,
-        ticket: services.tickets,
-        slaPolicy: services.slaPolicies,
-        businessCalendar: services.businessCalendars,
-        pipeline: services.pipelines,
-        activity: services.activities,
-        task: services.tasks,
-        tag: services.tags,
-        order: services.orders,
-      }
-      if (core[name]) return core[name] as EntityService<R, Record<string, unknown>, Record<string, unknown>>
+      const core = Object.hasOwn(CORE_SERVICE_OF, name) ? CORE_SERVICE_OF[name] : undefined
+      if (core) return services[core] as EntityService<R, Record<string, unknown>, Record<string, unknown>>
       let service = generic.get(name)
       if (!service) {
         service = new EntityService(
