@@ -31,6 +31,7 @@ export {
   type AuditApi,
   type AuditFieldAccess,
   type AuditOptions,
+  auditFieldAccess,
   auditPlugin,
 } from './history/audit-plugin.js'
 export { diffRecords, type FieldChange } from './history/audit-rows.js'

@@ -1,4 +1,4 @@
-import type { Actor, CommitContext, CrmPlugin, EntityHooks, QueuedEvent } from '@rapport/core'
+import type { AccessPolicy, Actor, CommitContext, CrmPlugin, EntityHooks, QueuedEvent } from '@rapport/core'
 import { createIdGenerator, definePlugin, RapportError } from '@rapport/core'
 import { AuditErrorCodes } from '../audit-error.js'
 import type { AuditReader, AuditReaderOptions } from '../queries/audit-reader.js'
@@ -20,6 +20,23 @@ export type AuditFieldAccess = (args: {
   readonly actor: Actor | null
   readonly tenantId: string
 }) => boolean
+
+/**
+ * The field rule of an access policy (the `AccessPolicy` port, e.g. `@rapport/access`): history of fields the reader
+ * may not read, or sees only masked, is dropped (a masked field's old values would reveal what the mask hides).
+ *
+ * @example
+ * ```ts
+ * const policy = accessPolicy({ roles, teams })
+ * const crm = createCrm({ storage, plugins: [policyPlugin, auditPlugin({ fieldAccess: auditFieldAccess(policy) })] })
+ * ```
+ */
+export function auditFieldAccess(policy: AccessPolicy): AuditFieldAccess {
+  return ({ entity, field, actor, tenantId }) => {
+    const rights = policy.fields?.({ entity, tenantId, actor })
+    return !rights || (!rights.hidden.has(field) && !rights.masked.has(field))
+  }
+}
 
 /** Options of {@link auditPlugin}. */
 export interface AuditOptions {
