@@ -12,7 +12,7 @@ import type { Action } from '../rules/rule-types.js'
 import { sendWebhook } from '../webhooks/send-webhook.js'
 import type { EngineRuntime, RunRow, StepRow } from './engine-runtime.js'
 import { STEP_JOB } from './engine-runtime.js'
-import { renderTemplate } from './render-template.js'
+import { renderTemplate, renderTemplates } from './render-template.js'
 
 const TERMINAL = new Set(['completed', 'failed', 'goal', 'unenrolled'])
 /** Errors that retrying cannot fix. */
@@ -125,14 +125,19 @@ async function applyDbAction(
       return { activityId: activity.id }
     }
     case 'updateFields': {
-      const patch = Object.fromEntries(
-        Object.entries(action.set).map(([k, v]) => [
-          k,
-          typeof v === 'string' ? renderTemplate(v, record) : v,
-        ]),
-      )
+      // `custom.<key>` paths (validated at registration) become one `custom` patch, which core merges key by key.
+      const patch: Record<string, unknown> = {}
+      const custom: Record<string, unknown> = {}
+      for (const [k, v] of Object.entries(action.set)) {
+        const rendered = typeof v === 'string' ? renderTemplate(v, record) : v
+        if (k.startsWith('custom.')) custom[k.slice('custom.'.length)] = rendered
+        else patch[k] = rendered
+      }
+      if (Object.keys(custom).length > 0) {
+        patch['custom'] = { ...((patch['custom'] as Record<string, unknown> | undefined) ?? {}), ...custom }
+      }
       await tx.entity(entity).update(recordId, patch)
-      return { fields: Object.keys(patch) }
+      return { fields: Object.keys(action.set) }
     }
     case 'addTag':
     case 'removeTag': {
@@ -214,7 +219,7 @@ async function applyExternalAction(
     }
     case 'emitEvent': {
       const payload = {
-        ...action.data,
+        ...(renderTemplates(action.data ?? {}, record) as Record<string, unknown>),
         ruleId: rule.rule.id,
         runId: run.id,
         entity: rule.rule.entity,

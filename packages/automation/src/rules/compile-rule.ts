@@ -7,6 +7,7 @@ import { compileCondition } from '../conditions/compile-condition.js'
 import type { CompiledCondition } from '../conditions/condition-types.js'
 import type { FieldCatalog } from '../conditions/field-catalog.js'
 import { suggestPaths } from '../conditions/field-catalog.js'
+import { checkTemplates } from '../engine/render-template.js'
 import type { Action, AutomationRule, RuleOptions, Trigger } from './rule-types.js'
 
 type Path = readonly (string | number)[]
@@ -397,9 +398,30 @@ export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule
           if (cond) program[at] = { kind: 'branch', condition: cond, elseTarget: end, path: p }
           return
         }
+        case 'createTask':
+          checkTemplates(action.title, catalog, [...here, 'title'], issues)
+          checkTemplates(action.description, catalog, [...here, 'description'], issues)
+          break
+        case 'createActivity':
+          checkTemplates(action.subject, catalog, [...here, 'subject'], issues)
+          checkTemplates(action.body, catalog, [...here, 'body'], issues)
+          break
+        case 'emitEvent':
+          checkTemplates(action.data, catalog, [...here, 'data'], issues)
+          break
         case 'updateFields':
-          for (const field of Object.keys(action.set)) {
+          for (const [field, value] of Object.entries(action.set)) {
             checkField(field, [...here, 'set', field])
+            checkTemplates(value, catalog, [...here, 'set', field], issues)
+            // Dotted paths: `custom.<key>` is merged key by key (as `watch` reads it); other nested paths would
+            // replace the whole object, so they are refused here rather than failing on every run.
+            if (field.includes('.') && !/^custom\.[^.]+$/.test(field)) {
+              issues.push({
+                path: [...here, 'set', field],
+                message: `Only custom fields may be set by a dotted path ("custom.<key>"); set "${field.split('.')[0]}" as a whole`,
+                code: 'invalid_value',
+              })
+            }
             if (['id', 'tenantId', 'createdAt', 'updatedAt', 'version', 'archivedAt'].includes(field))
               issues.push({
                 path: [...here, 'set', field],
