@@ -1,0 +1,234 @@
+// One command (`pnpm --filter @rapport/bench-search bench`): crm.contacts.search over 1M multilingual contacts on
+// SQLite and Postgres, against a hand-written SQL reference doing the same lookup (the same index, the same CJK-run
+// check and ranking, the terms of the same parseSearchQuery) on the same table in the same run, alternating which
+// side goes first. Reports p50/p95/p99 per engine and per query class, the ratio, and the query plans. Writes
+// bench/results/search.json. The dataset is built once (bench/search/.data/, Postgres schema bench_search_<size>).
+// BENCH_SIZE=20000 for a quick iteration, BENCH_ENGINES=sqlite to run one engine.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { createCrm } from '@rapport/core'
+import { parseSearchQuery, searchTierNeedles } from '@rapport/core/storage'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import type { BenchQuery } from './corpus.ts'
+import { benchQueries } from './corpus.ts'
+import { pgSchema, postgresDataset, sqliteDataset, sqliteFile, TENANT } from './dataset.ts'
+
+const SIZE = Number(process.env['BENCH_SIZE'] ?? 1_000_000)
+const PER_CLASS = Number(process.env['BENCH_QUERIES'] ?? 20)
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3)
+const LIMIT = 20
+const PG_URL =
+  process.env['RAPPORT_BENCH_PG_URL'] ??
+  process.env['RAPPORT_TEST_PG_URL'] ??
+  'postgres://postgres@127.0.0.1:5432/test'
+const engines = (process.env['BENCH_ENGINES'] ?? 'sqlite,postgres').split(',')
+const load = () => loadavg().map((l) => Math.round(l * 100) / 100)
+
+/** A lookup: the ids it returns, in order. */
+type Lookup = (text: string) => Promise<string[]>
+
+/** The hand-written statement: the same lookup Rapport's search() runs, written out for one engine. */
+function referenceSql(engine: 'sqlite' | 'postgres', runs: number, table: string): string {
+  const p =
+    engine === 'sqlite'
+      ? () => '?'
+      : (() => {
+          let n = 0
+          return () => `$${++n}`
+        })()
+  const contains = (col: string) =>
+    engine === 'sqlite' ? `instr(${col}, ${p()}) > 0` : `strpos(${col}, ${p()}) > 0`
+  const match =
+    engine === 'sqlite'
+      ? `from contact_search s join contact t on t.rowid = s.rowid where contact_search match ${p()}`
+      : `from ${table} t where array_to_tsvector(string_to_array(btrim(t.search_terms), ' ')) @@ ${p()}::tsquery`
+  const tenant = `t.tenant_id = ${p()} and t.archived_at is null`
+  const runChecks = Array.from({ length: runs }, () => ` and ${contains('t.search_keys')}`).join('')
+  const tier = `case when ${contains('t.search_keys')} then 0 when ${contains('t.search_keys')} then 1 else 2 end`
+  return `select t.* ${match} and ${tenant}${runChecks} order by ${tier}, t.id limit ${LIMIT}`
+}
+
+function referenceParams(engine: 'sqlite' | 'postgres', text: string) {
+  const q = parseSearchQuery(text)
+  const match =
+    engine === 'sqlite'
+      ? q.terms.map((t) => `"${t}"*`).join(' ')
+      : q.terms.map((t) => `'${t.replaceAll("'", "''")}':*`).join(' & ')
+  const { exact, prefix } = searchTierNeedles(q)
+  return {
+    runs: q.runs.length,
+    params: [match, TENANT, ...q.runs, exact, prefix],
+    empty: q.terms.length === 0,
+  }
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
+}
+const ms = (n: number) => Math.round(n * 1000) / 1000
+const summary = (values: number[]) => ({
+  p50: ms(percentile(values, 50)),
+  p95: ms(percentile(values, 95)),
+  p99: ms(percentile(values, 99)),
+  max: ms(Math.max(...values)),
+})
+
+async function measure(queries: BenchQuery[], rapport: Lookup, raw: Lookup) {
+  const times = { rapport: [] as number[], raw: [] as number[] }
+  const byClass = new Map<string, { rapport: number[]; raw: number[] }>()
+  const ratios: number[] = []
+  let mismatches = 0
+  let hits = 0
+  for (const { text } of queries) {
+    // Warm-up, and the same answer on both sides.
+    const [a, b] = [await rapport(text), await raw(text)]
+    if (JSON.stringify(a) !== JSON.stringify(b)) mismatches++
+    if (a.length > 0) hits++
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, { kind, text }] of queries.entries()) {
+      const sides: [keyof typeof times, Lookup][] = [
+        ['rapport', rapport],
+        ['raw', raw],
+      ]
+      if ((round + i) % 2 === 1) sides.reverse()
+      const took: Record<string, number> = {}
+      for (const [name, lookup] of sides) {
+        const start = performance.now()
+        await lookup(text)
+        took[name] = performance.now() - start
+      }
+      const entry = byClass.get(kind) ?? { rapport: [], raw: [] }
+      byClass.set(kind, entry)
+      for (const name of ['rapport', 'raw'] as const) {
+        times[name].push(took[name]!)
+        entry[name].push(took[name]!)
+      }
+      ratios.push(took['rapport']! / took['raw']!)
+    }
+  }
+  return {
+    queries: queries.length,
+    rounds: ROUNDS,
+    queriesWithResults: hits,
+    resultMismatches: mismatches,
+    rapportMs: summary(times.rapport),
+    rawMs: summary(times.raw),
+    medianRatio: Math.round(percentile(ratios, 50) * 100) / 100,
+    p95TargetMs: 20,
+    p95Met: percentile(times.rapport, 95) <= 20,
+    byClass: Object.fromEntries(
+      [...byClass].map(([kind, t]) => [kind, { rapportMs: summary(t.rapport), rawMs: summary(t.raw) }]),
+    ),
+  }
+}
+
+const samples = (queries: BenchQuery[]) => {
+  const seen = new Set<string>()
+  return queries.filter((q) => !seen.has(q.kind) && seen.add(q.kind))
+}
+
+const out: Record<string, unknown> = {
+  benchmark: 'search',
+  what: 'crm.contacts.search(text) (limit 20) over multilingual contacts vs a hand-written statement doing the same lookup on the same table',
+  ratioMeaning:
+    'median over queries and alternated rounds of rapport ÷ raw wall time, each pair back to back',
+  size: SIZE,
+  loadAverageAtStart: load(),
+}
+const queries = benchQueries(SIZE, PER_CLASS)
+out['queryClasses'] = samples(queries).map((q) => ({ kind: q.kind, example: q.text }))
+
+if (engines.includes('sqlite')) {
+  console.log(`sqlite: ${SIZE} contacts (${sqliteFile(SIZE)})…`)
+  const storage = await sqliteDataset(SIZE)
+  const crm = createCrm({ storage, tenantId: TENANT })
+  const db = new Database(sqliteFile(SIZE), { readonly: true })
+  const statements = new Map<number, Database.Statement>()
+  const statement = (runs: number) => {
+    let s = statements.get(runs)
+    if (!s) statements.set(runs, (s = db.prepare(referenceSql('sqlite', runs, 'contact'))))
+    return s
+  }
+  const rapport: Lookup = async (text) => (await crm.contacts.search(text)).map((c) => c.id)
+  const raw: Lookup = async (text) => {
+    const { runs, params, empty } = referenceParams('sqlite', text)
+    if (empty) return []
+    return (statement(runs).all(...params) as { id: string }[]).map((r) => r.id)
+  }
+  const result = await measure(queries, rapport, raw)
+  const plans = samples(queries).map(({ kind, text }) => {
+    const { runs, params } = referenceParams('sqlite', text)
+    const plan = db
+      .prepare(`explain query plan ${referenceSql('sqlite', runs, 'contact')}`)
+      .all(...params) as {
+      detail: string
+    }[]
+    return { kind, text, plan: plan.map((p) => p.detail) }
+  })
+  out['sqlite'] = { ...result, statement: referenceSql('sqlite', 0, 'contact'), plans }
+  console.log(
+    'sqlite',
+    JSON.stringify({ rapportMs: result.rapportMs, rawMs: result.rawMs, ratio: result.medianRatio }),
+  )
+  db.close()
+  await storage.close()
+}
+
+if (engines.includes('postgres')) {
+  console.log(`postgres: ${SIZE} contacts (schema ${pgSchema(SIZE)})…`)
+  const storage = await postgresDataset(PG_URL, SIZE)
+  const crm = createCrm({ storage, tenantId: TENANT })
+  const client = new pg.Client({ connectionString: PG_URL })
+  await client.connect()
+  const table = `"${pgSchema(SIZE)}"."contact"`
+  const rapport: Lookup = async (text) => (await crm.contacts.search(text)).map((c) => c.id)
+  const raw: Lookup = async (text) => {
+    const { runs, params, empty } = referenceParams('postgres', text)
+    if (empty) return []
+    const result = await client.query({
+      name: `search_${runs}`,
+      text: referenceSql('postgres', runs, table),
+      values: params,
+    })
+    return result.rows.map((r: { id: string }) => r.id)
+  }
+  const result = await measure(queries, rapport, raw)
+  const plans = []
+  for (const { kind, text } of samples(queries)) {
+    const { runs, params } = referenceParams('postgres', text)
+    const plan = await client.query(
+      `explain (analyze, buffers, costs off) ${referenceSql('postgres', runs, table)}`,
+      params,
+    )
+    plans.push({ kind, text, plan: plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']) })
+  }
+  out['postgres'] = { ...result, statement: referenceSql('postgres', 0, table), plans }
+  console.log(
+    'postgres',
+    JSON.stringify({ rapportMs: result.rapportMs, rawMs: result.rawMs, ratio: result.medianRatio }),
+  )
+  await client.end()
+  await storage.close()
+}
+
+out['machine'] = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  node: process.version,
+  loadAverageAtEnd: load(),
+}
+out['at'] = new Date().toISOString()
+const file = fileURLToPath(
+  new URL(`../../results/search${SIZE === 1_000_000 ? '' : `-${SIZE}`}.json`, import.meta.url),
+)
+// One engine at a time may run (BENCH_ENGINES): keep the other engine's last result.
+const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {}
+for (const engine of ['sqlite', 'postgres']) {
+  if (!(engine in out) && previous[engine] && previous['size'] === SIZE) out[engine] = previous[engine]
+}
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
+console.log(`→ ${file}`)
