@@ -10,14 +10,14 @@ type Row = Record<string, unknown>
 /** Everything held about a data subject (GDPR Art. 15 and 20), as plain JSON-ready data. */
 export interface SubjectExport {
   readonly exportedAt: string
-  readonly subject: { readonly entity: string; readonly id: string; readonly record: Row }
+  readonly subject: { readonly entity: string; readonly id: string; readonly record: Record<string, unknown> }
   /** Records about the subject by entity, sensitive values decrypted. */
-  readonly related: Readonly<Record<string, readonly Row[]>>
-  readonly consents: readonly Row[]
+  readonly related: Readonly<Record<string, readonly Record<string, unknown>[]>>
+  readonly consents: readonly Record<string, unknown>[]
   /** Audit events about the subject's records, each with its field changes. */
-  readonly audit: readonly Row[]
+  readonly audit: readonly Record<string, unknown>[]
   /** Outbox, webhook and automation log rows that mention the subject. */
-  readonly events: Readonly<Record<string, readonly Row[]>>
+  readonly events: Readonly<Record<string, readonly Record<string, unknown>[]>>
 }
 
 async function all(services: CrmServices, entity: string, where: unknown): Promise<Row[]> {
