@@ -15,6 +15,7 @@
  */
 
 export * from './duplicates/index.js'
+export * from './merge/index.js'
 export * from './normalise/index.js'
 export {
   type DataQualityApi,

@@ -1,5 +1,6 @@
 import type { CrmPlugin, CrmServices, EntityHooks } from '@rapport/core'
 import { definePlugin, RapportError } from '@rapport/core'
+import * as z from 'zod'
 import { defaultCompanyRule, defaultPersonRule } from '../duplicates/default-rules.js'
 import { duplicateSetEntity, matchKeyEntity, notDuplicateEntity } from '../duplicates/duplicate-entities.js'
 import type { DuplicateMatch } from '../duplicates/duplicate-error.js'
@@ -10,6 +11,9 @@ import type { DuplicateRule, DuplicateRuleInput } from '../duplicates/duplicate-
 import { duplicateRuleSchema } from '../duplicates/duplicate-rule.js'
 import { findMatches, orderedPair } from '../duplicates/find-duplicates.js'
 import { skipDuplicateCheck } from '../duplicates/skip-duplicate-check.js'
+import { mergeEntity } from '../merge/merge-entity.js'
+import type { MergeRequest, MergeResult } from '../merge/merge-records.js'
+import { mergeRecords } from '../merge/merge-records.js'
 import type { DefaultRegion } from '../normalise/phone-input.js'
 import { phoneNormalizer } from '../normalise/phone-input.js'
 
@@ -36,6 +40,13 @@ export interface DataQualityApi {
   markNotDuplicate(entity: string, a: string, b: string): Promise<void>
   /** Recomputes the persisted match keys of every record of `entity`. */
   rebuildMatchKeys(entity: string): Promise<number>
+  /**
+   * Merges up to five records into a survivor in one transaction: survivorship per field, every relation
+   * re-parented, losers tombstoned with `mergedIntoId`; `dryRun` returns the result and writes nothing.
+   */
+  merge(request: MergeRequest): Promise<MergeResult>
+  /** The record an id now stands for: itself, or the survivor it was merged into (following chains). */
+  resolve(entity: string, id: string): Promise<Record<string, unknown>>
   /** Runs `fn` with duplicate checks off (retry after reviewing a `DuplicateError`). */
   skipDuplicateCheck<T>(fn: () => Promise<T>): Promise<T>
 }
@@ -84,10 +95,19 @@ export function dataQualityPlugin(
   }
   return definePlugin({
     id: 'data-quality',
-    schema: { entities: [matchKeyEntity, duplicateSetEntity, notDuplicateEntity] },
+    schema: {
+      entities: [matchKeyEntity, duplicateSetEntity, notDuplicateEntity, mergeEntity],
+      // Losers keep their id and point at their survivor (Salesforce MasterRecordId).
+      extend: Object.fromEntries(
+        [...byEntity.keys()].map((entity) => [
+          entity,
+          { mergedIntoId: z.string().min(1).max(100).nullable().optional() },
+        ]),
+      ),
+    },
     hooks,
     errorCodes: { DUPLICATE: 'The record duplicates existing records; details.matches lists them' },
-    api: ({ crm }): DataQualityApi => ({
+    api: ({ crm, schema }): DataQualityApi => ({
       rules,
       async findDuplicates(entity, input) {
         const data = input as Readonly<Record<string, unknown>>
@@ -105,6 +125,14 @@ export function dataQualityPlugin(
         await markNotDuplicate(crm, entity, a, b)
       },
       rebuildMatchKeys: (entity) => rebuildMatchKeys(crm, rulesOf(entity), entity),
+      merge: (request) => mergeRecords(crm, schema, rules, request),
+      async resolve(entity, id) {
+        let record = await crm.entity<Record<string, unknown>>(entity).get(id)
+        for (let hops = 0; typeof record['mergedIntoId'] === 'string' && hops < 10; hops++) {
+          record = await crm.entity<Record<string, unknown>>(entity).get(record['mergedIntoId'])
+        }
+        return record
+      },
       skipDuplicateCheck,
     }),
   })
