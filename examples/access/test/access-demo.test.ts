@@ -1,0 +1,43 @@
+import { PGlite } from '@electric-sql/pglite'
+import { createPostgresStorage } from '@rapport/storage-postgres'
+import { createSqliteStorage } from '@rapport/storage-sqlite'
+import { Kysely, PGliteDialect } from 'kysely'
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { runAccessDemo } from '../src/access-demo.js'
+
+const expected = {
+  ray: { deals: ['Deal of ray'], phone: '+86 139****5678', othersDeal: 'NOT_FOUND' },
+  mia: { deals: ['Deal of rae', 'Deal of ray'], phone: '+8613912345678' },
+  handOff: 'FORBIDDEN',
+}
+
+describe('examples/access', () => {
+  it('a rep and a manager see different things on SQLite', async () => {
+    expect(await runAccessDemo(createSqliteStorage({ file: ':memory:' }))).toEqual(expected)
+  })
+
+  // The real server when RAPPORT_TEST_PG_URL names one (as in CI), else PGlite in process.
+  it('and the same on Postgres', { timeout: 240_000 }, async () => {
+    const url = process.env['RAPPORT_TEST_PG_URL']
+    if (url) {
+      const pool = new pg.Pool({ connectionString: url, max: 2 })
+      const schema = `ex_access_${Math.random().toString(16).slice(2, 10)}`
+      try {
+        expect(await runAccessDemo(createPostgresStorage({ pool }, { schema }))).toEqual(expected)
+      } finally {
+        await pool.query(`drop schema if exists "${schema}" cascade`)
+        await pool.end()
+      }
+      return
+    }
+    const pglite = new PGlite()
+    await pglite.waitReady
+    const kysely = new Kysely<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
+    try {
+      expect(await runAccessDemo(createPostgresStorage({ kysely }))).toEqual(expected)
+    } finally {
+      await kysely.destroy()
+    }
+  })
+})
