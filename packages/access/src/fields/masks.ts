@@ -14,6 +14,18 @@ export type MaskKind = 'phone' | 'email' | 'full'
  * ```
  */
 export function maskPhone(phone: string): string {
+  const known = maskedPhones.get(phone)
+  if (known !== undefined) return known
+  const masked = maskPhoneUncached(phone)
+  if (maskedPhones.size >= 10_000) maskedPhones.clear()
+  maskedPhones.set(phone, masked)
+  return masked
+}
+
+/** Parsing a number for its country code costs more than the query that read it: remember recent answers. */
+const maskedPhones = new Map<string, string>()
+
+function maskPhoneUncached(phone: string): string {
   const parsed = parsePhoneNumberFromString(phone)
   const code = parsed ? `+${parsed.countryCallingCode} ` : ''
   const national = parsed ? String(parsed.nationalNumber) : phone.replace(/\D/g, '')

@@ -116,17 +116,19 @@ const compiledScopes = new WeakMap<object, WeakMap<object, Map<string, StorageFi
  */
 export async function compiledAccessScope(
   session: AccessSession,
-  target: FilterTarget,
+  entity: string,
+  targetOf: () => FilterTarget,
   customFields: ReadonlyMap<string, readonly CustomFieldDefinition[]>,
   action: AccessAction,
 ): Promise<StorageFilter | null> {
-  const scope = await accessScope(session, target.entity, action)
+  const scope = await accessScope(session, entity, action)
   if (!scope) return null
   const cacheable = isStatic(scope)
   if (cacheable) {
-    const hit = compiledScopes.get(scope)?.get(customFields)?.get(target.entity)
+    const hit = compiledScopes.get(scope)?.get(customFields)?.get(entity)
     if (hit) return hit
   }
+  const target = targetOf()
   const compiled = compileFilter(
     cacheable ? scope : await withRelatedScopes(session, scope, target),
     target,

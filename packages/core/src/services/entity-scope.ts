@@ -10,6 +10,8 @@ import type { Session } from '../crm/session.js'
 import { RapportError } from '../errors/rapport-error.js'
 import { compileFilter } from '../filter/compile-filter.js'
 import type { Filter } from '../filter/filter-types.js'
+import type { StoragePredicate } from '../storage/evaluate-storage-filter.js'
+import { compileStorageFilter } from '../storage/evaluate-storage-filter.js'
 import type { StorageFilter, StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { filterTargetOf } from './entity-fields.js'
@@ -75,7 +77,8 @@ export async function scopeFilter(
   const customFields = await session.runtime.customFields(session.tenantId, session.ops)
   const policy = await compiledAccessScope(
     session,
-    session.runtime.schema.filterTarget(ctx.entity.name, customFields),
+    ctx.entity.name,
+    () => session.runtime.schema.filterTarget(ctx.entity.name, customFields),
     customFields,
     action,
   )
@@ -110,6 +113,13 @@ export async function loadRow(
   if (typeof id !== 'string' || id.length === 0 || id.length > 200) return null
   const scope = await scopeFilter(ctx, session, action)
   if (!scope) return session.ops.findById({ ...storageScope(ctx, session), id })
+  // A scope without `exists` is tested on the row in memory with the adapters' reference evaluator (the same
+  // two-valued semantics, proven by the differential tests), so a get stays a primary-key lookup.
+  const predicate = rowPredicate(scope)
+  if (predicate) {
+    const row = await session.ops.findById({ ...storageScope(ctx, session), id })
+    return row && predicate(row) ? row : null
+  }
   const rows = await session.ops.findMany({
     ...storageScope(ctx, session),
     where: {
@@ -178,4 +188,30 @@ function forbidden(entity: string, action: AccessAction, id: string, result = fa
 /** A record as the session's actor may see it: hidden fields removed, masked fields masked. */
 export function visibleRecord<R>(ctx: EntityContext, session: Session, record: R): R {
   return projectRecord(record, accessFieldRights(session, ctx.entity.name))
+}
+
+const predicates = new WeakMap<StorageFilter, StoragePredicate | null>()
+
+/** The in-memory predicate of a scope, or `null` when it holds an `exists` (which needs the database). */
+function rowPredicate(scope: StorageFilter): StoragePredicate | null {
+  let predicate = predicates.get(scope)
+  if (predicate === undefined) {
+    predicate = hasExists(scope) ? null : compileStorageFilter(scope, { related: () => [] })
+    predicates.set(scope, predicate)
+  }
+  return predicate
+}
+
+function hasExists(filter: StorageFilter): boolean {
+  switch (filter.kind) {
+    case 'exists':
+      return true
+    case 'and':
+    case 'or':
+      return filter.filters.some(hasExists)
+    case 'not':
+      return hasExists(filter.filter)
+    default:
+      return false
+  }
 }

@@ -164,7 +164,7 @@ export class OrderService extends EntityService<Order, OrderInput, EntityUpdateI
         checkFilterFields(session, opts.where, target)
         userAndScope[0] = await withRelatedScopes(session, opts.where as Filter, target)
       }
-      const policy = await compiledAccessScope(session, target, customFields, 'read')
+      const policy = await compiledAccessScope(session, entity.name, () => target, customFields, 'read')
       if (policy) filters.push(policy)
       if (userAndScope.length > 0) {
         filters.push(
