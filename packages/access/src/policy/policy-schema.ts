@@ -109,7 +109,8 @@ const restrictionSchema = z
   })
   .strict()
 
-const grantSchema = z
+/** The zod schema of one share grant. */
+export const grantSchema = z
   .object({
     entity: id,
     recordId: id,
@@ -148,4 +149,3 @@ export type AccessPolicyInput = z.input<typeof policySchema>
 export type AccessPolicyDefinition = z.output<typeof policySchema>
 /** A share grant: one record shared with a user or a team, with the reason it exists. */
 export type ShareGrant = z.output<typeof grantSchema>
-export { grantSchema }
