@@ -101,3 +101,63 @@ describe('dotted paths in updateFields', () => {
     ])
   })
 })
+
+describe('rules on entities whose writes are not watched', () => {
+  it('a record-triggered rule on lead or ticket is refused at registration unless the entity is watched', async () => {
+    const { engine } = await setup()
+    for (const entity of ['lead', 'ticket']) {
+      const error = (() => {
+        try {
+          engine.register({ ...base, id: `on-${entity}`, entity, actions: [{ type: 'addTag', tag: 'x' }] })
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(error, entity).toMatchObject({ code: 'AUTOMATION_INVALID_RULE' })
+      expect(issuesOf(error)[0]).toEqual(['entity', expect.stringMatching(/would never fire/)])
+    }
+    const watched = await setup({ entities: ['deal', 'lead'] })
+    expect(() =>
+      watched.engine.register({
+        ...base,
+        id: 'lead-ok',
+        entity: 'lead',
+        actions: [{ type: 'addTag', tag: 'x' }],
+      }),
+    ).not.toThrow()
+    const lead = await watched.crm.leads.create({ firstName: 'Lia' } as never)
+    await watched.engine.runDue()
+    expect((await watched.crm.leads.get(lead.id)).tags).toEqual(['x'])
+  })
+})
+
+describe('relative-time triggers on custom date fields', () => {
+  it('"3 days before custom.contractEnd" registers and fires once per anchor (date and datetime custom fields)', async () => {
+    const { crm, engine, deal } = await setup()
+    await crm.customFields.define('deal', { key: 'contractEnd', type: 'date' })
+    await crm.customFields.define('deal', { key: 'renewsAt', type: 'datetime' })
+    engine.register({
+      ...base,
+      id: 'contract-end',
+      trigger: { type: 'relative', field: 'custom.contractEnd', offset: { days: 3 }, direction: 'before' },
+      actions: [{ type: 'createTask', title: 'Renew {{record.name}}' }],
+    })
+    engine.register({
+      ...base,
+      id: 'renews-at',
+      trigger: { type: 'relative', field: 'custom.renewsAt', offset: { days: 1 }, direction: 'before' },
+      actions: [{ type: 'addTag', tag: 'renewal' }],
+    })
+    // now = 2026-03-02T09:00Z
+    const soon = await deal('Soon', {
+      custom: { contractEnd: '2026-03-04', renewsAt: '2026-03-03T08:00:00Z' },
+    })
+    await deal('Later', { custom: { contractEnd: '2026-04-01', renewsAt: '2026-04-01T08:00:00Z' } })
+    expect((await engine.tick()).sweep.enrolled).toEqual({ 'contract-end': 1, 'renews-at': 1 })
+    expect((await engine.tick()).sweep.enrolled).toEqual({ 'contract-end': 0, 'renews-at': 0 })
+    await engine.runDue()
+    expect((await crm.tasks.list()).items.map((t) => t.title)).toEqual(['Renew Soon'])
+    expect((await crm.deals.get(soon.id)).tags).toEqual(['renewal'])
+    expect((await engine.log({ ruleId: 'contract-end' })).map((r) => r.anchor)).toEqual(['2026-03-04'])
+  })
+})

@@ -107,6 +107,11 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
   const entities = options.entities ?? DEFAULT_ENTITIES
   let schema: StorageSchema | null = null
   const pendingRules = [...(options.rules ?? [])]
+  const watched = new Set([
+    ...entities,
+    ...(options.scoring ?? []).map((m) => m.entity),
+    ...(options.pools ?? []).map((p) => p.entity),
+  ])
   const rt: EngineRuntime = {
     clock,
     queue,
@@ -114,6 +119,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     paused: new Set(),
     functions: new Map(Object.entries(options.functions ?? {})),
     secrets: new Map(Object.entries(options.secrets ?? {})),
+    watched,
     maxDepth,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 5000,
     events: new EventBus<Record<string, unknown>>((error, { event }) =>
@@ -145,12 +151,6 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     loaded: null,
   }
   const state: EngineState = { rt, index: new Map(), scoring: new Map(), pools: new Map(), root: null }
-
-  const watched = new Set([
-    ...entities,
-    ...(options.scoring ?? []).map((m) => m.entity),
-    ...(options.pools ?? []).map((p) => p.entity),
-  ])
 
   return definePlugin({
     id: 'automation',

@@ -71,6 +71,8 @@ export interface EngineRuntime {
   readonly paused: Set<string>
   readonly functions: ReadonlyMap<string, HostFunction>
   readonly secrets: ReadonlyMap<string, string>
+  /** Entities whose writes are watched: record triggers only fire on these. */
+  readonly watched: ReadonlySet<string>
   readonly maxDepth: number
   readonly webhookTimeoutMs: number
   readonly events: EventBus<Record<string, unknown>>

@@ -16,6 +16,7 @@ export function compileForEngine(state: EngineState, rule: unknown): CompiledRul
     },
     functions: new Set(rt.functions.keys()),
     secrets: new Set(rt.secrets.keys()),
+    watched: rt.watched,
   })
 }
 

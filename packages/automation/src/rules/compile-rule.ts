@@ -47,6 +47,8 @@ export interface RuleCompileContext {
   readonly functions: ReadonlySet<string>
   /** Names of the configured webhook secrets. */
   readonly secrets: ReadonlySet<string>
+  /** Entities whose writes the engine watches; a record-triggered rule on any other entity is refused. */
+  readonly watched?: ReadonlySet<string>
 }
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/
@@ -304,6 +306,13 @@ export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule
   }
 
   const trigger = parseTagged<Trigger>(rule.trigger, 'type', triggerSchemas, ['trigger'], issues)
+  if (trigger?.type === 'record' && ctx.watched && !ctx.watched.has(rule.entity)) {
+    issues.push({
+      path: ['entity'],
+      message: `A record-triggered rule on "${rule.entity}" would never fire: its writes are not watched; add it to automationPlugin({ entities: [...] }) (watched: ${[...ctx.watched].join(', ')})`,
+      code: 'invalid_value',
+    })
+  }
   if (trigger?.type === 'record') {
     trigger.watch?.forEach((f, i) => {
       checkField(f, ['trigger', 'watch', i])
@@ -331,7 +340,9 @@ export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule
       })
     }
   } else if (trigger?.type === 'relative') {
-    checkField(trigger.field, ['trigger', 'field'], ['date', 'datetime'])
+    // A custom field (`custom.contractEnd`) is typed per tenant: core checks it is a date or datetime when sweeping.
+    if (/^custom\.[^.]+$/.test(trigger.field)) checkField(trigger.field, ['trigger', 'field'])
+    else checkField(trigger.field, ['trigger', 'field'], ['date', 'datetime'])
   } else if (
     trigger?.type === 'webhook' &&
     trigger.secret !== undefined &&

@@ -1,7 +1,7 @@
 import type { CrmServices, Filter } from '@rapport/core'
 import { Cron } from 'croner'
 import { readState, writeState } from '../assignment/assign-owner.js'
-import { shiftDate, utcDateString } from '../conditions/shift-date.js'
+import { shiftDate } from '../conditions/shift-date.js'
 import type { EngineRuntime } from '../engine/engine-runtime.js'
 import { enroll } from '../engine/enroll.js'
 import type { CompiledRule } from '../rules/compile-rule.js'
@@ -80,11 +80,11 @@ export async function sweep(rt: EngineRuntime, tenantId: string): Promise<SweepR
         await writeState(services, cursorKey, { slot: anchor })
       }
     } else if (trigger.type === 'relative') {
-      const model = rt.schema().models[entity]
-      const isDate = model?.fields[trigger.field]?.type === 'date'
       // after: anchor + offset <= now  ⇔ anchor <= now − offset; before: anchor − offset <= now ⇔ anchor <= now + offset
       const threshold = shiftDate(now, trigger.offset, trigger.direction === 'after' ? -1 : 1)
-      const format = (d: Date) => (isDate ? utcDateString(d) : d.toISOString())
+      // Instants go to core's filter as Dates: core converts them to the field's own type (a calendar date for date
+      // fields, an ISO string for custom datetime fields), so custom.<key> date fields sweep like plain columns.
+      const format = (d: Date) => d
       const lastThreshold = cursor ? new Date(cursor.value['threshold'] as string) : null
       const lastSweep = cursor ? new Date(cursor.value['at'] as string) : null
       const upTo: Filter = { field: trigger.field, op: 'lte', value: format(threshold) }
@@ -103,7 +103,13 @@ export async function sweep(rt: EngineRuntime, tenantId: string): Promise<SweepR
             }
           : upTo
       for await (const record of services.entity(entity).iterate({ where })) {
-        const value = record[trigger.field]
+        const value = trigger.field
+          .split('.')
+          .reduce<unknown>(
+            (v, key) =>
+              typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined,
+            record,
+          )
         const anchor = value instanceof Date ? value.toISOString() : String(value)
         if (await consider(rt, services, rule, record, anchor, now)) count++
       }
