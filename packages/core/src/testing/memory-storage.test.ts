@@ -51,6 +51,7 @@ describe('createMemoryStorage', () => {
       fullTextSearch: true,
       jsonPaths: true,
       concurrentWriters: false,
+      orderAggregation: true,
     })
     const limited = createMemoryStorage({ maxRowsPerStatement: 10, fullTextSearch: false, name: 'test' })
     expect(limited.capabilities.maxRowsPerStatement).toBe(10)

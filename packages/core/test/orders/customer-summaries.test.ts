@@ -25,7 +25,7 @@ async function expectError(promise: Promise<unknown>, code: string): Promise<Rap
 
 /** A memory adapter whose `findMany` calls on orders are recorded (limit asked, rows returned). */
 function recordingStorage(extra: Partial<StorageAdapter> = {}) {
-  const inner = createMemoryStorage()
+  const inner = scanningStorage()
   const calls: { limit: number | undefined; rows: number }[] = []
   const storage: StorageAdapter = {
     ...inner,
@@ -41,7 +41,17 @@ function recordingStorage(extra: Partial<StorageAdapter> = {}) {
 
 const probe = definePlugin({ id: 'probe', api: (ctx) => ctx.schema })
 
-async function setup(storage: StorageAdapter = createMemoryStorage()) {
+/**
+ * The memory adapter without its in-adapter order aggregation, so core takes the streaming fallback these tests are
+ * about (the memory adapter declares `orderAggregation` for the conformance kit).
+ */
+function scanningStorage(): StorageAdapter {
+  const inner = createMemoryStorage()
+  const { aggregateCustomerOrders: _unused, ...rest } = inner
+  return { ...rest, capabilities: { ...inner.capabilities, orderAggregation: false } }
+}
+
+async function setup(storage: StorageAdapter = scanningStorage()) {
   const crm = createCrm({ storage, plugins: [probe] as const })
   await crm.migrate()
   const contacts = await crm.contacts.createMany(
