@@ -7,7 +7,7 @@ const str = fc.constantFrom(...valuePool.strings)
 const isoInstant = fc.constantFrom(...valuePool.instants).map((d) => d.toISOString())
 
 /**
- * The fields of a random contact of {@link differentialSchema}, from {@link valuePool}; `company` is the index of
+ * The fields of a random contact of `differentialSchema` (from `@rapport/core/testing`), from `valuePool` (from `@rapport/core/testing`); `company` is the index of
  * one of {@link differentialCompanies} (or `null`).
  */
 export const contactFieldsArbitrary = fc.record({
@@ -102,7 +102,7 @@ const leaf: fc.Arbitrary<StorageFilter> = fc.oneof(
 )
 
 /**
- * Random storage filters over the contacts of {@link differentialSchema}: every operator on every column type and
+ * Random storage filters over the contacts of `differentialSchema` (from `@rapport/core/testing`): every operator on every column type and
  * JSON path, `and`/`or`/`not` up to depth 3, and `exists` on the contact's company.
  */
 export const filterArbitrary: fc.Arbitrary<StorageFilter> = fc.letrec<{ filter: StorageFilter }>((tie) => ({

@@ -104,9 +104,9 @@ export interface AgreementOptions {
 }
 
 /**
- * The differential property: on random contacts (from the one {@link valuePool}), random filters, orderings and
+ * The differential property: on random contacts (from the one `valuePool` (from `@rapport/core/testing`)), random filters, orderings and
  * limits select the same ids in the same order, and count the same, on every adapter. Migrate
- * {@link differentialSchema} on each adapter first. Throws (with fast-check's shrunk counterexample) on the first
+ * `differentialSchema` (from `@rapport/core/testing`) on each adapter first. Throws (with fast-check's shrunk counterexample) on the first
  * disagreement, so it works under any test runner.
  *
  * @example
