@@ -128,11 +128,22 @@ function readingSafely<T>(compile: () => T): T {
   try {
     return compile()
   } catch (error) {
-    if (error instanceof RapportError) throw error
-    const reason = error instanceof Error ? error.message : String(error)
-    const failure = invalidFilter('', `the filter could not be read (${reason.slice(0, 200)})`)
-    throw new RapportError(failure.code, failure.message, { details: failure.details, cause: error })
+    throw asFilterReadError(error)
   }
+}
+
+/**
+ * What reading an untrusted filter threw, as the error callers get: a `RapportError` stays as it is, anything else
+ * (a throwing getter, a Proxy trap) becomes `INVALID_FILTER` with the original error as `cause`. Every walker of a
+ * caller's filter uses it, so the answer does not depend on which walker touched the bad node first.
+ *
+ * @internal
+ */
+export function asFilterReadError(error: unknown): RapportError {
+  if (error instanceof RapportError) return error
+  const reason = error instanceof Error ? error.message : String(error)
+  const failure = invalidFilter('', `the filter could not be read (${reason.slice(0, 200)})`)
+  return new RapportError(failure.code, failure.message, { details: failure.details, cause: error })
 }
 
 function compileNode(

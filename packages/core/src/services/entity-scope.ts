@@ -8,7 +8,7 @@ import {
 } from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
 import { RapportError } from '../errors/rapport-error.js'
-import { compileFilter } from '../filter/compile-filter.js'
+import { asFilterReadError, compileFilter } from '../filter/compile-filter.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { StoragePredicate } from '../storage/evaluate-storage-filter.js'
 import { compileStorageFilter } from '../storage/evaluate-storage-filter.js'
@@ -50,8 +50,14 @@ export async function compileCallerFilter(
   filter: Filter,
 ): Promise<StorageFilter> {
   const target = await filterTargetOf(ctx, session)
-  checkFilterFields(session, filter, target)
-  return compileFor(ctx, session, await withRelatedScopes(session, filter, target))
+  let scoped: Filter
+  try {
+    checkFilterFields(session, filter, target)
+    scoped = await withRelatedScopes(session, filter, target)
+  } catch (error) {
+    throw asFilterReadError(error)
+  }
+  return compileFor(ctx, session, scoped)
 }
 
 /**
