@@ -79,9 +79,9 @@ export {
   type PoolLogEntry,
   type PublicPool,
 } from './pool/public-pool.js'
-export { backoffDelay, createInProcessQueue, type InProcessQueueOptions } from './queue/in-process-queue.js'
+export { createInProcessQueue, type InProcessQueueOptions } from './queue/in-process-queue.js'
 export {
-  type Backoff,
+  DEFAULT_JOB_RETRY,
   type DeadLetter,
   type JobContext,
   type JobHandler,

@@ -36,7 +36,7 @@ describe('durable execution', () => {
   })
 
   it('dead-letters a step after its last attempt and keeps the reason; the run is failed', async () => {
-    const queue = createInProcessQueue({ maxAttempts: 3, backoff: { baseMs: 10, maxMs: 10 } })
+    const queue = createInProcessQueue({ retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 } })
     const { engine, deal, advance } = await setup({
       queue,
       functions: {

@@ -13,7 +13,7 @@ export async function setup(
 ) {
   let now = new Date('2026-03-02T09:00:00.000Z')
   const clock = () => now
-  const queue = options.queue ?? createInProcessQueue({ backoff: { baseMs: 1000, maxMs: 60_000 } })
+  const queue = options.queue ?? createInProcessQueue({ retry: { baseDelayMs: 1000, maxDelayMs: 60_000 } })
   const errors: unknown[] = []
   const crm = createCrm({
     storage,

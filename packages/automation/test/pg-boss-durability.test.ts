@@ -106,7 +106,7 @@ describe('pg-boss queue under failures', () => {
     const maxAttempts = 3
     const { crm, queue, pool } = openPgBossCrm(schema, {
       boss: { superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 },
-      queue: { batchSize: 10, maxAttempts, backoff: { baseMs: 1000, maxMs: 1000 } },
+      queue: { batchSize: 10, retry: { maxAttempts, baseDelayMs: 1000, maxDelayMs: 1000 } },
     })
     const attempts = new Map<string, number[]>()
     queue.work('probe.batch', async (job) => {

@@ -1,23 +1,15 @@
+import type { RetryPolicy } from '@rapport/core'
+import { halfJitter, retryDelay } from '@rapport/core'
 import type { SqlDialect } from './sql-dialect.js'
 
 /**
- * The retry budget for `busy` errors (a locked SQLite file, an exhausted pool): how many extra attempts, and the
- * first back-off delay, doubled after every attempt (with jitter). Beyond the budget the error becomes
- * `STORAGE_BUSY`.
+ * The default retry of `busy` errors (a locked SQLite file, an exhausted pool): 6 attempts in all, 20 ms after the
+ * first failure, doubling up to 1 s, each delay jittered into [50 %, 100 %). Beyond it the error becomes
+ * `STORAGE_BUSY`. The shape is core's one {@link RetryPolicy}.
  */
-export interface BusyRetryPolicy {
-  /** Extra attempts after the first one (default 5). `0` disables retries. */
-  readonly retries: number
-  /** The first back-off delay in milliseconds (default 20). */
-  readonly initialDelayMs: number
-  /** The largest back-off delay in milliseconds (default 1000). */
-  readonly maxDelayMs: number
-}
-
-/** The default {@link BusyRetryPolicy}. */
-export const DEFAULT_BUSY_RETRY: BusyRetryPolicy = Object.freeze({
-  retries: 5,
-  initialDelayMs: 20,
+export const DEFAULT_BUSY_RETRY: RetryPolicy = Object.freeze({
+  maxAttempts: 6,
+  baseDelayMs: 20,
   maxDelayMs: 1000,
 })
 
@@ -35,16 +27,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function withBusyRetry<T>(
   attempt: () => Promise<T>,
   dialect: SqlDialect,
-  policy: BusyRetryPolicy,
+  policy: RetryPolicy,
 ): Promise<T> {
-  let delay = policy.initialDelayMs
-  for (let tries = 0; ; tries++) {
+  for (let attemptNumber = 1; ; attemptNumber++) {
     try {
       return await attempt()
     } catch (error) {
-      if (tries >= policy.retries || dialect.classifyError(error) !== 'busy') throw error
-      await sleep(Math.min(policy.maxDelayMs, delay) * (0.5 + Math.random() / 2))
-      delay *= 2
+      if (attemptNumber >= policy.maxAttempts || dialect.classifyError(error) !== 'busy') throw error
+      await sleep(retryDelay(attemptNumber, policy, halfJitter()))
     }
   }
 }

@@ -77,7 +77,7 @@ describe('withBusyRetry', () => {
   const dialect = {
     classifyError: (e: unknown) => ((e as Error).message === 'busy' ? 'busy' : undefined),
   } as SqlDialect
-  const policy = { retries: 3, initialDelayMs: 1, maxDelayMs: 2 }
+  const policy = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 }
 
   it('retries busy errors within the budget, then gives up with the last error', async () => {
     let calls = 0

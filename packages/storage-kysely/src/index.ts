@@ -15,7 +15,7 @@
  *
  * @packageDocumentation
  */
-export { type BusyRetryPolicy, DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
+export { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
 export { chunk, rowsPerStatement } from './chunk.js'
 export { type FilterCompileContext, FilterCompiler, foldAscii } from './filter-compiler.js'
 export {

@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import type { RetryPolicy } from '@rapport/core'
+import { resolveRetryPolicy } from '@rapport/core'
 import type {
   StorageAdapter,
   StorageCapabilities,
@@ -8,7 +10,6 @@ import type {
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { Migration } from 'kysely/migration'
-import type { BusyRetryPolicy } from './busy-retry.js'
 import { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
 import { createKyselyMigrations } from './kysely-migrations.js'
 import type { DirectQuery, OperationRunner } from './kysely-operations.js'
@@ -28,8 +29,8 @@ export interface KyselyStorageConfig {
   readonly name?: string
   /** Prepended to every model's table name (default none), e.g. `crm_` when sharing a database with the host. */
   readonly tablePrefix?: string
-  /** The retry budget for `busy` errors; see {@link BusyRetryPolicy}. */
-  readonly busyRetry?: Partial<BusyRetryPolicy>
+  /** How `busy` errors are retried (default {@link DEFAULT_BUSY_RETRY}); core's one `RetryPolicy` shape. */
+  readonly retry?: Partial<RetryPolicy>
   /** The most rows one `INSERT` writes (the bind-parameter limit applies anyway). */
   readonly maxRowsPerStatement?: number
   /** Hand-written migrations sharing the `rapport_migrations` ledger (plugin data migrations and the like). */
@@ -69,7 +70,7 @@ export interface KyselyStorage extends StorageAdapter {
  */
 export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage {
   const { db, dialect } = config
-  const retry: BusyRetryPolicy = Object.freeze({ ...DEFAULT_BUSY_RETRY, ...config.busyRetry })
+  const retry = resolveRetryPolicy(config.retry, DEFAULT_BUSY_RETRY, 'createKyselyStorage')
   const mappings = new ModelMappings(config.tablePrefix ?? '')
   const queue = dialect.singleConnection ? new SerialQueue() : undefined
   // Calls made while a queued task runs (e.g. a read through the adapter itself from inside `transaction(fn)`) must

@@ -38,8 +38,8 @@ export {
 } from './postgres-sql.js'
 export { createPostgresStorage, type PostgresStorage } from './postgres-storage.js'
 export {
+  DEFAULT_POSTGRES_RETRY,
   type PostgresConnectionSource,
-  type PostgresRetryOptions,
   type PostgresStorageOptions,
   type ResolvedPostgresStorageOptions,
   resolvePostgresStorageOptions,

@@ -1,4 +1,5 @@
 import type { RapportError } from '@rapport/core'
+import { halfJitter, retryDelay } from '@rapport/core'
 import { isRetryablePostgresError, mapPostgresError } from './postgres-error-mapper.js'
 import type { ResolvedPostgresStorageOptions } from './postgres-storage-config.js'
 
@@ -6,7 +7,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Runs `work` (one statement or one whole transaction) and re-runs it after serialization failures and deadlocks,
- * at most `retry.attempts` times in total with jittered exponential backoff. Every error that escapes is mapped to a
+ * at most `retry.maxAttempts` times in total with jittered exponential backoff. Every error that escapes is mapped to a
  * `RapportError`; a transient one that outlives the budget becomes `STORAGE_BUSY` with `details.attempts`.
  */
 export async function withPostgresRetry<T>(
@@ -19,8 +20,8 @@ export async function withPostgresRetry<T>(
     try {
       return await work()
     } catch (error) {
-      if (attempt < retry.attempts && isRetryablePostgresError(error)) {
-        await sleep(retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random()))
+      if (attempt < retry.maxAttempts && isRetryablePostgresError(error)) {
+        await sleep(retryDelay(attempt, retry, halfJitter()))
         continue
       }
       const mapped = map(error, operation)

@@ -21,7 +21,7 @@ describe('resolvePostgresStorageOptions', () => {
     expect(resolved).toEqual({
       schema: 'rapport',
       isolationLevel: 'read committed',
-      retry: { attempts: 5, baseDelayMs: 10 },
+      retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 1000 },
       pool: { max: 10, connectionTimeoutMillis: 10_000 },
     })
     expect(Object.isFrozen(resolved)).toBe(true)
@@ -34,7 +34,7 @@ describe('resolvePostgresStorageOptions', () => {
     const kysely = new Kysely<any>({
       dialect: new PGliteDialect({ pglite: () => Promise.reject(new Error('unused')) }),
     })
-    expect(resolvePostgresStorageOptions({ kysely }, { retry: { attempts: 1 } }).retry.attempts).toBe(1)
+    expect(resolvePostgresStorageOptions({ kysely }, { retry: { maxAttempts: 1 } }).retry.maxAttempts).toBe(1)
   })
 
   it.each([
@@ -46,7 +46,9 @@ describe('resolvePostgresStorageOptions', () => {
     ['an upper-case schema', url, { schema: 'Rapport' }],
     ['a quoted schema', url, { schema: 'a"; drop' }],
     ['a pg_ schema', url, { schema: 'pg_catalog' }],
-    ['zero attempts', url, { retry: { attempts: 0 } }],
+    ['zero attempts', url, { retry: { maxAttempts: 0 } }],
+    ['the old retry vocabulary (attempts)', url, { retry: { attempts: 3 } }],
+    ['a max delay below the base delay', url, { retry: { baseDelayMs: 50, maxDelayMs: 10 } }],
     ['fractional pool size', url, { pool: { max: 1.5 } }],
     ['an unknown isolation level', url, { isolationLevel: 'chaos' }],
     ['pool options with a host pool', { pool: { connect() {} } }, { pool: { max: 3 } }],

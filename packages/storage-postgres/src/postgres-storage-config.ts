@@ -1,4 +1,5 @@
-import { RapportError } from '@rapport/core'
+import type { RetryPolicy } from '@rapport/core'
+import { RapportError, resolveRetryPolicy } from '@rapport/core'
 import type { Kysely, KyselyConfig, PostgresPool } from 'kysely'
 
 /**
@@ -13,13 +14,15 @@ export type PostgresConnectionSource =
   | { readonly pool: PostgresPool }
   | { readonly kysely: Kysely<any> }
 
-/** Bounded retries of transient failures (serialization failures `40001` and deadlocks `40P01`). */
-export interface PostgresRetryOptions {
-  /** Total attempts including the first (default 5). `1` disables retrying. */
-  readonly attempts?: number
-  /** Base of the jittered exponential backoff between attempts, in milliseconds (default 10). */
-  readonly baseDelayMs?: number
-}
+/**
+ * The default retry of transient failures (serialization failures `40001`, deadlocks `40P01`, an exhausted pool): 5
+ * attempts in all, 10 ms after the first failure, doubling up to 1 s, each delay jittered. Core's one `RetryPolicy`.
+ */
+export const DEFAULT_POSTGRES_RETRY: RetryPolicy = Object.freeze({
+  maxAttempts: 5,
+  baseDelayMs: 10,
+  maxDelayMs: 1000,
+})
 
 /** Options of {@link createPostgresStorage}. */
 export interface PostgresStorageOptions {
@@ -28,8 +31,11 @@ export interface PostgresStorageOptions {
    * `migrations.apply()` when missing. Default `rapport`. Lower-case letters, digits and `_`, at most 63 characters.
    */
   readonly schema?: string
-  /** Retries of serialization failures and deadlocks before they surface as `STORAGE_BUSY`. */
-  readonly retry?: PostgresRetryOptions
+  /**
+   * How serialization failures and deadlocks are retried before they surface as `STORAGE_BUSY`: core's one
+   * `RetryPolicy` shape (default {@link DEFAULT_POSTGRES_RETRY}).
+   */
+  readonly retry?: Partial<RetryPolicy>
   /**
    * The isolation level of `transaction()` (default `read committed`, Postgres' own default). `serializable`
    * transactions that lose a conflict are retried as a whole, so keep their callbacks free of side effects.
@@ -47,7 +53,7 @@ export interface PostgresStorageOptions {
 /** The validated, frozen form of the options. */
 export interface ResolvedPostgresStorageOptions {
   readonly schema: string
-  readonly retry: Required<PostgresRetryOptions>
+  readonly retry: RetryPolicy
   readonly isolationLevel: 'read committed' | 'repeatable read' | 'serializable'
   readonly pool: { readonly max: number; readonly connectionTimeoutMillis: number }
   readonly log?: KyselyConfig['log']
@@ -112,10 +118,7 @@ export function resolvePostgresStorageOptions(
     ...(options.log === undefined ? {} : { log: options.log }),
     schema,
     isolationLevel,
-    retry: Object.freeze({
-      attempts: positiveInteger(options.retry?.attempts, 'retry.attempts', 5),
-      baseDelayMs: positiveInteger(options.retry?.baseDelayMs, 'retry.baseDelayMs', 10, 0),
-    }),
+    retry: resolveRetryPolicy(options.retry, DEFAULT_POSTGRES_RETRY, 'createPostgresStorage'),
     pool: Object.freeze({
       max: positiveInteger(options.pool?.max, 'pool.max', 10),
       connectionTimeoutMillis: positiveInteger(

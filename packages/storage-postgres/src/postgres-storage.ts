@@ -157,7 +157,7 @@ export function createPostgresStorage(
     db: kysely,
     dialect,
     name,
-    busyRetry: { retries: resolved.retry.attempts - 1, initialDelayMs: resolved.retry.baseDelayMs },
+    retry: resolved.retry,
     capabilities: { concurrentWriters: multipleConnections },
     onClose: () => connection.close(),
   })

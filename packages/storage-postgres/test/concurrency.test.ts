@@ -213,7 +213,7 @@ describe('keyset pagination under concurrent inserts', () => {
 describe('serialization failures and deadlocks', () => {
   it('retries serializable conflicts within the budget so every increment lands', async (ctx) => {
     needsConcurrentWriters(ctx)
-    const serializable = open({ isolationLevel: 'serializable', retry: { attempts: 20, baseDelayMs: 5 } })
+    const serializable = open({ isolationLevel: 'serializable', retry: { maxAttempts: 20, baseDelayMs: 5 } })
     const tenantId = newTenant()
     await serializable.create({ ...scope(tenantId), data: dealRow('deal_ser', tenantId) })
     const n = 6
@@ -245,7 +245,7 @@ describe('serialization failures and deadlocks', () => {
 
   it('surfaces STORAGE_BUSY when the retry budget is spent, and the losers write nothing', async (ctx) => {
     needsConcurrentWriters(ctx)
-    const strict = open({ isolationLevel: 'serializable', retry: { attempts: 1 } })
+    const strict = open({ isolationLevel: 'serializable', retry: { maxAttempts: 1 } })
     const tenantId = newTenant()
     await strict.create({ ...scope(tenantId), data: dealRow('deal_ser1', tenantId) })
     const n = 4
@@ -314,7 +314,7 @@ describe('connection trouble', () => {
     needsConcurrentWriters(ctx)
     const small = createPostgresStorage(
       { connectionString: backend.url! },
-      { schema: backend.schema, pool: { max: 1, connectionTimeoutMillis: 100 }, retry: { attempts: 1 } },
+      { schema: backend.schema, pool: { max: 1, connectionTimeoutMillis: 100 }, retry: { maxAttempts: 1 } },
     )
     opened.push(small)
     const tenantId = newTenant()

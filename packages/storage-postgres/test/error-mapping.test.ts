@@ -112,18 +112,22 @@ describe('mapPostgresError on real driver errors', () => {
 describe('withPostgresRetry', () => {
   it('re-runs transient failures within the budget and returns the eventual result', async () => {
     let calls = 0
-    const result = await withPostgresRetry({ attempts: 4, baseDelayMs: 0 }, 'flaky', async () => {
-      calls++
-      if (calls < 3) throw Object.assign(new Error('could not serialize access'), { code: '40001' })
-      return 'ok'
-    })
+    const result = await withPostgresRetry(
+      { maxAttempts: 4, baseDelayMs: 0, maxDelayMs: 0 },
+      'flaky',
+      async () => {
+        calls++
+        if (calls < 3) throw Object.assign(new Error('could not serialize access'), { code: '40001' })
+        return 'ok'
+      },
+    )
     expect([result, calls]).toEqual(['ok', 3])
   })
 
   it('surfaces STORAGE_BUSY with the attempt count once the budget is spent', async () => {
     let calls = 0
     const err = await failure(() =>
-      withPostgresRetry({ attempts: 3, baseDelayMs: 0 }, 'hot row', async () => {
+      withPostgresRetry({ maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 0 }, 'hot row', async () => {
         calls++
         throw Object.assign(new Error('deadlock detected'), { code: '40P01' })
       }),
@@ -140,7 +144,7 @@ describe('withPostgresRetry', () => {
   it('never retries permanent errors', async () => {
     let calls = 0
     const err = await failure(() =>
-      withPostgresRetry({ attempts: 5, baseDelayMs: 0 }, 'insert', async () => {
+      withPostgresRetry({ maxAttempts: 5, baseDelayMs: 0, maxDelayMs: 0 }, 'insert', async () => {
         calls++
         throw Object.assign(new Error('duplicate key'), { code: '23505' })
       }),

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
+import type { RetryPolicy } from '@rapport/core'
 import { RapportError } from '@rapport/core'
-import type { BusyRetryPolicy, KyselyStorage } from '@rapport/storage-kysely'
+import type { KyselyStorage } from '@rapport/storage-kysely'
 import { createKyselyStorage } from '@rapport/storage-kysely'
 import { Kysely, SqliteDialect } from 'kysely'
 import type { Migration } from 'kysely/migration'
@@ -13,10 +14,11 @@ export interface SqliteStorageCommonOptions {
   /** Prepended to every model's table name (default none), e.g. `crm_` when sharing a database with the host. */
   readonly tablePrefix?: string
   /**
-   * How often a `SQLITE_BUSY` (another process holds the write lock beyond `busyTimeoutMs`) is retried before it
-   * becomes `RapportError('STORAGE_BUSY')`. Default: 5 retries, 20 ms first back-off, doubling, at most 1 s.
+   * How a `SQLITE_BUSY` (another process holds the write lock beyond `busyTimeoutMs`) is retried before it becomes
+   * `RapportError('STORAGE_BUSY')`: core's one `RetryPolicy` shape. Default: 6 attempts in all, 20 ms after the
+   * first failure, doubling, at most 1 s.
    */
-  readonly busyRetry?: Partial<BusyRetryPolicy>
+  readonly retry?: Partial<RetryPolicy>
   /** Hand-written migrations sharing the `rapport_migrations` ledger. */
   readonly migrations?: Readonly<Record<string, Migration>>
 }
@@ -83,7 +85,7 @@ export function defaultPragmas(file: string, busyTimeoutMs: number): Record<stri
  * Nothing touches the database until `crm.migrate()` (or `storage.migrations.apply(schema)`) runs. better-sqlite3 has
  * one synchronous connection, so operations and transactions are serialised through a queue: concurrent async
  * callers never interleave inside one transaction. Write transactions use `BEGIN IMMEDIATE`; `SQLITE_BUSY` is retried
- * within `busyRetry`, then becomes `RapportError('STORAGE_BUSY')`.
+ * within `retry`, then becomes `RapportError('STORAGE_BUSY')`.
  *
  * @example
  * ```ts
@@ -102,7 +104,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
     dialect: sqliteDialect,
     name: 'sqlite',
     ...(options.tablePrefix !== undefined ? { tablePrefix: options.tablePrefix } : {}),
-    ...(options.busyRetry ? { busyRetry: options.busyRetry } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
     ...(options.migrations ? { migrations: options.migrations } : {}),
   }
   if ('kysely' in options) {

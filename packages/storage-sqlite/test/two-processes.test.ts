@@ -100,7 +100,7 @@ describe('two processes writing one SQLite file', () => {
     const storage = createSqliteStorage({
       file,
       busyTimeoutMs: 20,
-      busyRetry: { retries: 2, initialDelayMs: 5, maxDelayMs: 10 },
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10 },
     })
     const { done } = await holdLock(file, 4000)
     const inTx = await storage
@@ -121,7 +121,7 @@ describe('two processes writing one SQLite file', () => {
     const storage = createSqliteStorage({
       file,
       busyTimeoutMs: 20,
-      busyRetry: { retries: 100, initialDelayMs: 20, maxDelayMs: 50 },
+      retry: { maxAttempts: 101, baseDelayMs: 20, maxDelayMs: 50 },
     })
     const { done } = await holdLock(file, 300)
     const updated = await storage.transaction((tx) =>

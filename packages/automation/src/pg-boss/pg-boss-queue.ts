@@ -1,18 +1,35 @@
-import type { CrmServices } from '@rapport/core'
-import { isRapportError, RapportError } from '@rapport/core'
+import type { CrmServices, RetryPolicy } from '@rapport/core'
+import { isRapportError, RapportError, resolveRetryPolicy } from '@rapport/core'
 import type { JobResult, PgBoss } from 'pg-boss'
 import { describeError } from '../queue/in-process-queue.js'
-import type { Backoff, DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from '../queue/job-queue.js'
-import { PermanentJobError } from '../queue/job-queue.js'
+import type { DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from '../queue/job-queue.js'
+import { DEFAULT_JOB_RETRY, PermanentJobError } from '../queue/job-queue.js'
+
+/**
+ * A {@link RetryPolicy} in pg-boss' terms: retries after the first attempt, delays in whole seconds (at least 1),
+ * exponential backoff. pg-boss' own backoff formula applies between attempts (it adds jitter).
+ */
+function pgBossRetry(
+  policy: RetryPolicy,
+): Pick<QueueSettings, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'retryDelayMax'> {
+  return {
+    retryLimit: policy.maxAttempts - 1,
+    retryDelay: Math.max(1, Math.ceil(policy.baseDelayMs / 1000)),
+    retryBackoff: true,
+    retryDelayMax: Math.max(1, Math.ceil(policy.maxDelayMs / 1000)),
+  }
+}
 
 /** Options of {@link createPgBossQueue}. */
 export interface PgBossQueueOptions {
   /** A pg-boss instance; the queue starts it on `start()` and stops it on `stop()` unless it was already started. */
   readonly boss: PgBoss
-  /** Attempts before a job is dead-lettered (default 5). */
-  readonly maxAttempts?: number
-  /** Backoff between attempts (default 1 s doubling, at most 1 h). */
-  readonly backoff?: Backoff
+  /**
+   * How jobs are retried: attempts before a job is dead-lettered and the backoff between them (default
+   * {@link DEFAULT_JOB_RETRY}: 5 attempts, 1 s doubling up to 1 h). pg-boss counts delays in whole seconds, so
+   * delays are rounded up to at least 1 s. A job's own `retry` overrides it per field.
+   */
+  readonly retry?: Partial<RetryPolicy>
   /** How often the outbox relay runs, in milliseconds (default 500). */
   readonly relayMs?: number
   /** Jobs fetched per worker poll (default 10). */
@@ -56,6 +73,7 @@ interface OutboxRow {
   attempts: number
   maxAttempts: number
   backoffMs: number
+  backoffMaxMs: number
   version: number
 }
 
@@ -91,8 +109,8 @@ const deadQueue = (name: string) => `${name}.dead`
  */
 export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
   const boss = options.boss
-  const maxAttempts = options.maxAttempts ?? 5
-  const backoff = options.backoff ?? { baseMs: 1000, maxMs: 3_600_000 }
+  const retry = resolveRetryPolicy(options.retry, DEFAULT_JOB_RETRY, 'createPgBossQueue')
+  const maxAttempts = retry.maxAttempts
   const relayMs = options.relayMs ?? 500
   const leaseMs = options.leaseMs ?? 30_000
   const heartbeatSeconds = options.heartbeatSeconds ?? 30
@@ -102,15 +120,11 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       throw new RapportError('AUTOMATION_INVALID_CONFIG', `${name} must be an integer ≥ ${min}; got ${value}`)
     }
   }
-  integerAtLeast('maxAttempts', maxAttempts, 1)
   // pg-boss refuses heartbeats under 10 s.
   integerAtLeast('heartbeatSeconds', heartbeatSeconds, 10)
   integerAtLeast('expireInSeconds', expireInSeconds, 1)
   const settings: QueueSettings = {
-    retryLimit: maxAttempts - 1,
-    retryDelay: Math.max(1, Math.round(backoff.baseMs / 1000)),
-    retryBackoff: true,
-    retryDelayMax: Math.max(1, Math.round(backoff.maxMs / 1000)),
+    ...pgBossRetry(retry),
     expireInSeconds,
     heartbeatSeconds,
   }
@@ -150,10 +164,11 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
     created.add(name)
   }
 
-  async function send(name: string, envelope: Envelope, runAt?: Date) {
+  async function send(name: string, envelope: Envelope, jobRetry: RetryPolicy, runAt?: Date) {
     await ensureQueue(name)
     await boss.send(name, envelope, {
       singletonKey: envelope.key,
+      ...pgBossRetry(jobRetry),
       ...(runAt ? { startAfter: runAt } : {}),
     })
   }
@@ -194,6 +209,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       await send(
         row.name,
         { tenantId, key: row.key, payload: row.payload },
+        { maxAttempts: row.maxAttempts, baseDelayMs: row.backoffMs, maxDelayMs: row.backoffMaxMs },
         row.runAt > now ? row.runAt : undefined,
       )
       await outbox(services).delete(row.id)
@@ -232,6 +248,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
     async enqueue(spec: JobSpec, opts = {}) {
       const b = bound()
       const key = spec.key ?? `${spec.name}:${crypto.randomUUID()}`
+      const jobRetry = spec.retry ? resolveRetryPolicy(spec.retry, retry, `enqueue(${spec.name})`) : retry
       if (opts.tx) {
         const existing = await outbox(opts.tx).list({
           where: { field: 'key', op: 'eq', value: key },
@@ -245,9 +262,9 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
           status: 'pending',
           runAt: spec.runAt ?? b.clock(),
           attempts: 0,
-          maxAttempts: spec.maxAttempts ?? maxAttempts,
-          backoffMs: (spec.backoff ?? backoff).baseMs,
-          backoffMaxMs: (spec.backoff ?? backoff).maxMs,
+          maxAttempts: jobRetry.maxAttempts,
+          backoffMs: jobRetry.baseDelayMs,
+          backoffMaxMs: jobRetry.maxDelayMs,
         })
         return { id: row.id, deduped: false }
       }
@@ -255,7 +272,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       const id = await boss.send(
         spec.name,
         { tenantId: b.tenants[0], key, payload: spec.payload },
-        { singletonKey: key, ...(spec.runAt ? { startAfter: spec.runAt } : {}) },
+        { singletonKey: key, ...pgBossRetry(jobRetry), ...(spec.runAt ? { startAfter: spec.runAt } : {}) },
       )
       return { id: id ?? key, deduped: id === null }
     },
@@ -377,8 +394,8 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
         runAt: b.clock(),
         attempts,
         maxAttempts,
-        backoffMs: backoff.baseMs,
-        backoffMaxMs: backoff.maxMs,
+        backoffMs: retry.baseDelayMs,
+        backoffMaxMs: retry.maxDelayMs,
         lastError: error,
       })
     }

@@ -1,14 +1,15 @@
-import type { CrmServices } from '@rapport/core'
-import { isRapportError, RapportError } from '@rapport/core'
-import type { Backoff, DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from './job-queue.js'
-import { PermanentJobError } from './job-queue.js'
+import type { CrmServices, RetryPolicy } from '@rapport/core'
+import { isRapportError, RapportError, resolveRetryPolicy, retryDelay } from '@rapport/core'
+import type { DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from './job-queue.js'
+import { DEFAULT_JOB_RETRY, PermanentJobError } from './job-queue.js'
 
 /** Options of {@link createInProcessQueue}. */
 export interface InProcessQueueOptions {
-  /** Attempts before a job is dead-lettered (default 5). */
-  readonly maxAttempts?: number
-  /** Default backoff (default 1 s doubling up to 1 h). */
-  readonly backoff?: Backoff
+  /**
+   * How jobs are retried: attempts before a job is dead-lettered and the backoff between them (default
+   * {@link DEFAULT_JOB_RETRY}: 5 attempts, 1 s doubling up to 1 h). A job's own `retry` overrides it per field.
+   */
+  readonly retry?: Partial<RetryPolicy>
   /** How long a claimed job is leased; a job whose worker died is retried after it (default 60 s). */
   readonly leaseMs?: number
   /** How often `start()` polls for due jobs, in real milliseconds (default 1,000). */
@@ -32,11 +33,6 @@ interface JobRow {
   lastError: Record<string, unknown> | null
 }
 
-/** The delay before attempt `attempt + 1`. */
-export function backoffDelay(attempt: number, backoff: Backoff): number {
-  return Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1))
-}
-
 /** A JSON-safe description of an error for job rows and run logs. */
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof PermanentJobError) return { ...describeError(error.cause), permanent: true }
@@ -54,19 +50,18 @@ export function describeError(error: unknown): Record<string, unknown> {
  *
  * @example
  * ```ts
- * const queue = createInProcessQueue({ maxAttempts: 8, backoff: { baseMs: 5_000, maxMs: 3_600_000 } })
+ * const queue = createInProcessQueue({ retry: { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 3_600_000 } })
  * const crm = createCrm({ storage, plugins: [automationPlugin({ queue, rules })] as const })
  * await crm.migrate()
  * await queue.start() // or call queue.runDue() from your own scheduler
  * ```
  */
 export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQueue {
-  const maxAttempts = options.maxAttempts ?? 5
-  const backoff: Backoff = options.backoff ?? { baseMs: 1000, maxMs: 3_600_000 }
+  const retry = resolveRetryPolicy(options.retry, DEFAULT_JOB_RETRY, 'createInProcessQueue')
   const leaseMs = options.leaseMs ?? 60_000
   const pollMs = options.pollMs ?? 1000
   const batchSize = options.batchSize ?? 50
-  for (const [name, value] of Object.entries({ maxAttempts, leaseMs, pollMs, batchSize })) {
+  for (const [name, value] of Object.entries({ leaseMs, pollMs, batchSize })) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new RapportError('AUTOMATION_INVALID_CONFIG', `${name} must be a positive integer; got ${value}`)
     }
@@ -155,9 +150,10 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
               error: lastError,
             })
           } else {
-            const delay = backoffDelay(claimed.attempts, {
-              baseMs: claimed.backoffMs,
-              maxMs: claimed.backoffMaxMs,
+            const delay = retryDelay(claimed.attempts, {
+              maxAttempts: claimed.maxAttempts,
+              baseDelayMs: claimed.backoffMs,
+              maxDelayMs: claimed.backoffMaxMs,
             })
             await jobs(services).update(claimed.id, {
               status: 'pending',
@@ -210,7 +206,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         const first = existing.items[0]
         if (first) return { id: first.id, deduped: true }
       }
-      const bo = spec.backoff ?? backoff
+      const jobRetry = spec.retry ? resolveRetryPolicy(spec.retry, retry, `enqueue(${spec.name})`) : retry
       const row = await jobs(services).create({
         name: spec.name,
         key,
@@ -218,9 +214,9 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         status: 'pending',
         runAt: spec.runAt ?? b.clock(),
         attempts: 0,
-        maxAttempts: spec.maxAttempts ?? maxAttempts,
-        backoffMs: bo.baseMs,
-        backoffMaxMs: bo.maxMs,
+        maxAttempts: jobRetry.maxAttempts,
+        backoffMs: jobRetry.baseDelayMs,
+        backoffMaxMs: jobRetry.maxDelayMs,
       })
       return { id: row.id, deduped: false }
     },

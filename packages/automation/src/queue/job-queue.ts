@@ -1,12 +1,11 @@
-import type { CrmServices } from '@rapport/core'
+import type { CrmServices, RetryPolicy } from '@rapport/core'
 
-/** Exponential backoff between attempts: `min(maxMs, baseMs × 2^(attempt − 1))`. */
-export interface Backoff {
-  /** The delay after the first failure, in milliseconds. */
-  readonly baseMs: number
-  /** The largest delay, in milliseconds. */
-  readonly maxMs: number
-}
+/** The queues' default retry: 5 attempts, 1 s after the first failure, doubling up to 1 h (core's `RetryPolicy`). */
+export const DEFAULT_JOB_RETRY: RetryPolicy = Object.freeze({
+  maxAttempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 3_600_000,
+})
 
 /** A job to run, now or later. */
 export interface JobSpec {
@@ -18,10 +17,11 @@ export interface JobSpec {
   readonly runAt?: Date
   /** Deduplication key: a job whose key is already queued is not queued again. */
   readonly key?: string
-  /** Attempts before the job goes to the dead-letter queue (default from the queue). */
-  readonly maxAttempts?: number
-  /** Backoff between attempts (default from the queue). */
-  readonly backoff?: Backoff
+  /**
+   * How this job is retried: attempts before it goes to the dead-letter queue, and the backoff between them
+   * (fields not given come from the queue's `retry`).
+   */
+  readonly retry?: Partial<RetryPolicy>
 }
 
 /** What a handler receives. */

@@ -4,7 +4,10 @@ import { automationPlugin, createInProcessQueue } from '../../src/index.js'
 
 /** The CRM both the test and the worker process open on the same SQLite file. */
 export function openCrashCrm(file: string) {
-  const queue = createInProcessQueue({ leaseMs: 300, backoff: { baseMs: 50, maxMs: 200 }, maxAttempts: 50 })
+  const queue = createInProcessQueue({
+    leaseMs: 300,
+    retry: { maxAttempts: 50, baseDelayMs: 50, maxDelayMs: 200 },
+  })
   const crm = createCrm({
     storage: createSqliteStorage({ file }),
     plugins: [

@@ -8,7 +8,7 @@ import { openPgBossCrm } from './pg-boss-crm.js'
 const schema = process.argv[2] as string
 const { crm, queue, pool } = openPgBossCrm(schema, {
   boss: { superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 },
-  queue: { heartbeatSeconds: 10, backoff: { baseMs: 1000, maxMs: 1000 } },
+  queue: { heartbeatSeconds: 10, retry: { baseDelayMs: 1000, maxDelayMs: 1000 } },
 })
 queue.work('probe.crash', async (job) => {
   if (job.attempt === 1) {
