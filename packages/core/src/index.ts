@@ -204,6 +204,7 @@ export {
   type OperationContext,
   type PluginExposure,
 } from './plugins/plugin-operations.js'
+export { instantOfWallClock, isTimeZone, localDateOf, startOfDayIn, wallClockOf } from './time/time-zone.js'
 export { halfJitter, type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry/retry-policy.js'
 export { normalizeSearchText, type ParsedSearchQuery, parseSearchQuery } from './search/search-text.js'
 export {

@@ -1,4 +1,5 @@
 import type { FilterDuration, ValidationIssue } from '@rapport/core'
+import { isTimeZone } from '@rapport/core'
 import { Cron } from 'croner'
 import * as z from 'zod'
 import type { AssignmentStrategy } from '../assignment/assignment-types.js'
@@ -318,9 +319,7 @@ export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule
       checkField(f, ['trigger', 'watch', i])
     })
   } else if (trigger?.type === 'schedule') {
-    try {
-      if (trigger.timezone) new Intl.DateTimeFormat('en', { timeZone: trigger.timezone })
-    } catch {
+    if (trigger.timezone !== undefined && !isTimeZone(trigger.timezone)) {
       issues.push({
         path: ['trigger', 'timezone'],
         message: `Unknown time zone "${trigger.timezone}"`,

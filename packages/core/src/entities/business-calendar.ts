@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { isTimeZone } from '../time/time-zone.js'
 import { calendarDateSchema } from './common-schemas.js'
 import { defineEntity } from './entity-definition.js'
 
@@ -18,17 +19,7 @@ export const timeZoneSchema = z
   .string()
   .min(1)
   .max(100)
-  .refine(
-    (tz) => {
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: tz })
-        return true
-      } catch {
-        return false
-      }
-    },
-    { message: 'Expected an IANA time zone such as "Europe/Berlin"' },
-  )
+  .refine(isTimeZone, { message: 'Expected an IANA time zone such as "Europe/Berlin"' })
 
 /**
  * The entity declaration of business calendars: weekly working hours in a time zone, minus holidays. SLA policies

@@ -1,5 +1,6 @@
 import { addDays } from 'date-fns'
 import { RapportError } from '../errors/rapport-error.js'
+import { instantOfWallClock, wallClockOf } from '../time/time-zone.js'
 
 /** Working hours on one weekday (0 = Sunday … 6 = Saturday) as `HH:mm` wall-clock times. */
 export interface BusinessHoursEntry {
@@ -20,73 +21,6 @@ export interface BusinessCalendarSpec {
 const DAY_MS = 86_400_000
 /** How far the functions look before giving up on a calendar with (almost) no working time. */
 const MAX_DAYS = 366 * 30
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    formatters.set(timeZone, f)
-  }
-  return f
-}
-
-/** The wall-clock time of an instant in a time zone, as a UTC timestamp with the same fields. */
-function wallClock(instant: number, timeZone: string): number {
-  const parts: Record<string, number> = {}
-  for (const p of formatter(timeZone).formatToParts(new Date(instant))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value)
-  }
-  return Date.UTC(
-    parts['year'] as number,
-    (parts['month'] as number) - 1,
-    parts['day'] as number,
-    parts['hour'] as number,
-    parts['minute'] as number,
-    parts['second'] as number,
-    instant % 1000 < 0 ? 1000 + (instant % 1000) : instant % 1000,
-  )
-}
-
-/** The UTC offset of a time zone at an instant, in milliseconds. */
-function offsetAt(instant: number, timeZone: string): number {
-  return wallClock(instant, timeZone) - instant
-}
-
-/**
- * The instant of a wall-clock time in a time zone. In a DST gap the time is pushed forward by the gap; in an
- * overlap the earlier instant wins.
- */
-const instantCache = new Map<string, number>()
-const MAX_CACHED = 50_000
-
-function instantOf(wall: number, timeZone: string): number {
-  const key = `${timeZone}|${wall}`
-  const cached = instantCache.get(key)
-  if (cached !== undefined) return cached
-  const instant = computeInstant(wall, timeZone)
-  if (instantCache.size >= MAX_CACHED) instantCache.clear()
-  instantCache.set(key, instant)
-  return instant
-}
-
-function computeInstant(wall: number, timeZone: string): number {
-  // Offsets change at most once within a couple of days, so the offsets a day before and after cover both sides.
-  const before = offsetAt(wall - DAY_MS, timeZone)
-  const after = offsetAt(wall + DAY_MS, timeZone)
-  const matches = [wall - before, wall - after].filter((t) => wallClock(t, timeZone) === wall)
-  return matches.length > 0 ? Math.min(...matches) : wall - Math.min(before, after)
-}
 
 function minutesOf(time: string): number {
   const [h, m] = time.split(':').map(Number)
@@ -124,8 +58,8 @@ function workingIntervals(
   }
   return merged
     .map(([s, e]): [number, number] => [
-      instantOf(midnight + s * 60_000, calendar.timeZone),
-      instantOf(midnight + e * 60_000, calendar.timeZone),
+      instantOfWallClock(midnight + s * 60_000, calendar.timeZone),
+      instantOfWallClock(midnight + e * 60_000, calendar.timeZone),
     ])
     .filter(([s, e]) => e > s)
 }
@@ -157,8 +91,8 @@ export function businessTimeBetween(start: Date, end: Date, calendar: BusinessCa
   if (!calendar) return to - from
   const holidays = new Set(calendar.holidays)
   let total = 0
-  let day = addDays(calendarDay(wallClock(from, calendar.timeZone)), -1)
-  const last = calendarDay(wallClock(to, calendar.timeZone))
+  let day = addDays(calendarDay(wallClockOf(from, calendar.timeZone)), -1)
+  const last = calendarDay(wallClockOf(to, calendar.timeZone))
   for (let i = 0; day.getTime() <= last.getTime() + DAY_MS && i <= MAX_DAYS + 2; i++) {
     for (const [s, e] of workingIntervals(day, calendar, holidays)) {
       const overlap = Math.min(e, to) - Math.max(s, from)
@@ -188,7 +122,7 @@ export function addBusinessTime(
   if (durationMs <= 0) return new Date(from)
   const holidays = new Set(calendar.holidays)
   let remaining = durationMs
-  let day = addDays(calendarDay(wallClock(from, calendar.timeZone)), -1)
+  let day = addDays(calendarDay(wallClockOf(from, calendar.timeZone)), -1)
   for (let i = 0; i <= MAX_DAYS; i++) {
     for (const [s, e] of workingIntervals(day, calendar, holidays)) {
       const begin = Math.max(s, from)
