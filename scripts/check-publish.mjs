@@ -62,6 +62,14 @@ for (const dir of dirs) {
     }
     console.log(`${manifest.name}@${manifest.version}: ${files.size} files, ${packed.size} bytes packed`)
   }
+  // npm renders the README away from the repository, so a relative link (./x, ../docs/y) is dead there.
+  const readme = join(root, dir, 'README.md')
+  if (existsSync(readme)) {
+    for (const [, target] of readFileSync(readme, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (!/^(https?:|mailto:|#)/.test(target))
+        problems.push(`README links to ${target}, which is dead on npm`)
+    }
+  }
   for (const field of ['repository', 'homepage', 'license', 'keywords', 'description']) {
     if (!manifest[field]) problems.push(`package.json has no ${field}`)
   }
