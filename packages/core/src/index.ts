@@ -204,7 +204,6 @@ export {
   type OperationContext,
   type PluginExposure,
 } from './plugins/plugin-operations.js'
-export { instantOfWallClock, isTimeZone, localDateOf, startOfDayIn, wallClockOf } from './time/time-zone.js'
 export { halfJitter, type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry/retry-policy.js'
 export { normalizeSearchText, type ParsedSearchQuery, parseSearchQuery } from './search/search-text.js'
 export {
@@ -253,3 +252,4 @@ export { StageHistoryService } from './services/stage-history-service.js'
 export type { ChangePipelineOptions, MoveStageOptions } from './services/stage-moves.js'
 export { type SlaBreach, type SlaBreachedEvent, TicketService } from './services/ticket-service.js'
 export type { StorageAdapter, StorageCapabilities } from './storage/storage-adapter.js'
+export { instantOfWallClock, isTimeZone, localDateOf, startOfDayIn, wallClockOf } from './time/time-zone.js'
