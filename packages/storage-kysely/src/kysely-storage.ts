@@ -45,6 +45,13 @@ export interface KyselyStorageConfig {
   readonly capabilities?: Partial<StorageCapabilities>
   /** Called by `close()` to release what the engine package opened; never destroys a host's instance. */
   readonly onClose?: () => Promise<void>
+  /**
+   * Binds a transaction to a tenant inside the database, e.g. Postgres row-level security's transaction-local
+   * `set_config('app.tenant_id', …, true)`. When given, every operation called outside `transaction()` runs in a
+   * transaction of its own, and an operation runs `bindTenant(trx, tenantId)` first whenever its transaction is not
+   * already bound to that tenant (once per transaction in practice). The binding never outlives the transaction.
+   */
+  readonly bindTenant?: (trx: Kysely<any>, tenantId: string) => Promise<void>
 }
 
 /** A storage adapter built on Kysely, with the escape hatches an advanced host needs. */
@@ -152,7 +159,7 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
       run: (work) => work(trx),
       atomic: (work) => work(trx),
     }
-    return createKyselyOperations({
+    const inner = createKyselyOperations({
       dialect,
       mappings,
       runner,
@@ -161,16 +168,29 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
         : {}),
       ...(config.directQuery ? { directQuery: config.directQuery } : {}),
     })
+    return config.bindTenant ? tenantBound(inner, trx, config.bindTenant, dialect) : inner
   }
   const transaction = <R>(fn: (tx: StorageTransaction) => Promise<R>): Promise<R> =>
     inTransaction((trx) => fn(transactionOps(trx)))
-  const ops = createKyselyOperations({
-    dialect,
-    mappings,
-    runner: topRunner,
-    ...(config.maxRowsPerStatement !== undefined ? { maxRowsPerStatement: config.maxRowsPerStatement } : {}),
-    ...(config.directQuery ? { directQuery: config.directQuery } : {}),
-  })
+  const ops = config.bindTenant
+    ? ownTransactions(
+        (name, args) =>
+          withBusyRetry(
+            () => inTransaction((trx) => (transactionOps(trx) as unknown as Record<string, Op>)[name]!(args)),
+            dialect,
+            retry,
+          ),
+        dialect,
+      )
+    : createKyselyOperations({
+        dialect,
+        mappings,
+        runner: topRunner,
+        ...(config.maxRowsPerStatement !== undefined
+          ? { maxRowsPerStatement: config.maxRowsPerStatement }
+          : {}),
+        ...(config.directQuery ? { directQuery: config.directQuery } : {}),
+      })
 
   const migrations = createKyselyMigrations({
     dialect,
@@ -219,4 +239,64 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
   }
   if (!dialect.fullTextSearch) delete (storage as { search?: unknown }).search
   return Object.freeze(storage)
+}
+
+type Op = (args: { readonly tenantId: string }) => Promise<unknown>
+
+const OPERATION_NAMES = [
+  'create',
+  'createMany',
+  'findById',
+  'findByIds',
+  'findMany',
+  'count',
+  'search',
+  'updateById',
+  'updateMany',
+  'deleteById',
+  'deleteMany',
+  'aggregateCustomerOrders',
+] as const satisfies readonly (keyof StorageOperations)[]
+
+/** Which tenant each open transaction is bound to (see {@link KyselyStorageConfig.bindTenant}). */
+const BOUND = new WeakMap<Kysely<any>, string>()
+
+/** Operations on `trx` that bind it to their tenant before their first statement. */
+function tenantBound(
+  ops: StorageOperations,
+  trx: Kysely<any>,
+  bind: (trx: Kysely<any>, tenantId: string) => Promise<void>,
+  dialect: SqlDialect,
+): StorageOperations {
+  const out: Record<string, unknown> = { ...(ops as unknown as Record<string, unknown>) }
+  for (const name of OPERATION_NAMES) {
+    const op = (ops as unknown as Record<string, Op | undefined>)[name]
+    if (typeof op !== 'function') continue
+    out[name] = async (args: { readonly tenantId: string }) => {
+      if (BOUND.get(trx) !== args.tenantId) {
+        try {
+          await bind(trx, args.tenantId)
+        } catch (error) {
+          throw toRapportError(error, dialect)
+        }
+        BOUND.set(trx, args.tenantId)
+      }
+      return op.call(ops, args)
+    }
+  }
+  return out as unknown as StorageOperations
+}
+
+/** Top-level operations that each run in a transaction of their own, through `run(name, args)`. */
+function ownTransactions(
+  run: (name: string, args: { readonly tenantId: string }) => Promise<unknown>,
+  dialect: SqlDialect,
+): StorageOperations {
+  const out: Record<string, unknown> = {}
+  for (const name of OPERATION_NAMES) {
+    if (name === 'search' && !dialect.fullTextSearch) continue
+    if (name === 'aggregateCustomerOrders' && dialect.periodIndex === undefined) continue
+    out[name] = (args: { readonly tenantId: string }) => run(name, args)
+  }
+  return out as unknown as StorageOperations
 }

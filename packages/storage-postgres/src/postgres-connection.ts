@@ -1,3 +1,4 @@
+import { RapportError } from '@rapport/core'
 import type {
   DatabaseConnection,
   DatabaseIntrospector,
@@ -23,14 +24,19 @@ import {
   sql,
 } from 'kysely'
 import { postgresIndexQuery } from './postgres-index-ddl.js'
-import type { PgPool as DriverPool } from './postgres-pool-driver.js'
+import type { PgPool as DriverPool, PgPoolClient } from './postgres-pool-driver.js'
 import { PgPoolDriver } from './postgres-pool-driver.js'
 import type { PostgresConnectionSource, ResolvedPostgresStorageOptions } from './postgres-storage-config.js'
 
 /** The Kysely instance the adapter runs on, scoped to its Postgres schema, and how to release it. */
 export interface PostgresConnection {
-  /** Queries on it resolve unqualified names in the adapter's schema (`search_path`), whatever the source. */
+  /**
+   * Queries on it resolve unqualified names in the adapter's schema (`search_path`), whatever the source. With
+   * row-level security they run as the runtime role.
+   */
   readonly kysely: Kysely<any>
+  /** The same connections as the connecting user (the tables' owner), for migrations; `kysely` when RLS is off. */
+  readonly owner: Kysely<any>
   /** False for single-connection engines (PGlite): Kysely serialises every query and transaction on them. */
   readonly multipleConnections: boolean
   /** The object identifying the underlying engine (the host's instance or pool), for in-process locks. */
@@ -105,11 +111,14 @@ class BorrowingDriver implements Driver {
   readonly #host: Kysely<any>
   readonly #searchPath: string
   readonly #isolation: string
+  readonly #role: string | undefined
 
-  constructor(host: Kysely<any>, schema: string, isolation: string) {
+  /** With `role`, the lease also runs as that role (row-level security), restored with `search_path`. */
+  constructor(host: Kysely<any>, schema: string, isolation: string, role?: string) {
     this.#host = host.withoutPlugins()
     this.#searchPath = quoteIdentifier(schema)
     this.#isolation = isolation
+    this.#role = role
   }
 
   async init(): Promise<void> {}
@@ -122,12 +131,18 @@ class BorrowingDriver implements Driver {
       })
       let settled = false
       const lease = this.#host.connection().execute(async (conn) => {
-        // One round trip: the select list is evaluated left to right, so `p` is the host's value.
-        const previous = await sql<{
-          p: string
-        }>`select current_setting('search_path') as p, set_config('search_path', ${this.#searchPath}, false) as s`.execute(
-          conn,
-        )
+        // One round trip: the select list is evaluated left to right, so `p` and `r` are the host's values.
+        const role = this.#role
+        const previous = await (role === undefined
+          ? sql<{
+              p: string
+              r?: string
+            }>`select current_setting('search_path') as p, set_config('search_path', ${this.#searchPath}, false) as s`
+          : sql<{
+              p: string
+              r?: string
+            }>`select current_setting('search_path') as p, current_setting('role') as r, set_config('search_path', ${this.#searchPath}, false) as s, set_config('role', ${role}, false) as t`
+        ).execute(conn)
         const leased: LeasedConnection = {
           executeQuery: <R>(query: CompiledQuery) => conn.executeQuery(query) as Promise<QueryResult<R>>,
           streamQuery: () => {
@@ -141,9 +156,11 @@ class BorrowingDriver implements Driver {
         settled = true
         resolve(leased)
         await returned
-        await sql`select set_config('search_path', ${previous.rows[0]?.p ?? ''}, false)`
-          .execute(conn)
-          .catch(() => undefined)
+        const restore =
+          role === undefined
+            ? sql`select set_config('search_path', ${previous.rows[0]?.p ?? ''}, false)`
+            : sql`select set_config('search_path', ${previous.rows[0]?.p ?? ''}, false), set_config('role', ${previous.rows[0]?.r ?? 'none'}, false)`
+        await restore.execute(conn).catch(() => undefined)
       })
       lease.catch((error: unknown) => {
         if (!settled) reject(error)
@@ -223,38 +240,77 @@ function scopedDialect(
  *   crashing the process; `close()` ends it;
  * - `pool` / `kysely`: connections are borrowed from the host, `search_path` is set for the lease and restored
  *   afterwards (two small statements per lease); `close()` leaves the host's objects alone.
+ *
+ * With row-level security (`options.rls`) every connection of `kysely` runs as the runtime role (`set role` once per
+ * physical connection of the adapter's own pool, per lease on a borrowed one), and `owner` is a second instance on
+ * the connecting user for migrations (a pool of at most 2, opened on first use).
  */
 export function openPostgresConnection(
   source: PostgresConnectionSource,
   options: ResolvedPostgresStorageOptions,
 ): PostgresConnection {
   const { schema, isolationLevel } = options
+  const role = options.rls?.role
+  const log = options.log ? { log: options.log } : {}
   if ('connectionString' in source) {
-    const driver = () =>
-      new PgPoolDriver(async (): Promise<DriverPool> => {
-        const pg = await loadPg()
-        const pool = new pg.Pool({
-          connectionString: source.connectionString,
-          max: options.pool.max,
-          connectionTimeoutMillis: options.pool.connectionTimeoutMillis,
-          options: `-c search_path=${quoteIdentifier(schema)} -c default_transaction_isolation=${isolationLevel.replace(' ', '\\ ')}`,
-        })
-        pool.on('error', () => {
-          // An idle connection died (server restart, pg_terminate_backend): pg already evicted it and the next
-          // query opens a fresh one.
-        })
-        pool.on('connect', (client) => {
-          // A checked-out connection that dies between two queries (e.g. idle in a transaction) emits `error` with
-          // nobody listening, which would crash the process; the next query on it fails and is reported instead.
-          client.on('error', () => {})
-        })
-        return pool as unknown as DriverPool
+    const poolOf = (max: number) => async (): Promise<DriverPool> => {
+      const pg = await loadPg()
+      const pool = new pg.Pool({
+        connectionString: source.connectionString,
+        max,
+        connectionTimeoutMillis: options.pool.connectionTimeoutMillis,
+        options: `-c search_path=${quoteIdentifier(schema)} -c default_transaction_isolation=${isolationLevel.replace(' ', '\\ ')}`,
       })
+      pool.on('error', () => {
+        // An idle connection died (server restart, pg_terminate_backend): pg already evicted it and the next
+        // query opens a fresh one.
+      })
+      pool.on('connect', (client) => {
+        // A checked-out connection that dies between two queries (e.g. idle in a transaction) emits `error` with
+        // nobody listening, which would crash the process; the next query on it fails and is reported instead.
+        client.on('error', () => {})
+      })
+      return pool as unknown as DriverPool
+    }
+    const asRole =
+      role === undefined
+        ? undefined
+        : async (client: PgPoolClient) => {
+            try {
+              await client.query({ text: `set role ${quoteIdentifier(role)}`, values: [] })
+            } catch (error) {
+              throw new RapportError(
+                'STORAGE_FAILURE',
+                `row-level security: cannot run as the role ${role} (run crm.migrate() first, which creates it and grants it to the connecting user)`,
+                { cause: error, details: { role } },
+              )
+            }
+          }
     const kysely = new Kysely<any>({
-      dialect: scopedDialect(schema, driver, new PostgresAdapter()),
-      ...(options.log ? { log: options.log } : {}),
+      dialect: scopedDialect(
+        schema,
+        () => new PgPoolDriver(poolOf(options.pool.max), asRole),
+        new PostgresAdapter(),
+      ),
+      ...log,
     })
-    return { kysely, multipleConnections: true, engine: kysely, close: () => kysely.destroy() }
+    const owner =
+      role === undefined
+        ? kysely
+        : new Kysely<any>({
+            dialect: scopedDialect(schema, () => new PgPoolDriver(poolOf(2)), new PostgresAdapter()),
+            ...log,
+          })
+    return {
+      kysely,
+      owner,
+      multipleConnections: true,
+      engine: owner,
+      close: async () => {
+        await kysely.destroy()
+        if (owner !== kysely) await owner.destroy()
+      },
+    }
   }
   const host =
     'kysely' in source
@@ -263,16 +319,19 @@ export function openPostgresConnection(
   const hostAdapter = host.getExecutor().adapter
   const multipleConnections =
     !(hostAdapter instanceof PGliteAdapter) && hostAdapter.supportsMultipleConnections !== false
-  const kysely = new Kysely<any>({
-    dialect: scopedDialect(
-      schema,
-      () => new BorrowingDriver(host, schema, isolationLevel),
-      multipleConnections ? new PostgresAdapter() : new PGliteAdapter(),
-    ),
-    ...(options.log ? { log: options.log } : {}),
-  })
+  const borrowing = (asRole: string | undefined) =>
+    new Kysely<any>({
+      dialect: scopedDialect(
+        schema,
+        () => new BorrowingDriver(host, schema, isolationLevel, asRole),
+        multipleConnections ? new PostgresAdapter() : new PGliteAdapter(),
+      ),
+      ...log,
+    })
+  const kysely = borrowing(role)
   return {
     kysely,
+    owner: role === undefined ? kysely : borrowing(undefined),
     multipleConnections,
     engine: 'kysely' in source ? source.kysely : source.pool,
     // Never destroy the host's Kysely or end its pool; our wrapper holds nothing of its own.

@@ -136,10 +136,17 @@ class PgConnection implements DatabaseConnection {
 export class PgPoolDriver implements Driver {
   readonly #createPool: () => Promise<PgPool>
   readonly #names = new StatementNames()
+  readonly #prepare: ((client: PgPoolClient) => Promise<void>) | undefined
+  readonly #prepared = new WeakSet<PgPoolClient>()
   #pool: PgPool | undefined
 
-  constructor(createPool: () => Promise<PgPool>) {
+  /**
+   * @param prepare - runs once per physical connection, before its first use (e.g. `set role` for row-level
+   *   security); when it fails the connection is destroyed and the acquire fails with its error.
+   */
+  constructor(createPool: () => Promise<PgPool>, prepare?: (client: PgPoolClient) => Promise<void>) {
     this.#createPool = createPool
+    this.#prepare = prepare
   }
 
   async init(): Promise<void> {
@@ -147,7 +154,17 @@ export class PgPoolDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new PgConnection(await this.#pool!.connect(), this.#names)
+    const client = await this.#pool!.connect()
+    if (this.#prepare && !this.#prepared.has(client)) {
+      try {
+        await this.#prepare(client)
+      } catch (error) {
+        client.release(true)
+        throw error
+      }
+      this.#prepared.add(client)
+    }
+    return new PgConnection(client, this.#names)
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {

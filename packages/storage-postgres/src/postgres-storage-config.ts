@@ -48,6 +48,22 @@ export interface PostgresStorageOptions {
   readonly pool?: { readonly max?: number; readonly connectionTimeoutMillis?: number }
   /** Kysely's query log (levels or a callback), e.g. to capture the SQL Rapport runs for `EXPLAIN`. */
   readonly log?: KyselyConfig['log']
+  /**
+   * Postgres row-level security as a tenant backstop (default off). With `true` (or `{ role }`):
+   *
+   * - `migrations.apply()` creates the runtime role (default `rapport_app`: `NOLOGIN`, no `BYPASSRLS`, owns
+   *   nothing), and on every table with a `tenant_id` enables and FORCEs row-level security with a RESTRICTIVE
+   *   policy `tenant_id = nullif(current_setting('app.tenant_id', true), '')`;
+   * - every connection the adapter hands out (the `storage.kysely` escape hatch included) runs as
+   *   that role, so a query that forgets `where tenant_id = …` sees no row at all;
+   * - every operation runs in a transaction bound to its tenant with `set_config('app.tenant_id', $1, true)`
+   *   (transaction-local: it cannot leak into the next checkout of a pooled connection), and
+   *   `storage.withTenant()` does the same for the host's own queries.
+   *
+   * The connecting user must be able to create the role (or it must exist) and own the tables; migrations run as
+   * that user. See docs/guides/access.md, "Postgres row-level security".
+   */
+  readonly rls?: boolean | { readonly role?: string }
 }
 
 /** The validated, frozen form of the options. */
@@ -57,6 +73,8 @@ export interface ResolvedPostgresStorageOptions {
   readonly isolationLevel: 'read committed' | 'repeatable read' | 'serializable'
   readonly pool: { readonly max: number; readonly connectionTimeoutMillis: number }
   readonly log?: KyselyConfig['log']
+  /** Row-level security, when on: the runtime role. */
+  readonly rls?: { readonly role: string }
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -114,8 +132,10 @@ export function resolvePostgresStorageOptions(
   if (options.pool !== undefined && !('connectionString' in source)) {
     throw invalid('pool options only apply with connectionString; configure your own pool directly')
   }
+  const rls = resolveRls(options.rls)
   return Object.freeze({
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(rls === undefined ? {} : { rls }),
     schema,
     isolationLevel,
     retry: resolveRetryPolicy(options.retry, DEFAULT_POSTGRES_RETRY, 'createPostgresStorage'),
@@ -128,4 +148,16 @@ export function resolvePostgresStorageOptions(
       ),
     }),
   })
+}
+
+function resolveRls(value: PostgresStorageOptions['rls']): { readonly role: string } | undefined {
+  if (value === undefined || value === false) return undefined
+  if (value === true) return Object.freeze({ role: 'rapport_app' })
+  if (typeof value !== 'object' || value === null)
+    throw invalid('rls must be a boolean or { role }', { rls: value })
+  const role = value.role ?? 'rapport_app'
+  if (typeof role !== 'string' || !SCHEMA_NAME.test(role) || role.startsWith('pg_')) {
+    throw invalid('rls.role must match /^[a-z_][a-z0-9_]{0,62}$/ and not start with pg_', { role })
+  }
+  return Object.freeze({ role })
 }

@@ -20,6 +20,12 @@ import { isRetryablePostgresError, mapPostgresError } from './postgres-error-map
 import { postgresIndexDdl } from './postgres-index-ddl.js'
 import { withMigrationLock } from './postgres-migration-lock.js'
 import { withPostgresRetry } from './postgres-retry.js'
+import {
+  applyRowSecurity,
+  bindTenant,
+  liftForcedRowSecurity,
+  planRowSecurity,
+} from './postgres-row-security.js'
 import type { PostgresConnectionSource, PostgresStorageOptions } from './postgres-storage-config.js'
 import { resolvePostgresStorageOptions } from './postgres-storage-config.js'
 
@@ -32,6 +38,22 @@ export interface PostgresStorage extends StorageAdapter {
   readonly kysely: Kysely<any>
   /** The Postgres schema holding the tables and the `rapport_migrations` ledger. */
   readonly schema: string
+  /**
+   * Runs `fn` in one transaction bound to `tenantId` (`set_config('app.tenant_id', $1, true)`, transaction-local),
+   * as the runtime role when row-level security is on: the escape hatch for the host's own queries. Under RLS the
+   * rows of other tenants are invisible to `fn` even when its SQL names no tenant; without RLS the binding has no
+   * effect and `fn` must filter by `tenant_id` itself.
+   *
+   * @example
+   * ```ts
+   * const storage = createPostgresStorage({ connectionString }, { rls: true })
+   * const rows = await storage.withTenant('t_acme', (db) => db.selectFrom('contact').selectAll().execute())
+   * // only t_acme's contacts, although the query has no where clause
+   * ```
+   */
+  withTenant<R>(tenantId: string, fn: (db: Kysely<any>) => Promise<R>): Promise<R>
+  /** Row-level security as configured (`rls` option): the runtime role, or `undefined` when off. */
+  readonly rowSecurity: { readonly role: string } | undefined
 }
 
 const OPERATIONS = [
@@ -150,9 +172,10 @@ export function createPostgresStorage(
 ): PostgresStorage {
   const resolved = resolvePostgresStorageOptions(source, options)
   const connection = openPostgresConnection(source, resolved)
-  const { kysely, multipleConnections } = connection
+  const { kysely, owner, multipleConnections } = connection
   const dialect = createPostgresDialect({ schema: resolved.schema })
   const name = multipleConnections ? 'postgres' : 'postgres (pglite)'
+  const rls = resolved.rls
   const base: KyselyStorage = createKyselyStorage({
     db: kysely,
     dialect,
@@ -160,7 +183,22 @@ export function createPostgresStorage(
     retry: resolved.retry,
     capabilities: { concurrentWriters: multipleConnections },
     onClose: () => connection.close(),
+    ...(rls
+      ? { bindTenant: (trx: Kysely<any>, tenantId: string) => bindTenant(trx, rls.role, tenantId) }
+      : {}),
   })
+
+  // Migrations run as the connecting user (the owner), never as the runtime role.
+  const ownerBase = owner === kysely ? base : createKyselyStorage({ db: owner, dialect, name })
+  const rlsPlan = async (schema: StorageSchema): Promise<string[]> =>
+    rls
+      ? planRowSecurity(
+          owner,
+          resolved.schema,
+          rls.role,
+          Object.values(schema.models).map((m) => m.table),
+        )
+      : []
 
   const ensureSchema = (db: Kysely<any>) =>
     sql`create schema if not exists ${sql.id(resolved.schema)}`.execute(db)
@@ -170,24 +208,31 @@ export function createPostgresStorage(
       try {
         const exists = await sql<{
           n: number
-        }>`select 1 as n from pg_namespace where nspname = ${resolved.schema}`.execute(kysely)
+        }>`select 1 as n from pg_namespace where nspname = ${resolved.schema}`.execute(owner)
         const createSchema =
           exists.rows.length === 0 ? [`create schema if not exists ${quoteIdentifier(resolved.schema)}`] : []
         if (createSchema.length > 0) {
           // Nothing exists yet: every table, index and GIN index will be created.
-          const { statements } = await base.migrations.plan(schema)
+          const { statements } = await ownerBase.migrations.plan(schema)
           return {
             statements: [
               ...createSchema,
               ...statements.map(postgresIndexDdl),
               ...ginStatements(schema).map((g) => g.sql),
+              ...(await rlsPlan(schema)),
             ],
           }
         }
-        const { statements } = await base.migrations.plan(schema)
-        const present = await existingIndexes(kysely, resolved.schema)
+        const { statements } = await ownerBase.migrations.plan(schema)
+        const present = await existingIndexes(owner, resolved.schema)
         const gin = ginStatements(schema).filter((g) => !present.has(g.index))
-        return { statements: [...statements.map(postgresIndexDdl), ...gin.map((g) => g.sql)] }
+        return {
+          statements: [
+            ...statements.map(postgresIndexDdl),
+            ...gin.map((g) => g.sql),
+            ...(await rlsPlan(schema)),
+          ],
+        }
       } catch (error) {
         throw refine(error, 'migrations.plan')
       }
@@ -195,11 +240,12 @@ export function createPostgresStorage(
     async apply(schema: StorageSchema): Promise<MigrationReport> {
       try {
         return await withMigrationLock(
-          kysely,
+          owner,
           resolved.schema,
           multipleConnections,
           async (db) => {
             await ensureSchema(db)
+            if (rls) await liftForcedRowSecurity(db, resolved.schema)
             // Everything runs on the connection holding the lock: with `pool: { max: 1 }` there is no other one,
             // and a second connection would wait for the first to give the lock back.
             const onLockedConnection = createKyselyStorage({ db, dialect, name })
@@ -215,6 +261,11 @@ export function createPostgresStorage(
               }
               await sql.raw(g.sql).execute(db)
               applied.push(g.name)
+            }
+            if (rls) {
+              const secured = await applyRowSecurity(db, resolved.schema, rls)
+              applied.push(...secured.applied)
+              skipped.push(...secured.skipped)
             }
             return { applied, skipped: skipped.sort() }
           },
@@ -259,6 +310,12 @@ export function createPostgresStorage(
     capabilities: base.capabilities,
     kysely,
     schema: resolved.schema,
+    rowSecurity: rls,
+    withTenant: (tenantId, fn) =>
+      kysely.transaction().execute(async (trx) => {
+        await bindTenant(trx, rls?.role, tenantId)
+        return fn(trx)
+      }),
     migrations,
     transaction,
     close: () => base.close(),
