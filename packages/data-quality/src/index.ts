@@ -17,8 +17,11 @@
 export * from './duplicates/index.js'
 export * from './merge/index.js'
 export * from './normalise/index.js'
+export { composeHooks } from './plugin/compose-hooks.js'
 export {
   type DataQualityApi,
   type DataQualityOptions,
+  DEFAULT_VALIDATED_ENTITIES,
   dataQualityPlugin,
 } from './plugin/data-quality-plugin.js'
+export * from './validation/index.js'

@@ -208,7 +208,8 @@ function rowPredicate(scope: StorageFilter): StoragePredicate | null {
   return predicate
 }
 
-function hasExists(filter: StorageFilter): boolean {
+/** Whether a compiled filter holds an `exists` node (which needs the database to evaluate). */
+export function hasExists(filter: StorageFilter): boolean {
   switch (filter.kind) {
     case 'exists':
       return true

@@ -7,6 +7,7 @@ import { createRecords } from './entity-create.js'
 import { deleteRecord } from './entity-delete.js'
 import { recordNotFound } from './entity-errors.js'
 import { countRecords, listPage } from './entity-list.js'
+import { compileMatcher } from './entity-matcher.js'
 import { loadRow, visibleRecord } from './entity-scope.js'
 import { searchRecords } from './entity-search.js'
 import { parsePatch, updateRecord } from './entity-update.js'
@@ -148,6 +149,27 @@ export class EntityService<R, C, U> {
   /** How many records match `where`. */
   async count(options: CountOptions = {}): Promise<number> {
     return countRecords(this.#ctx, options)
+  }
+
+  /**
+   * Compiles a filter once into a synchronous test of records of this entity, with exactly the semantics `list`
+   * gives it (core's reference evaluator over the record's storage row). For checking records already in memory:
+   * validation rules, import rows, a merge result before it is written. Placeholders are bound when compiling; the
+   * filter may not use `exists`. The caller's field access is not checked: nothing is read from storage.
+   *
+   * @throws `RapportError('INVALID_FILTER')` for an invalid filter or one using `exists`.
+   *
+   * @example
+   * ```ts
+   * const isWonWithoutAmount = await crm.deals.matcher({
+   *   and: [{ field: 'status', op: 'eq', value: 'won' }, { field: 'amount.amountMinor', op: 'isNull', value: true }],
+   * })
+   * isWonWithoutAmount(deal) // true or false
+   * ```
+   */
+  async matcher(where: unknown): Promise<(record: object) => boolean> {
+    const test = await compileMatcher(this.#ctx, where)
+    return (record) => test(record as Readonly<Record<string, unknown>>)
   }
 
   /**

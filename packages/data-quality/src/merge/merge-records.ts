@@ -4,6 +4,7 @@ import type { StorageSchema } from '@rapport/core/storage'
 import type { DuplicateRule } from '../duplicates/duplicate-rule.js'
 import { syncMatchKeys } from '../duplicates/match-key-store.js'
 import { skipDuplicateCheck } from '../duplicates/skip-duplicate-check.js'
+import { asMergeWrite } from '../validation/validation-hooks.js'
 import type { SurvivorshipPolicy } from './survivorship.js'
 import { DEFAULT_CONCAT_FIELDS, DEFAULT_UNION_FIELDS, mergeField } from './survivorship.js'
 
@@ -208,7 +209,7 @@ export async function mergeRecords(
       return result
     })
   try {
-    return await skipDuplicateCheck(run)
+    return await skipDuplicateCheck(() => asMergeWrite(run))
   } catch (error) {
     if (error instanceof DryRunRollback) return error.result
     throw error

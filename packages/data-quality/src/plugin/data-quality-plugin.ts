@@ -1,5 +1,5 @@
 import type { CrmPlugin, CrmServices, EntityHooks } from '@rapport/core'
-import { definePlugin, RapportError } from '@rapport/core'
+import { definePlugin, isRapportError, RapportError } from '@rapport/core'
 import * as z from 'zod'
 import { defaultCompanyRule, defaultPersonRule } from '../duplicates/default-rules.js'
 import { duplicateSetEntity, matchKeyEntity, notDuplicateEntity } from '../duplicates/duplicate-entities.js'
@@ -16,6 +16,24 @@ import type { MergeRequest, MergeResult } from '../merge/merge-records.js'
 import { mergeRecords } from '../merge/merge-records.js'
 import type { DefaultRegion } from '../normalise/phone-input.js'
 import { phoneNormalizer } from '../normalise/phone-input.js'
+import { checkValidationRules, parseValidationRules, validateRecord } from '../validation/validate-record.js'
+import type { RuleSource } from '../validation/validation-hooks.js'
+import {
+  storedRuleHooks,
+  validationHooks,
+  rulesOf as validationRulesOf,
+} from '../validation/validation-hooks.js'
+import type {
+  RuleIssue,
+  ValidationOperation,
+  ValidationRule,
+  ValidationRuleInput,
+} from '../validation/validation-rule.js'
+import { validationRuleEntity } from '../validation/validation-rule-entity.js'
+import { composeHooks } from './compose-hooks.js'
+
+/** Entities whose writes are checked against tenant-stored validation rules by default. */
+export const DEFAULT_VALIDATED_ENTITIES: readonly string[] = ['contact', 'company', 'deal', 'lead', 'ticket']
 
 /** Options of {@link dataQualityPlugin}. */
 export interface DataQualityOptions {
@@ -26,6 +44,16 @@ export interface DataQualityOptions {
   readonly defaultRegion?: DefaultRegion
   /** Duplicate rules, as data (default: {@link defaultPersonRule} and {@link defaultCompanyRule}). */
   readonly duplicateRules?: readonly DuplicateRuleInput[]
+  /**
+   * Validation rules, as data, applied to every tenant (tenants can add their own as `dqValidationRule` records).
+   * Checked against their entity's fields when the CRM initialises.
+   */
+  readonly validationRules?: readonly ValidationRuleInput[]
+  /**
+   * Entities whose creates and updates are checked against the tenant's stored rules (default
+   * {@link DEFAULT_VALIDATED_ENTITIES}; entities of configured rules are always checked). `[]` turns stored rules off.
+   */
+  readonly validatedEntities?: readonly string[]
 }
 
 /** The API of the plugin, as `crm.plugins['data-quality']`. */
@@ -47,6 +75,18 @@ export interface DataQualityApi {
   merge(request: MergeRequest): Promise<MergeResult>
   /** The record an id now stands for: itself, or the survivor it was merged into (following chains). */
   resolve(entity: string, id: string): Promise<Record<string, unknown>>
+  /** The configured validation rules, defaults applied. */
+  readonly validationRules: readonly ValidationRule[]
+  /**
+   * Checks `record` (the full record as it would be stored) against the validation rules of `entity` for
+   * `operation` (default `import`): configured rules and the tenant's stored ones. Every issue at once, errors and
+   * warnings, in zod's issue shape; nothing is written. Pass `crm` to check for another tenant (scoped services).
+   */
+  validate(
+    entity: string,
+    record: object,
+    options?: { readonly operation?: ValidationOperation; readonly crm?: CrmServices },
+  ): Promise<RuleIssue[]>
   /** Runs `fn` with duplicate checks off (retry after reviewing a `DuplicateError`). */
   skipDuplicateCheck<T>(fn: () => Promise<T>): Promise<T>
 }
@@ -85,9 +125,23 @@ export function dataQualityPlugin(
   })
   const byEntity = new Map<string, DuplicateRule[]>()
   for (const rule of rules) byEntity.set(rule.entity, [...(byEntity.get(rule.entity) ?? []), rule])
+  let configured: ValidationRule[]
+  try {
+    configured = parseValidationRules(options.validationRules ?? [])
+  } catch (error) {
+    if (!isRapportError(error, 'VALIDATION_FAILED')) throw error
+    throw new RapportError('INVALID_CONFIG', `Invalid validation rules: ${error.message}`, {
+      details: { issues: error.issues },
+    })
+  }
+  const stored = options.validatedEntities ?? DEFAULT_VALIDATED_ENTITIES
+  const validated = new Set([...stored, ...configured.map((r) => r.entity)])
+  const source: RuleSource = { configured, stored: stored.length > 0 }
   const hooks: Record<string, EntityHooks> = {}
   for (const [entity, list] of byEntity) hooks[entity] = duplicateHooks(entity, list)
-  for (const entity of ['contact', 'lead']) hooks[entity] = { ...hooks[entity], normalize }
+  for (const entity of ['contact', 'lead']) hooks[entity] = composeHooks({ normalize }, hooks[entity])
+  for (const entity of validated) hooks[entity] = composeHooks(hooks[entity], validationHooks(entity, source))
+  if (source.stored) hooks['dqValidationRule'] = storedRuleHooks(validated)
   const rulesOf = (entity: string) => {
     const list = byEntity.get(entity)
     if (!list) throw new RapportError('VALIDATION_FAILED', `No duplicate rule covers "${entity}"`)
@@ -96,7 +150,7 @@ export function dataQualityPlugin(
   return definePlugin({
     id: 'data-quality',
     schema: {
-      entities: [matchKeyEntity, duplicateSetEntity, notDuplicateEntity, mergeEntity],
+      entities: [matchKeyEntity, duplicateSetEntity, notDuplicateEntity, mergeEntity, validationRuleEntity],
       // Losers keep their id and point at their survivor (Salesforce MasterRecordId).
       extend: Object.fromEntries(
         [...byEntity.keys()].map((entity) => [
@@ -107,8 +161,22 @@ export function dataQualityPlugin(
     },
     hooks,
     errorCodes: { DUPLICATE: 'The record duplicates existing records; details.matches lists them' },
+    async init({ crm }) {
+      try {
+        await checkValidationRules(crm, configured)
+      } catch (error) {
+        if (!isRapportError(error, 'VALIDATION_FAILED')) throw error
+        throw new RapportError('INVALID_CONFIG', error.message, { details: { issues: error.issues } })
+      }
+    },
     api: ({ crm, schema }): DataQualityApi => ({
       rules,
+      validationRules: configured,
+      async validate(entity, record, opts = {}) {
+        const services = opts.crm ?? crm
+        const list = await validationRulesOf(services, source, entity)
+        return validateRecord(services, list, entity, record, opts.operation ?? 'import')
+      },
       async findDuplicates(entity, input) {
         const data = input as Readonly<Record<string, unknown>>
         const out: DuplicateMatch[] = []
