@@ -189,6 +189,7 @@ export {
   type Awaitable,
   type CommitContext,
   type CrmPlugin,
+  type DerivedColumnsView,
   definePlugin,
   type EntityHooks,
   type HookContext,

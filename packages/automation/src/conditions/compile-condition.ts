@@ -211,6 +211,22 @@ function makeReader(path: string): (record: Readonly<Record<string, unknown>> | 
 }
 
 /**
+ * The reader of a condition path: a column core derives from the record (a contact's `primaryEmail`, and
+ * `emails.address`, which filters read from the derived `emailAddresses`) is computed by core's own function, as it
+ * is stored and queried; any other path is read from the record.
+ */
+function readerOf(
+  catalog: FieldCatalog,
+  path: string,
+): (record: Readonly<Record<string, unknown>> | null) => unknown {
+  const derived = catalog.derived
+  const column = derived?.aliases[path] ?? path
+  if (!derived?.fields.includes(column.split('.')[0] as string)) return makeReader(path)
+  const rest = makeReader(column)
+  return (r) => (r === null ? null : rest(derived.compute(r)))
+}
+
+/**
  * The storage reference of a condition path: the path itself is the column of the one-field row view. A path into
  * JSON (`custom.score`) has no declared type in the storage model, so it takes the type of the value it is compared
  * with, as a typed custom field would have: numbers compare numerically, dates and `$ago` as ISO instants.
@@ -288,7 +304,7 @@ function compileLeaf(raw: Record<string, unknown>, path: Path, state: State): No
   const field = state.catalog.resolve(fieldName)
   const root = fieldName.includes('.') ? state.catalog.resolve(fieldName.split('.')[0]!) : undefined
   const ref = field ? refOf(fieldName, field, root?.array === true, raw) : undefined
-  const read = makeReader(fieldName)
+  const read = readerOf(state.catalog, fieldName)
   const lowerCased = state.catalog.lowerCased?.has(fieldName) === true
   /** The one-field storage row a leaf is evaluated on: missing is null, lower-cased keys lower-cased. */
   const rowOf = (record: Readonly<Record<string, unknown>> | null): StorageRow => {

@@ -1,3 +1,4 @@
+import type { DerivedColumnsView } from '@rapport/core'
 import type { ModelDefinition, StorageFieldType } from '@rapport/core/storage'
 
 /** The type of a field path in a domain record, as conditions see it. */
@@ -22,10 +23,18 @@ export interface FieldCatalog {
   paths(): readonly string[]
   /** Paths whose values core stores lower-cased (emails); conditions compare them lower-cased, as filters do. */
   readonly lowerCased?: ReadonlySet<string>
+  /**
+   * Columns core derives from the record (a contact's `primaryEmail`), with core's own function computing them:
+   * conditions read these fields from it, since the domain record does not carry them.
+   */
+  readonly derived?: DerivedColumnsView
 }
 
-/** Builds the {@link FieldCatalog} of a storage model. */
-export function fieldCatalogOf(model: ModelDefinition): FieldCatalog {
+/**
+ * Builds the {@link FieldCatalog} of a storage model; `derived` (from `PluginContext.derivedColumns`) lets conditions
+ * read the columns core derives from a record, such as a contact's `primaryEmail`.
+ */
+export function fieldCatalogOf(model: ModelDefinition, derived?: DerivedColumnsView): FieldCatalog {
   const exact = new Map<string, CatalogField>()
   const jsonRoots = new Set<string>()
   const fields = model.fields
@@ -46,8 +55,9 @@ export function fieldCatalogOf(model: ModelDefinition): FieldCatalog {
   return {
     entity: model.name,
     resolve(path) {
-      const hit = exact.get(path)
-      if (hit) return hit
+      const alias = derived?.aliases[path]
+      const hit = exact.get(alias ?? path)
+      if (hit) return alias && hit.array && hit.type === 'json' ? { type: 'string', array: true } : hit
       const dot = path.indexOf('.')
       if (dot > 0 && jsonRoots.has(path.slice(0, dot)) && path.length > dot + 1) {
         return { type: 'json', array: false }
@@ -56,6 +66,7 @@ export function fieldCatalogOf(model: ModelDefinition): FieldCatalog {
     },
     paths: () => [...exact.keys()],
     lowerCased: new Set(model.lowerCasedFields ?? []),
+    ...(derived ? { derived } : {}),
   }
 }
 

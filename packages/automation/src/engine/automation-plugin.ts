@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { CrmPlugin } from '@rapport/core'
+import type { CrmPlugin, PluginContext } from '@rapport/core'
 import { definePlugin, EventBus, RapportError } from '@rapport/core'
 import type { StorageSchema } from '@rapport/core/storage'
 import { AutomationErrorCodes } from '../automation-error.js'
@@ -106,6 +106,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
   const clock = options.clock ?? (() => new Date())
   const entities = options.entities ?? DEFAULT_ENTITIES
   let schema: StorageSchema | null = null
+  let derivedColumns: PluginContext['derivedColumns'] = () => undefined
   const pendingRules = [...(options.rules ?? [])]
   const watched = new Set([
     ...entities,
@@ -130,6 +131,12 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
       if (!schema)
         throw new RapportError('AUTOMATION_INVALID_CONFIG', 'The automation plugin is not initialised')
       return schema
+    },
+    catalogOf: (entity) => {
+      const model = rt.schema().models[entity]
+      return model && !model.plugin?.startsWith('automation')
+        ? fieldCatalogOf(model, derivedColumns(entity))
+        : undefined
     },
     servicesFor: (tenantId) => {
       const root = state.root
@@ -181,11 +188,9 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     },
     api: (ctx) => {
       schema = ctx.schema
+      derivedColumns = (entity) => ctx.derivedColumns(entity)
       state.root = ctx.crm
-      const catalogOf = (entity: string) => {
-        const model = ctx.schema.models[entity]
-        return model && !model.plugin?.startsWith('automation') ? fieldCatalogOf(model) : undefined
-      }
+      const catalogOf = rt.catalogOf
       for (const m of options.scoring ?? []) state.scoring.set(m.id, compileScoringModel(m, catalogOf))
       for (const p of options.pools ?? []) state.pools.set(p.id, compilePool(p, catalogOf))
       for (const rule of pendingRules.splice(0)) registerRule(state, rule)

@@ -1,6 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import type { CrmServices, EventBus } from '@rapport/core'
 import type { StorageSchema } from '@rapport/core/storage'
+import type { FieldCatalog } from '../conditions/field-catalog.js'
 import type { JobQueue } from '../queue/job-queue.js'
 import type { CompiledRule } from '../rules/compile-rule.js'
 
@@ -78,6 +79,8 @@ export interface EngineRuntime {
   readonly events: EventBus<Record<string, unknown>>
   readonly origin: AsyncLocalStorage<Origin>
   readonly schema: () => StorageSchema
+  /** The field catalog of a rule target (derived columns included); `undefined` for unknown or automation entities. */
+  readonly catalogOf: (entity: string) => FieldCatalog | undefined
   readonly servicesFor: (tenantId: string) => CrmServices
   /** Steps executing now, per rule (for `pause()` to drain). */
   readonly inFlight: Map<string, Set<Promise<unknown>>>

@@ -1,5 +1,4 @@
 import { RapportError } from '@rapport/core'
-import { fieldCatalogOf } from '../conditions/field-catalog.js'
 import type { CompiledRule } from '../rules/compile-rule.js'
 import { compileRule } from '../rules/compile-rule.js'
 import type { AutomationRule } from '../rules/rule-types.js'
@@ -8,12 +7,8 @@ import type { EngineState } from './engine-state.js'
 /** Validates and compiles a rule against the CRM's schema (automation's own entities are not rule targets). */
 export function compileForEngine(state: EngineState, rule: unknown): CompiledRule {
   const rt = state.rt
-  const models = rt.schema().models
   return compileRule(rule, {
-    catalogOf: (entity) => {
-      const model = models[entity]
-      return model && !model.plugin?.startsWith('automation') ? fieldCatalogOf(model) : undefined
-    },
+    catalogOf: rt.catalogOf,
     functions: new Set(rt.functions.keys()),
     secrets: new Set(rt.secrets.keys()),
     watched: rt.watched,

@@ -3,7 +3,6 @@ import { isRapportError, RapportError } from '@rapport/core'
 import { chooseAssignee } from '../assignment/assign-owner.js'
 import { compileCondition } from '../conditions/compile-condition.js'
 import type { CompiledCondition } from '../conditions/condition-types.js'
-import { fieldCatalogOf } from '../conditions/field-catalog.js'
 import { shiftDate } from '../conditions/shift-date.js'
 import type { JobContext } from '../queue/job-queue.js'
 import { PermanentJobError } from '../queue/job-queue.js'
@@ -77,9 +76,9 @@ function territoriesOf(
   if (!byPath) territoryCache.set(rule, (byPath = new Map()))
   let compiled = byPath.get(path)
   if (!compiled) {
-    const model = rt.schema().models[rule.rule.entity]
+    const catalog = rt.catalogOf(rule.rule.entity)
     compiled = action.strategy.territories.map((t) => {
-      const result = compileCondition(t.when, fieldCatalogOf(model!), ['when'])
+      const result = compileCondition(t.when, catalog!, ['when'])
       if (!result.ok) throw new RapportError('AUTOMATION_INVALID_RULE', 'Invalid territory condition')
       return result.condition
     })

@@ -14,7 +14,7 @@ import type { FilterLimits } from '../filter/filter-target.js'
 import { createIdGenerator } from '../ids/create-id.js'
 import type { TransitionGuard, TransitionGuardPlugin } from '../pipeline/transition-guard.js'
 import { registerTransitionGuards } from '../pipeline/transition-guard.js'
-import type { CrmPlugin, PluginContext, ScopedOptions } from '../plugins/crm-plugin.js'
+import type { CrmPlugin, DerivedColumnsView, PluginContext, ScopedOptions } from '../plugins/crm-plugin.js'
 import { contactLifecycleBehaviour } from '../services/contact-lifecycle-behaviour.js'
 import {
   linkedTargetsBehaviour,
@@ -275,11 +275,21 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
       )
     }
   const scopedServices = scopedOn(runtime)
+  const derivedColumns = (entity: string): DerivedColumnsView | undefined => {
+    const derived = schema.entities.get(entity)?.definition.derived
+    if (!derived) return undefined
+    return Object.freeze({
+      fields: Object.freeze(Object.keys(derived.columns)),
+      aliases: Object.freeze({ ...derived.filterAliases }),
+      compute: (record: Readonly<Record<string, unknown>>) => derived.compute(record),
+    })
+  }
   const pluginContext: PluginContext = {
     crm: root,
     schema: schema.storage,
     storage: config.storage,
     scoped: scopedServices,
+    derivedColumns,
   }
   // `init` runs while ready() is pending: its own CRM calls must not wait for ready() again, or they deadlock.
   const initRuntime: CrmRuntime = Object.freeze({ ...runtime, ready: () => Promise.resolve() })
@@ -288,6 +298,7 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     schema: schema.storage,
     storage: config.storage,
     scoped: scopedOn(initRuntime),
+    derivedColumns,
   }
 
   for (const plugin of plugins) {

@@ -7,6 +7,7 @@ import type { Actor, RecordEvent, RecordUpdatedEvent } from '../events/crm-event
 import type { Filter } from '../filter/filter-types.js'
 import type { StorageSchema } from '../storage/model-definition.js'
 import type { StorageAdapter, StorageOperations } from '../storage/storage-adapter.js'
+import type { StorageValue } from '../storage/storage-filter.js'
 import type { PluginExposure } from './plugin-operations.js'
 
 /** A value or a promise of it. */
@@ -106,6 +107,29 @@ export interface PluginContext {
   readonly storage: StorageAdapter
   /** The services acting for another tenant, actor and/or origin, e.g. for background workers serving every tenant. */
   scoped(options: ScopedOptions): CrmServices
+  /**
+   * The derived columns core stores beside the records of `entity` (a contact's `primaryEmail`, `emailAddresses`,
+   * `phoneNumbers`), or `undefined` when the entity has none (or is unknown). `compute` is the very function core
+   * writes them with, so a plugin that evaluates filters on records in memory (automation conditions) sees the
+   * values a query sees.
+   *
+   * @example
+   * ```ts
+   * const derived = ctx.derivedColumns('contact')
+   * derived?.compute(contact).primaryEmail // 'dora.ma@example.com' (stored lower-cased)
+   * ```
+   */
+  derivedColumns(entity: string): DerivedColumnsView | undefined
+}
+
+/** The derived columns of one entity, as {@link PluginContext.derivedColumns} returns them. */
+export interface DerivedColumnsView {
+  /** The names of the derived columns (filter paths). */
+  readonly fields: readonly string[]
+  /** Public filter paths served by a derived column, e.g. `emails.address` → `emailAddresses`. */
+  readonly aliases: Readonly<Record<string, string>>
+  /** Computes them from a domain record, exactly as core stores them. */
+  compute(record: Readonly<Record<string, unknown>>): Readonly<Record<string, StorageValue>>
 }
 
 /** Who, for which tenant and through which channel scoped services act (`crm.scoped(options)`). */
