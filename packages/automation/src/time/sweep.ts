@@ -1,4 +1,5 @@
 import type { CrmServices, Filter } from '@rapport/core'
+import { dueTimeFilter } from '@rapport/core'
 import { Cron } from 'croner'
 import { readState, writeState } from '../assignment/assign-owner.js'
 import { shiftDate } from '../conditions/shift-date.js'
@@ -87,7 +88,17 @@ export async function sweep(rt: EngineRuntime, tenantId: string): Promise<SweepR
       const format = (d: Date) => d
       const lastThreshold = cursor ? new Date(cursor.value['threshold'] as string) : null
       const lastSweep = cursor ? new Date(cursor.value['at'] as string) : null
-      const upTo: Filter = { field: trigger.field, op: 'lte', value: format(threshold) }
+      // before: the window ends at the anchor itself. What is already past due at this sweep (core's one rule,
+      // `isPastDue`: anchor < now) never fires, whether it was overdue when the rule was created or the sweep came late.
+      const upTo: Filter =
+        trigger.direction === 'after'
+          ? { field: trigger.field, op: 'lte', value: format(threshold) }
+          : {
+              and: [
+                { field: trigger.field, op: 'lte', value: format(threshold) },
+                dueTimeFilter(trigger.field, now, { pastDue: false }),
+              ],
+            }
       const where: Filter =
         lastThreshold && lastSweep
           ? {

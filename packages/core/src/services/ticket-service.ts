@@ -17,6 +17,7 @@ import type { SlaPeriod, SlaStatus } from '../pipeline/sla.js'
 import { computeSla } from '../pipeline/sla.js'
 import type { TimeInStage } from '../pipeline/time-in-stage.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
+import { PAST_DUE_OP } from '../time/due-time.js'
 import { targetableBehaviour } from './core-behaviours.js'
 import { EntityService } from './entity-service.js'
 import { failValidation } from './record-validation.js'
@@ -261,7 +262,8 @@ export class TicketService extends EntityService<Ticket, TicketInput, Partial<Ti
           where: {
             kind: 'and',
             filters: [
-              { kind: 'compare', ref: { field: due, type: 'datetime' }, op: 'lt', value: at },
+              // Past due: dueAt < now, core's one rule (isPastDue); the due instant itself is still in time.
+              { kind: 'compare', ref: { field: due, type: 'datetime' }, op: PAST_DUE_OP, value: at },
               { kind: 'isNull', ref: { field: marked, type: 'datetime' }, isNull: true },
               { kind: 'isNull', ref: { field: 'archivedAt', type: 'datetime' }, isNull: true },
             ],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { dueTimeFilter, isPastDue } from '../../src/index.js'
 import { expectError, HOUR, setupPipelineCrm } from './helpers.js'
 
 async function setupSupport() {
@@ -103,5 +104,24 @@ describe('tickets and SLAs', () => {
     expect(emitted.map((e) => [e.payload['id'], e.payload['metric']])).toHaveLength(3)
     expect(await crm.tickets.checkSla()).toEqual([])
     await expectError(crm.tickets.checkSla(new Date('nope')), 'VALIDATION_FAILED')
+  })
+
+  it('breaches exactly when the due time is past (core’s one rule: isPastDue, dueTimeFilter)', async () => {
+    const { crm } = await setupSupport()
+    // Monday 2026-03-02 09:00Z: first response due at 10:00Z.
+    const ticket = await crm.tickets.create({ subject: 'Outage', priority: 'high' })
+    const due = ticket.firstResponseDueAt as Date
+    for (const at of [new Date(due.getTime() - 1), due]) {
+      expect(isPastDue(due, at)).toBe(false)
+      expect(await crm.tickets.checkSla(at)).toEqual([])
+      expect((await crm.tickets.list({ where: dueTimeFilter('firstResponseDueAt', at) })).items).toEqual([])
+    }
+    const after = new Date(due.getTime() + 1)
+    expect(isPastDue(due, after)).toBe(true)
+    const overdue = await crm.tickets.list({ where: dueTimeFilter('firstResponseDueAt', after) })
+    expect(overdue.items.map((t) => t.id)).toEqual([ticket.id])
+    expect((await crm.tickets.checkSla(after)).map((b) => [b.ticketId, b.metric])).toEqual([
+      [ticket.id, 'firstResponse'],
+    ])
   })
 })
