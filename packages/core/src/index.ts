@@ -115,6 +115,7 @@ export type { Actor, EntityEvents, EventMeta, RecordEvent, RecordUpdatedEvent } 
 export { EventBus, type EventErrorHandler, type EventHandler } from './events/event-bus.js'
 export { compileFilter, validateFilter } from './filter/compile-filter.js'
 export { createFilterPredicate, type FilterPredicateOptions } from './filter/create-filter-predicate.js'
+export { suggestFieldPaths } from './filter/suggest-field-paths.js'
 export {
   DEFAULT_FILTER_LIMITS,
   type FilterContext,

@@ -3,7 +3,13 @@
  * (Damerau–Levenshtein, so a swapped pair of letters costs 1; at most a third of the length rounded up, at most 3),
  * then paths whose start is such a close match (a misspelt prefix, "ownr" for "ownerId"), then paths that contain
  * the input or are contained by it. Bounded work: full distances are only computed for candidates whose length is
- * within the allowed distance, and every distance computation gives up early.
+ * within the allowed distance, and every distance computation gives up early. Used for "did you mean" in filter
+ * errors and for import header mapping.
+ *
+ * @example
+ * ```ts
+ * suggestFieldPaths('frstName', ['firstName', 'lastName']) // ['firstName']
+ * ```
  */
 export function suggestFieldPaths(input: string, candidates: readonly string[], max = 5): string[] {
   const lower = input.toLowerCase()

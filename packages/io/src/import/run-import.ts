@@ -1,0 +1,422 @@
+import type { Crm, CrmServices, ValidationIssue } from '@rapport/core'
+import { isRapportError, RapportError } from '@rapport/core'
+import type { PhoneRegion } from '@rapport/data-quality'
+import { domainOf, phoneToE164 } from '@rapport/data-quality'
+import type { ImportMapping, OverwritePolicy } from '../mapping/import-mapping.js'
+import { resolveMapping } from '../mapping/import-mapping.js'
+import { importTargets } from '../mapping/import-targets.js'
+import type { MappedValue } from '../mapping/map-row.js'
+import { mapRow } from '../mapping/map-row.js'
+import type { TransformFn } from '../mapping/transforms.js'
+import type { ByteInput } from '../source/byte-input.js'
+import { readCsv } from '../source/csv-source.js'
+import type { ImportEncoding } from '../source/encoding.js'
+import type { RowSource, SourceRow } from '../source/source-row.js'
+import { readXlsx } from '../source/xlsx-source.js'
+import type { EntryKeys } from './build-input.js'
+import { buildCreateInput, buildPatch } from './build-input.js'
+import type { ImportJob } from './import-job.js'
+import { loadMapping, openJob } from './import-job.js'
+import type { RowResult } from './results-writer.js'
+import { resultsWriter } from './results-writer.js'
+import type { KeySpec, UpsertKey } from './upsert-key.js'
+import { keySpec, keyText } from './upsert-key.js'
+
+/** Counts of row results by status. */
+export interface ImportCounts {
+  created: number
+  updated: number
+  unchanged: number
+  skipped: number
+  failed: number
+}
+
+/**
+ * Checks a row before it is written (validation rules as data plug in here): return issues in zod's shape to fail
+ * the row, or none to let it through. Receives the record as it would be created.
+ */
+export type RowValidator = (
+  input: Readonly<Record<string, unknown>>,
+  ctx: { readonly entity: string; readonly line: number },
+) => readonly ValidationIssue[] | Promise<readonly ValidationIssue[]>
+
+/** Options of {@link importRecords}. */
+export interface ImportOptions {
+  /** The entity to import into, e.g. `contact`. */
+  readonly entity: string
+  /** The file: a path, its bytes, or a byte stream. */
+  readonly file: ByteInput
+  /** `csv` (default, or from a `.xlsx` path) or `xlsx`. */
+  readonly format?: 'csv' | 'xlsx'
+  /** CSV only: `auto` (default), `utf-8`, `gb18030` or `gbk`. */
+  readonly encoding?: ImportEncoding
+  /** CSV only: the delimiter (default `,`). */
+  readonly delimiter?: string
+  /** XLSX only: the worksheet, 1-based (default 1). */
+  readonly sheet?: number
+  /** The mapping, or the name of a saved one (`{ saved: 'hubspot-contacts' }`). */
+  readonly mapping: ImportMapping | { readonly saved: string }
+  /** Transforms in code, by header, run after the mapping's named transforms. */
+  readonly transforms?: Readonly<Record<string, TransformFn>>
+  /** How rows find existing records; without it every row creates a record. */
+  readonly upsertKey?: UpsertKey
+  /** The field `externalId` reads (default `custom.externalId`). */
+  readonly externalIdField?: string
+  /** The overwrite policy of columns that set none (default `ifSet`). */
+  readonly overwrite?: OverwritePolicy
+  /** Runs every step, each batch in a transaction that is rolled back: exact results, nothing written. */
+  readonly dryRun?: boolean
+  /** Rows per transaction (default 500). */
+  readonly batchSize?: number
+  /** Resume this interrupted import (from `summary.importId` or `onStart`). */
+  readonly importId?: string
+  /** A name for the import (e.g. the file path): an unfinished import with the same key and entity is resumed. */
+  readonly key?: string
+  /** A results CSV: the original columns plus status, id and issues per row. */
+  readonly results?: NodeJS.WritableStream
+  /** Escape formula-like cells in the results file (default true). */
+  readonly escapeFormulas?: boolean
+  /** The region phone cells are compared in (so `(415) 555-0101` matches a stored `+14155550101`). */
+  readonly defaultRegion?: PhoneRegion
+  /** Validation of each row before it is written. */
+  readonly validateRow?: RowValidator
+  /** Called once the import job exists, with its id (to resume after a crash). */
+  readonly onStart?: (importId: string) => void
+  /** Called with each row's result, in file order. */
+  readonly onRow?: (result: RowResult) => void
+  /** Called after each batch. */
+  readonly onProgress?: (progress: { readonly rows: number; readonly line: number }) => void
+  /** Services to write through (a tenant's or an actor's: `crm.scoped(…)`); default `crm`. */
+  readonly services?: CrmServices
+}
+
+/** What an import did. */
+export interface ImportSummary {
+  /** The import job (`null` in a dry run). */
+  readonly importId: string | null
+  readonly dryRun: boolean
+  readonly counts: ImportCounts
+  /** Rows read in this run (rows before a resume's checkpoint excluded). */
+  readonly rows: number
+  /** The line this run resumed after (0 for a fresh import). */
+  readonly resumedAfter: number
+  /** Headers not mapped to any field. */
+  readonly ignoredColumns: readonly string[]
+}
+
+interface Pending {
+  readonly row: SourceRow
+  values: readonly MappedValue[]
+  input: Record<string, unknown>
+  lookup: string | null
+  result: { status: RowResult['status']; id: string | null; issues: ValidationIssue[] } | null
+  write:
+    | { kind: 'create' }
+    | { kind: 'update'; id: string; version: number; patch: Record<string, unknown> }
+    | null
+}
+
+const ROLLBACK = Symbol('dry-run rollback')
+
+/**
+ * Imports a CSV or XLSX file into an entity, streaming: rows are read, mapped (named and code transforms, typed
+ * cells), validated, matched on the upsert key (duplicates inside the file are skipped, keyed with data-quality's
+ * normalisers) and written in batches, one transaction per batch together with the import's checkpoint. A crash
+ * loses at most the batch in flight, and the import resumes after its checkpoint (`importId` or `key`); running the
+ * same file again reports every row `unchanged`. Bad input never half-writes: unreadable rows, cells of the wrong
+ * type, rule violations and refused writes are per-row `failed` results with zod-shaped issues, and a mapping to an
+ * unknown field, a missing column or a file in the wrong encoding is a `RapportError` before any write.
+ *
+ * Needs {@link ioPlugin} installed (it declares the import jobs), except for dry runs.
+ *
+ * @example
+ * ```ts
+ * const summary = await importRecords(crm, {
+ *   entity: 'contact',
+ *   file: 'contacts.csv',
+ *   mapping: { columns: { Email: 'email', 'First Name': 'firstName', Surname: 'lastName' } },
+ *   upsertKey: 'email',
+ *   results: fs.createWriteStream('contacts.results.csv'),
+ * })
+ * summary.counts // { created: 980, updated: 12, unchanged: 0, skipped: 3, failed: 5 }
+ * ```
+ */
+export async function importRecords(crm: Crm, options: ImportOptions): Promise<ImportSummary> {
+  const services = options.services ?? crm
+  const dryRun = options.dryRun ?? false
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 500, 5000))
+  const targets = await importTargets(crm, options.entity)
+  const mapping =
+    'saved' in options.mapping
+      ? await loadMapping(services, options.entity, options.mapping.saved)
+      : options.mapping
+  const source = await openSource(options)
+  const columns = resolveMapping(mapping, source.headers, targets, options.transforms)
+  const spec = options.upsertKey ? keySpec(options.upsertKey, options.externalIdField) : null
+  if (spec && !columns.some((c) => c.target.path === spec.target)) {
+    throw new RapportError(
+      'IO_INVALID_MAPPING',
+      `The upsert key "${options.upsertKey}" needs a column mapped to "${spec.target}"`,
+      {
+        details: { upsertKey: options.upsertKey, field: spec.target },
+      },
+    )
+  }
+  const dedupe = spec ?? inFileKey(columns.map((c) => c.target.path))
+  const job: ImportJob | null = dryRun
+    ? null
+    : await openJob(services, {
+        entity: options.entity,
+        headers: source.headers,
+        upsertKey: options.upsertKey ?? null,
+        importId: options.importId,
+        key: options.key,
+      })
+  if (job) options.onStart?.(job.id)
+  const counts: ImportCounts = {
+    ...(job?.counts ?? { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 }),
+  }
+  const resumedAfter = job?.line ?? 0
+  const region = options.defaultRegion
+  const entryKeys: EntryKeys = {
+    email: (a) => a.trim().toLowerCase(),
+    phone: (n) => phoneToE164(n, region) ?? n.replace(/[^\d+]/gu, ''),
+  }
+  const writer = options.results
+    ? resultsWriter(options.results, source.headers, options.escapeFormulas ?? true)
+    : null
+  const seen = new Map<string, number>()
+  const service = services.entity(options.entity)
+  let rows = 0
+  let batch: Pending[] = []
+
+  const prepare = async (row: SourceRow): Promise<Pending> => {
+    const pending: Pending = { row, values: [], input: {}, lookup: null, result: null, write: null }
+    if (row.issues.length > 0) {
+      pending.result = { status: 'failed', id: null, issues: [...row.issues] }
+      return pending
+    }
+    const mapped = mapRow(row.values, columns, source.headers)
+    pending.values = mapped.values.map((v) =>
+      v.column.target.path === 'domain' && typeof v.value === 'string'
+        ? { ...v, value: domainOf(v.value) ?? v.value }
+        : v,
+    )
+    const issues = [...mapped.issues]
+    pending.input = buildCreateInput(pending.values)
+    if (issues.length === 0 && options.validateRow) {
+      issues.push(...(await options.validateRow(pending.input, { entity: options.entity, line: row.line })))
+    }
+    if (issues.length > 0) {
+      pending.result = { status: 'failed', id: null, issues }
+      return pending
+    }
+    if (dedupe) {
+      const raw = keyText(pending.values, dedupe)
+      const fileKey = raw === null ? null : dedupe.fileKey(raw)
+      if (fileKey !== null) {
+        const first = seen.get(fileKey)
+        if (first !== undefined && first !== row.line) {
+          pending.result = {
+            status: 'skipped',
+            id: null,
+            issues: [
+              {
+                code: 'duplicate_in_file',
+                path: dedupe.target.split('.'),
+                message: `Same ${dedupe.target} as line ${first}`,
+              },
+            ],
+          }
+          return pending
+        }
+        seen.set(fileKey, row.line)
+      }
+      if (spec && raw !== null) pending.lookup = spec.lookup(raw)
+    }
+    return pending
+  }
+
+  const flush = async (items: Pending[]) => {
+    if (items.length === 0) return
+    await plan(items)
+    const writes = items.filter((p) => p.write !== null)
+    const lastLine = items[items.length - 1]!.row.line
+    const settle = (p: Pending, record: Record<string, unknown> | null) => {
+      const w = p.write
+      p.result = {
+        status: w?.kind === 'create' ? 'created' : 'updated',
+        id: record && !dryRun ? (record['id'] as string) : w?.kind === 'update' ? w.id : null,
+        issues: [],
+      }
+    }
+    const tally = () => {
+      const next = { ...counts }
+      for (const p of items) if (p.result) next[p.result.status]++
+      return next
+    }
+    const writeAll = async (tx: CrmServices, list: Pending[], line: number) => {
+      const txService = tx.entity(options.entity)
+      const creates = list.filter((p) => p.write?.kind === 'create')
+      const updates = list.filter((p) => p.write?.kind === 'update')
+      const created = creates.length > 0 ? await txService.createMany(creates.map((p) => p.input)) : []
+      const updated =
+        updates.length > 0
+          ? await txService.updateMany(
+              updates.map((p) => {
+                const w = p.write as { id: string; version: number; patch: Record<string, unknown> }
+                return { id: w.id, patch: w.patch, expectedVersion: w.version }
+              }),
+            )
+          : []
+      for (const [i, p] of creates.entries()) settle(p, created[i] ?? null)
+      for (const [i, p] of updates.entries()) settle(p, updated[i] ?? null)
+      if (job) await tx.entity('ioImport').update(job.id, { line, counts: tally() })
+      if (dryRun) throw ROLLBACK
+    }
+    const inTransaction = async (list: Pending[], line: number) => {
+      try {
+        await services.transaction((tx) => writeAll(tx, list, line))
+      } catch (error) {
+        if (error !== ROLLBACK) throw error
+      }
+    }
+    if (writes.length > 0) {
+      try {
+        await inTransaction(writes, lastLine)
+      } catch {
+        // One refused row fails its whole batch transaction: retry row by row to find and report it.
+        for (const p of writes) {
+          p.result = null
+          try {
+            await inTransaction([p], p.row.line)
+          } catch (error) {
+            p.result = { status: 'failed', id: null, issues: issuesOf(error) }
+          }
+        }
+        if (job) await services.entity('ioImport').update(job.id, { line: lastLine, counts: tally() })
+      }
+    } else if (job) {
+      await services.entity('ioImport').update(job.id, { line: lastLine, counts: tally() })
+    }
+    Object.assign(counts, tally())
+    rows += items.length
+    const out = items.map((p) => ({
+      values: p.row.values,
+      result: { line: p.row.line, ...(p.result as NonNullable<Pending['result']>) },
+    }))
+    if (writer) await writer.rows(out)
+    if (options.onRow) for (const o of out) options.onRow(o.result)
+    options.onProgress?.({ rows, line: lastLine })
+  }
+
+  const plan = async (items: Pending[]) => {
+    const live = items.filter((p) => p.result === null)
+    if (!spec) {
+      for (const p of live) p.write = { kind: 'create' }
+      return
+    }
+    const wanted = [...new Set(live.map((p) => p.lookup).filter((v): v is string => v !== null))]
+    const found = new Map<string, Record<string, unknown>[]>()
+    if (wanted.length > 0) {
+      for await (const record of service.iterate({
+        where: { field: spec.filterField, op: 'in', value: wanted },
+        limit: 500,
+      })) {
+        for (const key of spec.recordKeys(record)) {
+          const list = found.get(key)
+          if (list) {
+            if (!list.includes(record)) list.push(record)
+          } else found.set(key, [record])
+        }
+      }
+    }
+    for (const p of live) {
+      const matches = p.lookup === null ? [] : (found.get(p.lookup) ?? [])
+      if (matches.length > 1) {
+        p.result = {
+          status: 'failed',
+          id: null,
+          issues: [
+            {
+              code: 'ambiguous_key',
+              path: spec.target.split('.'),
+              message: `${matches.length} records have this ${spec.target}: ${matches.map((m) => m['id']).join(', ')}`,
+            },
+          ],
+        }
+      } else if (matches.length === 1) {
+        const existing = matches[0]!
+        const patch = buildPatch(existing, p.values, options.overwrite ?? 'ifSet', entryKeys)
+        if (Object.keys(patch).length === 0)
+          p.result = { status: 'unchanged', id: existing['id'] as string, issues: [] }
+        else
+          p.write = {
+            kind: 'update',
+            id: existing['id'] as string,
+            version: existing['version'] as number,
+            patch,
+          }
+      } else if (spec.target === 'id' && p.lookup !== null) {
+        p.result = {
+          status: 'failed',
+          id: null,
+          issues: [{ code: 'not_found', path: ['id'], message: `No ${options.entity} has id ${p.lookup}` }],
+        }
+      } else p.write = { kind: 'create' }
+    }
+  }
+
+  for await (const row of source.rows) {
+    if (row.line <= resumedAfter) {
+      // Settled before the crash: only remember its key, so in-file duplicates are still spotted.
+      if (dedupe && row.issues.length === 0) {
+        const raw = keyText(mapRow(row.values, columns, source.headers).values, dedupe)
+        const fileKey = raw === null ? null : dedupe.fileKey(raw)
+        if (fileKey !== null && !seen.has(fileKey)) seen.set(fileKey, row.line)
+      }
+      continue
+    }
+    batch.push(await prepare(row))
+    if (batch.length >= batchSize) {
+      await flush(batch)
+      batch = []
+    }
+  }
+  await flush(batch)
+  if (job) await services.entity('ioImport').update(job.id, { status: 'completed', counts })
+  return {
+    importId: job?.id ?? null,
+    dryRun,
+    counts,
+    rows,
+    resumedAfter,
+    ignoredColumns: source.headers.filter((h) => !columns.some((c) => c.header === h)),
+  }
+}
+
+function inFileKey(paths: readonly string[]): KeySpec | null {
+  if (paths.includes('email')) return keySpec('email')
+  if (paths.includes('domain')) return keySpec('domain')
+  return null
+}
+
+function openSource(options: ImportOptions): Promise<RowSource> {
+  const xlsx =
+    options.format === 'xlsx' ||
+    (options.format === undefined && typeof options.file === 'string' && /\.xlsx$/iu.test(options.file))
+  return xlsx
+    ? readXlsx(options.file, options.sheet === undefined ? {} : { sheet: options.sheet })
+    : readCsv(options.file, {
+        ...(options.encoding ? { encoding: options.encoding } : {}),
+        ...(options.delimiter ? { delimiter: options.delimiter } : {}),
+      })
+}
+
+function issuesOf(error: unknown): ValidationIssue[] {
+  if (isRapportError(error)) {
+    if (error.issues.length > 0) return [...error.issues]
+    return [{ code: error.code, path: [], message: error.message }]
+  }
+  return [{ code: 'error', path: [], message: (error as Error).message ?? String(error) }]
+}
