@@ -19,6 +19,7 @@
  */
 
 export { escapeFormula } from './export/escape-formula.js'
+export { type ExportOptions, exportRecords } from './export/export-records.js'
 export { importCountsSchema, importJobEntity, savedMappingEntity } from './import/import-entities.js'
 export { type ImportJob, loadMapping, openJob, saveMapping } from './import/import-job.js'
 export { RESULT_COLUMNS, type RowResult, resultsWriter } from './import/results-writer.js'
