@@ -115,7 +115,6 @@ export type { Actor, EntityEvents, EventMeta, RecordEvent, RecordUpdatedEvent } 
 export { EventBus, type EventErrorHandler, type EventHandler } from './events/event-bus.js'
 export { compileFilter, validateFilter } from './filter/compile-filter.js'
 export { createFilterPredicate, type FilterPredicateOptions } from './filter/create-filter-predicate.js'
-export { suggestFieldPaths } from './filter/suggest-field-paths.js'
 export {
   DEFAULT_FILTER_LIMITS,
   type FilterContext,
@@ -134,6 +133,7 @@ export type {
   NullCondition,
   TextCondition,
 } from './filter/filter-types.js'
+export { suggestFieldPaths } from './filter/suggest-field-paths.js'
 export { createIdGenerator, ID_PATTERN } from './ids/create-id.js'
 export {
   addBusinessTime,
