@@ -137,4 +137,21 @@ describe.each(ADAPTERS)('duplicate rules on every write, on $name', (adapter) =>
     const bad = await dq.markNotDuplicate('company', x.id, 'com_missing').catch((e: unknown) => e)
     expect(isRapportError(bad, 'NOT_FOUND')).toBe(true)
   })
+
+  it('dismissing a duplicate set closes it and remembers its pairs; a closed set cannot be dismissed again', async () => {
+    const dq = t.crm.plugins['data-quality']
+    const p = await t.crm.companies.create({ name: 'Initech LLC', domain: 'initech.io' })
+    const q = await t.crm.companies.create({ name: 'Initech', domain: 'initech.io' })
+    const sets = t.crm.entity<{ id: string; status: string; recordIds: string[] }>('dqDuplicateSet')
+    const open = (await sets.list({ where: { field: 'status', op: 'eq', value: 'open' }, limit: 100 })).items
+    const set = open.find((s) => s.recordIds.includes(q.id) && s.recordIds.includes(p.id))
+    expect(set).toBeDefined()
+    await dq.dismissDuplicateSet(set?.id as string)
+    expect((await sets.get(set?.id as string)).status).toBe('dismissed')
+    expect(await dq.findDuplicates('company', q)).toEqual([])
+    const again = await dq.dismissDuplicateSet(set?.id as string).catch((e: unknown) => e)
+    expect(isRapportError(again, 'INVALID_TRANSITION')).toBe(true)
+    const jobs = await dq.findAllDuplicates('company')
+    expect(jobs[0]?.created).toBe(0)
+  })
 })

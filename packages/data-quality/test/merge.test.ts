@@ -1,5 +1,6 @@
 import { isRapportError } from '@rapport/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RecordMergedEvent } from '../src/index.js'
 import { dataQualityPlugin } from '../src/index.js'
 import { ADAPTERS, openCrm } from './adapters.js'
 
@@ -72,10 +73,22 @@ describe.each(ADAPTERS)('merge on $name', (adapter) => {
     const { crm } = t
     const dq = crm.plugins['data-quality']
     const w = await world()
+    const events: RecordMergedEvent[] = []
+    crm.events.on('record.merged', (e) => {
+      events.push(e as RecordMergedEvent)
+    })
     const result = await dq.merge({
       entity: 'contact',
       survivorId: w.survivor.id,
       loserIds: [w.loser1.id, w.loser2.id],
+    })
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({
+      entity: 'contact',
+      survivorId: w.survivor.id,
+      loserIds: [w.loser1.id, w.loser2.id],
+      before: result.before,
+      after: result.survivor,
     })
     expect(result.survivor).toMatchObject({
       firstName: 'Dora',
@@ -115,6 +128,10 @@ describe.each(ADAPTERS)('merge on $name', (adapter) => {
     const dq = crm.plugins['data-quality']
     const w = await world()
     const before = await crm.contacts.list({ includeArchived: true, limit: 1000 })
+    const events: unknown[] = []
+    crm.events.on('record.merged', (e) => {
+      events.push(e)
+    })
     const result = await dq.merge({
       entity: 'contact',
       survivorId: w.survivor.id,
@@ -123,6 +140,7 @@ describe.each(ADAPTERS)('merge on $name', (adapter) => {
       dryRun: true,
     })
     expect(result.dryRun).toBe(true)
+    expect(events).toEqual([])
     expect(result.survivor).toMatchObject({ title: null, tags: ['vip', 'lead'] })
     expect(await crm.contacts.list({ includeArchived: true, limit: 1000 })).toEqual(before)
     expect((await crm.activities.get(w.call.id)).targets).toEqual([{ type: 'contact', id: w.loser1.id }])

@@ -452,8 +452,37 @@ function buildServices(session: Session): CrmServices {
     transaction<T>(fn: (tx: CrmServices) => Promise<T>): Promise<T> {
       return session.write((txSession) => fn(txSession === session ? services : buildServices(txSession)))
     },
+    emit(type: string, payload: unknown): void {
+      checkDomainEventType(type, schema)
+      session.queue(type, payload)
+    },
   }
   return services
+}
+
+const LIFECYCLE_VERBS = new Set(['created', 'updated', 'archived', 'restored', 'deleted'])
+
+/** Refuses event names that are not `<noun>.<verb>`, and the lifecycle events of any entity (core emits those). */
+function checkDomainEventType(type: unknown, schema: CrmSchema): void {
+  const match =
+    typeof type === 'string' ? /^([A-Za-z][A-Za-z0-9]*)\.([A-Za-z][A-Za-z0-9_]*)$/.exec(type) : null
+  if (!match) {
+    throw new RapportError('VALIDATION_FAILED', 'An event type is "<noun>.<verb>", e.g. "record.merged"', {
+      details: { issues: [{ path: ['type'], message: 'Expected "<noun>.<verb>"', code: 'invalid_format' }] },
+    })
+  }
+  let known = false
+  try {
+    schema.entity(match[1] as string)
+    known = true
+  } catch {}
+  if (known && LIFECYCLE_VERBS.has(match[2] as string)) {
+    throw new RapportError('VALIDATION_FAILED', `"${type}" is a lifecycle event only core emits`, {
+      details: {
+        issues: [{ path: ['type'], message: 'Lifecycle events are emitted by core', code: 'invalid_value' }],
+      },
+    })
+  }
 }
 
 async function loadCustomFields(

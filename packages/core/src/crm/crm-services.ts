@@ -65,4 +65,20 @@ export interface CrmServices {
    * committed attempt's events are delivered, so keep `fn` free of effects outside the CRM (send email from events).
    */
   transaction<T>(fn: (tx: CrmServices) => Promise<T>): Promise<T>
+  /**
+   * Queues a domain event (`<noun>.<verb>`, e.g. `record.merged`) from plugin or host code: it is delivered on
+   * `crm.events` after the unit of work commits, and dropped when it rolls back, like core's own events. Lifecycle
+   * events of entities (`contact.created`…) are core's alone.
+   *
+   * @throws `RapportError('VALIDATION_FAILED')` for a malformed type or an entity lifecycle event.
+   *
+   * @example
+   * ```ts
+   * await crm.transaction(async (tx) => {
+   *   await tx.contacts.update(id, { tags: ['vip'] })
+   *   tx.emit('contact.promoted', { id })
+   * })
+   * ```
+   */
+  emit(type: string, payload: unknown): void
 }

@@ -3,7 +3,7 @@ import * as z from 'zod'
 
 /**
  * One merge, kept for audit and unmerge: the survivor, the losers and the full before-state of every record
- * involved. Its `dqMerge.created` event is the `record.merged` notification.
+ * involved. Subscribers get the same data from the `record.merged` event.
  */
 export const mergeEntity = defineEntity({
   name: 'dqMerge',

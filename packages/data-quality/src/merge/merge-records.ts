@@ -33,6 +33,25 @@ export interface MergeResult {
   readonly dryRun: boolean
 }
 
+/**
+ * The payload of the `record.merged` event (on `crm.events`, after the merge commits; never for a dry run): the
+ * before-state of every record involved, so an unmerge can restore them.
+ */
+export interface RecordMergedEvent {
+  /** The `dqMerge` record kept for audit. */
+  readonly mergeId: string
+  readonly entity: string
+  readonly tenantId: string
+  readonly survivorId: string
+  readonly loserIds: readonly string[]
+  /** Every record as it was before the merge, survivor first. */
+  readonly before: readonly Record<string, unknown>[]
+  /** The survivor after the merge. */
+  readonly after: Record<string, unknown>
+  readonly reparented: Readonly<Record<string, number>>
+  readonly droppedLinks: number
+}
+
 /** The most records merged into one survivor per call (Salesforce merges 3, HubSpot 2; EspoCRM more). */
 export const MAX_MERGE_LOSERS = 5
 
@@ -56,8 +75,8 @@ function invalid(message: string, details: Record<string, unknown> = {}): never 
  * Merges up to five records into a survivor in one transaction, through `crm`'s services (access applies): field
  * survivorship, then every relation re-parented (references from any model, join rows with conflicts dropped,
  * polymorphic activity and task targets), losers tombstoned (`mergedIntoId`, archived, match keys removed), open
- * duplicate sets of the records closed as `merged`, and a `dqMerge` record holding every before-state (its
- * `dqMerge.created` event carries them). Nothing is written when any step fails, or in a dry run.
+ * duplicate sets of the records closed as `merged`, a `dqMerge` record holding every before-state, and a
+ * `record.merged` event ({@link RecordMergedEvent}) delivered after commit. Nothing is written when any step fails, or in a dry run.
  */
 export async function mergeRecords(
   crm: CrmServices,
@@ -195,9 +214,21 @@ export async function mergeRecords(
           await sets.update((set as unknown as { id: string }).id, { status: 'merged' })
         }
       }
-      await tx
+      const log = await tx
         .entity('dqMerge')
         .create({ entity, survivorId, loserIds: [...loserIds], before: records, reparented, droppedLinks })
+      const event: RecordMergedEvent = {
+        mergeId: log['id'] as string,
+        entity,
+        tenantId: tx.tenantId,
+        survivorId,
+        loserIds: [...loserIds],
+        before: records,
+        after: merged,
+        reparented,
+        droppedLinks,
+      }
+      tx.emit('record.merged', event)
       const result: MergeResult = {
         survivor: merged,
         before: records,

@@ -66,6 +66,11 @@ export interface DataQualityApi {
   findAllDuplicates(entity: string): Promise<DuplicateJobResult[]>
   /** Remembers that two records are not duplicates; they are never reported together again. */
   markNotDuplicate(entity: string, a: string, b: string): Promise<void>
+  /**
+   * Closes an open duplicate set as `dismissed` and remembers each of its pairs as "not a duplicate", so the batch
+   * job and the write checks never report them together again.
+   */
+  dismissDuplicateSet(setId: string): Promise<void>
   /** Recomputes the persisted match keys of every record of `entity`. */
   rebuildMatchKeys(entity: string): Promise<number>
   /**
@@ -192,6 +197,20 @@ export function dataQualityPlugin(
       async markNotDuplicate(entity, a, b) {
         await markNotDuplicate(crm, entity, a, b)
       },
+      dismissDuplicateSet: (setId) =>
+        crm.transaction(async (tx) => {
+          const sets = tx.entity<{ entity: string; status: string; pairs: { a: string; b: string }[] }>(
+            'dqDuplicateSet',
+          )
+          const set = await sets.get(setId)
+          if (set.status !== 'open') {
+            throw new RapportError('INVALID_TRANSITION', `Duplicate set ${setId} is already ${set.status}`, {
+              details: { setId, status: set.status },
+            })
+          }
+          for (const pair of set.pairs) await markNotDuplicate(tx, set.entity, pair.a, pair.b)
+          await sets.update(setId, { status: 'dismissed' })
+        }),
       rebuildMatchKeys: (entity) => rebuildMatchKeys(crm, rulesOf(entity), entity),
       merge: (request) => mergeRecords(crm, schema, rules, request),
       async resolve(entity, id) {
