@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { AssignmentStrategy } from '../src/index.js'
+import type { AssignmentStrategy, AutomationOptions } from '../src/index.js'
 import { setup } from './helpers.js'
 
-async function assignLeads(strategy: AssignmentStrategy, leads: Record<string, unknown>[]) {
-  const ctx = await setup()
+async function assignLeads(
+  strategy: AssignmentStrategy,
+  leads: Record<string, unknown>[],
+  options: AutomationOptions = {},
+) {
+  const ctx = await setup(options)
   ctx.engine.register({
     id: 'assign',
     name: 'Assign new leads',
@@ -92,6 +96,28 @@ describe('assignment strategies', () => {
       tomorrow.push((await crm.contacts.get(next.id)).ownerId)
     }
     expect(tomorrow).toEqual(['ann', 'ann', 'bob'])
+  })
+
+  it('daily quotas count local days in the tenant’s time zone (core’s localDateOf), not UTC days', async () => {
+    const quota: AssignmentStrategy = {
+      kind: 'weighted',
+      users: [
+        { id: 'ann', capacity: 1 },
+        { id: 'bob', capacity: 100, dailyQuota: 1 },
+      ],
+    }
+    for (const [timeZone, expected] of [
+      ['Asia/Shanghai', 'bob'],
+      ['UTC', 'ann'],
+    ] as const) {
+      // 09:00Z = 17:00 in Beijing; bob takes his one lead of the day.
+      const ctx = await assignLeads(quota, names(1), { timeZone })
+      expect(ctx.owners).toEqual(['bob'])
+      ctx.advance(8 * 3_600_000) // 17:00Z: 01:00 the next day in Beijing, the same day in UTC
+      const next = await ctx.crm.contacts.create({ firstName: 'late' })
+      await ctx.engine.runDue()
+      expect([timeZone, (await ctx.crm.contacts.get(next.id)).ownerId]).toEqual([timeZone, expected])
+    }
   })
 
   it('first-match territories by region, round-robin inside each, fallback for the rest', async () => {

@@ -1,7 +1,6 @@
 import type { CrmServices, Filter } from '@rapport/core'
-import { RapportError } from '@rapport/core'
+import { localDateOf, RapportError } from '@rapport/core'
 import type { CompiledCondition } from '../conditions/condition-types.js'
-import { utcDateString } from '../conditions/shift-date.js'
 import type { AssignmentStrategy } from './assignment-types.js'
 import { breakTies, lowestLoad, nextRoundRobin } from './pick-assignee.js'
 
@@ -42,6 +41,8 @@ export interface AssignArgs {
   readonly entity: string
   readonly record: Readonly<Record<string, unknown>>
   readonly now: Date
+  /** The IANA time zone daily quotas count local days in (default `UTC`; the engine passes the tenant's). */
+  readonly timeZone?: string
   /** Compiled territory conditions, in order. */
   readonly territories?: readonly CompiledCondition[]
 }
@@ -53,7 +54,7 @@ export interface AssignArgs {
 export async function chooseAssignee(args: AssignArgs): Promise<string> {
   const { services, strategy, record, now } = args
   const recordId = record['id'] as string
-  const day = utcDateString(now)
+  const day = localDateOf(now, args.timeZone ?? 'UTC')
   const assignments = services.entity<{ userId: string }>('automationAssignment')
   const roundRobin = async (users: readonly string[], cursorKey: string) => {
     const state = await readState(services, cursorKey)

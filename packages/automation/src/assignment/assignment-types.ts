@@ -12,7 +12,7 @@ export interface WeightedUser {
   readonly id: string
   /** Relative capacity: a user with capacity 2 receives twice as many records as one with 1. */
   readonly capacity: number
-  /** At most this many assignments per UTC day. */
+  /** At most this many assignments per local day (the plugin's `timeZone`, the tenant's; default UTC). */
   readonly dailyQuota?: number
 }
 

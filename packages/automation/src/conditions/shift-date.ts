@@ -41,8 +41,3 @@ export function durationMs(duration: FilterDuration): number {
     (duration.minutes ?? 0) * MINUTE
   )
 }
-
-/** `YYYY-MM-DD` of an instant in UTC. */
-export function utcDateString(date: Date): string {
-  return date.toISOString().slice(0, 10)
-}

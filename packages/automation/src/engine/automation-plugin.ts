@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { CrmPlugin, PluginContext } from '@rapport/core'
-import { definePlugin, EventBus, RapportError } from '@rapport/core'
+import { definePlugin, EventBus, isTimeZone, RapportError } from '@rapport/core'
 import type { StorageSchema } from '@rapport/core/storage'
 import { AutomationErrorCodes } from '../automation-error.js'
 import { fieldCatalogOf } from '../conditions/field-catalog.js'
@@ -47,6 +47,11 @@ export interface AutomationOptions {
   readonly scoring?: readonly ScoringModel[]
   /** Customer public pools, reclaimed on each sweep. */
   readonly pools?: readonly PublicPool[]
+  /**
+   * The tenant's IANA time zone (default `UTC`): per-day limits (a pool's daily claim limit) count local days in
+   * it, unless a pool names its team's own `claim.timeZone`.
+   */
+  readonly timeZone?: string
 }
 
 const DEFAULT_ENTITIES = ['contact', 'company', 'deal', 'activity', 'task']
@@ -91,6 +96,12 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
       `maxDepth must be an integer in 0..100; got ${maxDepth}`,
     )
   }
+  const timeZone = options.timeZone ?? 'UTC'
+  if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) {
+    throw new RapportError('AUTOMATION_INVALID_CONFIG', `Unknown time zone ${JSON.stringify(timeZone)}`, {
+      details: { timeZone },
+    })
+  }
   for (const [name, secret] of Object.entries(options.secrets ?? {})) {
     try {
       webhookSecretKey(secret)
@@ -115,6 +126,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
   ])
   const rt: EngineRuntime = {
     clock,
+    timeZone,
     queue,
     rules: new Map(),
     paused: new Set(),
@@ -192,7 +204,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
       state.root = ctx.crm
       const catalogOf = rt.catalogOf
       for (const m of options.scoring ?? []) state.scoring.set(m.id, compileScoringModel(m, catalogOf))
-      for (const p of options.pools ?? []) state.pools.set(p.id, compilePool(p, catalogOf))
+      for (const p of options.pools ?? []) state.pools.set(p.id, compilePool(p, catalogOf, timeZone))
       for (const rule of pendingRules.splice(0)) registerRule(state, rule)
       return createEngine(state, ctx.crm)
     },

@@ -67,6 +67,8 @@ export interface StepRow {
 /** Internal state shared by the engine's parts. */
 export interface EngineRuntime {
   readonly clock: () => Date
+  /** The tenant's IANA time zone (per-day limits and quotas count local days in it). */
+  readonly timeZone: string
   readonly queue: JobQueue
   readonly rules: Map<string, CompiledRule>
   readonly paused: Set<string>

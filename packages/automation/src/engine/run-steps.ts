@@ -158,6 +158,7 @@ async function applyDbAction(
         entity,
         record,
         now,
+        timeZone: rt.timeZone,
         territories: territoriesOf(rt, rule, path, action),
       })
       await tx.entity(entity).update(recordId, { [field]: userId })

@@ -1,11 +1,10 @@
 import type { CrmServices, Filter } from '@rapport/core'
-import { RapportError } from '@rapport/core'
+import { isTimeZone, RapportError, startOfDayIn } from '@rapport/core'
 import * as z from 'zod'
 import { invalidRule } from '../automation-error.js'
 import { compileCondition } from '../conditions/compile-condition.js'
 import type { CompiledCondition, Condition } from '../conditions/condition-types.js'
 import type { FieldCatalog } from '../conditions/field-catalog.js'
-import { utcDateString } from '../conditions/shift-date.js'
 
 const DAY = 86_400_000
 
@@ -50,8 +49,13 @@ export interface PublicPool {
   readonly warnDaysBefore?: number
   /** Claim policy. */
   readonly claim?: {
-    /** Claims per member per UTC day. */
+    /**
+     * Claims per member per local day of `timeZone` (core's `startOfDayIn`): a team in Beijing gets its day from
+     * local midnight, not from 08:00.
+     */
     readonly dailyLimit?: number
+    /** The team's IANA time zone for `dailyLimit` (default: the plugin's `timeZone`, the tenant's, else UTC). */
+    readonly timeZone?: string
     /** Days before a former owner may claim the record back. */
     readonly formerOwnerCooldownDays?: number
     /** Records of the entity a member may own at most. */
@@ -75,6 +79,8 @@ export interface PoolLogEntry {
 export interface CompiledPool {
   readonly pool: PublicPool
   readonly exempt: CompiledCondition | null
+  /** The time zone the daily claim limit counts days in. */
+  readonly timeZone: string
 }
 
 interface EntryRow {
@@ -111,6 +117,10 @@ const poolSchema = z.strictObject({
       dailyLimit: z.int().min(0).optional(),
       formerOwnerCooldownDays: z.int().min(0).optional(),
       ownerCapacity: z.int().min(0).optional(),
+      timeZone: z
+        .string()
+        .refine((tz) => isTimeZone(tz), { message: 'Unknown IANA time zone' })
+        .optional(),
     })
     .optional(),
   wonWhere: z.unknown().optional(),
@@ -120,6 +130,7 @@ const poolSchema = z.strictObject({
 export function compilePool(
   raw: unknown,
   catalogOf: (entity: string) => FieldCatalog | undefined,
+  timeZone = 'UTC',
 ): CompiledPool {
   const parsed = poolSchema.safeParse(raw)
   const id = (raw as { id?: string } | null)?.id
@@ -151,7 +162,7 @@ export function compilePool(
     if (!result.ok) throw invalidRule(pool.id, result.issues)
     exempt = result.condition
   }
-  return { pool, exempt }
+  return { pool, exempt, timeZone: pool.claim?.timeZone ?? timeZone }
 }
 
 function entries(services: CrmServices) {
@@ -369,7 +380,8 @@ export async function claimFromPool(
         throw refused('cooldown', { ...details, until: new Date(until).toISOString() })
     }
     if (policy.dailyLimit !== undefined) {
-      const dayStart = new Date(`${utcDateString(now)}T00:00:00.000Z`)
+      // The local day of the team (or tenant), through core's one time-zone implementation.
+      const dayStart = startOfDayIn(now, compiled.timeZone)
       const today = await tx.entity('automationPoolLog').count({
         where: {
           and: [
