@@ -10,7 +10,13 @@ import type {
   StorageRow,
   StorageSchema,
 } from '@rapport/core/storage'
-import { compareRows, compileStorageFilter, readFieldRef } from '@rapport/core/storage'
+import {
+  compareRows,
+  compileStorageFilter,
+  parseSearchQuery,
+  rankSearchRows,
+  readFieldRef,
+} from '@rapport/core/storage'
 import type { KvReader, KvWriter } from './kv-store.js'
 import { KvBatch, KvStore } from './kv-store.js'
 
@@ -257,6 +263,10 @@ function operations(
       return rows.slice(start, args.limit === undefined ? undefined : start + args.limit)
     },
     count: async (args) => matching(db, args, args.where).length,
+    // Search has one semantics on every adapter: core fills the searchTerms/searchKeys columns on every write, and
+    // rankSearchRows matches and ranks them. A real key-value adapter would index searchTerms; a scan is enough here.
+    search: async (args) =>
+      rankSearchRows(matching(db, args, args.where), parseSearchQuery(args.query)).slice(0, args.limit),
     updateById: (args) =>
       write((batch) => {
         const before = getRow(batch, args.tenantId, args.model, args.id)
@@ -297,7 +307,7 @@ function statement<T>(parent: KvWriter, run: (batch: KvWriter) => T): T {
 /**
  * A storage adapter over a Redis-style key-value store. Rows are JSON strings in one hash per tenant and table;
  * unique indexes are hashes of key → id; filters and ordering use core's reference evaluator. Transactions buffer
- * their writes and apply them at commit (serialised, one at a time). No full-text search.
+ * their writes and apply them at commit (serialised, one at a time). Search scans with core's one search semantics.
  *
  * @example
  * ```ts
@@ -313,7 +323,7 @@ export function createKeyValueStorage(options: KeyValueStorageOptions = {}): Sto
   // Step 5: honest capabilities. The kit skips what is declared unsupported, and tests everything else.
   const capabilities: StorageCapabilities = {
     transactions: true,
-    fullTextSearch: false,
+    fullTextSearch: true,
     jsonPaths: true,
     concurrentWriters: false,
   }
