@@ -1,16 +1,21 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accessControl, defineAccessPolicy } from '@rapport/access'
 import type { CrmServices } from '@rapport/core'
 import { createCrm } from '@rapport/core'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
+import { benchPostgresRls } from './postgres-rls.js'
 
 /**
  * list (50 per page), get and search as a team manager under a realistic policy (rep / manager / admin, team scope,
  * phones and emails masked for reps and managers) against the same calls on a CRM with no policy, over the same
  * SQLite file. Rounds alternate between the two so load on the machine hits both alike; the reported ratio is the
  * median of per-round ratios. Target: at most 1.25x.
+ *
+ * With `RAPPORT_TEST_PG_URL` set it also compares Postgres row-level security on vs off (same policy, same calls,
+ * plus creates and updates; see postgres-rls.ts). `BENCH_ONLY=rls` runs only that part and keeps the SQLite results
+ * already in the JSON.
  */
 const CONTACTS = Number(process.env['BENCH_CONTACTS'] ?? 5000)
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7)
@@ -40,107 +45,130 @@ const policy = defineAccessPolicy({
 })
 
 const dir = dirname(fileURLToPath(import.meta.url))
-const file = join(dir, '..', 'bench-access.db')
-const seedCrm = createCrm({ storage: createSqliteStorage({ file }) })
-await seedCrm.migrate()
-if ((await seedCrm.contacts.count()) < CONTACTS) {
-  const owners = teams.flatMap((t) => t.members)
-  for (let i = 0; i < CONTACTS; i += 500) {
-    await seedCrm.contacts.createMany(
-      Array.from({ length: Math.min(500, CONTACTS - i) }, (_, k) => {
-        const n = i + k
-        return {
-          firstName: `Client${n % 97}`,
-          lastName: `Person ${n}`,
-          ownerId: owners[n % owners.length],
-          phones: [{ number: `+86139${String(10_000_000 + n).slice(-8)}` }],
-          emails: [{ address: `client${n}@acme.example` }],
-        }
-      }),
-    )
-  }
-}
-
-const manager = { id: 'usr_m0' }
-const plain = createCrm({ storage: createSqliteStorage({ file }), actor: manager })
-const guarded = createCrm({
-  storage: createSqliteStorage({ file }),
-  actor: manager,
-  plugins: [accessControl(policy)] as const,
-})
-await plain.migrate()
-await guarded.migrate()
-const ids = (await guarded.contacts.list({ limit: 100 })).items.map((c) => c.id)
-
-const workloads: Record<string, (crm: CrmServices, i: number) => Promise<unknown>> = {
-  list: (crm) => crm.contacts.list({ limit: 50 }),
-  get: (crm, i) => crm.contacts.get(ids[i % ids.length] as string),
-  search: (crm, i) => crm.contacts.search(`Client${i % 97}`, { limit: 20 }),
-}
-// The same rows written by hand, with no policy: what a host would run to scope the query itself. The gap between
-// this and the policy run is the policy machinery; the gap to the plain run also holds the cost of reading fewer,
-// scattered rows.
-const team = { field: 'ownerId', op: 'in', value: [...teams[0]!.members, manager.id] } as const
-const handWritten: Record<string, (crm: CrmServices, i: number) => Promise<unknown>> = {
-  list: (crm) => crm.contacts.list({ limit: 50, where: team }),
-  get: (crm, i) =>
-    crm.contacts.list({
-      where: { and: [{ field: 'id', op: 'eq', value: ids[i % ids.length] as string }, team] },
-      limit: 1,
-    }),
-  search: (crm, i) => crm.contacts.search(`Client${i % 97}`, { limit: 20, where: team }),
-}
-
-async function time(
-  crm: CrmServices,
-  run: (crm: CrmServices, i: number) => Promise<unknown>,
-): Promise<number> {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < CALLS; i++) await run(crm, i)
-  return Number(process.hrtime.bigint() - start) / 1e6 / CALLS
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
-const results: Record<string, unknown> = {}
-for (const [name, run] of Object.entries(workloads)) {
-  await time(plain, run)
-  await time(guarded, run)
-  const ratios: number[] = []
-  const plainMs: number[] = []
-  const guardedMs: number[] = []
-  for (let r = 0; r < ROUNDS; r++) {
-    const a = r % 2 === 0 ? await time(plain, run) : 0
-    const b = await time(guarded, run)
-    const c = r % 2 === 1 ? await time(plain, run) : a
-    plainMs.push(c)
-    guardedMs.push(b)
-    ratios.push(b / c)
-  }
-  const hand = handWritten[name] as (crm: CrmServices, i: number) => Promise<unknown>
-  const handRatios: number[] = []
-  for (let r = 0; r < ROUNDS; r++) {
-    const h = await time(plain, hand)
-    handRatios.push((await time(guarded, run)) / h)
-  }
-  results[name] = {
-    vsHandWrittenWhere: median(handRatios),
-    noPolicyMsPerCall: median(plainMs),
-    policyMsPerCall: median(guardedMs),
-    ratio: median(ratios),
-    target: 1.25,
-    met: median(ratios) <= 1.25,
-  }
-  console.log(name, JSON.stringify(results[name]))
-}
-
 const out = join(dir, '..', '..', 'results', 'access.json')
+const PG_URL = process.env['RAPPORT_TEST_PG_URL'] || undefined
+const ONLY_RLS = process.env['BENCH_ONLY'] === 'rls'
+const previous = ONLY_RLS && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined
+const results: Record<string, unknown> = previous?.results ?? {}
+if (!ONLY_RLS) await sqliteBench()
+const postgresRls = PG_URL
+  ? {
+      adapter: 'postgres (pg pool; rls: true vs rls: false, two schemas with the same rows)',
+      note: 'same access policy and actor on both sides; off = no RLS, on = FORCEd RESTRICTIVE tenant policy, runtime role, every operation in a transaction bound with set_config',
+      results: await benchPostgresRls({
+        url: PG_URL,
+        policy,
+        actor: { id: 'usr_m0' },
+        owners: teams.flatMap((t) => t.members),
+        contacts: CONTACTS,
+        rounds: ROUNDS,
+        calls: CALLS,
+      }),
+    }
+  : previous?.postgresRls
+
+async function sqliteBench() {
+  const file = join(dir, '..', 'bench-access.db')
+  const seedCrm = createCrm({ storage: createSqliteStorage({ file }) })
+  await seedCrm.migrate()
+  if ((await seedCrm.contacts.count()) < CONTACTS) {
+    const owners = teams.flatMap((t) => t.members)
+    for (let i = 0; i < CONTACTS; i += 500) {
+      await seedCrm.contacts.createMany(
+        Array.from({ length: Math.min(500, CONTACTS - i) }, (_, k) => {
+          const n = i + k
+          return {
+            firstName: `Client${n % 97}`,
+            lastName: `Person ${n}`,
+            ownerId: owners[n % owners.length],
+            phones: [{ number: `+86139${String(10_000_000 + n).slice(-8)}` }],
+            emails: [{ address: `client${n}@acme.example` }],
+          }
+        }),
+      )
+    }
+  }
+
+  const manager = { id: 'usr_m0' }
+  const plain = createCrm({ storage: createSqliteStorage({ file }), actor: manager })
+  const guarded = createCrm({
+    storage: createSqliteStorage({ file }),
+    actor: manager,
+    plugins: [accessControl(policy)] as const,
+  })
+  await plain.migrate()
+  await guarded.migrate()
+  const ids = (await guarded.contacts.list({ limit: 100 })).items.map((c) => c.id)
+
+  const workloads: Record<string, (crm: CrmServices, i: number) => Promise<unknown>> = {
+    list: (crm) => crm.contacts.list({ limit: 50 }),
+    get: (crm, i) => crm.contacts.get(ids[i % ids.length] as string),
+    search: (crm, i) => crm.contacts.search(`Client${i % 97}`, { limit: 20 }),
+  }
+  // The same rows written by hand, with no policy: what a host would run to scope the query itself. The gap between
+  // this and the policy run is the policy machinery; the gap to the plain run also holds the cost of reading fewer,
+  // scattered rows.
+  const team = { field: 'ownerId', op: 'in', value: [...teams[0]!.members, manager.id] } as const
+  const handWritten: Record<string, (crm: CrmServices, i: number) => Promise<unknown>> = {
+    list: (crm) => crm.contacts.list({ limit: 50, where: team }),
+    get: (crm, i) =>
+      crm.contacts.list({
+        where: { and: [{ field: 'id', op: 'eq', value: ids[i % ids.length] as string }, team] },
+        limit: 1,
+      }),
+    search: (crm, i) => crm.contacts.search(`Client${i % 97}`, { limit: 20, where: team }),
+  }
+
+  async function time(
+    crm: CrmServices,
+    run: (crm: CrmServices, i: number) => Promise<unknown>,
+  ): Promise<number> {
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < CALLS; i++) await run(crm, i)
+    return Number(process.hrtime.bigint() - start) / 1e6 / CALLS
+  }
+
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+  for (const [name, run] of Object.entries(workloads)) {
+    await time(plain, run)
+    await time(guarded, run)
+    const ratios: number[] = []
+    const plainMs: number[] = []
+    const guardedMs: number[] = []
+    for (let r = 0; r < ROUNDS; r++) {
+      const a = r % 2 === 0 ? await time(plain, run) : 0
+      const b = await time(guarded, run)
+      const c = r % 2 === 1 ? await time(plain, run) : a
+      plainMs.push(c)
+      guardedMs.push(b)
+      ratios.push(b / c)
+    }
+    const hand = handWritten[name] as (crm: CrmServices, i: number) => Promise<unknown>
+    const handRatios: number[] = []
+    for (let r = 0; r < ROUNDS; r++) {
+      const h = await time(plain, hand)
+      handRatios.push((await time(guarded, run)) / h)
+    }
+    results[name] = {
+      vsHandWrittenWhere: median(handRatios),
+      noPolicyMsPerCall: median(plainMs),
+      policyMsPerCall: median(guardedMs),
+      ratio: median(ratios),
+      target: 1.25,
+      met: median(ratios) <= 1.25,
+    }
+    console.log(name, JSON.stringify(results[name]))
+  }
+}
+
 mkdirSync(dirname(out), { recursive: true })
 writeFileSync(
   out,
   `${JSON.stringify(
     {
       benchmark: 'access',
-      at: new Date().toISOString(),
+      at: ONLY_RLS ? previous?.at : new Date().toISOString(),
+      ...(ONLY_RLS ? { postgresRlsAt: new Date().toISOString() } : {}),
       node: process.version,
       adapter: 'sqlite (better-sqlite3, file)',
       contacts: CONTACTS,
@@ -148,6 +176,7 @@ writeFileSync(
       callsPerRound: CALLS,
       actor: 'team manager (team scope over 11 owners; phones and emails masked)',
       results,
+      ...(postgresRls ? { postgresRls } : {}),
     },
     null,
     2,

@@ -51,6 +51,20 @@ export async function bindTenant(
   ).execute(trx)
 }
 
+/** Tenant ids written into SQL text by {@link beginBoundSql}: nothing a literal could be escaped out of. */
+const PLAIN_TENANT = /^[A-Za-z0-9_.:@-]{1,100}$/
+
+/**
+ * `begin` and the binding of {@link bindTenant} as one simple-protocol text (one round trip instead of two), for a
+ * tenant id made only of letters, digits and `_ . : @ -` (no quote or backslash, so the literal cannot be escaped
+ * out of whatever `standard_conforming_strings` says); `undefined` for any other id, which is then bound with a
+ * bind parameter.
+ */
+export function beginBoundSql(role: string, tenantId: string): string | undefined {
+  if (!PLAIN_TENANT.test(tenantId) || !/^[a-z_][a-z0-9_]{0,62}$/.test(role)) return undefined
+  return `begin; select set_config('role', '${role}', true), set_config('${TENANT_SETTING}', '${tenantId}', true)`
+}
+
 interface TableInfo {
   readonly table: string
   readonly tenant: boolean

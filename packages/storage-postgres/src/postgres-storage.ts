@@ -22,6 +22,7 @@ import { withMigrationLock } from './postgres-migration-lock.js'
 import { withPostgresRetry } from './postgres-retry.js'
 import {
   applyRowSecurity,
+  beginBoundSql,
   bindTenant,
   liftForcedRowSecurity,
   planRowSecurity,
@@ -184,7 +185,10 @@ export function createPostgresStorage(
     capabilities: { concurrentWriters: multipleConnections },
     onClose: () => connection.close(),
     ...(rls
-      ? { bindTenant: (trx: Kysely<any>, tenantId: string) => bindTenant(trx, rls.role, tenantId) }
+      ? {
+          bindTenant: (trx: Kysely<any>, tenantId: string) => bindTenant(trx, rls.role, tenantId),
+          beginBoundSql: (tenantId: string) => beginBoundSql(rls.role, tenantId),
+        }
       : {}),
   })
 
