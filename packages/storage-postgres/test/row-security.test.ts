@@ -165,6 +165,20 @@ describe('SQL that forgets the tenant', () => {
       code: 'NOT_FOUND',
     })
   })
+
+  it('a tenant id that is no plain literal (quotes, backslashes, spaces) is bound as a parameter and still isolated', async () => {
+    const odd = "ten_o'brien \\ x"
+    const crm = createCrm({ storage, tenantId: odd })
+    await crm.contacts.create({ firstName: 'Quoted' })
+    expect((await crm.contacts.list()).items.map((c) => c.firstName)).toEqual(['Quoted'])
+    const raw = await storage.withTenant(odd, (db) =>
+      sql<{ tenant_id: string }>`select tenant_id from contact`.execute(db),
+    )
+    expect(tenantsIn(raw.rows)).toEqual([odd])
+    expect(
+      (await crm.scoped({ tenantId: 'ten_b' }).contacts.list()).items.map((c) => c.firstName),
+    ).not.toContain('Quoted')
+  })
 })
 
 describe('pooled connections', () => {
