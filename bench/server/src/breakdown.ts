@@ -1,6 +1,6 @@
 // Where the time of one list request goes, in one process and back to back: the raw query + JSON, core's
 // crm.contacts.list + JSON, and the whole HTTP request through @rapport/server (app.request, no socket).
-// `pnpm --filter @rapport/bench-server breakdown`; ONLY=1 loops the HTTP request alone, for --cpu-prof.
+// `pnpm --filter @rapport/bench-server breakdown`; ONLY=<n> loops the HTTP request alone n times, for --cpu-prof.
 import { createCrm } from '@rapport/core'
 import { createRapportServer } from '@rapport/server'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
@@ -11,8 +11,11 @@ const crm = createCrm({ storage: createSqliteStorage({ file }) })
 await crm.migrate()
 await crm.contacts.createMany(
   Array.from({ length: Number(process.env.N ?? 500) }, (_, i) => ({
-    firstName: `F${i}`,
-    emails: [{ address: `p${i}@x.com` }],
+    firstName: `First${i}`,
+    lastName: `Last${i}`,
+    emails: [{ address: `p${i}@example.com`, primary: true }],
+    title: 'Engineer',
+    tags: ['bench'],
   })),
 )
 const app = createRapportServer({ crm, authenticate: () => ({ actor: { id: 'b' } }) })
@@ -26,7 +29,7 @@ const time = async (fn: () => unknown) => {
   return (performance.now() - t) / 200
 }
 if (process.env['ONLY']) {
-  for (let i = 0; i < 4000; i++) await (await app.request('/contacts?limit=50')).text()
+  for (let i = 0; i < Number(process.env['ONLY']); i++) await (await app.request('/contacts?limit=50')).text()
 } else
   for (let r = 0; r < 3; r++) {
     const raw = await time(() => JSON.stringify(page.all('default')))

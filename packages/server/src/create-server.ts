@@ -80,17 +80,14 @@ export function createRapportServer(options: RapportServerOptions): RapportServe
       }),
     )
   }
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        problem(
-          c,
-          new Rapport('PAYLOAD_TOO_LARGE', `The body exceeds ${limit} bytes`, { details: { limit } }),
-        ),
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: limit,
+    onError: (c) =>
+      problem(c, new Rapport('PAYLOAD_TOO_LARGE', `The body exceeds ${limit} bytes`, { details: { limit } })),
+  })
+  // GET and HEAD carry no body a route reads (and a fetch Request cannot hold one); skipping them matters on Node,
+  // where asking @hono/node-server's lightweight request for its body builds a full Request (headers, URL, signal).
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use('*', async (c, next) => {
     if (c.req.path === '/openapi.json' || c.req.path === '/reference') return next()
     const auth = await options.authenticate(c)

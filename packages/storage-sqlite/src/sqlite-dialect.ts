@@ -29,7 +29,11 @@ export function sqliteJsonPath(path: readonly string[]): string {
 // integer and real columns and strings for text, so the common case is one check).
 const decodeDatetime = (value: unknown): StorageValue => new Date(Number(value))
 const decodeBoolean = (value: unknown): StorageValue => Number(value) !== 0
-const decodeJson = (value: unknown): StorageValue => JSON.parse(String(value)) as StorageValue
+// Empty arrays and objects (phones, tags, custom on most rows) skip the parser: a fresh literal, same value.
+const decodeJson = (value: unknown): StorageValue => {
+  const text = String(value)
+  return text === '[]' ? [] : text === '{}' ? {} : (JSON.parse(text) as StorageValue)
+}
 const decodeNumber = (value: unknown): StorageValue => (typeof value === 'number' ? value : Number(value))
 
 function jsonValue(column: Expression<unknown>, path: readonly string[] | undefined) {

@@ -5,6 +5,7 @@ import { addRoute } from '../http/http-route.js'
 import { etagOf, expectedVersionOf } from '../http/if-match.js'
 import { LIST_QUERY, listOptionsOf, parseFilter, SEARCH_QUERY } from '../http/list-query.js'
 import { kebab, pascal } from '../http/naming.js'
+import { wireRecord, wireRecords } from '../http/wire-record.js'
 
 type AnyService = EntityService<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>
 
@@ -41,7 +42,7 @@ export function recordResponse(
   status = 200,
   headers: Record<string, string> = {},
 ): Response {
-  return c.json(record, status, { ETag: etagOf(record['version']), ...headers })
+  return c.json(wireRecord(record), status, { ETag: etagOf(record['version']), ...headers })
 }
 
 /**
@@ -74,7 +75,10 @@ export function addEntityRoutes(
     response: { status: 200, description: 'One page', schema: schemas.page },
     handler: async ({ c, query }) => {
       const page = await service(c).list(listOptionsOf(query))
-      return c.json({ data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore }, 200)
+      return c.json(
+        { data: wireRecords(page.items), nextCursor: page.nextCursor, hasMore: page.hasMore },
+        200,
+      )
     },
   })
   addRoute(app, table, basePath, {
@@ -115,7 +119,7 @@ export function addEntityRoutes(
           ...(query['limit'] ? { limit: Number(query['limit']) } : {}),
           ...(query['includeArchived'] ? { includeArchived: query['includeArchived'] === 'true' } : {}),
         })
-        return c.json({ data }, 200)
+        return c.json({ data: wireRecords(data) }, 200)
       },
     })
   }
