@@ -1,10 +1,9 @@
 import type { Actor, CrmServices, Filter, Page } from '@rapport/core'
 import { isRapportError, RapportError } from '@rapport/core'
-import * as z from 'zod'
-import { AuditErrorCodes } from '../audit-error.js'
 import type { AuditAction } from '../history/audit-entities.js'
 import { changeIds } from '../history/audit-entities.js'
 import type { AuditFieldAccess } from '../history/audit-plugin.js'
+import { parseAuditQuery } from './audit-query-schemas.js'
 
 /** One field's before and after in an audit event. `redacted` values were removed by erasure (both `null`). */
 export interface AuditFieldChange {
@@ -100,54 +99,6 @@ export interface AuditReader {
   ): Promise<Page<AuditEntry>>
   /** Everything one request wrote (incident response). */
   byRequest(query: { readonly requestId: string } & AuditPageOptions): Promise<Page<AuditEntry>>
-}
-
-const name = z.string().min(1).max(200)
-const pageShape = {
-  from: z.date().optional(),
-  to: z.date().optional(),
-  limit: z.int().min(1).optional(),
-  cursor: z.string().max(4096).nullable().optional(),
-}
-const schemas = {
-  timeline: z.strictObject({
-    entity: name,
-    id: name,
-    fields: z.array(name).max(200).optional(),
-    ...pageShape,
-  }),
-  fieldHistory: z.strictObject({
-    entity: name,
-    field: name,
-    id: name.optional(),
-    actorId: name.optional(),
-    ...pageShape,
-  }),
-  byActor: z.strictObject({ actorId: name, entity: name.optional(), ...pageShape }),
-  between: z.strictObject({
-    entity: name.optional(),
-    channel: name.optional(),
-    ...pageShape,
-    from: z.date(),
-    to: z.date(),
-  }),
-  byRequest: z.strictObject({ requestId: name, ...pageShape }),
-}
-
-function parse<K extends keyof typeof schemas>(kind: K, query: unknown): z.output<(typeof schemas)[K]> {
-  const parsed = schemas[kind].safeParse(query)
-  if (!parsed.success) {
-    throw new RapportError(
-      AuditErrorCodes.AUDIT_INVALID_QUERY,
-      `Invalid ${kind} query: ${parsed.error.issues[0]?.message}`,
-      {
-        details: {
-          issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-        },
-      },
-    )
-  }
-  return parsed.data as z.output<(typeof schemas)[K]>
 }
 
 type Row = Record<string, unknown>
@@ -303,7 +254,7 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
 
   return {
     async timeline(query) {
-      const q = parse('timeline', query)
+      const q = parseAuditQuery('timeline', query)
       await requireReadable(q.entity, q.id)
       const filters: Filter[] = [
         { field: 'entity', op: 'eq', value: q.entity },
@@ -318,7 +269,7 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
       return events(filters, q, q.fields, true)
     },
     async fieldHistory(query) {
-      const q = parse('fieldHistory', query)
+      const q = parseAuditQuery('fieldHistory', query)
       if (!canRead(q.entity, q.field)) return { items: [], nextCursor: null, hasMore: false }
       if (q.id) {
         // One record's field: its events (indexed by record), then their changes of that field.
@@ -367,7 +318,7 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
       }
     },
     async byActor(query) {
-      const q = parse('byActor', query)
+      const q = parseAuditQuery('byActor', query)
       return events(
         [
           { field: 'actorId', op: 'eq', value: q.actorId },
@@ -378,7 +329,7 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
       )
     },
     async between(query) {
-      const q = parse('between', query)
+      const q = parseAuditQuery('between', query)
       return events(
         [
           ...(q.entity ? [{ field: 'entity', op: 'eq', value: q.entity } as Filter] : []),
@@ -392,7 +343,7 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
       )
     },
     async byRequest(query) {
-      const q = parse('byRequest', query)
+      const q = parseAuditQuery('byRequest', query)
       return events(
         [{ field: 'requestId', op: 'eq', value: q.requestId }, ...timeBounds(q)],
         q,
