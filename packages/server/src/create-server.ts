@@ -11,10 +11,11 @@ import { addAnalyticsRoutes } from './analytics/analytics-routes.js'
 import type { RapportApp } from './http/http-route.js'
 import { RouteTable } from './http/http-route.js'
 import { problemOf } from './problem.js'
+import { addDealContactRoutes } from './routes/deal-contact-routes.js'
 import { addEntityRoutes, entitySchemas } from './routes/entity-routes.js'
 import { addOperationRoutes } from './routes/operation-routes.js'
 import { addRecordActionRoutes } from './routes/record-action-routes.js'
-import { addStageRoutes, isStaged } from './routes/stage-routes.js'
+import { addStageRoutes, canChangePipeline, isStaged } from './routes/stage-routes.js'
 import type { RapportServerOptions, RapportVariables } from './server-options.js'
 import { builtInTimelineSources } from './timeline/built-in-sources.js'
 import { addTimelineRoutes } from './timeline/timeline-routes.js'
@@ -113,11 +114,16 @@ export function createRapportServer(options: RapportServerOptions): RapportServe
   const routeOptions = { requireIfMatch }
   for (const entity of description.entities) {
     addEntityRoutes(app, table, '', entity, routeOptions)
-    if (isStaged(crm.entity(entity.name))) {
-      addStageRoutes(app, table, '', entity, entitySchemas(entity), routeOptions)
+    const service = crm.entity(entity.name)
+    if (isStaged(service)) {
+      addStageRoutes(app, table, '', entity, entitySchemas(entity), {
+        ...routeOptions,
+        changePipeline: canChangePipeline(service),
+      })
     }
   }
   addRecordActionRoutes(app, table, '', description, routeOptions)
+  addDealContactRoutes(app, table, '', description)
   addTimelineRoutes(
     app,
     table,

@@ -3,9 +3,11 @@ import * as z from 'zod'
 import type { RapportApp, RouteTable } from '../http/http-route.js'
 import { addRoute } from '../http/http-route.js'
 import { expectedVersionOf } from '../http/if-match.js'
+import { recordResponse } from './entity-routes.js'
 
 /**
- * Record actions of core services beyond CRUD and stage moves: lead conversion and a ticket's SLA status.
+ * Record actions of core services beyond CRUD and stage moves: lead conversion, a ticket's first response and its SLA
+ * status.
  */
 export function addRecordActionRoutes(
   app: RapportApp,
@@ -82,6 +84,33 @@ export function addRecordActionRoutes(
       paused: z.boolean(),
     })
     .nullable()
+  addRoute<{ at?: Date }>(app, table, basePath, {
+    method: 'post',
+    path: '/tickets/{id}/first-response',
+    operationId: 'tickets.recordResponse',
+    summary: "Record a ticket's first response (now, or at a given instant)",
+    description:
+      'Stops the first-response SLA clock. Idempotent: when a first response is already recorded, the ticket is ' +
+      'returned unchanged.',
+    tags: ['tickets'],
+    body: {
+      schema: z
+        .object({ at: z.date().optional().describe('When the first response was sent; default now') })
+        .strict()
+        .meta({ id: 'TicketResponseRequest' }),
+      required: false,
+    },
+    response: {
+      status: 200,
+      description: 'The ticket; ETag is its version',
+      schema: schemaOf('ticket').recordSchema,
+    },
+    handler: async ({ c, params, body }) => {
+      const options = body?.at === undefined ? {} : { at: body.at }
+      const ticket = await c.get('rapport').tickets.recordResponse(params['id']!, options)
+      return recordResponse(c, ticket as unknown as Record<string, unknown>)
+    },
+  })
   addRoute(app, table, basePath, {
     method: 'get',
     path: '/tickets/{id}/sla',

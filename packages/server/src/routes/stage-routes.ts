@@ -1,4 +1,4 @@
-import type { EntityDescription, MoveStageOptions } from '@rapport/core'
+import type { ChangePipelineOptions, EntityDescription, MoveStageOptions } from '@rapport/core'
 import { stageChangeEntity } from '@rapport/core'
 import * as z from 'zod'
 import type { RapportApp, RouteTable } from '../http/http-route.js'
@@ -11,6 +11,11 @@ import { recordResponse } from './entity-routes.js'
 
 interface StagedService {
   moveStage(id: string, stageId: string, options?: MoveStageOptions): Promise<Record<string, unknown>>
+  changePipeline?(
+    id: string,
+    pipelineId: string,
+    options: ChangePipelineOptions,
+  ): Promise<Record<string, unknown>>
 }
 
 const stageChangeSchema = z
@@ -22,9 +27,15 @@ export function isStaged(service: unknown): service is StagedService {
   return typeof (service as StagedService | null)?.moveStage === 'function'
 }
 
+/** Whether a staged service also moves records to another pipeline (deals). */
+export function canChangePipeline(service: StagedService): boolean {
+  return typeof service.changePipeline === 'function'
+}
+
 /**
- * `POST /{collection}/{id}/stage` and `GET /{collection}/{id}/stage-history` for a staged entity. A refused move
- * answers 409 `INVALID_TRANSITION` whose details name the guard, the stages and the missing fields.
+ * `POST /{collection}/{id}/stage` and `GET /{collection}/{id}/stage-history` for a staged entity, and
+ * `POST /{collection}/{id}/pipeline` when its service can change pipelines (deals). A refused move answers 409
+ * `INVALID_TRANSITION` whose details name the guard, the stages and the missing fields.
  */
 export function addStageRoutes(
   app: RapportApp,
@@ -32,7 +43,7 @@ export function addStageRoutes(
   basePath: string,
   entity: EntityDescription,
   schemas: EntitySchemas,
-  options: { readonly requireIfMatch: boolean },
+  options: { readonly requireIfMatch: boolean; readonly changePipeline?: boolean },
 ): void {
   const base = `/${kebab(entity.collection)}`
   const tags = [entity.collection]
@@ -70,6 +81,9 @@ export function addStageRoutes(
       return recordResponse(c, record)
     },
   })
+  if (options.changePipeline) {
+    addChangePipelineRoute(app, table, basePath, entity, schemas, options)
+  }
   addRoute(app, table, basePath, {
     method: 'get',
     path: `${base}/{id}/stage-history`,
@@ -88,4 +102,60 @@ export function addStageRoutes(
       return c.json({ data }, 200)
     },
   })
+}
+
+/**
+ * `POST /{collection}/{id}/pipeline`: moves a record to another pipeline of its type. `stageMapping` maps its current
+ * stage to a stage of the target pipeline. An unknown pipeline or one of another type is 422 `VALIDATION_FAILED`; an
+ * unmapped current stage or a mapping to a stage outside the target is 409 `INVALID_TRANSITION`; nothing is written.
+ */
+function addChangePipelineRoute(
+  app: RapportApp,
+  table: RouteTable,
+  basePath: string,
+  entity: EntityDescription,
+  schemas: EntitySchemas,
+  options: { readonly requireIfMatch: boolean },
+): void {
+  const body = z
+    .object({
+      pipelineId: z.string().min(1).max(100).describe('The target pipeline id'),
+      stageMapping: z
+        .record(z.string().min(1).max(100), z.string().min(1).max(100))
+        .describe(
+          'Stage of the current pipeline → stage of the target pipeline; the current stage must be mapped',
+        ),
+      reason: z.string().min(1).max(1000).optional().describe('Why; kept in the stage history'),
+    })
+    .strict()
+    .meta({ id: 'ChangePipelineRequest' })
+  addRoute<{ pipelineId: string; stageMapping: Record<string, string>; reason?: string }>(
+    app,
+    table,
+    basePath,
+    {
+      method: 'post',
+      path: `/${kebab(entity.collection)}/{id}/pipeline`,
+      operationId: `${entity.collection}.changePipeline`,
+      summary: `Move a ${entity.name} to another pipeline`,
+      description:
+        'Maps the current stage to a stage of the target pipeline and appends a stage-history row. An unknown or ' +
+        'foreign pipeline is 422 VALIDATION_FAILED; an unmapped current stage or a target stage outside the ' +
+        'pipeline is 409 INVALID_TRANSITION (details.guard stageMapping / stageInPipeline). Nothing is written.',
+      tags: [entity.collection],
+      headers: ['If-Match'],
+      body: { schema: body, required: true },
+      response: { status: 200, description: 'The record in its new pipeline', schema: schemas.record },
+      handler: async ({ c, params, body: input }) => {
+        const expectedVersion = expectedVersionOf(c, options.requireIfMatch)
+        const service = c.get('rapport').entity(entity.name) as unknown as Required<StagedService>
+        const record = await service.changePipeline(params['id']!, input.pipelineId, {
+          stageMapping: input.stageMapping,
+          ...(expectedVersion === undefined ? {} : { expectedVersion }),
+          ...(input.reason === undefined ? {} : { reason: input.reason }),
+        })
+        return recordResponse(c, record)
+      },
+    },
+  )
 }
