@@ -1,26 +1,112 @@
 import type { CrmServices } from '@rapport/core'
 import type { DuplicateRule } from './duplicate-rule.js'
-import { findMatches } from './find-duplicates.js'
+import { orderedPair } from './find-duplicates.js'
 import { syncMatchKeys } from './match-key-store.js'
+import { scorePair } from './score-pair.js'
 
 /** What a "find every duplicate" run did. */
 export interface DuplicateJobResult {
   readonly entity: string
   readonly ruleId: string
-  /** Records read. */
+  /** Records of the entity (archived ones excluded). */
   readonly scanned: number
+  /** Persisted match keys read. */
+  readonly keys: number
+  /** Candidate pairs scored (pairs sharing a key value in a block no larger than `maxBlockSize + 1`). */
+  readonly candidates: number
+  /** Duplicate pairs found ("not a duplicate" pairs excluded). */
+  readonly pairs: number
   /** Duplicate sets found (connected groups of duplicate pairs). */
   readonly sets: number
   /** Of those, sets not already open, now stored with status `open`. */
   readonly created: number
 }
 
+/** Progress of a duplicate job: `keys` while streaming the index, `score` while scoring candidate pairs. */
+export interface DuplicateJobProgress {
+  readonly phase: 'keys' | 'score'
+  readonly done: number
+  readonly total: number
+}
+
+/** Options of {@link runDuplicateJob}. */
+export interface DuplicateJobOptions {
+  /** Called every page of keys and every chunk of scored pairs. */
+  readonly onProgress?: (progress: DuplicateJobProgress) => void
+}
+
+type Rec = Record<string, unknown>
+
+const PAGE = 1000
+
 /**
- * Streams over every record of the rule's entity (keyset pages through `crm`), looks each up through the persisted
- * match keys, joins duplicate pairs into connected sets and stores each new set as an open `dqDuplicateSet`.
- * Running it again creates no second copy of a set that is still open.
+ * Finds every duplicate among the records of the rule's entity without reading the table record by record: it
+ * streams the persisted match keys in `(key, value)` order through `crm` (keyset pages over the
+ * `(entity, key, value)` index, the same on every adapter), so each run of equal values is a block; blocks larger
+ * than `maxBlockSize + 1` are ignored, as on writes. Candidate pairs are then scored in chunks (records loaded by id,
+ * archived ones skipped), "not a duplicate" pairs dropped, pairs joined into connected sets, and each new set stored
+ * as an open `dqDuplicateSet`. Running it again creates no second copy of a set that is still open.
  */
-export async function runDuplicateJob(crm: CrmServices, rule: DuplicateRule): Promise<DuplicateJobResult> {
+export async function runDuplicateJob(
+  crm: CrmServices,
+  rule: DuplicateRule,
+  options: DuplicateJobOptions = {},
+): Promise<DuplicateJobResult> {
+  const scanned = await crm.entity(rule.entity).count()
+  const keyNames = rule.keys.map((k) => k.name)
+  const totalKeys = await crm.entity('dqMatchKey').count({
+    where: {
+      and: [
+        { field: 'entity', op: 'eq', value: rule.entity },
+        { field: 'key', op: 'in', value: keyNames },
+      ],
+    },
+  })
+  // 1. Blocks from the index: consecutive keys with one value.
+  const candidates = new Map<string, [string, string]>()
+  let block: string[] = []
+  let current = ''
+  let keys = 0
+  const flush = () => {
+    if (block.length >= 2 && block.length <= rule.maxBlockSize + 1) {
+      for (let x = 0; x < block.length; x++) {
+        for (let y = x + 1; y < block.length; y++) {
+          const [a, b] = orderedPair(block[x] as string, block[y] as string)
+          if (a !== b) candidates.set(`${a} ${b}`, [a, b])
+        }
+      }
+    }
+    block = []
+  }
+  for await (const row of crm.entity<{ key: string; value: string; recordId: string }>('dqMatchKey').iterate({
+    where: {
+      and: [
+        { field: 'entity', op: 'eq', value: rule.entity },
+        { field: 'key', op: 'in', value: keyNames },
+      ],
+    },
+    orderBy: [{ field: 'key' }, { field: 'value' }],
+    limit: PAGE,
+  })) {
+    const id = `${row.key}\u0000${row.value}`
+    if (id !== current) {
+      flush()
+      current = id
+    }
+    block.push(row.recordId)
+    if (++keys % PAGE === 0) options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
+  }
+  flush()
+  options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
+  // 2. "Not a duplicate" pairs.
+  const dismissed = new Set<string>()
+  for await (const pair of crm.entity<{ aId: string; bId: string }>('dqNotDuplicate').iterate({
+    where: { field: 'entity', op: 'eq', value: rule.entity },
+    limit: PAGE,
+  })) {
+    dismissed.add(`${pair.aId} ${pair.bId}`)
+  }
+  // 3. Score candidate pairs in chunks, loading only the records a chunk needs.
   const parent = new Map<string, string>()
   const find = (x: string): string => {
     let root = x
@@ -29,16 +115,30 @@ export async function runDuplicateJob(crm: CrmServices, rule: DuplicateRule): Pr
     return root
   }
   const pairs: { a: string; b: string; score: number }[] = []
-  let scanned = 0
-  for await (const record of crm.entity<Record<string, unknown>>(rule.entity).iterate({ limit: 500 })) {
-    scanned++
-    const id = record['id'] as string
-    for (const match of await findMatches(crm, rule, record, id)) {
-      if (match.id < id) continue // each pair once: from its smaller id
-      for (const x of [id, match.id]) if (!parent.has(x)) parent.set(x, x)
-      parent.set(find(id), find(match.id))
-      pairs.push({ a: id, b: match.id, score: match.score })
+  const service = crm.entity<Rec>(rule.entity)
+  const all = [...candidates.entries()].filter(([id]) => !dismissed.has(id)).map(([, pair]) => pair)
+  candidates.clear()
+  const CHUNK = 5000
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const chunk = all.slice(i, i + CHUNK)
+    const records = new Map<string, Rec>()
+    const ids = [...new Set(chunk.flat())]
+    for (let j = 0; j < ids.length; j += PAGE) {
+      const part = ids.slice(j, j + PAGE)
+      const page = await service.list({ where: { field: 'id', op: 'in', value: part }, limit: part.length })
+      for (const record of page.items) records.set(record['id'] as string, record)
     }
+    for (const [a, b] of chunk) {
+      const left = records.get(a)
+      const right = records.get(b)
+      if (!left || !right) continue
+      const s = scorePair(rule, left, right)
+      if (!s.duplicate) continue
+      for (const x of [a, b]) if (!parent.has(x)) parent.set(x, x)
+      parent.set(find(a), find(b))
+      pairs.push({ a, b, score: s.score })
+    }
+    options.onProgress?.({ phase: 'score', done: Math.min(i + CHUNK, all.length), total: all.length })
   }
   const groups = new Map<string, { ids: Set<string>; pairs: typeof pairs }>()
   for (const pair of pairs) {
@@ -64,10 +164,26 @@ export async function runDuplicateJob(crm: CrmServices, rule: DuplicateRule): Pr
   for (const group of groups.values()) {
     const recordIds = [...group.ids].sort()
     if (open.has(recordIds.join(','))) continue
-    await sets.create({ entity: rule.entity, ruleId: rule.id, status: 'open', recordIds, pairs: group.pairs })
+    // A set holds at most 1,000 records (a chain of weak pairs through a huge block is not a reviewable set).
+    await sets.create({
+      entity: rule.entity,
+      ruleId: rule.id,
+      status: 'open',
+      recordIds: recordIds.slice(0, 1000),
+      pairs: group.pairs.slice(0, 10_000),
+    })
     created++
   }
-  return { entity: rule.entity, ruleId: rule.id, scanned, sets: groups.size, created }
+  return {
+    entity: rule.entity,
+    ruleId: rule.id,
+    scanned,
+    keys,
+    candidates: all.length,
+    pairs: pairs.length,
+    sets: groups.size,
+    created,
+  }
 }
 
 /** Recomputes the persisted match keys of every record of `entity` (after adding the plugin or changing rules). */

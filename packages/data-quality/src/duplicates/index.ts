@@ -2,7 +2,13 @@ export { defaultCompanyRule, defaultPersonRule } from './default-rules.js'
 export { duplicateSetEntity, matchKeyEntity, notDuplicateEntity } from './duplicate-entities.js'
 export { DUPLICATE_ERROR_CODE, DuplicateError, type DuplicateMatch } from './duplicate-error.js'
 export { duplicateHooks } from './duplicate-hooks.js'
-export { type DuplicateJobResult, rebuildMatchKeys, runDuplicateJob } from './duplicate-job.js'
+export {
+  type DuplicateJobOptions,
+  type DuplicateJobProgress,
+  type DuplicateJobResult,
+  rebuildMatchKeys,
+  runDuplicateJob,
+} from './duplicate-job.js'
 export {
   comparisonMethods,
   type DuplicateRule,

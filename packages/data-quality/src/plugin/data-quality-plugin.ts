@@ -5,7 +5,7 @@ import { defaultCompanyRule, defaultPersonRule } from '../duplicates/default-rul
 import { duplicateSetEntity, matchKeyEntity, notDuplicateEntity } from '../duplicates/duplicate-entities.js'
 import type { DuplicateMatch } from '../duplicates/duplicate-error.js'
 import { duplicateHooks } from '../duplicates/duplicate-hooks.js'
-import type { DuplicateJobResult } from '../duplicates/duplicate-job.js'
+import type { DuplicateJobOptions, DuplicateJobResult } from '../duplicates/duplicate-job.js'
 import { rebuildMatchKeys, runDuplicateJob } from '../duplicates/duplicate-job.js'
 import type { DuplicateRule, DuplicateRuleInput } from '../duplicates/duplicate-rule.js'
 import { duplicateRuleSchema } from '../duplicates/duplicate-rule.js'
@@ -62,8 +62,11 @@ export interface DataQualityApi {
   readonly rules: readonly DuplicateRule[]
   /** The existing records `data` (a new record's input, or an existing record) duplicates, best first. */
   findDuplicates(entity: string, data: object): Promise<DuplicateMatch[]>
-  /** Streams over every record of `entity` and stores each new duplicate set as `open`. */
-  findAllDuplicates(entity: string): Promise<DuplicateJobResult[]>
+  /**
+   * Finds every duplicate among the records of `entity` (streaming the persisted match keys, see
+   * {@link runDuplicateJob}) and stores each new duplicate set as `open`.
+   */
+  findAllDuplicates(entity: string, options?: DuplicateJobOptions): Promise<DuplicateJobResult[]>
   /** Remembers that two records are not duplicates; they are never reported together again. */
   markNotDuplicate(entity: string, a: string, b: string): Promise<void>
   /**
@@ -189,9 +192,9 @@ export function dataQualityPlugin(
         for (const rule of rulesOf(entity)) out.push(...(await findMatches(crm, rule, data, self)))
         return out.sort((a, b) => b.score - a.score)
       },
-      async findAllDuplicates(entity) {
+      async findAllDuplicates(entity, jobOptions) {
         const out: DuplicateJobResult[] = []
-        for (const rule of rulesOf(entity)) out.push(await runDuplicateJob(crm, rule))
+        for (const rule of rulesOf(entity)) out.push(await runDuplicateJob(crm, rule, jobOptions))
         return out
       },
       async markNotDuplicate(entity, a, b) {

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dataQualityPlugin, defaultPersonRule, findDuplicatePairs } from '../src/index.js'
+import { ADAPTERS, openCrm } from './adapters.js'
+import { readFebrl } from './febrl.js'
+
+const plugins = [
+  dataQualityPlugin({ duplicateRules: [{ ...defaultPersonRule, onCreate: 'allow' }] }),
+] as const
+
+// FEBRL 3 (© ANU, ANUOS 1.3: see fixtures/febrl/NOTICE.md): the first 400 records, duplicates included.
+const records = readFebrl('dataset3')
+  .filter((r) => r.firstName || r.lastName)
+  .slice(0, 400)
+
+describe.each(ADAPTERS)('the batch duplicate job on $name', (adapter) => {
+  let t: Awaited<ReturnType<typeof openCrm<typeof plugins>>>
+  beforeAll(async () => {
+    t = await openCrm(adapter, plugins)
+  })
+  afterAll(() => t.dispose())
+
+  it('finds exactly the pairs the in-memory blocking finds on the same records, streaming the key index', async () => {
+    const { crm } = t
+    await crm.customFields.define('contact', { key: 'birthDate', type: 'text' })
+    await crm.customFields.define('contact', { key: 'nationalId', type: 'text' })
+    const ids = new Map<string, string>()
+    for (let i = 0; i < records.length; i += 100) {
+      const batch = records.slice(i, i + 100)
+      const created = await crm.contacts.createMany(
+        batch.map((r) => ({
+          firstName: r.firstName,
+          lastName: r.lastName,
+          address: r.address,
+          custom: r.custom,
+        })),
+      )
+      for (const [j, c] of created.entries()) ids.set((batch[j] as { recId: string }).recId, c.id)
+    }
+    const expected = findDuplicatePairs(defaultPersonRule, records, (r) => ids.get(r.recId) as string)
+      .pairs.map((p) => [p.a, p.b].sort().join(' '))
+      .sort()
+    const progress: string[] = []
+    const [result] = await crm.plugins['data-quality'].findAllDuplicates('contact', {
+      onProgress: (p) => progress.push(p.phase),
+    })
+    expect(result).toMatchObject({ scanned: records.length, pairs: expected.length })
+    expect(result?.candidates).toBeGreaterThanOrEqual(expected.length)
+    expect(progress).toContain('keys')
+    const sets = await crm
+      .entity<{ pairs: { a: string; b: string }[] }>('dqDuplicateSet')
+      .list({ limit: 1000 })
+    const found = sets.items.flatMap((s) => s.pairs.map((p) => [p.a, p.b].sort().join(' '))).sort()
+    expect(found).toEqual(expected)
+    expect(expected.length).toBeGreaterThan(20)
+    // A second run stores nothing new.
+    const [again] = await crm.plugins['data-quality'].findAllDuplicates('contact')
+    expect(again?.created).toBe(0)
+  })
+})
