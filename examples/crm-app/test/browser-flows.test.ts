@@ -70,6 +70,56 @@ describe('the demo CRM in Chromium', () => {
     expect(await alert.textContent()).toMatch(/Missing fields: amount/)
   })
 
-  // Later flows, once their modules land (issue 10 access, issue 12 import): a rep sees a masked field on the
-  // contact page; a CSV import creates contacts. Add them here as `it(...)` blocks on the same harness.
+  it('shows a sales rep his own contacts with phones and emails masked, and an admin the real ones', async () => {
+    await page.goto(`${h.url}/#/contacts`)
+    const who = page.getByLabel('Signed in as')
+    await who.selectOption('bob')
+    const rows = page.locator('tbody tr')
+    await eventually(() => rows.count()).toBeGreaterThan(0)
+    await eventually(async () =>
+      (await rows.allTextContents()).every((t) => !t.includes('hedy@example.com')),
+    ).toBe(true)
+    await rows.first().getByRole('link').click()
+    const phones = page.locator('[data-field="phones"]')
+    const emails = page.locator('[data-field="emails"]')
+    await eventually(() => phones.textContent()).toMatch(/^\+44 ?\d*\*{3,}\d+$/)
+    expect(await emails.textContent()).toMatch(/^\w\*+@/)
+    expect(await page.locator('.muted', { hasText: 'Owner' }).textContent()).toContain('Owner bob')
+
+    await who.selectOption('alice')
+    await eventually(() => phones.textContent()).toMatch(/^\+4420794600\d\d$/)
+    expect(await emails.textContent()).not.toContain('*')
+  })
+
+  it('imports contacts from a CSV: the preview writes nothing, the import creates them and lists bad rows', async () => {
+    await page.goto(`${h.url}/#/import`)
+    await page.getByLabel('Signed in as').selectOption('alice')
+    const csv = [
+      'First name,Last name,Email,Phone,Title',
+      'Katherine,Johnson,katherine@nasa.example,+12025550101,Mathematician',
+      'Dorothy,Vaughan,dorothy@nasa.example,+12025550102,Supervisor',
+      'Bad,Row,not-an-email,,',
+    ].join('\n')
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    const found = async (q: string) =>
+      ((await (await fetch(`${h.url}/api/contacts/search?q=${q}`)).json()) as { data: unknown[] }).data.length
+
+    await page.getByRole('button', { name: 'Preview', exact: true }).click()
+    const status = page.getByRole('status')
+    await eventually(() => status.textContent()).toContain('Preview, nothing written: 2 created, 0 updated')
+    expect(await status.textContent()).toContain('1 failed')
+    expect(await found('Vaughan')).toBe(0)
+
+    await page.getByRole('button', { name: 'Import', exact: true }).click()
+    await eventually(() => status.textContent()).toContain('Imported: 2 created, 0 updated')
+    expect(await page.locator('tbody tr').textContent()).toMatch(/^4.*email/i)
+    expect(await found('Vaughan')).toBe(1)
+
+    await page.getByRole('link', { name: 'Contacts' }).click()
+    await page.getByLabel('Search contacts').fill('Vaughan')
+    await eventually(() => page.locator('tbody tr').count()).toBe(1)
+    expect(await page.locator('tbody tr').first().textContent()).toContain('dorothy@nasa.example')
+  })
 })

@@ -78,6 +78,7 @@ export async function seedDemo(crm: Crm): Promise<void> {
         emails: [
           { address: `${first}.${last}${i}@${company.domain}`.toLowerCase().replace(/[^a-z0-9.@-]/g, '') },
         ],
+        phones: [{ number: `+4420794600${String(10 + i).padStart(2, '0')}` }],
         title: pick(['CTO', 'Head of Sales', 'Engineer', 'Buyer', 'CEO']),
         companyId: company.id,
         ownerId: pick(['alice', 'bob']),

@@ -11,17 +11,36 @@ export class ApiError extends Error {
   }
 }
 
+/** The demo users the "Signed in as" switch offers (see src/server/demo-access.ts). */
+export const DEMO_USERS = [
+  { id: 'alice', label: 'alice (admin)' },
+  { id: 'bob', label: 'bob (sales rep)' },
+] as const
+
+/** Who the UI acts as: sent as `x-demo-user`, the example server's stand-in for real authentication. */
+export function currentUser(): string {
+  return localStorage.getItem('demo-user') ?? 'alice'
+}
+
+/** Switches the demo user. */
+export function setCurrentUser(id: string): void {
+  localStorage.setItem('demo-user', id)
+}
+
 /** Calls the REST API; problem+json answers throw {@link ApiError}. */
 export async function api<T>(
   path: string,
   init: { method?: string; body?: unknown; version?: number } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { 'x-demo-user': currentUser() }
   if (init.body !== undefined) headers['content-type'] = 'application/json'
   if (init.version !== undefined) headers['if-match'] = `"${init.version}"`
   const res = await fetch(`/api${path}`, {
     method: init.method ?? 'GET',
     headers,
+    // TanStack Query is the cache. The browser's would revalidate with If-None-Match, get a 304 (the ETag is the
+    // record's version) and reuse a body fetched as the other demo user, masks and all.
+    cache: 'no-store',
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   })
   if (res.status === 204) return undefined as T
@@ -48,6 +67,7 @@ export interface Contact {
   firstName: string | null
   lastName: string | null
   emails: { address: string }[]
+  phones: { number: string }[]
   title: string | null
   companyId: string | null
   ownerId: string | null

@@ -23,7 +23,8 @@ export function ContactPage({ id }: { id: string }) {
           <h2>{fullName(c)}</h2>
           <span className="badge">{c.lifecycleStage}</span> {c.title}
         </header>
-        <p>{c.emails.map((e) => e.address).join(', ')}</p>
+        <p data-field="emails">{c.emails.map((e) => e.address).join(', ')}</p>
+        {c.phones.length > 0 && <p data-field="phones">{c.phones.map((p) => p.number).join(', ')}</p>}
         {company.data && (
           <p>
             Company: <Link href={`/companies/${company.data.id}`}>{company.data.name}</Link>
