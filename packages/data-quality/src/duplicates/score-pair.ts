@@ -61,13 +61,46 @@ function similarity(method: FieldComparison['method'], a: string, b: string): nu
   }
 }
 
+/**
+ * Normalised values per record, computed once per record object: a batch job scores each record against many
+ * candidates, and normalising (phone parsing above all) costs far more than comparing.
+ */
+const memo = new WeakMap<object, Map<string, readonly string[]>>()
+
+function memoised(
+  record: Readonly<Record<string, unknown>>,
+  id: string,
+  compute: () => readonly string[],
+): readonly string[] {
+  let values = memo.get(record)
+  if (!values) {
+    values = new Map()
+    memo.set(record, values)
+  }
+  let out = values.get(id)
+  if (!out) {
+    out = compute()
+    values.set(id, out)
+  }
+  return out
+}
+
+function normalisedValues(
+  record: Readonly<Record<string, unknown>>,
+  comparison: FieldComparison,
+): readonly string[] {
+  return memoised(record, `${comparison.method}\u0000${comparison.field}`, () =>
+    valuesAt(record, comparison.field).flatMap((v) => normalised(comparison.method, v) ?? []),
+  )
+}
+
 function fieldSimilarity(
   comparison: FieldComparison,
   a: Readonly<Record<string, unknown>>,
   b: Readonly<Record<string, unknown>>,
 ): number | null {
-  const left = valuesAt(a, comparison.field).flatMap((v) => normalised(comparison.method, v) ?? [])
-  const right = valuesAt(b, comparison.field).flatMap((v) => normalised(comparison.method, v) ?? [])
+  const left = normalisedValues(a, comparison)
+  const right = normalisedValues(b, comparison)
   if (left.length === 0 || right.length === 0) return null
   let best = 0
   for (const x of left) {
@@ -96,8 +129,9 @@ export function scorePair(
 ): PairScore {
   for (const key of rule.keys) {
     if (!key.sure) continue
-    const left = new Set(keyValues(key, a))
-    if (left.size > 0 && keyValues(key, b).some((v) => left.has(v))) {
+    const left = memoised(a, `key\u0000${key.name}`, () => keyValues(key, a))
+    const right = memoised(b, `key\u0000${key.name}`, () => keyValues(key, b))
+    if (left.length > 0 && right.some((v) => left.includes(v))) {
       return { score: 1, duplicate: true, fields: {}, sureKey: key.name }
     }
   }
