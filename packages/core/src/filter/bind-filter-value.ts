@@ -1,4 +1,5 @@
-import { add, sub } from 'date-fns'
+import { add } from 'date-fns/add'
+import { sub } from 'date-fns/sub'
 import * as z from 'zod'
 import { RapportError } from '../errors/rapport-error.js'
 import { appendIssuePath, childPath, invalidFilter, quote } from './filter-error.js'

@@ -1,4 +1,4 @@
-import { addDays } from 'date-fns'
+import { addDays } from 'date-fns/addDays'
 import { RapportError } from '../errors/rapport-error.js'
 import { instantOfWallClock, wallClockOf } from '../time/time-zone.js'
 
