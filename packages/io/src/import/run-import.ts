@@ -20,7 +20,7 @@ import { loadMapping, openJob } from './import-job.js'
 import type { RowResult } from './results-writer.js'
 import { resultsWriter } from './results-writer.js'
 import type { KeySpec, UpsertKey } from './upsert-key.js'
-import { keySpec, keyText } from './upsert-key.js'
+import { emailKeyViaMatchKeys, keySpec, keyText } from './upsert-key.js'
 
 /** Counts of row results by status. */
 export interface ImportCounts {
@@ -152,7 +152,10 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
       : options.mapping
   const source = await openSource(options)
   const columns = resolveMapping(mapping, source.headers, targets, options.transforms)
-  const spec = options.upsertKey ? keySpec(options.upsertKey, options.externalIdField) : null
+  const spec = !options.upsertKey
+    ? null
+    : ((options.upsertKey === 'email' ? emailKeyViaMatchKeys(options.entity, crm.plugins) : null) ??
+      keySpec(options.upsertKey, options.externalIdField))
   if (spec && !columns.some((c) => c.target.path === spec.target)) {
     throw new RapportError(
       'IO_INVALID_MAPPING',
@@ -319,10 +322,10 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
     const wanted = [...new Set(live.map((p) => p.lookup).filter((v): v is string => v !== null))]
     const found = new Map<string, Record<string, unknown>[]>()
     if (wanted.length > 0) {
-      for await (const record of service.iterate({
-        where: { field: spec.filterField, op: 'in', value: wanted },
-        limit: 500,
-      })) {
+      const records = spec.find
+        ? spec.find(services, wanted)
+        : service.iterate({ where: { field: spec.filterField, op: 'in', value: wanted }, limit: 1000 })
+      for await (const record of records) {
         for (const key of spec.recordKeys(record)) {
           const list = found.get(key)
           if (list) {

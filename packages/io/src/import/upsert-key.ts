@@ -1,3 +1,5 @@
+import type { CrmServices } from '@rapport/core'
+import type { DuplicateRule } from '@rapport/data-quality'
 import { domainOf, emailKey } from '@rapport/data-quality'
 import type { MappedValue } from '../mapping/map-row.js'
 
@@ -19,6 +21,8 @@ export interface KeySpec {
   recordKeys(record: Readonly<Record<string, unknown>>): string[]
   /** The key for spotting duplicates inside the file: data-quality's normaliser where one applies. */
   fileKey(value: string): string | null
+  /** Finds the records with these lookup keys (default: an `in` filter on `filterField`). */
+  find?(services: CrmServices, values: readonly string[]): AsyncIterable<Record<string, unknown>>
 }
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null)
@@ -65,6 +69,54 @@ export function keySpec(key: UpsertKey, externalIdField = 'custom.externalId'): 
         recordKeys: (r) => (typeof r['domain'] === 'string' ? [r['domain']] : []),
         fileKey: domainOf,
       }
+  }
+}
+
+/**
+ * The e-mail key through data-quality's persisted match keys, when its plugin is installed with a rule for `entity`
+ * keyed on the normalised e-mail: rows are looked up through the `(entity, key, value)` index (the same on every
+ * adapter) instead of a scan of the e-mail lists, and match on data-quality's e-mail key (case, plus-addressing,
+ * Gmail dots), the same key that spots duplicates inside the file.
+ */
+export function emailKeyViaMatchKeys(entity: string, plugins: unknown): KeySpec | null {
+  const api = (plugins as Record<string, { rules?: readonly DuplicateRule[] } | undefined> | undefined)?.[
+    'data-quality'
+  ]
+  const definition = api?.rules
+    ?.filter((rule) => rule.entity === entity)
+    .flatMap((rule) => rule.keys)
+    .find(
+      (k) =>
+        k.parts.length === 1 && k.parts[0]?.field === 'emails.address' && k.parts[0]?.transform === 'email',
+    )
+  if (!definition) return null
+  const base = keySpec('email')
+  return {
+    ...base,
+    lookup: emailKey,
+    recordKeys: (r) =>
+      ((r['emails'] as { address: string }[] | undefined) ?? [])
+        .map((e) => emailKey(e.address))
+        .filter((k): k is string => k !== null),
+    async *find(services, values) {
+      const ids = new Set<string>()
+      for await (const row of services.entity<{ recordId: string }>('dqMatchKey').iterate({
+        where: {
+          and: [
+            { field: 'entity', op: 'eq', value: entity },
+            { field: 'key', op: 'eq', value: definition.name },
+            { field: 'value', op: 'in', value: [...values] },
+          ],
+        },
+        limit: 1000,
+      })) {
+        ids.add(row.recordId)
+      }
+      if (ids.size === 0) return
+      yield* services
+        .entity(entity)
+        .iterate({ where: { field: 'id', op: 'in', value: [...ids] }, limit: 1000 })
+    },
   }
 }
 
