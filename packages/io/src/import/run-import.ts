@@ -78,8 +78,14 @@ export interface ImportOptions {
   readonly escapeFormulas?: boolean
   /** The region phone cells are compared in (so `(415) 555-0101` matches a stored `+14155550101`). */
   readonly defaultRegion?: PhoneRegion
-  /** Validation of each row before it is written. */
+  /** Validation of each row before it is written, in code (run before the upsert lookup). */
   readonly validateRow?: RowValidator
+  /**
+   * Apply data-quality's validation rules for `import` (configured and the tenant's stored ones) to each row about to
+   * be written, as the record would be stored (for an update, the record with the patch applied), when its plugin is
+   * installed (default true). Errors fail the row; warnings go with its result.
+   */
+  readonly validationRules?: boolean
   /** Called once the import job exists, with its id (to resume after a crash). */
   readonly onStart?: (importId: string) => void
   /** Called with each row's result, in file order. */
@@ -110,6 +116,7 @@ interface Pending {
   input: Record<string, unknown>
   lookup: string | null
   result: { status: RowResult['status']; id: string | null; issues: ValidationIssue[] } | null
+  warnings: ValidationIssue[]
   write:
     | { kind: 'create' }
     | { kind: 'update'; id: string; version: number; patch: Record<string, unknown> }
@@ -165,6 +172,7 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
       },
     )
   }
+  const rules = options.validationRules === false ? null : rulesValidator(crm.plugins)
   const dedupe = spec ?? inFileKey(columns.map((c) => c.target.path))
   const job: ImportJob | null = dryRun
     ? null
@@ -194,7 +202,15 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
   let batch: Pending[] = []
 
   const prepare = async (row: SourceRow): Promise<Pending> => {
-    const pending: Pending = { row, values: [], input: {}, lookup: null, result: null, write: null }
+    const pending: Pending = {
+      row,
+      values: [],
+      input: {},
+      lookup: null,
+      result: null,
+      write: null,
+      warnings: [],
+    }
     if (row.issues.length > 0) {
       pending.result = { status: 'failed', id: null, issues: [...row.issues] }
       return pending
@@ -250,7 +266,7 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
       p.result = {
         status: w?.kind === 'create' ? 'created' : 'updated',
         id: record && !dryRun ? (record['id'] as string) : w?.kind === 'update' ? w.id : null,
-        issues: [],
+        issues: p.warnings,
       }
     }
     const tally = () => {
@@ -314,28 +330,48 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
   }
 
   const plan = async (items: Pending[]) => {
+    await match(items)
+    if (!rules) return
+    for (const p of items) {
+      const w = p.write
+      if (!w) continue
+      const existing = w.kind === 'update' ? found.get(w.id) : undefined
+      const record = w.kind === 'create' ? p.input : { ...existing, ...w.patch }
+      const issues = await rules(options.entity, record, { operation: 'import', crm: services })
+      const errors = issues.filter((i) => i.params?.severity !== 'warning')
+      if (errors.length > 0) {
+        p.write = null
+        p.result = { status: 'failed', id: null, issues: [...issues] }
+      } else p.warnings = [...issues]
+    }
+  }
+  const found = new Map<string, Record<string, unknown>>()
+
+  const match = async (items: Pending[]) => {
+    found.clear()
     const live = items.filter((p) => p.result === null)
     if (!spec) {
       for (const p of live) p.write = { kind: 'create' }
       return
     }
     const wanted = [...new Set(live.map((p) => p.lookup).filter((v): v is string => v !== null))]
-    const found = new Map<string, Record<string, unknown>[]>()
+    const byKey = new Map<string, Record<string, unknown>[]>()
     if (wanted.length > 0) {
       const records = spec.find
         ? spec.find(services, wanted)
         : service.iterate({ where: { field: spec.filterField, op: 'in', value: wanted }, limit: 1000 })
       for await (const record of records) {
+        found.set(record['id'] as string, record)
         for (const key of spec.recordKeys(record)) {
-          const list = found.get(key)
+          const list = byKey.get(key)
           if (list) {
             if (!list.includes(record)) list.push(record)
-          } else found.set(key, [record])
+          } else byKey.set(key, [record])
         }
       }
     }
     for (const p of live) {
-      const matches = p.lookup === null ? [] : (found.get(p.lookup) ?? [])
+      const matches = p.lookup === null ? [] : (byKey.get(p.lookup) ?? [])
       if (matches.length > 1) {
         p.result = {
           status: 'failed',
@@ -396,6 +432,20 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
     resumedAfter,
     ignoredColumns: source.headers.filter((h) => !columns.some((c) => c.header === h)),
   }
+}
+
+type RulesValidator = (
+  entity: string,
+  record: object,
+  options: { readonly operation: 'import'; readonly crm: CrmServices },
+) => Promise<readonly (ValidationIssue & { readonly params?: { readonly severity?: string } })[]>
+
+/** data-quality's `validate` (validation rules as data), when its plugin is installed. */
+function rulesValidator(plugins: unknown): RulesValidator | null {
+  const api = (plugins as Record<string, { validate?: RulesValidator } | undefined> | undefined)?.[
+    'data-quality'
+  ]
+  return typeof api?.validate === 'function' ? api.validate.bind(api) : null
 }
 
 function inFileKey(paths: readonly string[]): KeySpec | null {
