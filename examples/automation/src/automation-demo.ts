@@ -132,7 +132,7 @@ export async function runAutomationDemo(storage: StorageAdapter): Promise<DemoSu
     await crm.contacts.list({ where: { field: 'tags', op: 'eq', value: 're-engage' } })
   ).items.map((c) => `${c.firstName} ${c.lastName}`)
   const runs: Record<string, number> = {}
-  for (const run of await automation.log({ limit: 1000 })) runs[run.ruleId] = (runs[run.ruleId] ?? 0) + 1
+  for await (const run of automation.iterateLog()) runs[run.ruleId] = (runs[run.ruleId] ?? 0) + 1
   const owner = (await crm.companies.get(tinyco.id)).ownerId
   await crm.close()
   return { leadOwners, staleReminders, reEngaged, poolEvents, claimedBy: owner, runs }

@@ -60,7 +60,7 @@ export { type AutomationOptions, automationPlugin } from './engine/automation-pl
 export type { DryRunResult, PlannedStep } from './engine/dry-run.js'
 export type { HostFunction, HostFunctionContext, RunRow, StepRow } from './engine/engine-runtime.js'
 export type { EnrollSkip } from './engine/enroll.js'
-export type { RunLog } from './engine/run-log.js'
+export type { RunLog, RunLogQuery } from './engine/run-log.js'
 export {
   automationAssignmentEntity,
   automationClockEntity,

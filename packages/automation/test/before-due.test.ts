@@ -31,7 +31,7 @@ describe.each(storages)('"before dueAt" triggers ($name): core’s one past-due 
     })
     const at = now()
     await engine.tick()
-    const fired = async () => (await engine.log({ ruleId: 'remind' })).map((r) => r.recordId).sort()
+    const fired = async () => (await engine.log({ ruleId: 'remind' })).items.map((r) => r.recordId).sort()
     const expected = tasks
       .filter((t) => t.dueAt && !isPastDue(t.dueAt, at) && t.dueAt.getTime() - HOUR <= at.getTime())
       .map((t) => t.id)

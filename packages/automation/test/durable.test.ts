@@ -32,7 +32,7 @@ describe('durable execution', () => {
     advance(1)
     expect(await engine.runDue()).toBe(1)
     expect(effects).toHaveLength(1)
-    expect((await engine.log())[0]?.status).toBe('completed')
+    expect((await engine.log()).items[0]?.status).toBe('completed')
   })
 
   it('dead-letters a step after its last attempt and keeps the reason; the run is failed', async () => {
@@ -61,7 +61,7 @@ describe('durable execution', () => {
     expect(dead.map((d) => [d.name, d.attempts, d.error?.['message']])).toEqual([
       ['automation.step', 3, 'always broken'],
     ])
-    const [run] = await engine.log()
+    const [run] = (await engine.log()).items
     expect(run?.status).toBe('failed')
     expect(run?.error?.['message']).toBe('always broken')
     await queue.retryDead(dead[0]!.id)
@@ -110,7 +110,7 @@ describe('durable execution', () => {
     const [dead] = await engine.deadLetters()
     expect(dead?.error).toMatchObject({ code: 'INVALID_TRANSITION', permanent: true })
     expect(dead?.attempts).toBe(1)
-    expect((await engine.log({ ruleId: 'skip' }))[0]?.status).toBe('failed')
+    expect((await engine.log({ ruleId: 'skip' })).items[0]?.status).toBe('failed')
   })
 
   it('a redelivered step job applies its effect once (idempotency key committed with the effect)', async () => {
@@ -135,7 +135,7 @@ describe('durable execution', () => {
       'T1',
       'T2',
     ])
-    const [run] = await engine.log()
+    const [run] = (await engine.log()).items
     expect(run?.steps.map((s) => s.key)).toEqual([`${run?.id}:0`, `${run?.id}:1`])
   })
 
@@ -205,12 +205,12 @@ describe('durable execution', () => {
     expect(drained).toBe(true)
     const b = await deal('B') // paused: no new enrollment
     await engine.runDue()
-    expect((await engine.log()).map((r) => [r.recordId, r.status])).toEqual([[a.id, 'paused']])
+    expect((await engine.log()).items.map((r) => [r.recordId, r.status])).toEqual([[a.id, 'paused']])
     expect((await crm.deals.get(a.id)).tags).toEqual([])
     await engine.resume('slow')
     await engine.runDue()
     expect((await crm.deals.get(a.id)).tags).toEqual(['after'])
-    expect((await engine.log()).map((r) => r.status)).toEqual(['completed'])
+    expect((await engine.log()).items.map((r) => r.status)).toEqual(['completed'])
     expect(b.tags).toEqual([])
   })
 })

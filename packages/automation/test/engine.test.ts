@@ -34,7 +34,7 @@ describe('record triggers and actions', () => {
     await crm.deals.update(d.id, { amount: eur(4_000_000) })
     await engine.runDue()
     expect(await crm.tasks.count()).toBe(1)
-    const log = await engine.log({ ruleId: 'big-deal' })
+    const log = (await engine.log({ ruleId: 'big-deal' })).items
     expect(log.map((r) => [r.status, r.trigger, r.steps.map((s) => s.action)])).toEqual([
       ['completed', 'updated', ['createTask']],
     ])
@@ -62,7 +62,7 @@ describe('record triggers and actions', () => {
     await engine.runDue()
     advance(DAY)
     await engine.runDue()
-    const runs = await engine.log({ ruleId: 'again' })
+    const runs = (await engine.log({ ruleId: 'again' })).items
     expect(runs.map((r) => r.status)).toEqual(['completed', 'completed'])
     expect((await crm.deals.get(d.id)).tags).toEqual(['big'])
   })
@@ -90,7 +90,7 @@ describe('record triggers and actions', () => {
     await crm.deals.update(a.id, { stageId: stage('Qualification'), amount: eur(150_000) })
     await crm.deals.update(b.id, { name: 'B2' })
     await engine.runDue()
-    expect(await engine.log()).toEqual([])
+    expect((await engine.log()).items).toEqual([])
     await crm.deals.update(a.id, { stageId: stage('Proposal') })
     await crm.deals.update(b.id, { amount: eur(250_000) })
     await engine.runDue()
@@ -159,7 +159,7 @@ describe('record triggers and actions', () => {
     const d = await deal('Loop')
     await crm.deals.update(d.id, { name: 'Loop 2' })
     await engine.runDue()
-    const runs = await engine.log({ ruleId: 'self' })
+    const runs = (await engine.log({ ruleId: 'self' })).items
     expect(runs).toHaveLength(1)
     expect((await crm.deals.get(d.id)).version).toBe(3)
   })
@@ -188,7 +188,7 @@ describe('record triggers and actions', () => {
     })
     await deal('root')
     await engine.runDue()
-    const runs = await engine.log({ ruleId: 'spawn' })
+    const runs = (await engine.log({ ruleId: 'spawn' })).items
     expect(runs.map((r) => r.depth).sort()).toEqual([0, 1, 2, 3])
     expect(spawned).toBe(4)
     expect(await crm.deals.count()).toBe(5)
@@ -213,11 +213,11 @@ describe('record triggers and actions', () => {
       await crm.deals.update(d.id, { name: `D${i}` })
       await engine.runDue()
     }
-    expect(await engine.log({ ruleId: 'limited' })).toHaveLength(2)
+    expect((await engine.log({ ruleId: 'limited' })).items).toHaveLength(2)
     advance(3_600_001)
     await crm.deals.update(d.id, { name: 'later' })
     await engine.runDue()
-    expect(await engine.log({ ruleId: 'limited' })).toHaveLength(3)
+    expect((await engine.log({ ruleId: 'limited' })).items).toHaveLength(3)
   })
 
   it('goal and unenroll criteria end a waiting run before its next step', async () => {
@@ -244,7 +244,7 @@ describe('record triggers and actions', () => {
     await crm.deals.update(quiet.id, { tags: ['do-not-contact'] })
     advance(3 * DAY)
     await engine.runDue()
-    const status = Object.fromEntries((await engine.log()).map((r) => [r.recordId, r.status]))
+    const status = Object.fromEntries((await engine.log()).items.map((r) => [r.recordId, r.status]))
     expect(status).toEqual({ [won.id]: 'goal', [quiet.id]: 'unenrolled', [plain.id]: 'completed' })
     expect((await crm.tasks.list()).items.map((t) => t.title)).toEqual(['Nudge Plain'])
   })

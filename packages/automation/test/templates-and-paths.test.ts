@@ -80,7 +80,7 @@ describe('dotted paths in updateFields', () => {
     const d = await deal('Acme', { custom: { tier: 'gold' } })
     await engine.runDue()
     expect((await crm.deals.get(d.id)).custom).toEqual({ tier: 'gold', rfmSegment: 'Champions Acme' })
-    expect((await engine.log({ ruleId: 'segment' }))[0]?.status).toBe('completed')
+    expect((await engine.log({ ruleId: 'segment' })).items[0]?.status).toBe('completed')
     const error = (() => {
       try {
         engine.register({
@@ -158,6 +158,6 @@ describe('relative-time triggers on custom date fields', () => {
     await engine.runDue()
     expect((await crm.tasks.list()).items.map((t) => t.title)).toEqual(['Renew Soon'])
     expect((await crm.deals.get(soon.id)).tags).toEqual(['renewal'])
-    expect((await engine.log({ ruleId: 'contract-end' })).map((r) => r.anchor)).toEqual(['2026-03-04'])
+    expect((await engine.log({ ruleId: 'contract-end' })).items.map((r) => r.anchor)).toEqual(['2026-03-04'])
   })
 })

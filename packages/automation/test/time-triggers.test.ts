@@ -27,7 +27,7 @@ describe('time triggers (indexed sweep, injectable clock)', () => {
     expect((await engine.tick()).sweep.enrolled).toEqual({ 'close-soon': 1 })
     const titles = (await crm.tasks.list({ orderBy: [{ field: 'createdAt' }] })).items.map((t) => t.title)
     expect(titles).toEqual(['Prepare closing Soon', 'Prepare closing Later', 'Prepare closing Soon'])
-    expect((await engine.log({ recordId: later.id })).map((r) => r.anchor)).toEqual(['2026-03-10'])
+    expect((await engine.log({ recordId: later.id })).items.map((r) => r.anchor)).toEqual(['2026-03-10'])
   })
 
   it('inactivity: no activity for 15 days (activities reset the clock)', async () => {
@@ -57,7 +57,7 @@ describe('time triggers (indexed sweep, injectable clock)', () => {
     advance(10 * DAY) // chatty: 16 days silent
     await engine.tick()
     expect(await tags()).toEqual({ Quiet: ['re-engage'], Chatty: ['re-engage'], Lead: [] })
-    expect((await engine.log()).map((r) => r.recordId).sort()).toEqual([quiet.id, chatty.id].sort())
+    expect((await engine.log()).items.map((r) => r.recordId).sort()).toEqual([quiet.id, chatty.id].sort())
     void lead
   })
 
@@ -85,7 +85,7 @@ describe('time triggers (indexed sweep, injectable clock)', () => {
     advance(2 * DAY)
     await engine.tick()
     expect(await crm.tasks.count()).toBe(2)
-    const anchors = (await engine.log({ ruleId: 'stale' })).map((r) => r.anchor)
+    const anchors = (await engine.log({ ruleId: 'stale' })).items.map((r) => r.anchor)
     expect(new Set(anchors).size).toBe(2)
   })
 
@@ -118,7 +118,7 @@ describe('time triggers (indexed sweep, injectable clock)', () => {
     advance(21 * DAY) // three slots missed: one firing
     await engine.tick()
     expect(await crm.tasks.count()).toBe(2)
-    expect((await engine.log({ ruleId: 'monday' })).map((r) => r.anchor)).toEqual([
+    expect((await engine.log({ ruleId: 'monday' })).items.map((r) => r.anchor)).toEqual([
       '2026-03-30T06:00:00.000Z',
       '2026-03-09T07:00:00.000Z',
     ])

@@ -76,7 +76,7 @@ describe('outbound webhooks', () => {
       ruleId: 'notify',
       record: { id: d.id, name: 'Signed' },
     })
-    expect((await engine.log())[0]?.status).toBe('completed')
+    expect((await engine.log()).items[0]?.status).toBe('completed')
     void crm
   })
 

@@ -1,4 +1,4 @@
-import type { CrmServices, EventBus } from '@rapport/core'
+import type { CrmServices, EventBus, Page } from '@rapport/core'
 import type { PoolLogEntry } from '../pool/public-pool.js'
 import { claimFromPool, entryOf, pooledRecords, poolLog, reclaimAtOf } from '../pool/public-pool.js'
 import type { DeadLetter, JobQueue } from '../queue/job-queue.js'
@@ -15,8 +15,8 @@ import { fullSweep } from './full-sweep.js'
 import { receiveWebhook, triggerRule } from './manual-run.js'
 import { pauseRule, resumeRule } from './pause-resume.js'
 import { compileForEngine, registerRule, ruleOf, unregisterRule } from './rule-registry.js'
-import type { RunLog } from './run-log.js'
-import { readRunLog } from './run-log.js'
+import type { RunLog, RunLogQuery } from './run-log.js'
+import { iterateRunLog, readRunLog } from './run-log.js'
 
 /**
  * The automation engine, exposed as `crm.plugins.automation`.
@@ -64,12 +64,19 @@ export interface AutomationEngine {
   runDue(): Promise<number>
   /** Sweeps, then runs due jobs until none is left: the whole engine, once. */
   tick(): Promise<{ sweep: SweepReport; jobs: number }>
-  /** The execution log: runs (newest first) with their steps. */
-  log(filter?: {
-    readonly ruleId?: string
-    readonly recordId?: string
-    readonly limit?: number
-  }): Promise<RunLog[]>
+  /**
+   * One page of the execution log: runs (newest first) with their steps. Pages like every list API: `limit` (default
+   * 100, at most 1,000) and the previous page's `nextCursor`.
+   *
+   * @example
+   * ```ts
+   * const first = await engine.log({ ruleId: 'welcome', limit: 50 })
+   * const next = first.nextCursor ? await engine.log({ ruleId: 'welcome', limit: 50, cursor: first.nextCursor }) : null
+   * ```
+   */
+  log(filter?: RunLogQuery): Promise<Page<RunLog>>
+  /** Every run of the execution log (newest first), fetched page by page (`limit` is the page size). */
+  iterateLog(filter?: Omit<RunLogQuery, 'cursor'>): AsyncGenerator<RunLog, void, undefined>
   /**
    * Pauses a rule: no new enrollments, queued steps are held (their runs become `paused`), and the returned promise
    * resolves once no step of the rule is executing in this process (drained).
@@ -145,6 +152,7 @@ export function createEngine(state: EngineState, crm: CrmServices): AutomationEn
       },
     },
     log: (filter = {}) => readRunLog(crm, filter),
+    iterateLog: (filter = {}) => iterateRunLog(crm, filter),
     pause: (ruleId) => pauseRule(state, crm, ruleId),
     resume: (ruleId) => resumeRule(state, crm, ruleId),
     deadLetters: () => rt.queue.deadLetters(),

@@ -78,6 +78,21 @@ export class StageHistoryService {
     return this.#rows.list(options)
   }
 
+  /**
+   * Every matching history row, fetched page by page with the same keyset cursor as {@link list} (`limit` is the
+   * page size, default 500), so memory stays bounded however long the history.
+   *
+   * @example
+   * ```ts
+   * for await (const row of crm.stageHistory.iterate({ where: { field: 'toStageId', op: 'eq', value: wonId } })) {
+   *   wins.push(row.recordId)
+   * }
+   * ```
+   */
+  iterate(options: Omit<ListOptions, 'cursor'> = {}): AsyncGenerator<StageChange, void, undefined> {
+    return this.#rows.iterate(options)
+  }
+
   /** How many history rows match. */
   count(options: CountOptions = {}): Promise<number> {
     return this.#rows.count(options)

@@ -277,6 +277,40 @@ describe('deals through the pipeline machine', () => {
     await expectError(crm.deals.listStuck({ days: -1 }), 'VALIDATION_FAILED')
   })
 
+  it('stageHistory pages like every list API: list with a keyset cursor, iterate over all pages', async () => {
+    const { crm, pipeline, stage, advance } = await setupPipelineCrm()
+    for (let i = 0; i < 4; i++) {
+      const deal = await crm.deals.create({
+        name: `D${i}`,
+        pipelineId: pipeline.id,
+        stageId: stage('prospecting'),
+      })
+      advance(HOUR)
+      await crm.deals.moveStage(deal.id, stage('qualification'))
+    }
+    const where = { field: 'entityType', op: 'eq', value: 'deal' } as const
+    const orderBy = [{ field: 'at', direction: 'desc' }] as const
+    const paged = []
+    let cursor: string | null = null
+    do {
+      const page: Awaited<ReturnType<typeof crm.stageHistory.list>> = await crm.stageHistory.list({
+        where,
+        orderBy,
+        limit: 3,
+        cursor,
+      })
+      paged.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor)
+    const iterated = []
+    for await (const row of crm.stageHistory.iterate({ where, orderBy, limit: 3 })) iterated.push(row)
+    expect(paged).toHaveLength(8)
+    expect(iterated).toEqual(paged)
+    expect(new Set(iterated.map((r) => r.id)).size).toBe(8)
+    const all = (await crm.stageHistory.list({ where, orderBy, limit: 100 })).items
+    expect(iterated).toEqual(all)
+  })
+
   it('keeps the history append-only and removes it with the deal', async () => {
     const { crm, pipeline, stage } = await setupPipelineCrm()
     const deal = await crm.deals.create({ name: 'D', pipelineId: pipeline.id, stageId: stage('prospecting') })
