@@ -1,3 +1,4 @@
+import { checkDistinctCustomerIds } from '../validation/input-checks.js'
 import { AnalyticsError } from './analytics-error.js'
 
 /**
@@ -13,6 +14,8 @@ export interface BtydCustomer {
   T: number
   /** Optional multiplicity (for pre-aggregated rows); default 1. */
   weight?: number
+  /** Optional id (core's `toBtydCustomers` sets it); ids must be distinct (`DUPLICATE_ID`), rows without one aren't checked. */
+  customerId?: string | number
 }
 
 /** Columnar, validated copy of a customer array. @internal */
@@ -112,6 +115,7 @@ export function toColumns(customers: readonly BtydCustomer[]): CustomerColumns {
   if (!Array.isArray(customers) || customers.length === 0) {
     throw new AnalyticsError('INVALID_INPUT', 'customers must be a non-empty array')
   }
+  checkDistinctCustomerIds(customers)
   const n = customers.length
   const x = new Float64Array(n)
   const tx = new Float64Array(n)

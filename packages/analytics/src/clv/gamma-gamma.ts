@@ -1,3 +1,4 @@
+import { checkDistinctCustomerIds } from '../validation/input-checks.js'
 import { AnalyticsError } from './analytics-error.js'
 import { checkCount, checkParams, checkWeight } from './customer-data.js'
 import type { FitOptions } from './fit-report.js'
@@ -13,6 +14,8 @@ export interface SpendCustomer {
   monetaryValue: number
   /** Optional multiplicity; default 1. */
   weight?: number
+  /** Optional id; ids must be distinct (`DUPLICATE_ID`), rows without one aren't checked. */
+  customerId?: string | number
 }
 
 /** Gamma-Gamma parameters: transaction value ~ Gamma(p, ν), ν ~ Gamma(q, γ). */
@@ -65,6 +68,7 @@ export function toSpendColumns(customers: readonly SpendCustomer[]): SpendColumn
   if (!Array.isArray(customers) || customers.length === 0) {
     throw new AnalyticsError('INVALID_INPUT', 'customers must be a non-empty array')
   }
+  checkDistinctCustomerIds(customers)
   const rows: number[] = []
   for (let i = 0; i < customers.length; i++) {
     const c = customers[i]!

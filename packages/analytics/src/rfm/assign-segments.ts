@@ -1,5 +1,11 @@
 import { AnalyticsError } from '../clv/analytics-error.js'
-import { checkArray, checkNumber, checkObject, checkString } from '../validation/input-checks.js'
+import {
+  checkArray,
+  checkDistinctCustomerIds,
+  checkNumber,
+  checkObject,
+  checkString,
+} from '../validation/input-checks.js'
 import type { RfmScoredRow } from './rfm-scores.js'
 import type { RfmSegmentMap } from './segment-map.js'
 import { defineRfmSegmentMap, expandPattern } from './segment-map.js'
@@ -26,7 +32,8 @@ export interface RfmSegmentSize {
  * in a tercile map, or tercile scores in a quintile map, are refused rather than silently looked up.
  *
  * @throws `AnalyticsError` `SEGMENT_MAP_NOT_PARTITION` for a bad map, `INVALID_INPUT` when a row was scored with a
- * different number of bins than the map expects, or its scores are not integers in 1…bins matching its codes.
+ * different number of bins than the map expects, or its scores are not integers in 1…bins matching its codes;
+ * `DUPLICATE_ID` when a `customerId` repeats (it would be counted twice in every segment count).
  *
  * @example
  * ```ts
@@ -39,6 +46,7 @@ export interface RfmSegmentSize {
 export function assignRfmSegments(rows: readonly RfmScoredRow[], map: RfmSegmentMap): RfmSegmentedRow[] {
   defineRfmSegmentMap(map)
   checkArray(rows, 'rows')
+  checkDistinctCustomerIds(rows, 'rows')
   const width = map.dimensions === 'rfm' ? 3 : 2
   const lookup = new Map<string, string>()
   for (const segment of map.segments) {

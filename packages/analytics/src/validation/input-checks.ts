@@ -235,3 +235,27 @@ export function checkUniqueIds(ids: readonly (string | number)[], what: string):
     seen.set(id, index)
   })
 }
+
+/**
+ * Throws `DUPLICATE_ID` when two rows carry the same `customerId` (rows without one are not checked): a customer
+ * listed twice would otherwise be counted twice in a fit, without a word. @internal
+ */
+export function checkDistinctCustomerIds(rows: readonly unknown[], what = 'customers'): void {
+  let seen: Map<unknown, number> | null = null
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]
+    if (typeof row !== 'object' || row === null || !('customerId' in row)) continue
+    const id = (row as { customerId: unknown }).customerId
+    if (id === undefined) continue
+    seen ??= new Map()
+    const first = seen.get(id)
+    if (first !== undefined) {
+      throw new AnalyticsError(
+        'DUPLICATE_ID',
+        `${what}: customerId ${describeValue(id)} occurs twice (at ${first} and ${index}); each row must describe a different customer`,
+        { id, indexes: [first, index] },
+      )
+    }
+    seen.set(id, index)
+  }
+}

@@ -135,7 +135,22 @@ export interface RfmSummaryInput {
 
 const DAY_MS = 86_400_000
 
-function minorUnits(summaries: OrderSummaries, options: SummaryMappingOptions): number {
+/** Checks each customer appears once, then returns the minor units per unit of money. */
+function checkedScale(summaries: OrderSummaries, options: SummaryMappingOptions): number {
+  const seen = new Map<string, number>()
+  for (const [index, c] of summaries.customers.entries()) {
+    const key = `${c.customerType}\u0000${c.customerId}`
+    const first = seen.get(key)
+    if (first !== undefined) {
+      // A customer listed twice (e.g. two summary pages concatenated) would be counted twice by every model.
+      throw new RapportError(
+        'VALIDATION_FAILED',
+        `Customer ${c.customerType} ${JSON.stringify(c.customerId)} occurs twice in the summaries (at ${first} and ${index})`,
+        { details: { customerType: c.customerType, customerId: c.customerId, indexes: [first, index] } },
+      )
+    }
+    seen.set(key, index)
+  }
   return options.minorUnitsPerUnit ?? currencyMinorUnits(summaries.currency)
 }
 
@@ -177,7 +192,7 @@ export function currencyMinorUnits(currency: string): number {
  */
 export function toBtydCustomers(summaries: OrderSummaries, options: BtydMappingOptions = {}): BtydCustomer[] {
   const mult = options.freqMultiplier ?? 1
-  const scale = minorUnits(summaries, options)
+  const scale = checkedScale(summaries, options)
   return summaries.customers.map((c) => ({
     customerId: c.customerId,
     frequency: c.periods - 1,
@@ -202,7 +217,7 @@ export function toCalibrationHoldout(
   options: BtydMappingOptions = {},
 ): BtydCalibrationHoldout[] {
   const mult = options.freqMultiplier ?? 1
-  const scale = minorUnits(summaries, options)
+  const scale = checkedScale(summaries, options)
   const holdoutEnd = summaries.holdoutEndPeriod ?? summaries.endPeriod
   return summaries.customers.map((c) => ({
     customerId: c.customerId,
@@ -231,7 +246,7 @@ export function toRfmSummaryRows(
   summaries: OrderSummaries,
   options: RfmMappingOptions = {},
 ): RfmSummaryInput[] {
-  const scale = minorUnits(summaries, options)
+  const scale = checkedScale(summaries, options)
   const asOf = (summaries.calibrationEnd ?? summaries.asOf).getTime()
   const span = (from: number): number =>
     options.recency === 'exact-days'

@@ -428,6 +428,30 @@ describe('mapping summaries to @rapport/analytics inputs', () => {
     })
   })
 
+  it('refuses a customer listed twice (it would be counted twice by every model) with VALIDATION_FAILED', () => {
+    const twice: OrderSummaries = {
+      ...summaries,
+      customers: [...summaries.customers, summaries.customers[0]!],
+    }
+    for (const map of [toBtydCustomers, toCalibrationHoldout, toRfmSummaryRows] as const) {
+      let error: unknown
+      try {
+        map(twice)
+      } catch (e) {
+        error = e
+      }
+      expect(isRapportError(error, 'VALIDATION_FAILED')).toBe(true)
+      expect((error as RapportError).details).toEqual({
+        customerType: 'contact',
+        customerId: 'con_a',
+        indexes: [0, 2],
+      })
+    }
+    // The same customer id as a contact and as a company are two customers.
+    const other = { ...summaries.customers[0]!, customerType: 'company' as const }
+    expect(toBtydCustomers({ ...summaries, customers: [...summaries.customers, other] })).toHaveLength(3)
+  })
+
   it('gives rfmSummary-style rows in currency units (ISO minor units from Intl)', () => {
     expect(toRfmSummaryRows(summaries)).toEqual([
       {
