@@ -6,7 +6,7 @@ export interface RunLog extends RunRow {
   readonly steps: readonly StepRow[]
 }
 
-/** Which runs {@link readRunLog} returns, and which page. */
+/** Which runs `engine.log()` returns, and which page. */
 export interface RunLogQuery {
   readonly ruleId?: string
   readonly recordId?: string
