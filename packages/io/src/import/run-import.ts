@@ -1,5 +1,5 @@
 import type { Crm, CrmServices, ValidationIssue } from '@rapport/core'
-import { isRapportError, RapportError } from '@rapport/core'
+import { RapportError } from '@rapport/core'
 import type { PhoneRegion } from '@rapport/data-quality'
 import { domainOf, phoneToE164 } from '@rapport/data-quality'
 import type { ImportMapping, OverwritePolicy } from '../mapping/import-mapping.js'
@@ -9,17 +9,16 @@ import type { MappedValue } from '../mapping/map-row.js'
 import { mapRow } from '../mapping/map-row.js'
 import type { TransformFn } from '../mapping/transforms.js'
 import type { ByteInput } from '../source/byte-input.js'
-import { readCsv } from '../source/csv-source.js'
 import type { ImportEncoding } from '../source/encoding.js'
-import type { RowSource, SourceRow } from '../source/source-row.js'
-import { readXlsx } from '../source/xlsx-source.js'
+import type { SourceRow } from '../source/source-row.js'
 import type { EntryKeys } from './build-input.js'
 import { buildCreateInput, buildPatch } from './build-input.js'
 import type { ImportJob } from './import-job.js'
 import { loadMapping, openJob } from './import-job.js'
+import { inFileKey, issuesOf, openSource, rulesValidator } from './import-steps.js'
 import type { RowResult } from './results-writer.js'
 import { resultsWriter } from './results-writer.js'
-import type { KeySpec, UpsertKey } from './upsert-key.js'
+import type { UpsertKey } from './upsert-key.js'
 import { emailKeyViaMatchKeys, keySpec, keyText } from './upsert-key.js'
 
 /** Counts of row results by status. */
@@ -432,44 +431,4 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
     resumedAfter,
     ignoredColumns: source.headers.filter((h) => !columns.some((c) => c.header === h)),
   }
-}
-
-type RulesValidator = (
-  entity: string,
-  record: object,
-  options: { readonly operation: 'import'; readonly crm: CrmServices },
-) => Promise<readonly (ValidationIssue & { readonly params?: { readonly severity?: string } })[]>
-
-/** data-quality's `validate` (validation rules as data), when its plugin is installed. */
-function rulesValidator(plugins: unknown): RulesValidator | null {
-  const api = (plugins as Record<string, { validate?: RulesValidator } | undefined> | undefined)?.[
-    'data-quality'
-  ]
-  return typeof api?.validate === 'function' ? api.validate.bind(api) : null
-}
-
-function inFileKey(paths: readonly string[]): KeySpec | null {
-  if (paths.includes('email')) return keySpec('email')
-  if (paths.includes('domain')) return keySpec('domain')
-  return null
-}
-
-function openSource(options: ImportOptions): Promise<RowSource> {
-  const xlsx =
-    options.format === 'xlsx' ||
-    (options.format === undefined && typeof options.file === 'string' && /\.xlsx$/iu.test(options.file))
-  return xlsx
-    ? readXlsx(options.file, options.sheet === undefined ? {} : { sheet: options.sheet })
-    : readCsv(options.file, {
-        ...(options.encoding ? { encoding: options.encoding } : {}),
-        ...(options.delimiter ? { delimiter: options.delimiter } : {}),
-      })
-}
-
-function issuesOf(error: unknown): ValidationIssue[] {
-  if (isRapportError(error)) {
-    if (error.issues.length > 0) return [...error.issues]
-    return [{ code: error.code, path: [], message: error.message }]
-  }
-  return [{ code: 'error', path: [], message: (error as Error).message ?? String(error) }]
 }
