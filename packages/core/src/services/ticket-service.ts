@@ -16,6 +16,7 @@ import { ticketStatusTemplate } from '../pipeline/pipeline-templates.js'
 import type { SlaPeriod, SlaStatus } from '../pipeline/sla.js'
 import { computeSla } from '../pipeline/sla.js'
 import type { TimeInStage } from '../pipeline/time-in-stage.js'
+import { unstorableInstantReason } from '../storage/storable-value.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
 import { PAST_DUE_OP } from '../time/due-time.js'
 import { targetableBehaviour } from './core-behaviours.js'
@@ -205,6 +206,13 @@ export class TicketService extends EntityService<Ticket, TicketInput, Partial<Ti
         { path: ['options', 'at'], message: 'Expected a Date', code: 'invalid_type' },
       ])
     }
+    // Checked up front, so an answered ticket refuses a far date too (it returned silently before).
+    const outOfRange = parsed.data.at ? unstorableInstantReason(parsed.data.at) : undefined
+    if (outOfRange) {
+      failValidation('ticket', [
+        { path: ['options', 'at'], message: `The date ${outOfRange}`, code: 'invalid_value' },
+      ])
+    }
     return this.#session.write(async (session) => {
       const tickets = session.runtime.servicesFor(session).tickets
       const ticket = await tickets.get(id)
@@ -249,6 +257,11 @@ export class TicketService extends EntityService<Ticket, TicketInput, Partial<Ti
   async checkSla(now?: Date): Promise<SlaBreach[]> {
     if (now !== undefined && !(now instanceof Date && !Number.isNaN(now.getTime()))) {
       failValidation('ticket', [{ path: ['now'], message: 'Expected a valid Date', code: 'invalid_type' }])
+    }
+    // `now` is written as the breach mark: a date no adapter stores identically is refused before anything runs.
+    const outOfRange = now ? unstorableInstantReason(now) : undefined
+    if (outOfRange) {
+      failValidation('ticket', [{ path: ['now'], message: `The date ${outOfRange}`, code: 'invalid_value' }])
     }
     const session = this.#session
     const at = now ?? session.runtime.clock()

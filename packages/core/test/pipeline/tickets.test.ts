@@ -124,4 +124,27 @@ describe('tickets and SLAs', () => {
       [ticket.id, 'firstResponse'],
     ])
   })
+
+  it('recordResponse refuses an at outside years 0000–9999 or invalid, answered or not, and writes nothing', async () => {
+    const { crm } = await setupSupport()
+    const open = await crm.tickets.create({ subject: 'Open', priority: 'high' })
+    const answered = await crm.tickets.recordResponse(
+      (await crm.tickets.create({ subject: 'Answered', priority: 'high' })).id,
+    )
+    const bad = [
+      new Date(Date.UTC(10000, 0, 1)),
+      new Date(Date.UTC(-1, 0, 1)),
+      new Date(8.64e15),
+      new Date(Number.NaN),
+    ]
+    for (const ticket of [open, answered]) {
+      for (const at of bad) {
+        await expectError(crm.tickets.recordResponse(ticket.id, { at }), 'VALIDATION_FAILED')
+        expect(await crm.tickets.get(ticket.id)).toEqual(ticket)
+      }
+    }
+    // checkSla writes `now` as the breach mark: a far date is refused the same way, nothing marked.
+    await expectError(crm.tickets.checkSla(new Date(Date.UTC(10000, 0, 1))), 'VALIDATION_FAILED')
+    expect(await crm.tickets.get(open.id)).toEqual(open)
+  })
 })
