@@ -1,7 +1,7 @@
 import { parse, progressMode, targetOf } from '../args.js'
 import type { CliContext } from '../context.js'
 import { report } from '../context.js'
-import { exitCodes } from '../exit-codes.js'
+import { exitCodes, UsageError } from '../exit-codes.js'
 import { createProgress } from '../progress.js'
 import { openTarget } from '../target.js'
 
@@ -16,6 +16,10 @@ export async function dedupeCommand(args: readonly string[], ctx: CliContext): P
     limit: { type: 'string', default: '50' },
   })
   const limit = Number(values.limit)
+  if (values.tenant) {
+    // The plugin's job and merge act for the CRM's default tenant (crm.plugins is not tenant-scoped).
+    throw new UsageError('--tenant applies to import and export; dedupe runs in the default tenant')
+  }
   const target = openTarget(targetOf(values, ctx.env))
   const progress = createProgress({
     stream: ctx.stderr,

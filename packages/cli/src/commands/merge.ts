@@ -25,6 +25,10 @@ export async function mergeCommand(args: readonly string[], ctx: CliContext): Pr
   const policy = values.policy
     ? (jsonOption('policy', values.policy) as Record<string, SurvivorshipPolicy>)
     : undefined
+  if (values.tenant) {
+    // The plugin's job and merge act for the CRM's default tenant (crm.plugins is not tenant-scoped).
+    throw new UsageError('--tenant applies to import and export; merge runs in the default tenant')
+  }
   const target = openTarget(targetOf(values, ctx.env))
   try {
     let entity = values.entity
