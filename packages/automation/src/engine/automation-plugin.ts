@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { CrmPlugin, PluginContext } from '@rapport/core'
+import type { Actor, CrmPlugin, CrmServices, PluginContext } from '@rapport/core'
 import { definePlugin, EventBus, isTimeZone, RapportError } from '@rapport/core'
 import type { StorageSchema } from '@rapport/core/storage'
 import { AutomationErrorCodes } from '../automation-error.js'
@@ -52,6 +52,16 @@ export interface AutomationOptions {
    * it, unless a pool names its team's own `claim.timeZone`.
    */
   readonly timeZone?: string
+  /**
+   * The system actor every rule runs as: the engine's reads, its bookkeeping and each action's writes go through
+   * services acting for it (`ctx.scoped({ actor })`), so an access policy (`@rapport/access`) applies to automation
+   * exactly as to a user. Declare it in the policy (`systemActors: { automation: { roles: ['automation'] } }`)
+   * with the entities and levels your rules need, the automation entities included; a record outside its scope is
+   * `NOT_FOUND` to the rule, as to anyone. When absent, rules run as the CRM's own actor (`createCrm({ actor })`).
+   * Whatever the actor, every write a rule makes is recorded with the `automation` channel, the rule id as
+   * `channelRef` and the run id as `causationId` (what `@rapport/audit` stores).
+   */
+  readonly actor?: Actor
 }
 
 const DEFAULT_ENTITIES = ['contact', 'company', 'deal', 'activity', 'task']
@@ -124,7 +134,11 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     ...(options.scoring ?? []).map((m) => m.entity),
     ...(options.pools ?? []).map((p) => p.entity),
   ])
+  const asActor = options.actor === undefined ? {} : { actor: options.actor }
+  let scopedFrom: Pick<PluginContext, 'scoped'> | null = null
+  let engineServices: CrmServices | undefined
   const rt: EngineRuntime = {
+    actor: options.actor,
     clock,
     timeZone,
     queue,
@@ -150,9 +164,10 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
         ? fieldCatalogOf(model, derivedColumns(entity))
         : undefined
     },
-    servicesFor: (tenantId) => {
+    servicesFor: (tenantId, cause) => {
       const root = state.root
-      if (!root)
+      const ctx = scopedFrom
+      if (!root || !ctx)
         throw new RapportError('AUTOMATION_INVALID_CONFIG', 'The automation plugin is not initialised')
       if (tenantId !== root.tenantId) {
         throw new RapportError(
@@ -163,7 +178,14 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
           },
         )
       }
-      return root
+      if (cause === undefined) {
+        engineServices ??= ctx.scoped({ ...asActor, origin: { channel: 'automation' } })
+        return engineServices
+      }
+      return ctx.scoped({
+        ...asActor,
+        origin: { channel: 'automation', channelRef: cause.ruleId, causationId: cause.runId },
+      })
     },
     inFlight: new Map(),
     registeredAt: new Map(),
@@ -202,6 +224,8 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
       schema = ctx.schema
       derivedColumns = (entity) => ctx.derivedColumns(entity)
       state.root = ctx.crm
+      scopedFrom = ctx
+      engineServices = undefined
       const catalogOf = rt.catalogOf
       for (const m of options.scoring ?? []) state.scoring.set(m.id, compileScoringModel(m, catalogOf))
       for (const p of options.pools ?? []) state.pools.set(p.id, compilePool(p, catalogOf, timeZone))

@@ -1,5 +1,5 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
-import type { CrmServices, EventBus } from '@rapport/core'
+import type { Actor, CrmServices, EventBus, HookContext } from '@rapport/core'
 import type { StorageSchema } from '@rapport/core/storage'
 import type { FieldCatalog } from '../conditions/field-catalog.js'
 import type { JobQueue } from '../queue/job-queue.js'
@@ -83,7 +83,16 @@ export interface EngineRuntime {
   readonly schema: () => StorageSchema
   /** The field catalog of a rule target (derived columns included); `undefined` for unknown or automation entities. */
   readonly catalogOf: (entity: string) => FieldCatalog | undefined
-  readonly servicesFor: (tenantId: string) => CrmServices
+  /**
+   * The services the engine acts through for a tenant: as the plugin's `actor` (else the CRM's), with the
+   * `automation` channel; given the rule and run, writes also record them as `channelRef` and `causationId`.
+   */
+  /** The system actor rules run as (`automationPlugin({ actor })`); the CRM's own actor when undefined. */
+  readonly actor: Actor | undefined
+  readonly servicesFor: (
+    tenantId: string,
+    cause?: { readonly ruleId: string; readonly runId: string },
+  ) => CrmServices
   /** Steps executing now, per rule (for `pause()` to drain). */
   readonly inFlight: Map<string, Set<Promise<unknown>>>
   /** When each rule was registered (the first schedule slot counts from it). */
@@ -96,3 +105,12 @@ export interface EngineRuntime {
 export const STEP_JOB = 'automation.step'
 /** Emits an engine event after the transaction that decided it committed. */
 export const EMIT_JOB = 'automation.emit'
+
+/**
+ * The services the engine does its bookkeeping through inside a hooked write (enrollment, clocks, scores, pool
+ * owners): the writer's transaction, acting as the rule's actor when one is declared, so the writer needs no rights
+ * on the automation entities.
+ */
+export function bookkeepingIn(rt: EngineRuntime, ctx: HookContext): CrmServices {
+  return rt.actor === undefined ? ctx.crm : ctx.actingAs(rt.actor, { channel: 'automation' })
+}

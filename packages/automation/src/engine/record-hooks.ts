@@ -2,7 +2,7 @@ import type { EntityHooks, HookContext } from '@rapport/core'
 import { notePoolOwner } from '../pool/public-pool.js'
 import { rescore } from '../scoring/lead-scoring.js'
 import { CLOCKED, touchClock } from './activity-clock.js'
-import { EMIT_JOB } from './engine-runtime.js'
+import { bookkeepingIn, EMIT_JOB } from './engine-runtime.js'
 import type { EngineState } from './engine-state.js'
 import { dispatchRecordEvent } from './record-triggers.js'
 
@@ -20,21 +20,27 @@ async function sideEffects(
   const id = record['id'] as string
   for (const compiled of state.scoring.values()) {
     if (compiled.model.entity !== ctx.entity) continue
-    const { crossed } = await rescore(ctx.crm, compiled, record, id, now)
+    const { crossed } = await rescore(bookkeepingIn(state.rt, ctx), compiled, record, id, now)
     for (const t of crossed) {
       await state.rt.queue.enqueue(
         {
           name: EMIT_JOB,
           payload: { event: t.event, data: { model: compiled.model.id, recordId: id, threshold: t.score } },
         },
-        { tx: ctx.crm },
+        { tx: bookkeepingIn(state.rt, ctx) },
       )
     }
   }
   if (ownerChanged) {
     for (const { pool } of state.pools.values()) {
       if (pool.entity === ctx.entity)
-        await notePoolOwner(ctx.crm, pool, id, (record['ownerId'] as string | null) ?? null, now)
+        await notePoolOwner(
+          bookkeepingIn(state.rt, ctx),
+          pool,
+          id,
+          (record['ownerId'] as string | null) ?? null,
+          now,
+        )
     }
   }
 }
@@ -53,17 +59,19 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
           if (CLOCKED.has(entity)) {
             // A new record has no clock yet.
             const at = record['createdAt'] as Date
-            await ctx.crm.entity('automationClock').create({
-              entity,
-              recordId: id,
-              lastActivityAt: at,
-              ...(entity === 'deal' ? { stageId: record['stageId'], stageEnteredAt: at } : {}),
-            })
+            await bookkeepingIn(state.rt, ctx)
+              .entity('automationClock')
+              .create({
+                entity,
+                recordId: id,
+                lastActivityAt: at,
+                ...(entity === 'deal' ? { stageId: record['stageId'], stageEnteredAt: at } : {}),
+              })
           }
           if (entity === 'activity') {
             for (const target of (record['targets'] as { type: string; id: string }[] | null) ?? []) {
               if (CLOCKED.has(target.type))
-                await touchClock(ctx.crm, target.type, target.id, {
+                await touchClock(bookkeepingIn(state.rt, ctx), target.type, target.id, {
                   lastActivityAt: record['occurredAt'] as Date,
                 })
             }
@@ -75,7 +83,7 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
       update: {
         after: async (record, ctx) => {
           if (entity === 'deal' && ctx.changes.includes('stageId')) {
-            await touchClock(ctx.crm, 'deal', record['id'] as string, {
+            await touchClock(bookkeepingIn(state.rt, ctx), 'deal', record['id'] as string, {
               stageId: record['stageId'],
               stageEnteredAt: record['updatedAt'] as Date,
             })

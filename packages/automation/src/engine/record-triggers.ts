@@ -1,6 +1,7 @@
 import type { HookContext } from '@rapport/core'
 import type { RecordSnapshot } from '../conditions/condition-types.js'
 import type { RecordEventKind } from '../rules/rule-types.js'
+import { bookkeepingIn } from './engine-runtime.js'
 import type { EngineState } from './engine-state.js'
 import { enroll } from './enroll.js'
 import { ensureLoaded } from './run-steps.js'
@@ -21,7 +22,8 @@ export async function dispatchRecordEvent(
   const rt = state.rt
   const candidates = state.index.get(`${ctx.entity}:${kind}`)
   if (!candidates) return
-  await ensureLoaded(rt, ctx.crm)
+  const services = bookkeepingIn(rt, ctx)
+  await ensureLoaded(rt, services)
   const now = rt.clock()
   const origin = rt.origin.getStore()
   const snapshot: RecordSnapshot = { record, before, now }
@@ -37,6 +39,6 @@ export async function dispatchRecordEvent(
       if (rule.options.entry === 'edge' && before && rule.conditions.test({ record: before, before, now }))
         continue
     }
-    await enroll(rt, ctx.crm, { rule, record, trigger: kind })
+    await enroll(rt, services, { rule, record, trigger: kind })
   }
 }

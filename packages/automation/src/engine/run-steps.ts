@@ -256,13 +256,15 @@ async function finish(
  * happened; external effects (webhooks, host functions) carry the key so providers can deduplicate.
  */
 export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void> {
-  const services = rt.servicesFor(job.tenantId)
-  await ensureLoaded(rt, services)
-  const runs = services.entity<RunRow>('automationRun')
+  const engine = rt.servicesFor(job.tenantId)
+  await ensureLoaded(rt, engine)
   const runId = job.payload['runId'] as string
   let pc = job.payload['pc'] as number
-  let run = await runs.find(runId)
+  let run = await engine.entity<RunRow>('automationRun').find(runId)
   if (!run || TERMINAL.has(run.status)) return
+  // Everything the run does from here is recorded as this rule's, caused by this run.
+  const services = rt.servicesFor(job.tenantId, { ruleId: run.ruleId, runId: run.id })
+  const runs = services.entity<RunRow>('automationRun')
   const rule = rt.rules.get(run.ruleId)
   if (!rule) {
     await finish(services, run, 'failed', pc, rt.clock(), {

@@ -60,6 +60,11 @@ export class Session {
     return new Session(this.runtime, tenantId, actor, this.#tx, this.#pending, this.origin)
   }
 
+  /** The same unit of work (transaction, pending events) acting for another actor, optionally with another origin. */
+  actingAs(actor: Actor | null, origin: WriteOrigin = this.origin): Session {
+    return new Session(this.runtime, this.tenantId, actor, this.#tx, this.#pending, origin)
+  }
+
   /** Queues an event for delivery after commit (immediately when the storage has no transactions). */
   queue(type: string, payload: unknown): void {
     if (this.#pending) this.#pending.push({ type, payload })

@@ -21,6 +21,20 @@ export interface HookContext {
   readonly actor: Actor | null
   /** Services inside the operation's transaction: writes made here commit or roll back with it. */
   readonly crm: CrmServices
+  /**
+   * Services inside the same transaction acting for another actor, e.g. a plugin's declared system actor doing its
+   * bookkeeping in the writer's transaction (automation enrolling a record), so the writer needs no rights on the
+   * plugin's entities. The access policy applies to `actor` as to anyone; `origin` (default: the writer's) is what
+   * the writes record. A malformed origin is `INVALID_CONFIG`.
+   *
+   * @example
+   * ```ts
+   * after: async (record, ctx) => {
+   *   await ctx.actingAs({ id: 'automation' }, { channel: 'automation' }).entity('myLog').create({ recordId: record.id })
+   * }
+   * ```
+   */
+  actingAs(actor: Actor | null, origin?: WriteOrigin): CrmServices
 }
 
 /** What a `normalize` hook receives. */

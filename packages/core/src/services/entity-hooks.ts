@@ -1,4 +1,5 @@
 import type { Session } from '../crm/session.js'
+import { parseWriteOrigin } from '../crm/write-origin.js'
 import type { HookContext } from '../plugins/crm-plugin.js'
 import type { EntityContext } from './entity-behaviour.js'
 
@@ -18,6 +19,11 @@ export function hookContext(ctx: EntityContext, session: Session): HookContext {
     actor: session.actor,
     get crm() {
       return session.runtime.servicesFor(session)
+    },
+    actingAs(actor, origin) {
+      return session.runtime.servicesFor(
+        session.actingAs(actor, origin === undefined ? session.origin : parseWriteOrigin(origin)),
+      )
     },
   }
 }
