@@ -160,20 +160,23 @@ export async function runDuplicateJob(
   })) {
     open.add([...set.recordIds].sort().join(','))
   }
-  let created = 0
-  for (const group of groups.values()) {
-    const recordIds = [...group.ids].sort()
-    if (open.has(recordIds.join(','))) continue
-    // A set holds at most 1,000 records (a chain of weak pairs through a huge block is not a reviewable set).
-    await sets.create({
+  // New sets are written in batches, one transaction each: a commit per set made the job wait on the disk.
+  const fresh = [...groups.values()]
+    .map((group) => ({ group, recordIds: [...group.ids].sort() }))
+    .filter(({ recordIds }) => !open.has(recordIds.join(',')))
+    .map(({ group, recordIds }) => ({
       entity: rule.entity,
       ruleId: rule.id,
       status: 'open',
+      // A set holds at most 1,000 records (a chain of weak pairs through a huge block is not a reviewable set).
       recordIds: recordIds.slice(0, 1000),
       pairs: group.pairs.slice(0, 10_000),
-    })
-    created++
+    }))
+  for (let i = 0; i < fresh.length; i += 500) {
+    const chunk = fresh.slice(i, i + 500)
+    await crm.transaction((tx) => tx.entity('dqDuplicateSet').createMany(chunk))
   }
+  const created = fresh.length
   return {
     entity: rule.entity,
     ruleId: rule.id,
