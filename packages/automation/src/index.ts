@@ -90,6 +90,7 @@ export {
   PermanentJobError,
   type QueueBinding,
 } from './queue/job-queue.js'
+export { TASK_REMINDER_EVENT, type TaskReminderDue } from './reminders/task-reminders.js'
 export {
   type CompiledRule,
   compileRule,

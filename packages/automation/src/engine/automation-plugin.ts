@@ -131,6 +131,8 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
   const pendingRules = [...(options.rules ?? [])]
   const watched = new Set([
     ...entities,
+    // Task reminders are kept in step with every task write.
+    'task',
     ...(options.scoring ?? []).map((m) => m.entity),
     ...(options.pools ?? []).map((p) => p.entity),
   ])

@@ -1,5 +1,6 @@
 import type { CrmServices } from '@rapport/core'
 import { sweepPool } from '../pool/public-pool.js'
+import { deliverReminders } from '../reminders/task-reminders.js'
 import { rescore } from '../scoring/lead-scoring.js'
 import type { SweepReport } from '../time/sweep.js'
 import { sweep } from '../time/sweep.js'
@@ -9,7 +10,7 @@ import { ensureLoaded } from './run-steps.js'
 
 /**
  * One sweep of everything time drives: time triggers, lead-score decay (one transaction per scored record, threshold
- * events queued in it) and pool reclaims.
+ * events queued in it), pool reclaims and due task reminders (`task.reminder_due`).
  */
 export async function fullSweep(state: EngineState, services: CrmServices): Promise<SweepReport> {
   const rt = state.rt
@@ -45,5 +46,6 @@ export async function fullSweep(state: EngineState, services: CrmServices): Prom
   for (const compiled of state.pools.values()) {
     for (const e of await sweepPool(services, compiled, now)) rt.events.emit(e.event, e.payload)
   }
+  await deliverReminders(rt, services, now)
   return report
 }

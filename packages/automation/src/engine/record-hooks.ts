@@ -1,5 +1,6 @@
 import type { EntityHooks, HookContext } from '@rapport/core'
 import { notePoolOwner } from '../pool/public-pool.js'
+import { dropReminders, syncReminders } from '../reminders/task-reminders.js'
 import { rescore } from '../scoring/lead-scoring.js'
 import { CLOCKED, touchClock } from './activity-clock.js'
 import { bookkeepingIn, EMIT_JOB } from './engine-runtime.js'
@@ -45,6 +46,9 @@ async function sideEffects(
   }
 }
 
+/** Task fields a reminder's instant depends on. */
+const REMINDER_FIELDS = new Set(['reminders', 'dueAt', 'status'])
+
 /**
  * The `after` hooks on each watched entity: keep activity clocks, re-score, track pool owners, then enroll the record
  * in matching record-triggered rules. All of it runs inside the write's transaction.
@@ -76,6 +80,7 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
                 })
             }
           }
+          if (entity === 'task') await syncReminders(ctx.crm, record)
           await sideEffects(state, record, ctx, true)
           await dispatchRecordEvent(state, 'created', record, null, null, ctx)
         },
@@ -88,12 +93,15 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
               stageEnteredAt: record['updatedAt'] as Date,
             })
           }
+          if (entity === 'task' && ctx.changes.some((c) => REMINDER_FIELDS.has(c)))
+            await syncReminders(ctx.crm, record)
           await sideEffects(state, record, ctx, ctx.changes.includes('ownerId'))
           await dispatchRecordEvent(state, 'updated', record, ctx.before, ctx.changes, ctx)
         },
       },
       delete: {
         after: async (record, ctx) => {
+          if (entity === 'task') await dropReminders(ctx.crm, record['id'] as string)
           await dispatchRecordEvent(state, 'deleted', record, null, null, ctx)
         },
       },

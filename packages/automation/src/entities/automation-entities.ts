@@ -191,6 +191,29 @@ export const automationPoolLogEntity = defineEntity({
   ],
 })
 
+/**
+ * One reminder of a task (`Task.reminders`) at its computed instant, kept in step with the task on every write so the
+ * sweep finds due reminders through an index. `deliveredAt` marks the one delivery.
+ */
+export const automationReminderEntity = defineEntity({
+  name: 'automationReminder',
+  idPrefix: 'armd',
+  table: 'automation_reminder',
+  shape: {
+    taskId: id,
+    /** The reminder's instant as ISO text: one row per task and instant. */
+    key: z.string().min(1).max(100),
+    fireAt: z.date(),
+    /** `minutesBefore` reminders belong to the due time: not delivered once the task is past due. */
+    beforeDue: z.boolean(),
+    deliveredAt: z.date().nullable().optional(),
+  },
+  indexes: [
+    { name: 'by_task_key', fields: ['taskId', 'key'], unique: true },
+    { name: 'by_pending', fields: ['deliveredAt', 'fireAt'] },
+  ],
+})
+
 /** The entities the automation plugin declares. */
 export const automationEntities = [
   automationRunEntity,
@@ -202,4 +225,5 @@ export const automationEntities = [
   automationScoreEntity,
   automationPoolEntryEntity,
   automationPoolLogEntity,
+  automationReminderEntity,
 ] as const

@@ -2,7 +2,10 @@ import * as z from 'zod'
 import { customValuesSchema, refIdSchema, targetSchema } from './common-schemas.js'
 import { defineEntity } from './entity-definition.js'
 
-/** A reminder: at a fixed instant (ISO-8601), or a number of minutes before the due time. */
+/**
+ * A reminder: at a fixed instant (ISO-8601), or a number of minutes before the due time. Core stores them;
+ * `@rapport/automation` delivers them (event `task.reminder_due`) through its clock.
+ */
 export const reminderSchema = z.union([
   z.object({ at: z.iso.datetime({ offset: true }) }).strict(),
   z.object({ minutesBefore: z.int().min(0).max(525_600) }).strict(),
