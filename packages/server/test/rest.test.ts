@@ -1,3 +1,4 @@
+import { accessControl, defineAccessPolicy } from '@rapport/access'
 import { defineEntity, defineOperation, definePlugin } from '@rapport/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as z from 'zod'
@@ -24,7 +25,7 @@ describe('REST: collections', () => {
       emails: [{ address: 'ada@example.com' }],
     })
     expect(created.status).toBe(201)
-    expect(created.headers.get('etag')).toBe('"1"')
+    expect(created.headers.get('etag')).toMatch(/^"1-[0-9a-z]+"$/)
     expect(created.headers.get('location')).toBe(`/contacts/${created.body.id}`)
     expect(created.body).toMatchObject({ firstName: 'Ada', version: 1, lifecycleStage: 'lead' })
     expect(created.body.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/)
@@ -32,12 +33,24 @@ describe('REST: collections', () => {
 
     const got = await call('GET', `/contacts/${id}`)
     expect(got.status).toBe(200)
-    expect((await call('GET', `/contacts/${id}`, undefined, { 'if-none-match': '"1"' })).status).toBe(304)
+    expect(got.headers.get('etag')).toBe(created.headers.get('etag'))
+    expect(got.headers.get('cache-control')).toBe('private, no-cache')
+    const revalidated = await call('GET', `/contacts/${id}`, undefined, {
+      'if-none-match': got.headers.get('etag')!,
+    })
+    expect(revalidated.status).toBe(304)
+    expect((await call('GET', `/contacts/${id}`, undefined, { 'if-none-match': '"1"' })).status).toBe(200)
 
-    const updated = await call('PATCH', `/contacts/${id}`, { title: 'CTO' }, { 'if-match': '"1"' })
+    // If-Match reads the version part of any view's tag; the bare version works too
+    const updated = await call(
+      'PATCH',
+      `/contacts/${id}`,
+      { title: 'CTO' },
+      { 'if-match': got.headers.get('etag')! },
+    )
     expect(updated.status).toBe(200)
     expect(updated.body).toMatchObject({ title: 'CTO', version: 2 })
-    expect(updated.headers.get('etag')).toBe('"2"')
+    expect(updated.headers.get('etag')).toMatch(/^"2-[0-9a-z]+"$/)
 
     const stale = await call('PATCH', `/contacts/${id}`, { title: 'CEO' }, { 'if-match': '"1"' })
     expect(stale.status).toBe(412)
@@ -282,5 +295,70 @@ describe('REST: plugin routes through crm.describe()', () => {
     expect(doc.paths['/contacts/{id}/grant'].post.operationId).toBe('loyalty.grant')
     expect(doc.paths['/rewards'].get).toBeDefined()
     expect(doc.components.schemas.Reward).toBeDefined()
+  })
+})
+
+describe('REST: ETags are per view', () => {
+  it('gives two callers who see a record differently different ETags, so one never gets a 304 for the other’s body', async () => {
+    const policy = defineAccessPolicy({
+      roles: {
+        admin: { entities: { '*': { read: 'all', create: 'all', update: 'all', delete: 'all' } } },
+        rep: {
+          entities: { contact: { read: 'all', update: 'all' } },
+          fields: { contact: { emails: { mask: 'email' } } },
+        },
+      },
+      users: { system: { roles: ['admin'] }, alice: { roles: ['admin'] }, bob: { roles: ['rep'] } },
+    })
+    const { call } = await server({ plugins: [accessControl(policy)] })
+    const created = await call(
+      'POST',
+      '/contacts',
+      { firstName: 'Ada', emails: [{ address: 'ada@example.com' }] },
+      { 'x-user': 'alice' },
+    )
+    const id = created.body.id as string
+    const alice = await call('GET', `/contacts/${id}`, undefined, { 'x-user': 'alice' })
+    const bob = await call('GET', `/contacts/${id}`, undefined, { 'x-user': 'bob' })
+    expect(alice.body.emails[0].address).toBe('ada@example.com')
+    expect(bob.body.emails[0].address).not.toBe('ada@example.com')
+    expect(alice.body.version).toBe(bob.body.version)
+    expect(bob.headers.get('etag')).not.toBe(alice.headers.get('etag'))
+
+    // bob's cache revalidating with alice's tag gets bob's own body, not a 304
+    const revalidated = await call('GET', `/contacts/${id}`, undefined, {
+      'x-user': 'bob',
+      'if-none-match': alice.headers.get('etag')!,
+    })
+    expect(revalidated.status).toBe(200)
+    expect(revalidated.body.emails[0].address).toBe(bob.body.emails[0].address)
+    const own = await call('GET', `/contacts/${id}`, undefined, {
+      'x-user': 'bob',
+      'if-none-match': bob.headers.get('etag')!,
+    })
+    expect(own.status).toBe(304)
+
+    // either view's tag names the version for a write
+    const updated = await call(
+      'PATCH',
+      `/contacts/${id}`,
+      { title: 'CTO' },
+      {
+        'x-user': 'bob',
+        'if-match': bob.headers.get('etag')!,
+      },
+    )
+    expect(updated.status).toBe(200)
+    const stale = await call(
+      'PATCH',
+      `/contacts/${id}`,
+      { title: 'CEO' },
+      {
+        'x-user': 'alice',
+        'if-match': alice.headers.get('etag')!,
+      },
+    )
+    expect(stale.status).toBe(412)
+    expect((await call('GET', `/contacts/${id}`, undefined, { 'x-user': 'alice' })).body.title).toBe('CTO')
   })
 })

@@ -38,8 +38,8 @@ export async function api<T>(
   const res = await fetch(`/api${path}`, {
     method: init.method ?? 'GET',
     headers,
-    // TanStack Query is the cache. The browser's would revalidate with If-None-Match, get a 304 (the ETag is the
-    // record's version) and reuse a body fetched as the other demo user, masks and all.
+    // TanStack Query is the cache; the browser's would only add revalidation round trips (the server's ETags are per
+    // view, so switching demo users never reuses the other user's body).
     cache: 'no-store',
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   })

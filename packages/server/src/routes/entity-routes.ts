@@ -35,14 +35,23 @@ export function entitySchemas(entity: EntityDescription): EntitySchemas {
   }
 }
 
-/** Sends a record with its version as the ETag. */
+/**
+ * Sends a record with its ETag (its version and a hash of this caller's view of it). `Cache-Control: private,
+ * no-cache`: the body depends on who asks, so no shared cache may keep it and a private one must revalidate.
+ */
 export function recordResponse(
-  c: { json(body: unknown, status: number, headers?: Record<string, string>): Response },
+  c: { body(body: string, status: number, headers?: Record<string, string>): Response },
   record: Record<string, unknown>,
   status = 200,
   headers: Record<string, string> = {},
 ): Response {
-  return c.json(wireRecord(record), status, { ETag: etagOf(record['version']), ...headers })
+  const body = JSON.stringify(wireRecord(record))
+  return c.body(body, status, {
+    'Content-Type': 'application/json',
+    ETag: etagOf(record['version'], body),
+    'Cache-Control': 'private, no-cache',
+    ...headers,
+  })
 }
 
 /**
@@ -147,10 +156,12 @@ export function addEntityRoutes(
     response: { status: 200, description: 'The record; ETag is its version', schema: schemas.record },
     handler: async ({ c, params }) => {
       const record = await service(c).get(params['id']!)
-      if (c.req.header('if-none-match') === etagOf(record['version'])) {
-        return c.body(null, 304, { ETag: etagOf(record['version']) })
+      const response = recordResponse(c, record)
+      const etag = response.headers.get('ETag')!
+      if (c.req.header('if-none-match') === etag) {
+        return c.body(null, 304, { ETag: etag, 'Cache-Control': 'private, no-cache' })
       }
-      return recordResponse(c, record)
+      return response
     },
   })
   addRoute<Record<string, unknown>>(app, table, basePath, {
