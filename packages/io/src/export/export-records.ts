@@ -3,7 +3,6 @@ import type { Writable } from 'node:stream'
 import type { Crm, CrmServices, Filter, OrderBy } from '@rapport/core'
 import { RapportError } from '@rapport/core'
 import { stringify } from 'csv-stringify/sync'
-import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import type { ImportTarget } from '../mapping/import-targets.js'
 import { importTargets } from '../mapping/import-targets.js'
@@ -145,6 +144,8 @@ async function writeXlsx(
   records: AsyncIterable<Rec>,
   row: (record: Rec) => unknown[],
 ): Promise<{ rows: number }> {
+  // Loaded on first use: exceljs and its zip stack take ~0.5 s and tens of MB that a CSV export never needs.
+  const { default: ExcelJS } = await import('exceljs')
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output as Writable,
     useSharedStrings: false,

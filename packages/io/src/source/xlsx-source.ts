@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream'
 import { RapportError } from '@rapport/core'
-import ExcelJS from 'exceljs'
 import type { ByteInput } from './byte-input.js'
 import { byteStream } from './byte-input.js'
 import type { RowSource, SourceRow } from './source-row.js'
@@ -37,6 +36,8 @@ export function cellText(value: unknown): string {
  */
 export async function readXlsx(input: ByteInput, options: XlsxReadOptions = {}): Promise<RowSource> {
   const wanted = options.sheet ?? 1
+  // Loaded on first use: exceljs and its zip stack take ~0.5 s and tens of MB that a CSV import never needs.
+  const { default: ExcelJS } = await import('exceljs')
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(byteStream(input) as Readable, {
     worksheets: 'emit',
     sharedStrings: 'cache',
