@@ -1,6 +1,6 @@
 import { automationPlugin, createInProcessQueue } from '@rapport/automation'
-import type { StorageAdapter } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 
 /** Events per second through the durable path: write + outbox in one transaction, then the step job and its effect. */
 export async function durablePath(storage: StorageAdapter, events: number) {

@@ -1,7 +1,7 @@
 // A seeded contacts set for duplicate detection: names from pools (so common name keys form blocks larger than the
 // rule's maxBlockSize and are ignored, as in real data), unique e-mails and US phones, and ~5 % re-entries of an
 // earlier person (e-mail in another case, or a typo in the name with the same phone typed another way).
-import type { ContactInput } from '@rapport/core'
+import type { ContactInput } from '@rapport/core/entities'
 
 const FIRST = [
   'Ada',

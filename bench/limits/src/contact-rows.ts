@@ -2,7 +2,7 @@
 // `contact` table `crm.migrate()` creates (defaults and derived columns included, nothing validated), and the row
 // mappers a hand-written repository would use to return the record `crm.contacts.get` returns.
 
-import { searchDocument } from '@rapport/core/storage'
+import { searchDocument } from '@rapport/core/search'
 
 export const TENANT = 'default'
 export const OWNERS = 50

@@ -4,9 +4,10 @@
 // searchDocument(), then checked against a row crm.contacts.create() writes for the same input.
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { StorageAdapter } from '@rapport/core'
-import { contactEntity, createCrm } from '@rapport/core'
-import { searchDocument } from '@rapport/core/storage'
+import { createCrm } from '@rapport/core'
+import { contactEntity } from '@rapport/core/entities'
+import { searchDocument } from '@rapport/core/search'
+import type { StorageAdapter } from '@rapport/core/storage'
 import type { PostgresStorage } from '@rapport/storage-postgres'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import type { SqliteStorage } from '@rapport/storage-sqlite'

@@ -1,6 +1,6 @@
 import { accessControl, defineAccessPolicy } from '@rapport/access'
-import type { StorageAdapter } from '@rapport/core'
 import { createCrm, isRapportError } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 
 /**
  * The policy of a small sales team: reps see and edit their own contacts and deals, with phone numbers masked; Mia

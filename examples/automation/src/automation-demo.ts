@@ -1,6 +1,6 @@
 import { automationPlugin, createInProcessQueue } from '@rapport/automation'
-import type { StorageAdapter } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { leadAssignment, reEngagement, smbPool, staleDealReminder } from './rules.js'
 
 const DAY = 86_400_000

@@ -1,4 +1,5 @@
 import { RapportError } from '@rapport/core'
+import { parseSearchQuery, rankSearchRows } from '@rapport/core/search'
 import type {
   IndexDefinition,
   ModelDefinition,
@@ -10,13 +11,7 @@ import type {
   StorageRow,
   StorageSchema,
 } from '@rapport/core/storage'
-import {
-  compareRows,
-  compileStorageFilter,
-  parseSearchQuery,
-  rankSearchRows,
-  readFieldRef,
-} from '@rapport/core/storage'
+import { compareRows, compileStorageFilter, readFieldRef } from '@rapport/core/storage'
 import type { KvReader, KvWriter } from './kv-store.js'
 import { KvBatch, KvStore } from './kv-store.js'
 

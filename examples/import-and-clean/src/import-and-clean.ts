@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import type { StorageAdapter } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { dataQualityPlugin } from '@rapport/data-quality'
 import type { ImportCounts } from '@rapport/io'
 import { exportRecords, importRecords, ioPlugin } from '@rapport/io'

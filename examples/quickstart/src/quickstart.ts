@@ -1,5 +1,7 @@
-import type { Crm, Deal, StorageAdapter } from '@rapport/core'
+import type { Crm } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { Deal } from '@rapport/core/entities'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { seed } from './seed.js'
 
 /** What the quickstart found, for printing and for its smoke test. */

@@ -1,4 +1,5 @@
-import type { Crm, Deal, Pipeline } from '@rapport/core'
+import type { Crm } from '@rapport/core'
+import type { Deal, Pipeline } from '@rapport/core/entities'
 
 const DAY = 86_400_000
 

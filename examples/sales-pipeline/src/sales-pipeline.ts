@@ -1,5 +1,6 @@
-import type { StorageAdapter } from '@rapport/core'
-import { b2bPipelineTemplate, createCrm, isRapportError } from '@rapport/core'
+import { createCrm, isRapportError } from '@rapport/core'
+import { b2bPipelineTemplate } from '@rapport/core/pipeline'
+import type { StorageAdapter } from '@rapport/core/storage'
 
 const DAY = 86_400_000
 

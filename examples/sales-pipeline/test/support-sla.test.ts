@@ -1,5 +1,5 @@
-import type { StorageAdapter } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import { describe, expect, it } from 'vitest'

@@ -1,5 +1,5 @@
-import type { StorageAdapter } from '@rapport/core'
 import { createCrm, isRapportError } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { backends } from './fixture.js'

@@ -1,5 +1,6 @@
-import type { Crm, StorageAdapter } from '@rapport/core'
+import type { Crm } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import pg from 'pg'

@@ -1,5 +1,5 @@
-import type { AccessPolicy } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { AccessPolicy } from '@rapport/core/access'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { describe, expect, it } from 'vitest'
 import { auditFieldAccess, auditPlugin } from '../src/index.js'

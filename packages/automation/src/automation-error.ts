@@ -1,5 +1,5 @@
-import type { ValidationIssue } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 
 /**
  * The error codes of `@rapport/automation`. Each is a plugin code (`AUTOMATION_*`), also listed in

@@ -1,4 +1,4 @@
-import { isPastDue } from '@rapport/core'
+import { isPastDue } from '@rapport/core/time'
 import { afterAll, describe, expect, it } from 'vitest'
 import { setup } from './helpers.js'
 import type { TestStorage } from './storages.js'

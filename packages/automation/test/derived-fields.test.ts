@@ -1,4 +1,4 @@
-import type { Filter } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Condition } from '../src/index.js'
 import { setup } from './helpers.js'

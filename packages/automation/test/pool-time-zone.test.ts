@@ -1,4 +1,5 @@
-import { isRapportError, localDateOf } from '@rapport/core'
+import { isRapportError } from '@rapport/core'
+import { localDateOf } from '@rapport/core/time'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { PublicPool } from '../src/index.js'
 import { DAY, setup } from './helpers.js'

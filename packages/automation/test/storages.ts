@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { StorageAdapter } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'

@@ -1,5 +1,6 @@
-import type { CrmServices, StorageAdapter } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import type { PhoneRegion } from '@rapport/data-quality'
 import { dataQualityPlugin } from '@rapport/data-quality'
 import { ioPlugin } from '@rapport/io'

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import type { CrmPlugin, StorageAdapter } from '@rapport/core'
+import type { CrmPlugin } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'

@@ -1,4 +1,5 @@
-import type { Actor, Crm } from '@rapport/core'
+import type { Crm } from '@rapport/core'
+import type { Actor } from '@rapport/core/events'
 import type { TimelineSource } from '@rapport/server/timeline'
 
 /** Options of {@link createRapportMcpServer}. */

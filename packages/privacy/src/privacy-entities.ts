@@ -1,4 +1,4 @@
-import { defineEntity } from '@rapport/core'
+import { defineEntity } from '@rapport/core/entities'
 import * as z from 'zod'
 
 const id = z.string().min(1).max(200)

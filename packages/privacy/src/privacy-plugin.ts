@@ -1,5 +1,6 @@
-import type { CrmPlugin, CrmServices, EntityHooks } from '@rapport/core'
+import type { CrmPlugin, CrmServices } from '@rapport/core'
 import { definePlugin } from '@rapport/core'
+import type { EntityHooks } from '@rapport/core/plugin'
 import type { ConsentService } from './consent/consent-service.js'
 import { createConsentService } from './consent/consent-service.js'
 import { createSensitiveFields } from './encryption/sensitive-fields.js'

@@ -1,5 +1,6 @@
 import { auditPlugin } from '@rapport/audit'
-import { createCrm, defineEntity, definePlugin } from '@rapport/core'
+import { createCrm, definePlugin } from '@rapport/core'
+import { defineEntity } from '@rapport/core/entities'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod'

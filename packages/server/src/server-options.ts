@@ -1,4 +1,5 @@
-import type { Actor, Crm, CrmServices } from '@rapport/core'
+import type { Crm, CrmServices } from '@rapport/core'
+import type { Actor } from '@rapport/core/events'
 import type { Context } from 'hono'
 import type { cors } from 'hono/cors'
 import type { TimelineSource } from './timeline/timeline-source.js'

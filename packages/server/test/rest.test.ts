@@ -1,5 +1,7 @@
 import { accessControl, defineAccessPolicy } from '@rapport/access'
-import { defineEntity, defineOperation, definePlugin } from '@rapport/core'
+import { definePlugin } from '@rapport/core'
+import { defineEntity } from '@rapport/core/entities'
+import { defineOperation } from '@rapport/core/plugin'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { setupServer } from './helpers.js'

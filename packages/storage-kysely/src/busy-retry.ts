@@ -1,5 +1,5 @@
-import type { RetryPolicy } from '@rapport/core'
-import { halfJitter, retryDelay } from '@rapport/core'
+import type { RetryPolicy } from '@rapport/core/retry'
+import { halfJitter, retryDelay } from '@rapport/core/retry'
 import type { SqlDialect } from './sql-dialect.js'
 
 /**

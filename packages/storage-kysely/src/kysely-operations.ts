@@ -1,4 +1,5 @@
 import { RapportError } from '@rapport/core'
+import { parseSearchQuery } from '@rapport/core/search'
 import type {
   FindManyArgs,
   ModelScope,
@@ -7,7 +8,6 @@ import type {
   StorageOperations,
   StorageRow,
 } from '@rapport/core/storage'
-import { parseSearchQuery } from '@rapport/core/storage'
 import type { Kysely, RawBuilder, SqlBool } from 'kysely'
 import { CompiledQuery, sql } from 'kysely'
 import { chunk, rowsPerStatement } from './chunk.js'

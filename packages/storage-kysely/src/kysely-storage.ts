@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { RetryPolicy } from '@rapport/core'
-import { resolveRetryPolicy } from '@rapport/core'
+import type { RetryPolicy } from '@rapport/core/retry'
+import { resolveRetryPolicy } from '@rapport/core/retry'
 import type {
   StorageAdapter,
   StorageCapabilities,

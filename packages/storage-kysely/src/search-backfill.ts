@@ -1,5 +1,5 @@
+import { SEARCH_SEMANTICS_VERSION, searchDocument } from '@rapport/core/search'
 import type { StorageRow } from '@rapport/core/storage'
-import { SEARCH_SEMANTICS_VERSION, searchDocument } from '@rapport/core/storage'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { ModelMapping } from './model-mapping.js'

@@ -1,5 +1,5 @@
-import type { ParsedSearchQuery } from '@rapport/core/storage'
-import { SEARCH_KEYS_FIELD, SEARCH_TERMS_FIELD, searchTierNeedles } from '@rapport/core/storage'
+import type { ParsedSearchQuery } from '@rapport/core/search'
+import { SEARCH_KEYS_FIELD, SEARCH_TERMS_FIELD, searchTierNeedles } from '@rapport/core/search'
 import type { RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import type { ModelMapping } from './model-mapping.js'

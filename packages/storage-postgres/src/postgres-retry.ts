@@ -1,5 +1,5 @@
 import type { RapportError } from '@rapport/core'
-import { halfJitter, retryDelay } from '@rapport/core'
+import { halfJitter, retryDelay } from '@rapport/core/retry'
 import { isRetryablePostgresError, mapPostgresError } from './postgres-error-mapper.js'
 import type { ResolvedPostgresStorageOptions } from './postgres-storage-config.js'
 

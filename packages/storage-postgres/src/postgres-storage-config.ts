@@ -1,5 +1,6 @@
-import type { RetryPolicy } from '@rapport/core'
-import { RapportError, resolveRetryPolicy } from '@rapport/core'
+import { RapportError } from '@rapport/core'
+import type { RetryPolicy } from '@rapport/core/retry'
+import { resolveRetryPolicy } from '@rapport/core/retry'
 import type { Kysely, KyselyConfig, PostgresPool } from 'kysely'
 
 /**

@@ -1,6 +1,6 @@
 import { createCrm, isRapportError } from '@rapport/core'
+import { searchDocumentFields, withSearchDocument } from '@rapport/core/search'
 import type { ModelDefinition, StorageAdapter, StorageRow, StorageSchema } from '@rapport/core/storage'
-import { searchDocumentFields, withSearchDocument } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import fc from 'fast-check'

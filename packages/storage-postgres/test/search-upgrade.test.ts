@@ -1,5 +1,5 @@
+import { searchDocumentFields } from '@rapport/core/search'
 import type { ModelDefinition, StorageAdapter, StorageSchema } from '@rapport/core/storage'
-import { searchDocumentFields } from '@rapport/core/storage'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'

@@ -1,5 +1,5 @@
+import { searchDocumentFields } from '@rapport/core/search'
 import type { FieldDefinition, ModelDefinition, StorageFilter, StorageSchema } from '@rapport/core/storage'
-import { searchDocumentFields } from '@rapport/core/storage'
 
 const system: Record<string, FieldDefinition> = {
   id: { type: 'string', required: true },

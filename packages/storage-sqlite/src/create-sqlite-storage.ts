@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
-import type { RetryPolicy } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { RetryPolicy } from '@rapport/core/retry'
 import type { KyselyStorage } from '@rapport/storage-kysely'
 import { createKyselyStorage } from '@rapport/storage-kysely'
 import { Kysely, SqliteDialect } from 'kysely'

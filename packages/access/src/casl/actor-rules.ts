@@ -1,7 +1,7 @@
 import type { MongoAbility, RawRuleOf } from '@casl/ability'
 import { createMongoAbility } from '@casl/ability'
 import { rulesToCondition } from '@casl/ability/extra'
-import type { Filter } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
 import type { AccessPolicyModel } from '../policy/define-access-policy.js'
 import type { Condition, ScopeLevel } from '../policy/policy-schema.js'
 import { POLICY_ACTIONS } from '../policy/policy-schema.js'

@@ -1,4 +1,4 @@
-import type { Filter, FilterValue } from '@rapport/core'
+import type { Filter, FilterValue } from '@rapport/core/filter'
 import { invalidPolicy } from '../policy/policy-error.js'
 
 /** A node of the ucast AST CASL keeps for each rule's conditions. */

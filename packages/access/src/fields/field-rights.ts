@@ -1,4 +1,4 @@
-import type { FieldRights } from '@rapport/core'
+import type { FieldRights } from '@rapport/core/access'
 import type { AccessPolicyModel } from '../policy/define-access-policy.js'
 import type { MaskKind } from './masks.js'
 import { maskerOf } from './masks.js'

@@ -1,4 +1,4 @@
-import type { Filter } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
 import type { StorageSchema } from '@rapport/core/storage'
 import type { AccessPolicyModel } from '../policy/define-access-policy.js'
 import { invalidPolicy } from '../policy/policy-error.js'

@@ -1,4 +1,4 @@
-import type { Actor } from '@rapport/core'
+import type { Actor } from '@rapport/core/events'
 import { TeamHierarchy } from '../teams/team-hierarchy.js'
 import { invalidPolicy } from './policy-error.js'
 import type { AccessPolicyDefinition, AccessPolicyInput, ShareGrant } from './policy-schema.js'

@@ -1,4 +1,4 @@
-import type { Filter } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
 import * as z from 'zod'
 
 /** A CASL/Mongo-style value: what a condition may compare a field with. */

@@ -1,4 +1,5 @@
-import { defineEntity, writeChannels } from '@rapport/core'
+import { defineEntity } from '@rapport/core/entities'
+import { writeChannels } from '@rapport/core/events'
 import * as z from 'zod'
 
 const id = z.string().min(1).max(200)

@@ -1,4 +1,5 @@
-import type { Actor, CommitContext, QueuedEvent, RecordEvent, RecordUpdatedEvent } from '@rapport/core'
+import type { Actor, RecordEvent, RecordUpdatedEvent } from '@rapport/core/events'
+import type { CommitContext, QueuedEvent } from '@rapport/core/plugin'
 import type { AuditAction } from './audit-entities.js'
 import { changeIds } from './audit-entities.js'
 

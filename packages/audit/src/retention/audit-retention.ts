@@ -1,5 +1,5 @@
-import type { PluginContext } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { PluginContext } from '@rapport/core/plugin'
 import type { StorageFilter, StorageOperations } from '@rapport/core/storage'
 import * as z from 'zod'
 import { AuditErrorCodes } from '../audit-error.js'

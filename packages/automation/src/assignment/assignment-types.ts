@@ -1,4 +1,4 @@
-import type { Filter } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
 import type { Condition } from '../conditions/condition-types.js'
 
 /** How ties between equally good candidates are broken: by the order of `users` (default), or seeded. */

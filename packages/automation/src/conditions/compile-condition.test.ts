@@ -1,4 +1,5 @@
-import { createFilterPredicate, sameValue } from '@rapport/core'
+import { createFilterPredicate } from '@rapport/core/filter'
+import { sameValue } from '@rapport/core/services'
 import type { ModelDefinition, StorageFilter } from '@rapport/core/storage'
 import { evaluateStorageFilter } from '@rapport/core/storage'
 import fc from 'fast-check'

@@ -6,7 +6,7 @@ import type {
   ListCondition,
   NullCondition,
   TextCondition,
-} from '@rapport/core'
+} from '@rapport/core/filter'
 
 /**
  * A change predicate, evaluated on the record before and after the write that triggered the rule:

@@ -1,4 +1,4 @@
-import type { DerivedColumnsView } from '@rapport/core'
+import type { DerivedColumnsView } from '@rapport/core/plugin'
 import type { ModelDefinition, StorageFieldType } from '@rapport/core/storage'
 
 /** The type of a field path in a domain record, as conditions see it. */

@@ -1,4 +1,4 @@
-import type { FilterDuration } from '@rapport/core'
+import type { FilterDuration } from '@rapport/core/filter'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE

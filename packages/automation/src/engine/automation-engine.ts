@@ -1,4 +1,6 @@
-import type { CrmServices, EventBus, Page } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { EventBus } from '@rapport/core/events'
+import type { Page } from '@rapport/core/services'
 import type { PoolLogEntry } from '../pool/public-pool.js'
 import { claimFromPool, entryOf, pooledRecords, poolLog, reclaimAtOf } from '../pool/public-pool.js'
 import type { DeadLetter, JobQueue } from '../queue/job-queue.js'

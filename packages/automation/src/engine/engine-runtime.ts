@@ -1,5 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
-import type { Actor, CrmServices, EventBus, HookContext } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { Actor, EventBus } from '@rapport/core/events'
+import type { HookContext } from '@rapport/core/plugin'
 import type { StorageSchema } from '@rapport/core/storage'
 import type { FieldCatalog } from '../conditions/field-catalog.js'
 import type { JobQueue } from '../queue/job-queue.js'

@@ -1,4 +1,4 @@
-import type { EntityHooks, HookContext } from '@rapport/core'
+import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import { notePoolOwner } from '../pool/public-pool.js'
 import { dropReminders, syncReminders } from '../reminders/task-reminders.js'
 import { rescore } from '../scoring/lead-scoring.js'

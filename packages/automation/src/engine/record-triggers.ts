@@ -1,4 +1,4 @@
-import type { HookContext } from '@rapport/core'
+import type { HookContext } from '@rapport/core/plugin'
 import type { RecordSnapshot } from '../conditions/condition-types.js'
 import type { RecordEventKind } from '../rules/rule-types.js'
 import { bookkeepingIn } from './engine-runtime.js'

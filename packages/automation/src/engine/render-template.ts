@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 import type { FieldCatalog } from '../conditions/field-catalog.js'
 
 /** Any `{{ … }}` placeholder; only `{{record.<path>}}` is defined. */

@@ -1,4 +1,5 @@
-import type { CrmServices, Page } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { Page } from '@rapport/core/services'
 import type { RunRow, StepRow } from './engine-runtime.js'
 
 /** One run of the execution log, with its steps. */

@@ -1,5 +1,7 @@
-import type { CrmServices, RetryPolicy } from '@rapport/core'
-import { isRapportError, RapportError, resolveRetryPolicy, retryDelay } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import { isRapportError, RapportError } from '@rapport/core'
+import type { RetryPolicy } from '@rapport/core/retry'
+import { resolveRetryPolicy, retryDelay } from '@rapport/core/retry'
 import type { DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from './job-queue.js'
 import { DEFAULT_JOB_RETRY, PermanentJobError } from './job-queue.js'
 

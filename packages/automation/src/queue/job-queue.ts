@@ -1,4 +1,5 @@
-import type { CrmServices, RetryPolicy } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { RetryPolicy } from '@rapport/core/retry'
 
 /** The queues' default retry: 5 attempts, 1 s after the first failure, doubling up to 1 h (core's `RetryPolicy`). */
 export const DEFAULT_JOB_RETRY: RetryPolicy = Object.freeze({

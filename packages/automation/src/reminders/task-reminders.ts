@@ -1,5 +1,5 @@
 import type { CrmServices } from '@rapport/core'
-import { isPastDue } from '@rapport/core'
+import { isPastDue } from '@rapport/core/time'
 import type { EngineRuntime } from '../engine/engine-runtime.js'
 import { EMIT_JOB } from '../engine/engine-runtime.js'
 

@@ -1,5 +1,6 @@
-import type { FilterDuration, ValidationIssue } from '@rapport/core'
-import { isTimeZone } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
+import type { FilterDuration } from '@rapport/core/filter'
+import { isTimeZone } from '@rapport/core/time'
 import { Cron } from 'croner'
 import type * as z from 'zod'
 import type { AssignmentStrategy } from '../assignment/assignment-types.js'

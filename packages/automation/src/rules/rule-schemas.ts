@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 import * as z from 'zod'
 import type { AssignmentStrategy } from '../assignment/assignment-types.js'
 import type { Action, Trigger } from './rule-types.js'

@@ -1,4 +1,4 @@
-import type { Filter, FilterDuration } from '@rapport/core'
+import type { Filter, FilterDuration } from '@rapport/core/filter'
 import type { AssignmentStrategy } from '../assignment/assignment-types.js'
 import type { Condition } from '../conditions/condition-types.js'
 

@@ -1,5 +1,6 @@
-import type { CrmServices, FilterDuration } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { FilterDuration } from '@rapport/core/filter'
 import * as z from 'zod'
 import { invalidRule } from '../automation-error.js'
 import { compileCondition } from '../conditions/compile-condition.js'

@@ -1,5 +1,6 @@
-import type { CrmServices, Filter } from '@rapport/core'
-import { dueTimeFilter } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
+import { dueTimeFilter } from '@rapport/core/time'
 import { Cron } from 'croner'
 import { readState, writeState } from '../assignment/assign-owner.js'
 import { shiftDate } from '../conditions/shift-date.js'

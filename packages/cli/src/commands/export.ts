@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { Filter } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
 import { exportRecords } from '@rapport/io'
 import { jsonOption, parse, progressMode, targetOf } from '../args.js'
 import type { CliContext } from '../context.js'

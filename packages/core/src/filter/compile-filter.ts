@@ -60,7 +60,7 @@ const FALSE: StorageFilter = Object.freeze({ kind: 'const', value: false })
  *
  * @example
  * ```ts
- * import { compileFilter, type Filter, type FilterTarget } from '@rapport/core'
+ * import { compileFilter, type Filter, type FilterTarget } from '@rapport/core/filter'
  *
  * declare const contactTarget: FilterTarget
  * const recentlyTouchedMine: Filter = {
@@ -100,7 +100,7 @@ export function compileFilter(
  *
  * @example
  * ```ts
- * import { type FilterTarget, validateFilter } from '@rapport/core'
+ * import { type FilterTarget, validateFilter } from '@rapport/core/filter'
  *
  * declare const dealTarget: FilterTarget
  * const input: unknown = JSON.parse('{"field":"stage","op":"in","value":["won","lost"]}')

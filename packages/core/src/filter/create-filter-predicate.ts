@@ -19,7 +19,7 @@ export interface FilterPredicateOptions extends CompileStorageFilterOptions {
  *
  * @example
  * ```ts
- * import { createFilterPredicate, type FilterTarget } from '@rapport/core'
+ * import { createFilterPredicate, type FilterTarget } from '@rapport/core/filter'
  *
  * declare const dealTarget: FilterTarget
  * const isBigOpenDeal = createFilterPredicate(

@@ -1,5 +1,14 @@
 /**
- * Search semantics: one normaliser and tokeniser for records and queries, and the reference matcher and ranking.
+ * `@rapport/core/search`: the search semantics, one normaliser and tokeniser for records and queries, the search
+ * document every adapter stores, and the reference matcher and ranking.
+ *
+ * @example
+ * ```ts
+ * import { normalizeSearchText, parseSearchQuery } from '@rapport/core/search'
+ *
+ * normalizeSearchText('Zoë  ÅSTRÖM') // 'zoe astrom'
+ * const query = parseSearchQuery('ada lovelace')
+ * ```
  *
  * @module
  */

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { sameValue } from '@rapport/core'
+ * import { sameValue } from '@rapport/core/services'
  *
  * sameValue({ x: 1, y: undefined }, { x: 1 }) // true
  * sameValue(null, undefined) // true

@@ -1,6 +1,7 @@
 /**
  * `@rapport/core/storage`: the storage port, for teams writing adapters. Implement {@link StorageAdapter} and prove it
- * with `runStorageConformance()` from `@rapport/core/testing`.
+ * with `runStorageConformance()` from `@rapport/core/testing`. The search semantics every adapter shares (normaliser,
+ * tokens, reference matcher and ranking) are in `@rapport/core/search`.
  *
  * @example
  * ```ts
@@ -10,31 +11,6 @@
  * @module
  */
 
-export {
-  addSearchTokens,
-  isCjkCharacter,
-  MAX_SEARCH_TERMS,
-  MAX_SEARCH_TOKEN_LENGTH,
-  matchesSearch,
-  normalizeSearchText,
-  type ParsedSearchQuery,
-  parseSearchQuery,
-  phoneDigits,
-  rankSearchRows,
-  SEARCH_JOINERS,
-  SEARCH_KEYS_FIELD,
-  SEARCH_SEMANTICS_VERSION,
-  SEARCH_TERMS_FIELD,
-  type SearchDocument,
-  type SearchTier,
-  searchDocument,
-  searchDocumentFields,
-  searchFilters,
-  searchTermNeedles,
-  searchTier,
-  searchTierNeedles,
-  withSearchDocument,
-} from '../search/index.js'
 export { compareRows, compareStorageValues, readFieldRef } from './compare-storage-values.js'
 export {
   type CompileStorageFilterOptions,

@@ -1,14 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Order, OrderInput, OrderSummaries, RapportError } from '../../src/index.js'
-import {
-  createCrm,
-  definePlugin,
-  isRapportError,
-  toBtydCustomers,
-  toCalibrationHoldout,
-  toRfmSummaryRows,
-} from '../../src/index.js'
+import type { Order, OrderInput } from '../../src/entities/index.js'
+import type { RapportError } from '../../src/index.js'
+import { createCrm, definePlugin, isRapportError } from '../../src/index.js'
+import type { OrderSummaries } from '../../src/services/index.js'
+import { toBtydCustomers, toCalibrationHoldout, toRfmSummaryRows } from '../../src/services/index.js'
 import type { FindManyArgs, OrderPeriodUnit, StorageAdapter } from '../../src/storage/index.js'
 import { aggregateCustomerOrdersByScan, orderPeriodIndex } from '../../src/storage/index.js'
 import { createMemoryStorage } from '../../src/testing/index.js'

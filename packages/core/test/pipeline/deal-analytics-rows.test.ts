@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Deal } from '../../src/index.js'
-import { toPipelineDeals, toStageHistoryEntries } from '../../src/index.js'
+import type { Deal } from '../../src/entities/index.js'
+import { toPipelineDeals, toStageHistoryEntries } from '../../src/services/index.js'
 import { DAY, expectError, setupPipelineCrm } from './helpers.js'
 
 describe('deals mapped for @rapport/analytics/pipeline', () => {

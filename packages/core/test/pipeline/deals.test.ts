@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defineTransitionGuard } from '../../src/index.js'
+import { defineTransitionGuard } from '../../src/pipeline/index.js'
 import { DAY, expectError, HOUR, setupPipelineCrm } from './helpers.js'
 
 describe('deals through the pipeline machine', () => {

@@ -1,5 +1,6 @@
 import type { CrmConfig, CrmPlugin, RapportError } from '../../src/index.js'
-import { b2bPipelineTemplate, createCrm, isRapportError } from '../../src/index.js'
+import { createCrm, isRapportError } from '../../src/index.js'
+import { b2bPipelineTemplate } from '../../src/pipeline/index.js'
 import { createMemoryStorage } from '../../src/testing/index.js'
 
 export const HOUR = 3_600_000

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contactLifecycleTemplate } from '../../src/index.js'
+import { contactLifecycleTemplate } from '../../src/pipeline/index.js'
 import { DAY, expectError, setupPipelineCrm } from './helpers.js'
 
 describe('leads and conversion', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { PipelineRules, Stage } from '../../src/index.js'
+import type { Stage } from '../../src/entities/index.js'
+import type { PipelineRules } from '../../src/pipeline/index.js'
 import {
   allowedTargets,
   checkPolicy,
@@ -7,7 +8,7 @@ import {
   missingFields,
   planTransition,
   stageEffects,
-} from '../../src/index.js'
+} from '../../src/pipeline/index.js'
 
 function stage(id: string, kind: Stage['kind'] = 'open', extra: Partial<Stage> = {}): Stage {
   return {

@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { PipelineRules } from '../../src/index.js'
-import { checkPolicy, isRapportError } from '../../src/index.js'
+import { isRapportError } from '../../src/index.js'
+import type { PipelineRules } from '../../src/pipeline/index.js'
+import { checkPolicy } from '../../src/pipeline/index.js'
 import { setupPipelineCrm } from './helpers.js'
 
 const STAGES = [

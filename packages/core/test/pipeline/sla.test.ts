@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { BusinessCalendarSpec } from '../../src/index.js'
-import { addBusinessTime, businessTimeBetween, computeSla, isBusinessTime } from '../../src/index.js'
+import type { BusinessCalendarSpec } from '../../src/pipeline/index.js'
+import { addBusinessTime, businessTimeBetween, computeSla, isBusinessTime } from '../../src/pipeline/index.js'
 
 const HOUR = 3_600_000
 const weekdays = [1, 2, 3, 4, 5]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dueTimeFilter, isPastDue } from '../../src/index.js'
+import { dueTimeFilter, isPastDue } from '../../src/time/index.js'
 import { expectError, HOUR, setupPipelineCrm } from './helpers.js'
 
 async function setupSupport() {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import type { Actor } from '../../src/index.js'
-import { defineEntity, definePlugin, isRapportError } from '../../src/index.js'
+import { defineEntity } from '../../src/entities/index.js'
+import type { Actor } from '../../src/events/index.js'
+import { definePlugin, isRapportError } from '../../src/index.js'
 import { setupCrm } from './helpers.js'
 
 const probeLog = defineEntity({ name: 'probeLog', idPrefix: 'plg', shape: { recordId: z.string().min(1) } })

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
+import { defineEntity } from '../../src/entities/index.js'
 import type { CrmPlugin } from '../../src/index.js'
-import { createCrm, defineEntity, defineOperation, definePlugin, isRapportError } from '../../src/index.js'
+import { createCrm, definePlugin, isRapportError } from '../../src/index.js'
+import { defineOperation } from '../../src/plugins/index.js'
 import { createMemoryStorage } from '../../src/testing/index.js'
 
 const rewardEntity = defineEntity({

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Filter } from '../../src/index.js'
+import type { Filter } from '../../src/filter/index.js'
 import { isRapportError } from '../../src/index.js'
 import { setupCrm } from './helpers.js'
 

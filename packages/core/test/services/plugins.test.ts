@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { defineEntity, definePlugin, isRapportError } from '../../src/index.js'
+import { defineEntity } from '../../src/entities/index.js'
+import { definePlugin, isRapportError } from '../../src/index.js'
 import type { StorageSchema } from '../../src/storage/index.js'
 import { setupCrm } from './helpers.js'
 

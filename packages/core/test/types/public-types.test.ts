@@ -1,5 +1,8 @@
-import type { Contact, ContactInput, Crm, EntityService, Filter, Page } from '@rapport/core'
+import type { Crm } from '@rapport/core'
 import { createCrm, definePlugin } from '@rapport/core'
+import type { Contact, ContactInput } from '@rapport/core/entities'
+import type { Filter } from '@rapport/core/filter'
+import type { EntityService, Page } from '@rapport/core/services'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { describe, expectTypeOf, it } from 'vitest'
 

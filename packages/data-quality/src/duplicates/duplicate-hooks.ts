@@ -1,4 +1,4 @@
-import type { EntityHooks, HookContext } from '@rapport/core'
+import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import { DuplicateError } from './duplicate-error.js'
 import type { DuplicateRule } from './duplicate-rule.js'
 import { findMatches } from './find-duplicates.js'

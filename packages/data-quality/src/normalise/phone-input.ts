@@ -1,4 +1,4 @@
-import type { NormalizeContext } from '@rapport/core'
+import type { NormalizeContext } from '@rapport/core/plugin'
 import type { PhoneRegion } from './phone.js'
 import { phoneToE164 } from './phone.js'
 

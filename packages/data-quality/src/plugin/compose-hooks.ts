@@ -1,4 +1,4 @@
-import type { EntityHooks } from '@rapport/core'
+import type { EntityHooks } from '@rapport/core/plugin'
 
 type Phase = 'create' | 'update' | 'delete'
 

@@ -1,5 +1,6 @@
-import type { CrmPlugin, CrmServices, EntityHooks } from '@rapport/core'
+import type { CrmPlugin, CrmServices } from '@rapport/core'
 import { definePlugin, isRapportError, RapportError } from '@rapport/core'
+import type { EntityHooks } from '@rapport/core/plugin'
 import * as z from 'zod'
 import { defaultCompanyRule, defaultPersonRule } from '../duplicates/default-rules.js'
 import { duplicateSetEntity, matchKeyEntity, notDuplicateEntity } from '../duplicates/duplicate-entities.js'

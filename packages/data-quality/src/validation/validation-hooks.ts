@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { CrmServices, EntityHooks } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { EntityHooks } from '@rapport/core/plugin'
 import {
   assertNoRuleErrors,
   checkValidationRules,

@@ -1,4 +1,4 @@
-import { defineEntity } from '@rapport/core'
+import { defineEntity } from '@rapport/core/entities'
 import * as z from 'zod'
 import { validationOperations, validationSeverities } from './validation-rule.js'
 

@@ -1,4 +1,4 @@
-import { sameValue } from '@rapport/core'
+import { sameValue } from '@rapport/core/services'
 import type { OverwritePolicy } from '../mapping/import-mapping.js'
 import type { MappedValue } from '../mapping/map-row.js'
 

@@ -1,5 +1,6 @@
-import type { CrmServices, ValidationIssue } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
 import { isRapportError } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 import type { ByteInput } from '../source/byte-input.js'
 import { readCsv } from '../source/csv-source.js'
 import type { ImportEncoding } from '../source/encoding.js'

@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import type { ValidationIssue } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 import { stringify } from 'csv-stringify/sync'
 import { escapeFormula } from '../export/escape-formula.js'
 

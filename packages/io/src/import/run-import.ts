@@ -1,5 +1,6 @@
-import type { Crm, CrmServices, ValidationIssue } from '@rapport/core'
+import type { Crm, CrmServices } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 import type { PhoneRegion } from '@rapport/data-quality'
 import { domainOf, phoneToE164 } from '@rapport/data-quality'
 import type { ImportMapping, OverwritePolicy } from '../mapping/import-mapping.js'

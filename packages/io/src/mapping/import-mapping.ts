@@ -1,4 +1,5 @@
-import { RapportError, suggestFieldPaths } from '@rapport/core'
+import { RapportError } from '@rapport/core'
+import { suggestFieldPaths } from '@rapport/core/filter'
 import * as z from 'zod'
 import type { ImportTarget } from './import-targets.js'
 import type { TransformFn } from './transforms.js'

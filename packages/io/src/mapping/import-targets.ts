@@ -1,5 +1,5 @@
-import type { CustomFieldDefinition } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { CustomFieldDefinition } from '@rapport/core/custom-fields'
 import type * as z from 'zod'
 
 /** How a cell's text becomes a field value. */

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 import type { ResolvedColumn } from './import-mapping.js'
 import type { ImportTarget } from './import-targets.js'
 import { applyTransforms } from './transforms.js'

@@ -1,4 +1,4 @@
-import { suggestFieldPaths } from '@rapport/core'
+import { suggestFieldPaths } from '@rapport/core/filter'
 import type { ImportTarget } from './import-targets.js'
 
 /** Header spellings seen in CRM exports (HubSpot, Salesforce, Excel, Chinese tools), by target field. */

@@ -1,5 +1,5 @@
-import type { ValidationIssue } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 import type { CsvError } from 'csv-parse'
 import { parse } from 'csv-parse'
 import type { ByteInput } from './byte-input.js'

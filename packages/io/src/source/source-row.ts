@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '@rapport/core'
+import type { ValidationIssue } from '@rapport/core/errors'
 
 /** One data row read from a file: its 1-based line (or sheet row) and its cells, in column order. */
 export interface SourceRow {

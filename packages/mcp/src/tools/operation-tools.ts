@@ -1,5 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import type { Actor, CrmDescription, CrmServices } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { Actor } from '@rapport/core/events'
+import type { CrmDescription } from '@rapport/core/plugin'
 import { toWireSchema } from '@rapport/server'
 import type * as z from 'zod'
 import { run } from '../tool-result.js'

@@ -1,5 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import type { CrmDescription, CrmServices, MoveStageOptions } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { CrmDescription } from '@rapport/core/plugin'
+import type { MoveStageOptions } from '@rapport/core/services'
 import { toWireSchema } from '@rapport/server'
 import * as z from 'zod'
 import { run } from '../tool-result.js'

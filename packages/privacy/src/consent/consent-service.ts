@@ -1,5 +1,6 @@
-import type { CrmServices, Page } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { Page } from '@rapport/core/services'
 import * as z from 'zod'
 import { consentChannels, consentEntity, lawfulBases } from '../privacy-entities.js'
 import { PrivacyErrorCodes } from '../privacy-error.js'

@@ -1,5 +1,6 @@
-import type { CommitContext, CrmServices, QueuedEvent } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { CommitContext, QueuedEvent } from '@rapport/core/plugin'
 import { privacyKeyEntity } from '../privacy-entities.js'
 import { PrivacyErrorCodes } from '../privacy-error.js'
 import type { FieldTags } from '../tags/field-tags.js'

@@ -1,5 +1,6 @@
-import type { CrmServices, PluginContext } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
 import { isRapportError } from '@rapport/core'
+import type { PluginContext } from '@rapport/core/plugin'
 import { newKeyId } from '../encryption/subject-cipher.js'
 import type { FieldTags } from '../tags/field-tags.js'
 import { taggedFields } from '../tags/field-tags.js'

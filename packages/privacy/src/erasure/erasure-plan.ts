@@ -1,5 +1,5 @@
 import { redactAuditHistory } from '@rapport/audit'
-import type { CommitContext } from '@rapport/core'
+import type { CommitContext } from '@rapport/core/plugin'
 import type { StorageFilter } from '@rapport/core/storage'
 import { consentEntity, privacyKeyEntity, suppressionEntity } from '../privacy-entities.js'
 

@@ -1,5 +1,6 @@
 import { changeIds } from '@rapport/audit'
-import type { CrmServices, PluginContext } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { PluginContext } from '@rapport/core/plugin'
 import type { SensitiveFields } from '../encryption/sensitive-fields.js'
 import { resolveSubjectGraph } from '../erasure/subject-graph.js'
 import { identifiersOf } from '../erasure/suppression.js'

@@ -2,7 +2,7 @@ import { customerLifetimeValue, fitBgNbd, fitGammaGamma } from '@rapport/analyti
 import type { RfmSegmentSize } from '@rapport/analytics/rfm'
 import { assignRfmSegments, RFM_SEGMENTS_11, rfmScores, rfmSegmentSizes } from '@rapport/analytics/rfm'
 import type { CrmServices } from '@rapport/core'
-import { toBtydCustomers, toRfmSummaryRows } from '@rapport/core'
+import { toBtydCustomers, toRfmSummaryRows } from '@rapport/core/services'
 import { analysed } from './analysed.js'
 
 /** One bin of a histogram. */

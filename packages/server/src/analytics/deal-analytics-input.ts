@@ -1,6 +1,7 @@
 import type { PipelineDeal, StageHistoryEntry } from '@rapport/analytics/pipeline'
-import type { CrmServices, Deal, Pipeline } from '@rapport/core'
-import { toPipelineDeals } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { Deal, Pipeline } from '@rapport/core/entities'
+import { toPipelineDeals } from '@rapport/core/services'
 
 /** The most deals one analytics request reads; beyond it the answer says `truncated`. */
 export const MAX_ANALYTICS_DEALS = 20_000

@@ -1,6 +1,7 @@
 import type { FunnelResult, WeightedForecast, WinRateResult } from '@rapport/analytics/pipeline'
 import { funnelConversion, weightedForecast, winRate } from '@rapport/analytics/pipeline'
-import type { CrmServices, Pipeline } from '@rapport/core'
+import type { CrmServices } from '@rapport/core'
+import type { Pipeline } from '@rapport/core/entities'
 import { analysed } from './analysed.js'
 import { loadPipelineDeals } from './deal-analytics-input.js'
 

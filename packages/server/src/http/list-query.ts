@@ -1,5 +1,6 @@
-import type { Filter, ListOptions, OrderBy } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
+import type { ListOptions, OrderBy } from '@rapport/core/services'
 import * as z from 'zod'
 
 /** The query parameters of list endpoints, documented once. */

@@ -1,5 +1,5 @@
-import type { CrmDescription } from '@rapport/core'
-import { dealContactEntity } from '@rapport/core'
+import { dealContactEntity } from '@rapport/core/entities'
+import type { CrmDescription } from '@rapport/core/plugin'
 import * as z from 'zod'
 import type { RapportApp, RouteTable } from '../http/http-route.js'
 import { addRoute } from '../http/http-route.js'

@@ -1,4 +1,5 @@
-import type { EntityDescription, EntityService } from '@rapport/core'
+import type { EntityDescription } from '@rapport/core/plugin'
+import type { EntityService } from '@rapport/core/services'
 import * as z from 'zod'
 import type { RapportApp, RouteTable } from '../http/http-route.js'
 import { addRoute } from '../http/http-route.js'

@@ -1,5 +1,5 @@
-import type { CrmDescription, OperationDescription } from '@rapport/core'
 import { RapportError } from '@rapport/core'
+import type { CrmDescription, OperationDescription } from '@rapport/core/plugin'
 import * as z from 'zod'
 import type { RapportApp, RouteTable } from '../http/http-route.js'
 import { addRoute } from '../http/http-route.js'

@@ -1,4 +1,5 @@
-import type { ConvertLeadOptions, CrmDescription } from '@rapport/core'
+import type { CrmDescription } from '@rapport/core/plugin'
+import type { ConvertLeadOptions } from '@rapport/core/services'
 import * as z from 'zod'
 import type { RapportApp, RouteTable } from '../http/http-route.js'
 import { addRoute } from '../http/http-route.js'

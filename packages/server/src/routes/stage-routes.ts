@@ -1,5 +1,6 @@
-import type { ChangePipelineOptions, EntityDescription, MoveStageOptions } from '@rapport/core'
-import { stageChangeEntity } from '@rapport/core'
+import { stageChangeEntity } from '@rapport/core/entities'
+import type { EntityDescription } from '@rapport/core/plugin'
+import type { ChangePipelineOptions, MoveStageOptions } from '@rapport/core/services'
 import * as z from 'zod'
 import type { RapportApp, RouteTable } from '../http/http-route.js'
 import { addRoute } from '../http/http-route.js'

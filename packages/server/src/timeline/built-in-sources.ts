@@ -1,4 +1,4 @@
-import type { Filter } from '@rapport/core'
+import type { Filter } from '@rapport/core/filter'
 import type { TimelineItem, TimelineQuery, TimelineSource } from './timeline-source.js'
 
 /** Relations from activities and tasks to the records they concern. */

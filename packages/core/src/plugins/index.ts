@@ -1,0 +1,37 @@
+/**
+ * `@rapport/core/plugin`: what a plugin builds on beyond {@link definePlugin}: hooks and their contexts, `beforeCommit`,
+ * the plugin context, scope arguments, operations exposed to outside faces, and `crm.describe()`.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin } from '@rapport/core'
+ * import { defineOperation } from '@rapport/core/plugin'
+ * import type { HookContext } from '@rapport/core/plugin'
+ *
+ * const stamp = definePlugin({
+ *   id: 'stamp',
+ *   hooks: { contact: { create: { after: async (record, ctx: HookContext) => console.log(ctx.tenantId, record.id) } } },
+ * })
+ * ```
+ *
+ * @module
+ */
+
+export type { CrmDescription, EntityDescription, OperationDescription } from '../crm/crm-description.js'
+export type {
+  Awaitable,
+  CommitContext,
+  DerivedColumnsView,
+  EntityHooks,
+  HookContext,
+  NormalizeContext,
+  PluginContext,
+  QueuedEvent,
+  ScopeArgs,
+} from './crm-plugin.js'
+export {
+  type CrmOperation,
+  defineOperation,
+  type OperationContext,
+  type PluginExposure,
+} from './plugin-operations.js'

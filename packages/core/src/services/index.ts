@@ -1,0 +1,61 @@
+/**
+ * `@rapport/core/services`: the entity services behind `crm.contacts`, `crm.deals`, `crm.leads`, `crm.tickets` and
+ * `crm.orders`, their list, search and write options, and the mappings of CRM records to `@rapport/analytics` rows.
+ *
+ * @example
+ * ```ts
+ * import type { ListOptions, Page } from '@rapport/core/services'
+ * import type { Contact } from '@rapport/core/entities'
+ *
+ * const options: ListOptions = { limit: 20, orderBy: [{ field: 'createdAt', direction: 'desc' }] }
+ * const page: Page<Contact> = await crm.contacts.list(options)
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type PipelineDealMappingOptions,
+  type PipelineDealRow,
+  type StageHistoryRow,
+  toPipelineDeals,
+  toStageHistoryEntries,
+} from './deal-analytics-rows.js'
+export { type DealContactEntry, DealService, type StuckOptions } from './deal-service.js'
+export { EntityService } from './entity-service.js'
+export {
+  type ConvertLeadOptions,
+  defaultLeadFieldMapping,
+  type LeadConversion,
+  type LeadConvertedEvent,
+  type LeadFieldMapping,
+  LeadService,
+} from './lead-service.js'
+export type {
+  CountOptions,
+  ListOptions,
+  OrderBy,
+  Page,
+  SearchOptions,
+  UpdateManyItem,
+  WriteOptions,
+} from './list-options.js'
+export { OrderService } from './order-service.js'
+export {
+  type BtydCalibrationHoldout,
+  type BtydCustomer,
+  type BtydMappingOptions,
+  type CustomerSummariesOptions,
+  type OrderCustomerSummary,
+  type OrderSummaries,
+  type RfmMappingOptions,
+  type RfmSummaryInput,
+  type SummaryMappingOptions,
+  toBtydCustomers,
+  toCalibrationHoldout,
+  toRfmSummaryRows,
+} from './order-summaries.js'
+export { sameValue } from './same-value.js'
+export { StageHistoryService } from './stage-history-service.js'
+export type { ChangePipelineOptions, MoveStageOptions } from './stage-moves.js'
+export { type SlaBreach, type SlaBreachedEvent, TicketService } from './ticket-service.js'
