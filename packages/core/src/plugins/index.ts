@@ -1,5 +1,5 @@
 /**
- * `@rapport/core/plugin`: what a plugin builds on beyond {@link definePlugin}: hooks and their contexts, `beforeCommit`,
+ * `@rapport/core/plugin`: what a plugin builds on beyond `definePlugin`: hooks and their contexts, `beforeCommit`,
  * the plugin context, scope arguments, operations exposed to outside faces, and `crm.describe()`.
  *
  * @example
