@@ -28,9 +28,23 @@ function reachableImports(entry: string): { bare: Map<string, string>; files: Se
   return { bare, files }
 }
 
-describe('@rapport/core main entry', () => {
+/** The source file of every entry point but the test kit (`./testing*`, which may use node:* and vitest). */
+function entryFiles(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(src, '../package.json'), 'utf8')) as {
+    exports: Record<string, string | Record<string, string>>
+  }
+  return Object.entries(pkg.exports).flatMap(([subpath, target]) =>
+    typeof target === 'object' && !subpath.startsWith('./testing')
+      ? [(target['@rapport/source'] as string).replace(/^\.\/src\//, '')]
+      : [],
+  )
+}
+
+describe('@rapport/core entry points', () => {
   it('imports no database driver, no kysely and no node:* module, so it runs in browsers and edge runtimes', () => {
-    for (const entry of ['index.ts', 'storage/index.ts']) {
+    const entries = entryFiles()
+    expect(entries).toEqual(expect.arrayContaining(['index.ts', 'storage/index.ts', 'filter/index.ts']))
+    for (const entry of entries) {
       const { bare, files } = reachableImports(resolve(src, entry))
       expect(files.size).toBeGreaterThan(1)
       const forbidden = [...bare.keys()].filter(
