@@ -78,23 +78,29 @@ export async function runDuplicateJob(
     }
     block = []
   }
-  for await (const row of crm.entity<{ key: string; value: string; recordId: string }>('dqMatchKey').iterate({
-    where: {
-      and: [
-        { field: 'entity', op: 'eq', value: rule.entity },
-        { field: 'key', op: 'in', value: keyNames },
-      ],
-    },
-    orderBy: [{ field: 'key' }, { field: 'value' }],
-    limit: PAGE,
-  })) {
-    const id = `${row.key}\u0000${row.value}`
-    if (id !== current) {
-      flush()
-      current = id
+  // One stream per key name, ordered by value: a keyset cursor over (key, value, id) made SQLite re-scan the index
+  // on every page (10x slower at 100k contacts) where (value, id) within one key is a plain range.
+  for (const keyName of keyNames) {
+    for await (const row of crm
+      .entity<{ key: string; value: string; recordId: string }>('dqMatchKey')
+      .iterate({
+        where: {
+          and: [
+            { field: 'entity', op: 'eq', value: rule.entity },
+            { field: 'key', op: 'eq', value: keyName },
+          ],
+        },
+        orderBy: [{ field: 'value' }],
+        limit: PAGE,
+      })) {
+      const id = `${row.key}\u0000${row.value}`
+      if (id !== current) {
+        flush()
+        current = id
+      }
+      block.push(row.recordId)
+      if (++keys % PAGE === 0) options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
     }
-    block.push(row.recordId)
-    if (++keys % PAGE === 0) options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
   }
   flush()
   options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
