@@ -21,7 +21,7 @@
 
 export { type Crm, type CrmConfig, createCrm, DEFAULT_TENANT_ID, type PluginApis } from './crm/create-crm.js'
 export { type CrmLimits, DEFAULT_CRM_LIMITS } from './crm/crm-limits.js'
-export type { CrmServices } from './crm/crm-services.js'
 export type { RapportErrorCode } from './errors/error-codes.js'
 export { isRapportError, RapportError } from './errors/rapport-error.js'
 export { type CrmPlugin, definePlugin, type ScopedOptions } from './plugins/crm-plugin.js'
+export type { CrmServices } from './types/crm-services.js'

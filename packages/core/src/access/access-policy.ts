@@ -1,6 +1,6 @@
 import type { Actor } from '../events/crm-events.js'
 import type { Filter } from '../filter/filter-types.js'
-import type { Awaitable } from '../plugins/crm-plugin.js'
+import type { Awaitable } from '../types/awaitable.js'
 
 /**
  * What an access policy is asked about: `read` covers get, list, count, search, iterate, related lists, `exists`

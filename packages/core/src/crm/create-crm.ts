@@ -4,7 +4,7 @@ import type {
   StaticCustomFieldDefinition,
 } from '../custom-fields/custom-field-definition.js'
 import { customFieldDefinitionSchema } from '../custom-fields/custom-field-definition.js'
-import { CustomFieldService } from '../custom-fields/custom-field-service.js'
+import { CustomFieldServiceImpl } from '../custom-fields/custom-field-service.js'
 import { CrmSchema } from '../entities/crm-schema.js'
 import { RapportError } from '../errors/rapport-error.js'
 import type { Actor } from '../events/crm-events.js'
@@ -22,25 +22,26 @@ import {
   targetableBehaviour,
   taskBehaviour,
 } from '../services/core-behaviours.js'
-import { DealService } from '../services/deal-service.js'
-import { EntityService } from '../services/entity-service.js'
-import { LeadService } from '../services/lead-service.js'
-import { OrderService } from '../services/order-service.js'
-import { StageHistoryService, stageChangeBehaviour } from '../services/stage-history-service.js'
-import { TicketService } from '../services/ticket-service.js'
+import { DealServiceImpl } from '../services/deal-service.js'
+import { EntityServiceImpl } from '../services/entity-service.js'
+import { LeadServiceImpl } from '../services/lead-service.js'
+import { OrderServiceImpl } from '../services/order-service.js'
+import { StageHistoryServiceImpl, stageChangeBehaviour } from '../services/stage-history-service.js'
+import { TicketServiceImpl } from '../services/ticket-service.js'
 import type {
   MigrationPlan,
   MigrationReport,
   StorageAdapter,
   StorageOperations,
 } from '../storage/storage-adapter.js'
+import type { CrmServices } from '../types/crm-services.js'
+import type { EntityService } from '../types/entity-service.js'
 import type { CrmDescription } from './crm-description.js'
 import { describeCrm } from './crm-description.js'
 import type { CrmEvents } from './crm-event-map.js'
 import type { CrmLimits } from './crm-limits.js'
 import { DEFAULT_CRM_LIMITS } from './crm-limits.js'
-import type { CrmRuntime } from './crm-runtime.js'
-import type { CrmServices } from './crm-services.js'
+import type { CrmRuntime } from './session.js'
 import { Session } from './session.js'
 import { parseWriteOrigin } from './write-origin.js'
 
@@ -379,7 +380,7 @@ function buildServices(session: Session): CrmServices {
       return once(
         'contacts',
         () =>
-          new EntityService(
+          new EntityServiceImpl(
             session,
             schema.entity('contact'),
             targetableBehaviour('contact', contactLifecycleBehaviour),
@@ -389,58 +390,68 @@ function buildServices(session: Session): CrmServices {
     get companies() {
       return once(
         'companies',
-        () => new EntityService(session, schema.entity('company'), targetableBehaviour('company')),
+        () => new EntityServiceImpl(session, schema.entity('company'), targetableBehaviour('company')),
       )
     },
     get deals() {
-      return once('deals', () => new DealService(session, schema.entity('deal')))
+      return once('deals', () => new DealServiceImpl(session, schema.entity('deal')))
     },
     get leads() {
-      return once('leads', () => new LeadService(session, schema.entity('lead')))
+      return once('leads', () => new LeadServiceImpl(session, schema.entity('lead')))
     },
     get tickets() {
-      return once('tickets', () => new TicketService(session, schema.entity('ticket')))
+      return once('tickets', () => new TicketServiceImpl(session, schema.entity('ticket')))
     },
     get slaPolicies() {
-      return once('slaPolicies', () => new EntityService(session, schema.entity('slaPolicy')))
+      return once('slaPolicies', () => new EntityServiceImpl(session, schema.entity('slaPolicy')))
     },
     get businessCalendars() {
-      return once('businessCalendars', () => new EntityService(session, schema.entity('businessCalendar')))
+      return once(
+        'businessCalendars',
+        () => new EntityServiceImpl(session, schema.entity('businessCalendar')),
+      )
     },
     get stageHistory() {
-      return once('stageHistory', () => new StageHistoryService(session))
+      return once('stageHistory', () => new StageHistoryServiceImpl(session))
     },
     get pipelines() {
-      return once('pipelines', () => new EntityService(session, schema.entity('pipeline'), pipelineBehaviour))
+      return once(
+        'pipelines',
+        () => new EntityServiceImpl(session, schema.entity('pipeline'), pipelineBehaviour),
+      )
     },
     get activities() {
       return once(
         'activities',
-        () => new EntityService(session, schema.entity('activity'), linkedTargetsBehaviour('activity')),
+        () => new EntityServiceImpl(session, schema.entity('activity'), linkedTargetsBehaviour('activity')),
       )
     },
     get tasks() {
       return once(
         'tasks',
         () =>
-          new EntityService(session, schema.entity('task'), linkedTargetsBehaviour('task', taskBehaviour)),
+          new EntityServiceImpl(
+            session,
+            schema.entity('task'),
+            linkedTargetsBehaviour('task', taskBehaviour),
+          ),
       )
     },
     get tags() {
-      return once('tags', () => new EntityService(session, schema.entity('tag')))
+      return once('tags', () => new EntityServiceImpl(session, schema.entity('tag')))
     },
     get customFields() {
-      return once('customFields', () => new CustomFieldService(session))
+      return once('customFields', () => new CustomFieldServiceImpl(session))
     },
     get orders() {
-      return once('orders', () => new OrderService(session, schema.entity('order')))
+      return once('orders', () => new OrderServiceImpl(session, schema.entity('order')))
     },
     entity<R>(name: string) {
       const core = Object.hasOwn(CORE_SERVICE_OF, name) ? CORE_SERVICE_OF[name] : undefined
       if (core) return services[core] as EntityService<R, Record<string, unknown>, Record<string, unknown>>
       let service = generic.get(name)
       if (!service) {
-        service = new EntityService(
+        service = new EntityServiceImpl(
           session,
           schema.entity(name),
           name === 'stageChange' ? stageChangeBehaviour : undefined,

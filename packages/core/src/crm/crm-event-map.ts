@@ -15,8 +15,8 @@ import type {
 import type { Order } from '../entities/order.js'
 import type { EntityEvents } from '../events/crm-events.js'
 import type { StageChangedEvent } from '../pipeline/stage-events.js'
-import type { LeadConvertedEvent } from '../services/lead-service.js'
-import type { SlaBreachedEvent } from '../services/ticket-service.js'
+import type { LeadConvertedEvent } from '../types/lead-service.js'
+import type { SlaBreachedEvent } from '../types/ticket-service.js'
 
 /** The pipeline events of deals, leads and tickets. */
 export interface PipelineEvents {

@@ -2,6 +2,7 @@ import type { Session } from '../crm/session.js'
 import { RapportError } from '../errors/rapport-error.js'
 import { failValidation, toIssues } from '../services/record-validation.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
+import type { CustomFieldService } from '../types/custom-field-service.js'
 import type { CustomFieldDefinition } from './custom-field-definition.js'
 import { customFieldDefinitionSchema } from './custom-field-definition.js'
 
@@ -9,18 +10,8 @@ function eq(field: string, value: string): StorageFilter {
   return { kind: 'compare', ref: { field, type: 'string' }, op: 'eq', value }
 }
 
-/**
- * Registers custom fields per entity at runtime, per tenant. Definitions are stored, so every process of the host
- * sees them; each process caches them and refreshes on its own changes (call `refresh()` after another process
- * changed them).
- *
- * @example
- * ```ts
- * await crm.customFields.define('deal', { key: 'renewalDate', type: 'date', label: 'Renewal date' })
- * await crm.deals.update(dealId, { custom: { renewalDate: '2027-03-31' } })
- * ```
- */
-export class CustomFieldService {
+/** The implementation of {@link CustomFieldService}. */
+export class CustomFieldServiceImpl implements CustomFieldService {
   readonly #session: Session
 
   /** @internal */
@@ -28,7 +19,6 @@ export class CustomFieldService {
     this.#session = session
   }
 
-  /** Adds a custom field to an entity; `UNIQUE_VIOLATION` when the key exists. */
   async define(entity: string, definition: CustomFieldDefinition): Promise<CustomFieldDefinition> {
     const parsed = customFieldDefinitionSchema.safeParse(definition)
     if (!parsed.success) failValidation('customField', toIssues(parsed.error))
@@ -84,7 +74,6 @@ export class CustomFieldService {
     return { ...parsed.data }
   }
 
-  /** The custom fields of an entity: configuration ones first, then runtime ones. */
   async list(entity: string): Promise<readonly CustomFieldDefinition[]> {
     const runtime = this.#session.runtime
     return runtime.schema.customFieldsOf(
@@ -93,7 +82,6 @@ export class CustomFieldService {
     )
   }
 
-  /** Removes a runtime custom field. Existing values stay in records until they are next written. */
   async remove(entity: string, key: string): Promise<void> {
     const runtime = this.#session.runtime
     const model = runtime.schema.entity('customField')
@@ -113,7 +101,6 @@ export class CustomFieldService {
     }
   }
 
-  /** Drops this process's cache, so definitions changed by other processes are seen. */
   refresh(): void {
     this.#session.runtime.invalidateCustomFields(this.#session.tenantId)
   }

@@ -13,9 +13,9 @@
  * @module
  */
 
+export type { CustomFieldService } from '../types/custom-field-service.js'
 export type {
   CustomFieldDefinition,
   CustomFieldType,
   StaticCustomFieldDefinition,
 } from './custom-field-definition.js'
-export type { CustomFieldService } from './custom-field-service.js'

@@ -1,7 +1,7 @@
-import type { CrmServices } from '../crm/crm-services.js'
 import type { Stage } from '../entities/pipeline.js'
 import type { Actor } from '../events/crm-events.js'
-import type { Awaitable } from '../plugins/crm-plugin.js'
+import type { Awaitable } from '../types/awaitable.js'
+import type { CrmServices } from '../types/crm-services.js'
 import type { PipelineRules } from './pipeline-shape.js'
 
 /** What a custom transition guard sees. */

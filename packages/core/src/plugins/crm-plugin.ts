@@ -1,6 +1,5 @@
 import type * as z from 'zod'
 import type { AccessPolicy } from '../access/access-policy.js'
-import type { CrmServices } from '../crm/crm-services.js'
 import type { WriteOrigin } from '../crm/write-origin.js'
 import type { EntityDefinition } from '../entities/entity-definition.js'
 import type { Actor, RecordEvent, RecordUpdatedEvent } from '../events/crm-events.js'
@@ -8,10 +7,9 @@ import type { Filter } from '../filter/filter-types.js'
 import type { StorageSchema } from '../storage/model-definition.js'
 import type { StorageAdapter, StorageOperations } from '../storage/storage-adapter.js'
 import type { StorageValue } from '../storage/storage-filter.js'
+import type { Awaitable } from '../types/awaitable.js'
+import type { CrmServices } from '../types/crm-services.js'
 import type { PluginExposure } from './plugin-operations.js'
-
-/** A value or a promise of it. */
-export type Awaitable<T> = T | Promise<T>
 
 /** What hooks receive: where the operation runs, and services bound to its transaction. */
 export interface HookContext {

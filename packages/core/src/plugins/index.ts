@@ -18,8 +18,8 @@
  */
 
 export type { CrmDescription, EntityDescription, OperationDescription } from '../crm/crm-description.js'
+export type { Awaitable } from '../types/awaitable.js'
 export type {
-  Awaitable,
   CommitContext,
   DerivedColumnsView,
   EntityHooks,

@@ -1,6 +1,6 @@
 import type * as z from 'zod'
-import type { CrmServices } from '../crm/crm-services.js'
 import type { Actor } from '../events/crm-events.js'
+import type { CrmServices } from '../types/crm-services.js'
 
 /** What an operation's `run` receives: services already scoped to the caller's tenant and actor. */
 export interface OperationContext {

@@ -12,12 +12,14 @@ import type {
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
 import { RapportError } from '../errors/rapport-error.js'
 import type { TimeInStage } from '../pipeline/time-in-stage.js'
+import type { DealContactEntry, DealService, StuckOptions } from '../types/deal-service.js'
+import type { EntityService } from '../types/entity-service.js'
+import type { ChangePipelineOptions, MoveStageOptions } from '../types/stage-move-options.js'
 import { targetableBehaviour } from './core-behaviours.js'
-import { EntityService } from './entity-service.js'
+import { EntityServiceImpl } from './entity-service.js'
 import type { Page } from './list-options.js'
 import { failValidation, toIssues } from './record-validation.js'
-import { StageHistoryService } from './stage-history-service.js'
-import type { ChangePipelineOptions, MoveStageOptions } from './stage-moves.js'
+import { StageHistoryServiceImpl } from './stage-history-service.js'
 import { changeRecordPipeline, moveRecordStage } from './stage-moves.js'
 import { closingEvents, stagedBehaviour } from './staged-behaviour.js'
 
@@ -43,41 +45,11 @@ const stuckOptionsSchema = z
   })
   .strict()
 
-/** Options of {@link DealService.listStuck}. */
-export interface StuckOptions {
-  /** Open deals that entered their stage more than this many days ago (the CRM clock). */
-  readonly days: number
-  readonly pipelineId?: string
-  readonly stageId?: string
-  readonly limit?: number
-  readonly cursor?: string | null
-}
-
-/** A contact on a deal, with their role. */
-export interface DealContactEntry {
-  readonly contact: Contact
-  readonly role: string | null
-  readonly isPrimary: boolean
-}
-
-/**
- * Deals moving through pipelines, plus the many-to-many link to contacts with a role (decision maker, champion, …).
- * Every stage change, through `moveStage` or a plain `update`, passes the pipeline's guards, appends a stage-history
- * row and emits `deal.stage_changed` (and `deal.won`, `deal.lost`, `deal.reopened`) after commit.
- *
- * @example
- * ```ts
- * const deal = await crm.deals.create({ name: 'Acme renewal', pipelineId, stageId, amount: { amountMinor: 1_200_000, currency: 'EUR' } })
- * await crm.deals.addContact(deal.id, ada.id, { role: 'champion', isPrimary: true })
- * const moved = await crm.deals.moveStage(deal.id, proposalId, { expectedVersion: deal.version, reason: 'Demo went well' })
- * const history = await crm.deals.stageHistory(deal.id)
- * ```
- */
-export class DealService extends EntityService<
-  Deal,
-  EntityCreateInput<typeof dealEntity>,
-  EntityUpdateInput<typeof dealEntity>
-> {
+/** The implementation of {@link DealService}. */
+export class DealServiceImpl
+  extends EntityServiceImpl<Deal, EntityCreateInput<typeof dealEntity>, EntityUpdateInput<typeof dealEntity>>
+  implements DealService
+{
   readonly #session: Session
   readonly #links: EntityService<DealContact, Record<string, unknown>, Record<string, unknown>>
 
@@ -85,40 +57,27 @@ export class DealService extends EntityService<
   constructor(session: Session, entity: ResolvedEntity) {
     super(session, entity, targetableBehaviour('deal', dealBehaviour))
     this.#session = session
-    this.#links = new EntityService(session, session.runtime.schema.entity('dealContact'))
+    this.#links = new EntityServiceImpl(session, session.runtime.schema.entity('dealContact'))
   }
 
-  /**
-   * Moves a deal to another stage of its pipeline, in one transaction: the pipeline's policy, the stage's required
-   * fields, `lostReason` on lost stages and custom guards must pass, else `INVALID_TRANSITION` (details: `guard`,
-   * `from`, `to`, `missingFields`) and nothing is written. Sets `closedAt` on won/lost, keeps the probability's
-   * stage default/override/estimate apart, appends a history row and emits `deal.stage_changed`.
-   */
   async moveStage(id: string, stageId: string, options: MoveStageOptions = {}): Promise<Deal> {
     return (await moveRecordStage(this.#session, 'deal', id, stageId, options)) as unknown as Deal
   }
 
-  /** Moves a deal to another pipeline; `stageMapping` maps its current stage to a stage of the target pipeline. */
   async changePipeline(id: string, pipelineId: string, options: ChangePipelineOptions): Promise<Deal> {
     return (await changeRecordPipeline(this.#session, 'deal', id, pipelineId, options)) as unknown as Deal
   }
 
-  /** The deal's stage history, oldest first. */
   async stageHistory(id: string): Promise<StageChange[]> {
     await this.get(id)
-    return new StageHistoryService(this.#session).forRecord('deal', id)
+    return new StageHistoryServiceImpl(this.#session).forRecord('deal', id)
   }
 
-  /** Time spent per stage, and how long the deal has been in its current stage ("stuck since"). */
   async timeInStage(id: string): Promise<TimeInStage> {
     await this.get(id)
-    return new StageHistoryService(this.#session).timeInStage('deal', id)
+    return new StageHistoryServiceImpl(this.#session).timeInStage('deal', id)
   }
 
-  /**
-   * Open deals that have sat in their stage for more than `days` (oldest first), served by the
-   * `(pipelineId, stageId, stageEnteredAt)` index.
-   */
   async listStuck(options: StuckOptions): Promise<Page<Deal>> {
     const parsed = stuckOptionsSchema.safeParse(options)
     if (!parsed.success) failValidation('deal', toIssues(parsed.error, ['options']))
@@ -139,7 +98,6 @@ export class DealService extends EntityService<
     })
   }
 
-  /** Links a contact to a deal with a role; linking again updates the role. */
   async addContact(
     dealId: string,
     contactId: string,
@@ -151,7 +109,7 @@ export class DealService extends EntityService<
       const services = session.runtime.servicesFor(session)
       await services.deals.get(dealId)
       await services.contacts.get(contactId)
-      const links = new EntityService<DealContact, Record<string, unknown>, Record<string, unknown>>(
+      const links = new EntityServiceImpl<DealContact, Record<string, unknown>, Record<string, unknown>>(
         session,
         session.runtime.schema.entity('dealContact'),
       )
@@ -170,10 +128,9 @@ export class DealService extends EntityService<
     })
   }
 
-  /** Removes a contact from a deal; `NOT_FOUND` when they were not linked. */
   async removeContact(dealId: string, contactId: string): Promise<void> {
     await this.#session.write(async (session) => {
-      const links = new EntityService<DealContact, Record<string, unknown>, Record<string, unknown>>(
+      const links = new EntityServiceImpl<DealContact, Record<string, unknown>, Record<string, unknown>>(
         session,
         session.runtime.schema.entity('dealContact'),
       )
@@ -196,7 +153,6 @@ export class DealService extends EntityService<
     })
   }
 
-  /** The contacts on a deal with their roles, primary contact first. */
   async listContacts(dealId: string): Promise<DealContactEntry[]> {
     await this.get(dealId)
     const links: DealContact[] = []

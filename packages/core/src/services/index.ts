@@ -14,6 +14,19 @@
  * @module
  */
 
+export type { DealContactEntry, DealService, StuckOptions } from '../types/deal-service.js'
+export type { EntityService } from '../types/entity-service.js'
+export type {
+  ConvertLeadOptions,
+  LeadConversion,
+  LeadConvertedEvent,
+  LeadFieldMapping,
+  LeadService,
+} from '../types/lead-service.js'
+export type { OrderService } from '../types/order-service.js'
+export type { StageHistoryService } from '../types/stage-history-service.js'
+export type { ChangePipelineOptions, MoveStageOptions } from '../types/stage-move-options.js'
+export type { SlaBreach, SlaBreachedEvent, TicketService } from '../types/ticket-service.js'
 export {
   type PipelineDealMappingOptions,
   type PipelineDealRow,
@@ -21,16 +34,7 @@ export {
   toPipelineDeals,
   toStageHistoryEntries,
 } from './deal-analytics-rows.js'
-export { type DealContactEntry, DealService, type StuckOptions } from './deal-service.js'
-export { EntityService } from './entity-service.js'
-export {
-  type ConvertLeadOptions,
-  defaultLeadFieldMapping,
-  type LeadConversion,
-  type LeadConvertedEvent,
-  type LeadFieldMapping,
-  LeadService,
-} from './lead-service.js'
+export { defaultLeadFieldMapping } from './lead-service.js'
 export type {
   CountOptions,
   ListOptions,
@@ -40,7 +44,6 @@ export type {
   UpdateManyItem,
   WriteOptions,
 } from './list-options.js'
-export { OrderService } from './order-service.js'
 export {
   type BtydCalibrationHoldout,
   type BtydCustomer,
@@ -56,6 +59,3 @@ export {
   toRfmSummaryRows,
 } from './order-summaries.js'
 export { sameValue } from './same-value.js'
-export { StageHistoryService } from './stage-history-service.js'
-export type { ChangePipelineOptions, MoveStageOptions } from './stage-moves.js'
-export { type SlaBreach, type SlaBreachedEvent, TicketService } from './ticket-service.js'

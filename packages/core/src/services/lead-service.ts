@@ -14,18 +14,24 @@ import type {
 import type { Stage } from '../entities/pipeline.js'
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
 import { RapportError } from '../errors/rapport-error.js'
-import type { EventMeta } from '../events/crm-events.js'
 import type { PipelineRules } from '../pipeline/pipeline-shape.js'
 import { findStageByKey, initialStage } from '../pipeline/pipeline-shape.js'
 import { b2bPipelineTemplate, leadStatusTemplate } from '../pipeline/pipeline-templates.js'
 import type { TimeInStage } from '../pipeline/time-in-stage.js'
 import { invalidTransition } from '../pipeline/transition-failure.js'
+import type {
+  ConvertLeadOptions,
+  LeadConversion,
+  LeadConvertedEvent,
+  LeadFieldMapping,
+  LeadService,
+} from '../types/lead-service.js'
+import type { MoveStageOptions } from '../types/stage-move-options.js'
 import { targetableBehaviour } from './core-behaviours.js'
-import { EntityService } from './entity-service.js'
+import { EntityServiceImpl } from './entity-service.js'
 import { failValidation, toIssues } from './record-validation.js'
-import { StageHistoryService } from './stage-history-service.js'
+import { StageHistoryServiceImpl } from './stage-history-service.js'
 import { withMoveIntent } from './stage-intents.js'
-import type { MoveStageOptions } from './stage-moves.js'
 import { moveRecordStage } from './stage-moves.js'
 import { findDefaultPipeline, loadPipeline, stagedBehaviour } from './staged-behaviour.js'
 
@@ -66,17 +72,6 @@ export const leadBehaviour = stagedBehaviour({
   },
 })
 
-/**
- * Lead field → target field, per target record. Paths may name custom fields (`custom.budget`). The defaults map
- * names, title, owner and source to the contact; `companyName`/`domain` to the company; `estimatedValue` to the deal
- * amount. The lead's `email` and `phone` always become the contact's primary email and phone.
- */
-export interface LeadFieldMapping {
-  readonly contact?: Readonly<Record<string, string>>
-  readonly company?: Readonly<Record<string, string>>
-  readonly deal?: Readonly<Record<string, string>>
-}
-
 /** The default {@link LeadFieldMapping}. */
 export const defaultLeadFieldMapping = {
   contact: {
@@ -89,41 +84,6 @@ export const defaultLeadFieldMapping = {
   company: { companyName: 'name', domain: 'domain', ownerId: 'ownerId' },
   deal: { estimatedValue: 'amount', ownerId: 'ownerId' },
 } as const satisfies LeadFieldMapping
-
-/** Options of {@link LeadService.convert}. */
-export interface ConvertLeadOptions {
-  readonly expectedVersion?: number
-  /** Extra or overriding contact fields. */
-  readonly contact?: Partial<ContactInput>
-  /** Create (or link) a company: default when the lead has a company name or domain; `false` skips it. */
-  readonly company?: boolean | Partial<CompanyInput>
-  /** Create a deal: `true` uses the default deal pipeline (created from the B2B template if there is none). */
-  readonly deal?: boolean | Partial<DealInput>
-  /**
-   * What to do when a contact with the lead's email, or a company with its domain, exists already: `link` to it,
-   * `create` a new record anyway, or `fail` (the default) with `UNIQUE_VIOLATION` naming the existing ids.
-   */
-  readonly existing?: 'link' | 'create' | 'fail'
-  /** Overrides of the default field mapping. */
-  readonly mapping?: LeadFieldMapping
-  /** Stored in the lead's stage history. */
-  readonly reason?: string
-}
-
-/** Payload of `lead.converted`. */
-export interface LeadConvertedEvent extends EventMeta, LeadConversion {}
-
-/** What {@link LeadService.convert} returns. */
-export interface LeadConversion {
-  readonly lead: Lead
-  readonly contact: Contact
-  readonly company: Company | null
-  readonly deal: Deal | null
-  /** Which records already existed and were linked rather than created. */
-  readonly linked: { readonly contact: boolean; readonly company: boolean }
-  /** Ids of the activities and tasks re-linked to the contact. */
-  readonly relinked: readonly string[]
-}
 
 const convertOptionsSchema = z
   .object({
@@ -168,17 +128,11 @@ function mapFields(lead: Lead, mapping: Readonly<Record<string, string>>): Recor
   return out
 }
 
-/**
- * Leads with their status flow, and conversion into a contact (plus a company and a deal) in one transaction.
- *
- * @example
- * ```ts
- * const lead = await crm.leads.create({ firstName: 'Ada', email: 'ada@acme.example', companyName: 'Acme', domain: 'acme.example' })
- * await crm.leads.moveStage(lead.id, contactedId)
- * const { contact, company, deal } = await crm.leads.convert(lead.id, { deal: { name: 'Acme pilot' } })
- * ```
- */
-export class LeadService extends EntityService<Lead, LeadInput, Partial<LeadInput>> {
+/** The implementation of {@link LeadService}. */
+export class LeadServiceImpl
+  extends EntityServiceImpl<Lead, LeadInput, Partial<LeadInput>>
+  implements LeadService
+{
   readonly #session: Session
 
   /** @internal */
@@ -187,29 +141,20 @@ export class LeadService extends EntityService<Lead, LeadInput, Partial<LeadInpu
     this.#session = session
   }
 
-  /** Moves a lead to another status of its flow (the conversion stage is reserved for {@link convert}). */
   async moveStage(id: string, stageId: string, options: MoveStageOptions = {}): Promise<Lead> {
     return (await moveRecordStage(this.#session, 'lead', id, stageId, options)) as unknown as Lead
   }
 
-  /** The lead's status history, oldest first. */
   async stageHistory(id: string): Promise<StageChange[]> {
     await this.get(id)
-    return new StageHistoryService(this.#session).forRecord('lead', id)
+    return new StageHistoryServiceImpl(this.#session).forRecord('lead', id)
   }
 
-  /** Time spent per status. */
   async timeInStage(id: string): Promise<TimeInStage> {
     await this.get(id)
-    return new StageHistoryService(this.#session).timeInStage('lead', id)
+    return new StageHistoryServiceImpl(this.#session).timeInStage('lead', id)
   }
 
-  /**
-   * Converts a lead in one transaction: finds or creates the contact (by email) and company (by domain), creates a
-   * deal when asked, re-links the lead's activities and tasks to the contact, links everything both ways
-   * (`lead.converted*Id`, `deal.leadId`, the deal's primary contact) and moves the lead to its `converted` stage.
-   * A converted lead cannot be converted again (`INVALID_TRANSITION`, guard `converted`). Emits `lead.converted`.
-   */
   async convert(id: string, options: ConvertLeadOptions = {}): Promise<LeadConversion> {
     const parsed = convertOptionsSchema.safeParse(options ?? {})
     if (!parsed.success) failValidation('lead', toIssues(parsed.error, ['options']))

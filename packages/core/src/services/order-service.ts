@@ -15,11 +15,13 @@ import type { ResolvedEntity } from '../entities/resolved-entity.js'
 import { compileFilter } from '../filter/compile-filter.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { AggregateCustomerOrdersArgs, OrderAggregationFields } from '../storage/order-aggregation.js'
-import { aggregateCustomerOrdersByScan, orderPeriodIndex } from '../storage/order-aggregation.js'
+import { orderPeriodIndex } from '../storage/order-aggregation.js'
+import { aggregateCustomerOrdersByScan } from '../storage/order-aggregation-scan.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
+import type { OrderService } from '../types/order-service.js'
 import { findVisibleRow } from './entity-references.js'
 import type { EntityBehaviour } from './entity-service.js'
-import { EntityService } from './entity-service.js'
+import { EntityServiceImpl } from './entity-service.js'
 import type { CustomerSummariesOptions, OrderSummaries } from './order-summaries.js'
 import { failValidation, toIssues } from './record-validation.js'
 
@@ -80,19 +82,11 @@ const summariesOptionsSchema = z
     }
   })
 
-/**
- * Orders (transactions) of contacts and companies, plus per-customer summaries for RFM and customer lifetime value.
- * Summaries are computed inside the database on adapters with `capabilities.orderAggregation` (SQLite, Postgres), and
- * by streaming pages otherwise, so memory grows with the number of customers, never with the number of orders.
- *
- * @example
- * ```ts
- * await crm.orders.create({ customerType: 'contact', customerId: ada.id, occurredAt: new Date(), amount: { amountMinor: 4_990, currency: 'EUR' } })
- * const summaries = await crm.orders.customerSummaries({ asOf: new Date(), timeUnit: 'week', currency: 'EUR' })
- * const customers = toBtydCustomers(summaries)   // → fitBgNbd(customers) from @rapport/analytics/clv
- * ```
- */
-export class OrderService extends EntityService<Order, OrderInput, EntityUpdateInput<typeof orderEntity>> {
+/** The implementation of {@link OrderService}. */
+export class OrderServiceImpl
+  extends EntityServiceImpl<Order, OrderInput, EntityUpdateInput<typeof orderEntity>>
+  implements OrderService
+{
   readonly #session: Session
   readonly #entity: ResolvedEntity
 
@@ -103,15 +97,6 @@ export class OrderService extends EntityService<Order, OrderInput, EntityUpdateI
     this.#entity = entity
   }
 
-  /**
-   * One summary per customer with at least one matching order up to `asOf` (or `calibrationEnd`): first and last
-   * order, order count and total, distinct purchase periods and the total of the repeat periods, and with
-   * `calibrationEnd` the holdout counts. Only `completed`, non-archived orders in `currency` count unless `status`
-   * says otherwise. Bad options throw `VALIDATION_FAILED` (or `INVALID_FILTER` for `where`).
-   *
-   * Map the result to `@rapport/analytics` inputs with {@link toRfmSummaryRows}, {@link toBtydCustomers} and
-   * {@link toCalibrationHoldout}.
-   */
   async customerSummaries(options: CustomerSummariesOptions): Promise<OrderSummaries> {
     const parsed = summariesOptionsSchema.safeParse(options)
     if (!parsed.success) failValidation('order', toIssues(parsed.error, ['options']))

@@ -3,8 +3,10 @@ import type { StageChange } from '../entities/entity-types.js'
 import { RapportError } from '../errors/rapport-error.js'
 import type { TimeInStage } from '../pipeline/time-in-stage.js'
 import { summarizeTimeInStage } from '../pipeline/time-in-stage.js'
+import type { EntityService } from '../types/entity-service.js'
+import type { StageHistoryService } from '../types/stage-history-service.js'
 import type { EntityBehaviour } from './entity-service.js'
-import { EntityService } from './entity-service.js'
+import { EntityServiceImpl } from './entity-service.js'
 import type { CountOptions, ListOptions, Page } from './list-options.js'
 
 /**
@@ -26,32 +28,21 @@ export const stageChangeBehaviour: EntityBehaviour = {
   },
 }
 
-/**
- * The append-only stage history of deals, leads, tickets and contact lifecycles: read-only queries.
- *
- * @example
- * ```ts
- * const rows = await crm.stageHistory.forRecord('deal', deal.id)
- * const longestInProposal = await crm.stageHistory.list({
- *   where: { and: [{ field: 'fromStageId', op: 'eq', value: proposalId }, { field: 'durationMs', op: 'gt', value: 7 * 86_400_000 }] },
- * })
- * ```
- */
-export class StageHistoryService {
+/** The implementation of {@link StageHistoryService}. */
+export class StageHistoryServiceImpl implements StageHistoryService {
   readonly #session: Session
   readonly #rows: EntityService<StageChange, Record<string, unknown>, Record<string, unknown>>
 
   /** @internal */
   constructor(session: Session) {
     this.#session = session
-    this.#rows = new EntityService(
+    this.#rows = new EntityServiceImpl(
       session,
       session.runtime.schema.entity('stageChange'),
       stageChangeBehaviour,
     )
   }
 
-  /** Every row of one record, oldest first. */
   async forRecord(entityType: string, recordId: string): Promise<StageChange[]> {
     const rows: StageChange[] = []
     for await (const row of this.#rows.iterate({
@@ -68,32 +59,18 @@ export class StageHistoryService {
     return rows
   }
 
-  /** Time spent per stage by one record, up to now (the CRM clock). */
   async timeInStage(entityType: string, recordId: string): Promise<TimeInStage> {
     return summarizeTimeInStage(await this.forRecord(entityType, recordId), this.#session.runtime.clock())
   }
 
-  /** One page of history rows across records (e.g. every move into a stage this month). */
   list(options: ListOptions = {}): Promise<Page<StageChange>> {
     return this.#rows.list(options)
   }
 
-  /**
-   * Every matching history row, fetched page by page with the same keyset cursor as {@link list} (`limit` is the
-   * page size, default 500), so memory stays bounded however long the history.
-   *
-   * @example
-   * ```ts
-   * for await (const row of crm.stageHistory.iterate({ where: { field: 'toStageId', op: 'eq', value: wonId } })) {
-   *   wins.push(row.recordId)
-   * }
-   * ```
-   */
   iterate(options: Omit<ListOptions, 'cursor'> = {}): AsyncGenerator<StageChange, void, undefined> {
     return this.#rows.iterate(options)
   }
 
-  /** How many history rows match. */
   count(options: CountOptions = {}): Promise<number> {
     return this.#rows.count(options)
   }

@@ -9,7 +9,6 @@ import type {
 } from '../entities/entity-types.js'
 import type { Stage } from '../entities/pipeline.js'
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
-import type { EventMeta } from '../events/crm-events.js'
 import type { BusinessCalendarSpec } from '../pipeline/business-hours.js'
 import { findStage } from '../pipeline/pipeline-shape.js'
 import { ticketStatusTemplate } from '../pipeline/pipeline-templates.js'
@@ -19,30 +18,15 @@ import type { TimeInStage } from '../pipeline/time-in-stage.js'
 import { unstorableInstantReason } from '../storage/storable-value.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
 import { PAST_DUE_OP } from '../time/due-time.js'
+import type { MoveStageOptions } from '../types/stage-move-options.js'
+import type { SlaBreach, SlaBreachedEvent, TicketService } from '../types/ticket-service.js'
 import { targetableBehaviour } from './core-behaviours.js'
-import { EntityService } from './entity-service.js'
+import { EntityServiceImpl } from './entity-service.js'
 import { failValidation } from './record-validation.js'
-import { StageHistoryService } from './stage-history-service.js'
+import { StageHistoryServiceImpl } from './stage-history-service.js'
 import type { PendingTransition } from './stage-intents.js'
-import type { MoveStageOptions } from './stage-moves.js'
 import { moveRecordStage } from './stage-moves.js'
 import { loadPipeline, stagedBehaviour } from './staged-behaviour.js'
-
-/** Payload of `ticket.sla_breached`: emitted once per ticket and target, by `crm.tickets.checkSla`. */
-export interface SlaBreachedEvent extends EventMeta {
-  readonly record: Ticket
-  readonly metric: 'firstResponse' | 'resolution'
-  /** When the target was due. */
-  readonly dueAt: Date
-  readonly policyId: string
-}
-
-/** One breach found by {@link TicketService.checkSla}. */
-export interface SlaBreach {
-  readonly ticketId: string
-  readonly metric: 'firstResponse' | 'resolution'
-  readonly dueAt: Date
-}
 
 function scope(session: Session, model: string) {
   const schema = session.runtime.schema
@@ -173,18 +157,11 @@ export const ticketBehaviour = stagedBehaviour({
 
 const respondSchema = z.object({ at: z.date().optional() }).strict()
 
-/**
- * Support tickets: a status flow with reopen, SLA policies in business hours, and breach detection.
- *
- * @example
- * ```ts
- * const ticket = await crm.tickets.create({ subject: 'Cannot log in', priority: 'high', requesterId: ada.id })
- * await crm.tickets.recordResponse(ticket.id)
- * const sla = await crm.tickets.sla(ticket.id) // { firstResponse: { state: 'met', … }, resolution: { state: 'on_track', dueAt, … } }
- * const breaches = await crm.tickets.checkSla() // run from a scheduler; emits ticket.sla_breached once per breach
- * ```
- */
-export class TicketService extends EntityService<Ticket, TicketInput, Partial<TicketInput>> {
+/** The implementation of {@link TicketService}. */
+export class TicketServiceImpl
+  extends EntityServiceImpl<Ticket, TicketInput, Partial<TicketInput>>
+  implements TicketService
+{
   readonly #session: Session
 
   /** @internal */
@@ -193,12 +170,10 @@ export class TicketService extends EntityService<Ticket, TicketInput, Partial<Ti
     this.#session = session
   }
 
-  /** Moves a ticket to another status (the pipeline's edges decide which). */
   async moveStage(id: string, stageId: string, options: MoveStageOptions = {}): Promise<Ticket> {
     return (await moveRecordStage(this.#session, 'ticket', id, stageId, options)) as unknown as Ticket
   }
 
-  /** Records the first response (now, or `at`); later calls keep the first one. */
   async recordResponse(id: string, options: { readonly at?: Date } = {}): Promise<Ticket> {
     const parsed = respondSchema.safeParse(options ?? {})
     if (!parsed.success) {
@@ -221,19 +196,16 @@ export class TicketService extends EntityService<Ticket, TicketInput, Partial<Ti
     })
   }
 
-  /** The ticket's status history, oldest first. */
   async stageHistory(id: string): Promise<StageChange[]> {
     await this.get(id)
-    return new StageHistoryService(this.#session).forRecord('ticket', id)
+    return new StageHistoryServiceImpl(this.#session).forRecord('ticket', id)
   }
 
-  /** Time spent per status. */
   async timeInStage(id: string): Promise<TimeInStage> {
     await this.get(id)
-    return new StageHistoryService(this.#session).timeInStage('ticket', id)
+    return new StageHistoryServiceImpl(this.#session).timeInStage('ticket', id)
   }
 
-  /** The SLA of a ticket now (the CRM clock): `null` targets when it has no policy or no target for its priority. */
   async sla(id: string): Promise<SlaStatus> {
     const ticket = await this.get(id)
     const session = this.#session
@@ -248,12 +220,6 @@ export class TicketService extends EntityService<Ticket, TicketInput, Partial<Ti
     })
   }
 
-  /**
-   * Finds tickets whose first-response or resolution target is breached at `now` (default: the CRM clock), marks
-   * them (`firstResponseBreachedAt`, `resolutionBreachedAt`) and emits `ticket.sla_breached` once per ticket and
-   * target. Served by the due-time indexes; safe to run from several schedulers (a version guard makes each mark
-   * happen once).
-   */
   async checkSla(now?: Date): Promise<SlaBreach[]> {
     if (now !== undefined && !(now instanceof Date && !Number.isNaN(now.getTime()))) {
       failValidation('ticket', [{ path: ['now'], message: 'Expected a valid Date', code: 'invalid_type' }])

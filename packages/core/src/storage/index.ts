@@ -22,25 +22,24 @@ export type {
   FieldDefinition,
   IndexDefinition,
   ModelDefinition,
+  ModelScope,
   RelationDefinition,
   StorageFieldType,
   StorageSchema,
 } from './model-definition.js'
 export {
   type AggregateCustomerOrdersArgs,
-  aggregateCustomerOrdersByScan,
   type CustomerOrderAggregate,
   type OrderAggregationFields,
   type OrderPeriodUnit,
-  type OrderScanOptions,
   orderPeriodIndex,
 } from './order-aggregation.js'
+export { aggregateCustomerOrdersByScan, type OrderScanOptions } from './order-aggregation-scan.js'
 export { unstorableInstantReason, unstorableTextReason } from './storable-value.js'
 export type {
   FindManyArgs,
   MigrationPlan,
   MigrationReport,
-  ModelScope,
   SearchArgs,
   StorageAdapter,
   StorageCapabilities,

@@ -114,3 +114,13 @@ export interface StorageSchema {
   /** Every model keyed by its name. */
   readonly models: Readonly<Record<string, ModelDefinition>>
 }
+
+/** The arguments common to every call: which model, in which tenant. */
+export interface ModelScope {
+  /** The model, with its columns, indexes and relations. */
+  readonly model: ModelDefinition
+  /** Every read and write is confined to this tenant. */
+  readonly tenantId: string
+  /** The whole schema, for resolving relations in `exists` filters. */
+  readonly schema: StorageSchema
+}

@@ -1,4 +1,4 @@
-import type { ModelDefinition, StorageSchema } from './model-definition.js'
+import type { ModelScope, StorageSchema } from './model-definition.js'
 import type { AggregateCustomerOrdersArgs, CustomerOrderAggregate } from './order-aggregation.js'
 import type { StorageFilter, StorageOrderBy, StorageRow } from './storage-filter.js'
 
@@ -21,16 +21,6 @@ export interface StorageCapabilities {
    * otherwise core streams `findMany` pages and aggregates them itself.
    */
   readonly orderAggregation?: boolean
-}
-
-/** The arguments common to every call: which model, in which tenant. */
-export interface ModelScope {
-  /** The model, with its columns, indexes and relations. */
-  readonly model: ModelDefinition
-  /** Every read and write is confined to this tenant. */
-  readonly tenantId: string
-  /** The whole schema, for resolving relations in `exists` filters. */
-  readonly schema: StorageSchema
 }
 
 /** Arguments of {@link StorageOperations.findMany}. */

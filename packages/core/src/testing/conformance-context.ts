@@ -1,6 +1,6 @@
 import { withSearchDocument } from '../search/search-document.js'
-import type { ModelDefinition, StorageSchema } from '../storage/model-definition.js'
-import type { ModelScope, StorageAdapter } from '../storage/storage-adapter.js'
+import type { ModelDefinition, ModelScope, StorageSchema } from '../storage/model-definition.js'
+import type { StorageAdapter } from '../storage/storage-adapter.js'
 import type { FieldRef, ResolvedRelation, StorageRow } from '../storage/storage-filter.js'
 import type { ConformanceModelName } from './conformance-schema.js'
 import { conformanceSchema } from './conformance-schema.js'

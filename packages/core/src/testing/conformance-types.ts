@@ -1,5 +1,5 @@
-import type { StorageSchema } from '../storage/model-definition.js'
-import type { ModelScope, StorageAdapter, StorageCapabilities } from '../storage/storage-adapter.js'
+import type { ModelScope, StorageSchema } from '../storage/model-definition.js'
+import type { StorageAdapter, StorageCapabilities } from '../storage/storage-adapter.js'
 import type { StorageRow } from '../storage/storage-filter.js'
 import type { ConformanceModelName } from './conformance-schema.js'
 

@@ -3,7 +3,7 @@ import { rankSearchRows } from '../search/search-match.js'
 import { parseSearchQuery } from '../search/search-text.js'
 import { compareRows } from '../storage/compare-storage-values.js'
 import type { StorageSchema } from '../storage/model-definition.js'
-import { aggregateCustomerOrdersByScan } from '../storage/order-aggregation.js'
+import { aggregateCustomerOrdersByScan } from '../storage/order-aggregation-scan.js'
 import type {
   FindManyArgs,
   MigrationPlan,

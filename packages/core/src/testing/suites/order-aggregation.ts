@@ -4,7 +4,7 @@ import type {
   OrderAggregationFields,
   OrderPeriodUnit,
 } from '../../storage/order-aggregation.js'
-import { aggregateCustomerOrdersByScan } from '../../storage/order-aggregation.js'
+import { aggregateCustomerOrdersByScan } from '../../storage/order-aggregation-scan.js'
 import type { StorageFilter, StorageRow } from '../../storage/storage-filter.js'
 import { checkEqual } from '../conformance-assert.js'
 import type { ConformanceContext, ConformanceSuite } from '../conformance-types.js'

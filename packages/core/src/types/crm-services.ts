@@ -1,4 +1,3 @@
-import type { CustomFieldService } from '../custom-fields/custom-field-service.js'
 import type {
   Activity,
   ActivityInput,
@@ -17,12 +16,13 @@ import type {
   Task,
   TaskInput,
 } from '../entities/entity-types.js'
-import type { DealService } from '../services/deal-service.js'
-import type { EntityService } from '../services/entity-service.js'
-import type { LeadService } from '../services/lead-service.js'
-import type { OrderService } from '../services/order-service.js'
-import type { StageHistoryService } from '../services/stage-history-service.js'
-import type { TicketService } from '../services/ticket-service.js'
+import type { CustomFieldService } from './custom-field-service.js'
+import type { DealService } from './deal-service.js'
+import type { EntityService } from './entity-service.js'
+import type { LeadService } from './lead-service.js'
+import type { OrderService } from './order-service.js'
+import type { StageHistoryService } from './stage-history-service.js'
+import type { TicketService } from './ticket-service.js'
 
 /**
  * The services of a CRM: the same API at the top level, inside `crm.transaction()`, in hook contexts and in plugins.
