@@ -45,18 +45,9 @@ export {
 export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export type { RowDecoder } from './row-codec.js'
 export { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
-export {
-  addColumnStatement,
-  addForeignKeyStatement,
-  createIndexStatement,
-  createTableStatement,
-  type DdlStatement,
-  type ForeignKeyPlan,
-  foreignKeys,
-  indexName,
-  objectName,
-  setNullStatements,
-} from './schema-ddl.js'
+// The DDL builders (create table, indexes, foreign keys, set-null triggers) are internal: the migrations use them.
+// Adapters get what they genuinely need: the name of schema objects and the statement type of a migration step.
+export { type DdlStatement, objectName } from './schema-ddl.js'
 export { backfillSearchDocuments, searchMigrationName } from './search-backfill.js'
 export { searchColumns, searchStatement } from './search-statement.js'
 export { SerialQueue } from './serial-queue.js'
