@@ -73,12 +73,8 @@ export {
   automationStateEntity,
   automationStepEntity,
 } from './entities/automation-entities.js'
-export {
-  type CompiledPool,
-  compilePool,
-  type PoolLogEntry,
-  type PublicPool,
-} from './pool/public-pool.js'
+export { type CompiledPool, compilePool, type PublicPool } from './pool/pool-definition.js'
+export type { PoolLogEntry } from './pool/public-pool.js'
 export { createInProcessQueue, type InProcessQueueOptions } from './queue/in-process-queue.js'
 export {
   DEFAULT_JOB_RETRY,

@@ -1,6 +1,6 @@
 import type { CrmServices } from '@rapport/core'
 import { RapportError } from '@rapport/core'
-import type { CompiledPool } from '../pool/public-pool.js'
+import type { CompiledPool } from '../pool/pool-definition.js'
 import type { CompiledRule } from '../rules/compile-rule.js'
 import type { CompiledScoringModel } from '../scoring/lead-scoring.js'
 import type { EngineRuntime } from './engine-runtime.js'
