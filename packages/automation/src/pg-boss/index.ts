@@ -16,4 +16,5 @@
  *
  * @module
  */
-export { createPgBossQueue, type PgBossQueueOptions } from './pg-boss-queue.js'
+export type { PgBossQueueOptions } from './pg-boss-options.js'
+export { createPgBossQueue } from './pg-boss-queue.js'
