@@ -27,13 +27,7 @@ export {
   type MigrationStep,
   type MigrationTask,
 } from './kysely-migrations.js'
-export {
-  createKyselyOperations,
-  type DirectQuery,
-  type KyselyOperationsOptions,
-  type OperationRunner,
-  TABLE_ALIAS,
-} from './kysely-operations.js'
+export { createKyselyOperations, TABLE_ALIAS } from './kysely-operations.js'
 export { createKyselyStorage, type KyselyStorage, type KyselyStorageConfig } from './kysely-storage.js'
 export {
   type ColumnMapping,
@@ -42,6 +36,7 @@ export {
   ModelMappings,
   mapModel,
 } from './model-mapping.js'
+export type { DirectQuery, KyselyOperationsOptions, OperationRunner } from './operation-runner.js'
 export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export type { RowDecoder } from './row-codec.js'
 export { decodeRow, encodeRow, rowDecoder } from './row-codec.js'

@@ -13,6 +13,8 @@ import { CompiledQuery, sql } from 'kysely'
 import { chunk, rowsPerStatement } from './chunk.js'
 import { FilterCompiler } from './filter-compiler.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
+import { checkLimit, requireFilter } from './operation-arguments.js'
+import type { KyselyOperationsOptions } from './operation-runner.js'
 import { aggregateCustomerOrdersSql } from './order-aggregation.js'
 import { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
 import { searchStatement } from './search-statement.js'
@@ -21,59 +23,6 @@ import { toRapportError } from './storage-errors.js'
 
 /** The alias every statement gives the model's table. */
 export const TABLE_ALIAS = '_t'
-
-/**
- * How operations reach the database. Outside a transaction `run` serialises (single-connection engines) and retries
- * `busy` errors, and `atomic` opens a transaction; inside a transaction both run directly on it. Driver errors are
- * mapped to `RapportError`s by the operations, which know the model.
- */
-export interface OperationRunner {
-  /** Runs one unit of work (one or more statements that need no atomicity across them). */
-  run<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
-  /** Runs work that must be all-or-nothing. */
-  atomic<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
-}
-
-/** Options of {@link createKyselyOperations}. */
-export interface KyselyOperationsOptions {
-  /** The engine's differences. */
-  readonly dialect: SqlDialect
-  /** Model → table and column names. */
-  readonly mappings: ModelMappings
-  /** Where statements run. */
-  readonly runner: OperationRunner
-  /** The most rows one `INSERT` writes (under the bind-parameter limit anyway). */
-  readonly maxRowsPerStatement?: number
-  /** Runs hot single-row reads straight on the driver; see {@link KyselyStorageConfig.directQuery}. */
-  readonly directQuery?: DirectQuery
-}
-
-/**
- * Runs one read-only statement (SQL text as compiled by the adapter's own Kysely instance, bound parameters) directly
- * on the driver and returns its rows. Only valid when it runs on the same connection Kysely would use (SQLite's single
- * connection), so it sees the open transaction.
- */
-export type DirectQuery = (
-  sql: string,
-  parameters: readonly unknown[],
-) => readonly unknown[] | Promise<readonly unknown[]>
-
-function requireFilter(where: StorageFilter | undefined, op: string): StorageFilter {
-  if (!where)
-    throw new RapportError('INVALID_FILTER', `${op} requires a "where" filter.`, { details: { op } })
-  return where
-}
-
-function checkLimit(name: string, value: number | undefined): void {
-  if (value === undefined) return
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RapportError('VALIDATION_FAILED', `"${name}" must be a non-negative integer; got ${value}.`, {
-      details: {
-        issues: [{ path: [name], message: 'Expected a non-negative integer', code: 'invalid_type' }],
-      },
-    })
-  }
-}
 
 /**
  * SQL texts compiled once per storage: the operations are rebuilt for every transaction, their texts are not (they

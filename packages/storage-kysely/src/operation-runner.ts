@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely'
+import type { ModelMappings } from './model-mapping.js'
+import type { SqlDialect } from './sql-dialect.js'
+
+/**
+ * How operations reach the database. Outside a transaction `run` serialises (single-connection engines) and retries
+ * `busy` errors, and `atomic` opens a transaction; inside a transaction both run directly on it. Driver errors are
+ * mapped to `RapportError`s by the operations, which know the model.
+ */
+export interface OperationRunner {
+  /** Runs one unit of work (one or more statements that need no atomicity across them). */
+  run<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
+  /** Runs work that must be all-or-nothing. */
+  atomic<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
+}
+
+/** Options of `createKyselyOperations`. */
+export interface KyselyOperationsOptions {
+  /** The engine's differences. */
+  readonly dialect: SqlDialect
+  /** Model → table and column names. */
+  readonly mappings: ModelMappings
+  /** Where statements run. */
+  readonly runner: OperationRunner
+  /** The most rows one `INSERT` writes (under the bind-parameter limit anyway). */
+  readonly maxRowsPerStatement?: number
+  /** Runs hot single-row reads straight on the driver; see {@link KyselyStorageConfig.directQuery}. */
+  readonly directQuery?: DirectQuery
+}
+
+/**
+ * Runs one read-only statement (SQL text as compiled by the adapter's own Kysely instance, bound parameters) directly
+ * on the driver and returns its rows. Only valid when it runs on the same connection Kysely would use (SQLite's single
+ * connection), so it sees the open transaction.
+ */
+export type DirectQuery = (
+  sql: string,
+  parameters: readonly unknown[],
+) => readonly unknown[] | Promise<readonly unknown[]>
