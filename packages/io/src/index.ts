@@ -22,14 +22,9 @@ export { escapeFormula } from './export/escape-formula.js'
 export { type ExportOptions, exportRecords } from './export/export-records.js'
 export { importCountsSchema, importJobEntity, savedMappingEntity } from './import/import-entities.js'
 export { type ImportJob, loadMapping, openJob, saveMapping } from './import/import-job.js'
+export type { ImportCounts, ImportOptions, ImportSummary, RowValidator } from './import/import-options.js'
 export { RESULT_COLUMNS, type RowResult, resultsWriter } from './import/results-writer.js'
-export {
-  type ImportCounts,
-  type ImportOptions,
-  type ImportSummary,
-  importRecords,
-  type RowValidator,
-} from './import/run-import.js'
+export { importRecords } from './import/run-import.js'
 export { type KeySpec, keySpec, type UpsertKey, upsertKeys } from './import/upsert-key.js'
 export {
   columnMappingSchema,
