@@ -27,13 +27,7 @@ export {
   auditRetentionEntity,
   changeIds,
 } from './history/audit-entities.js'
-export {
-  type AuditApi,
-  type AuditFieldAccess,
-  type AuditOptions,
-  auditFieldAccess,
-  auditPlugin,
-} from './history/audit-plugin.js'
+export { type AuditApi, type AuditOptions, auditPlugin } from './history/audit-plugin.js'
 export { diffRecords, type FieldChange } from './history/audit-rows.js'
 export { type AuditRedaction, redactAuditHistory } from './history/redact-audit.js'
 export type {
@@ -43,6 +37,7 @@ export type {
   AuditReader,
   AuditReaderOptions,
 } from './queries/audit-reader.js'
+export { type AuditFieldAccess, auditFieldAccess } from './queries/field-access.js'
 export type {
   AuditRetention,
   AuditRetentionPolicy,

@@ -1,46 +1,16 @@
 import type { CrmPlugin } from '@rapport/core'
 import { definePlugin, RapportError } from '@rapport/core'
-import type { AccessPolicy } from '@rapport/core/access'
-import type { Actor } from '@rapport/core/events'
 import { createIdGenerator } from '@rapport/core/ids'
 import type { CommitContext, EntityHooks, QueuedEvent } from '@rapport/core/plugin'
 import { AuditErrorCodes } from '../audit-error.js'
 import type { AuditReader, AuditReaderOptions } from '../queries/audit-reader.js'
 import { createAuditReader } from '../queries/audit-reader.js'
+import type { AuditFieldAccess } from '../queries/field-access.js'
 import type { AuditRetention } from '../retention/audit-retention.js'
 import { createAuditRetention } from '../retention/audit-retention.js'
 import { auditChangeEntity, auditEntities, auditEventEntity } from './audit-entities.js'
 import type { Mutation } from './audit-rows.js'
 import { auditRows, mutationOf } from './audit-rows.js'
-
-/**
- * Whether a reader may see one field's history. Plug the access policy in here; history of fields a reader may not
- * read is dropped from every query.
- */
-export type AuditFieldAccess = (args: {
-  readonly entity: string
-  /** The field path, e.g. `amount` or `custom.tier`. */
-  readonly field: string
-  readonly actor: Actor | null
-  readonly tenantId: string
-}) => boolean
-
-/**
- * The field rule of an access policy (the `AccessPolicy` port, e.g. `@rapport/access`): history of fields the reader
- * may not read, or sees only masked, is dropped (a masked field's old values would reveal what the mask hides).
- *
- * @example
- * ```ts
- * const policy = accessPolicy({ roles, teams })
- * const crm = createCrm({ storage, plugins: [policyPlugin, auditPlugin({ fieldAccess: auditFieldAccess(policy) })] })
- * ```
- */
-export function auditFieldAccess(policy: AccessPolicy): AuditFieldAccess {
-  return ({ entity, field, actor, tenantId }) => {
-    const rights = policy.fields?.({ entity, tenantId, actor })
-    return !rights || (!rights.hidden.has(field) && !rights.masked.has(field))
-  }
-}
 
 /** Options of {@link auditPlugin}. */
 export interface AuditOptions {

@@ -5,8 +5,8 @@ import type { Filter } from '@rapport/core/filter'
 import type { Page } from '@rapport/core/services'
 import type { AuditAction } from '../history/audit-entities.js'
 import { changeIds } from '../history/audit-entities.js'
-import type { AuditFieldAccess } from '../history/audit-plugin.js'
 import { parseAuditQuery } from './audit-query-schemas.js'
+import type { AuditFieldAccess } from './field-access.js'
 
 /** One field's before and after in an audit event. `redacted` values were removed by erasure (both `null`). */
 export interface AuditFieldChange {
