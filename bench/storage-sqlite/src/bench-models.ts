@@ -1,3 +1,4 @@
+import { searchDocumentFields } from '@rapport/core/search'
 import type { FieldDefinition, ModelDefinition, StorageRow, StorageSchema } from '@rapport/core/storage'
 import * as z from 'zod'
 import { rng } from './measure.ts'
@@ -28,6 +29,8 @@ export const contactModel: ModelDefinition = {
     lifecycleStage: { type: 'string', required: true },
     tags: { type: 'json', array: true },
     custom: { type: 'json' },
+    // the columns core's one search semantics reads (filled by core on CRM writes; null on raw bench rows)
+    ...searchDocumentFields,
   },
   indexes: [
     { name: 'by_owner', fields: ['ownerId'] },
@@ -53,6 +56,7 @@ export const dealModel: ModelDefinition = {
     amountMinor: { type: 'integer' },
     amountCurrency: { type: 'string' },
     expectedCloseDate: { type: 'date' },
+    ...searchDocumentFields,
   },
   indexes: [
     { name: 'by_owner_stage', fields: ['ownerId', 'stageId', 'updatedAt'] },
