@@ -16,26 +16,11 @@ import { StageHistoryServiceImpl, stageChangeBehaviour } from '../services/stage
 import { TicketServiceImpl } from '../services/ticket-service.js'
 import type { CrmServices } from '../types/crm-services.js'
 import type { EntityService } from '../types/entity-service.js'
+import { CORE_SERVICE_OF } from './core-collections.js'
 import type { Session } from './session.js'
 
 // The service facade of a session: which implementation serves each core entity, built lazily, plus the generic
 // service for plugin entities and domain events. createCrm builds one per session; nothing else here.
-
-/** The property of {@link CrmServices} serving each core entity. */
-const CORE_SERVICE_OF: Readonly<Record<string, keyof CrmServices>> = Object.freeze({
-  contact: 'contacts',
-  company: 'companies',
-  deal: 'deals',
-  lead: 'leads',
-  ticket: 'tickets',
-  slaPolicy: 'slaPolicies',
-  businessCalendar: 'businessCalendars',
-  pipeline: 'pipelines',
-  activity: 'activities',
-  task: 'tasks',
-  tag: 'tags',
-  order: 'orders',
-})
 
 /**
  * The service facade of one session. Services are built on first use: a scoped facade per HTTP request touches one

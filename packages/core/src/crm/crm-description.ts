@@ -3,6 +3,7 @@ import type { CrmSchema } from '../entities/crm-schema.js'
 import { RapportError } from '../errors/rapport-error.js'
 import type { CrmPlugin } from '../plugins/crm-plugin.js'
 import type { CrmOperation } from '../plugins/plugin-operations.js'
+import { CORE_SERVICE_OF } from './core-collections.js'
 
 /** One entity offered to the outside faces (REST collections, MCP tools). */
 export interface EntityDescription {
@@ -40,22 +41,6 @@ export interface OperationDescription {
 export interface CrmDescription {
   readonly entities: readonly EntityDescription[]
   readonly operations: readonly OperationDescription[]
-}
-
-/** Core entities with a service of their own on `CrmServices`, by entity name → service key. */
-const CORE_COLLECTIONS: Readonly<Record<string, string>> = {
-  contact: 'contacts',
-  company: 'companies',
-  deal: 'deals',
-  lead: 'leads',
-  ticket: 'tickets',
-  slaPolicy: 'slaPolicies',
-  businessCalendar: 'businessCalendars',
-  pipeline: 'pipelines',
-  activity: 'activities',
-  task: 'tasks',
-  tag: 'tags',
-  order: 'orders',
 }
 
 const systemShape = {
@@ -99,7 +84,7 @@ export function describeCrm(schema: CrmSchema, plugins: readonly CrmPlugin[]): C
       relations: Object.freeze(Object.keys(entity.model.relations)),
     })
   }
-  for (const [name, collection] of Object.entries(CORE_COLLECTIONS)) {
+  for (const [name, collection] of Object.entries(CORE_SERVICE_OF)) {
     entities.push(describe(name, collection, null))
   }
   const operations: OperationDescription[] = []
