@@ -1,8 +1,11 @@
 import { defineEntity } from '@rapport/core/entities'
 import * as z from 'zod'
-import { validationOperations, validationSeverities } from './validation-rule.js'
-
-const filter = z.record(z.string(), z.unknown())
+import {
+  ruleFilterSchema,
+  ruleIdSchema,
+  ruleOperationsSchema,
+  validationSeverities,
+} from './validation-rule.js'
 
 /**
  * A tenant's validation rules, stored as data (`crm.entity('dqValidationRule')`): the same fields as
@@ -13,20 +16,12 @@ export const validationRuleEntity = defineEntity({
   name: 'dqValidationRule',
   idPrefix: 'dqv',
   shape: {
-    ruleId: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(/^[A-Za-z0-9_.:-]+$/, 'Use letters, digits and _ . : -'),
+    ruleId: ruleIdSchema,
     entity: z.string().min(1).max(100),
-    on: z
-      .array(z.enum(validationOperations))
-      .min(1)
-      .max(validationOperations.length)
-      .default([...validationOperations]),
-    when: filter.nullable().optional(),
-    assert: filter.nullable().optional(),
-    errorWhen: filter.nullable().optional(),
+    on: ruleOperationsSchema,
+    when: ruleFilterSchema.nullable().optional(),
+    assert: ruleFilterSchema.nullable().optional(),
+    errorWhen: ruleFilterSchema.nullable().optional(),
     field: z.string().min(1).max(200).nullable().optional(),
     message: z.string().min(1).max(500),
     severity: z.enum(validationSeverities).default('error'),

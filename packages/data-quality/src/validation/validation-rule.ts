@@ -9,7 +9,22 @@ export type ValidationOperation = (typeof validationOperations)[number]
 /** `error` refuses the write (`VALIDATION_FAILED`); `warning` is reported and the write goes through. */
 export const validationSeverities = ['error', 'warning'] as const
 
-const filter = z.record(z.string(), z.unknown())
+/** A filter in core's language, as JSON (compiled by core when the rule is checked). */
+export const ruleFilterSchema = z.record(z.string(), z.unknown())
+
+/** A rule's stable id: letters, digits and `_ . : -`, at most 100. */
+export const ruleIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'Use letters, digits and _ . : -')
+
+/** The writes a rule applies to (default: all of them). */
+export const ruleOperationsSchema = z
+  .array(z.enum(validationOperations))
+  .min(1)
+  .max(validationOperations.length)
+  .default([...validationOperations])
 
 /**
  * A validation rule, as data (Salesforce's validation rules, in Rapport's filter language): on the writes listed in
@@ -20,25 +35,17 @@ const filter = z.record(z.string(), z.unknown())
 export const validationRuleSchema = z
   .object({
     /** A stable id, reported with each issue (`params.ruleId`). */
-    id: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(/^[A-Za-z0-9_.:-]+$/, 'Use letters, digits and _ . : -'),
+    id: ruleIdSchema,
     /** The entity the rule checks, e.g. `deal`. */
     entity: z.string().min(1).max(100),
     /** The writes it applies to (default: all of them). */
-    on: z
-      .array(z.enum(validationOperations))
-      .min(1)
-      .max(validationOperations.length)
-      .default([...validationOperations]),
+    on: ruleOperationsSchema,
     /** The rule applies only to records matching this filter. */
-    when: filter.optional(),
+    when: ruleFilterSchema.optional(),
     /** Records the rule applies to must match this filter. */
-    assert: filter.optional(),
+    assert: ruleFilterSchema.optional(),
     /** Records the rule applies to must not match this filter (the inverse form of `assert`). */
-    errorWhen: filter.optional(),
+    errorWhen: ruleFilterSchema.optional(),
     /** The field the issue is reported on (its `path`); the record as a whole when absent. */
     field: z.string().min(1).max(200).optional(),
     /** The message of the issue. */
