@@ -5,14 +5,16 @@ import type { RapportMcpOptions } from './mcp-options.js'
 import { registerAnalyticsTools } from './tools/analytics-tools.js'
 import { operationToolName, registerOperationTools } from './tools/operation-tools.js'
 import { registerReadTools } from './tools/read-tools.js'
+import { recordActionWriteTools, registerRecordActionTools } from './tools/record-action-tools.js'
 import { registerWriteTools, writeToolNames } from './tools/write-tools.js'
 
 const DEFAULT_WRITABLE = ['contact', 'company', 'deal', 'lead', 'ticket', 'activity', 'task']
 
 /**
- * Creates an MCP server whose tools act on a CRM as one actor: find, search, list, get and timeline; pipeline and
- * customer summaries; and, only when switched on by name, create/update per entity, move_stage, log_activity,
- * create_task and plugins' write operations. Every call goes through `crm.scoped({ tenantId, actor })`, so the
+ * Creates an MCP server whose tools act on a CRM as one actor: find, search, list, get, timeline and
+ * list_deal_contacts; pipeline and customer summaries; and, only when switched on by name, create/update per entity,
+ * move_stage, change_pipeline, log_activity, create_task, add_deal_contact, remove_deal_contact,
+ * record_ticket_response and plugins' write operations. Every call goes through `crm.scoped({ tenantId, actor })`, so the
  * access policy and scope filters apply to the agent as to any user.
  *
  * @example
@@ -30,6 +32,7 @@ export function createRapportMcpServer(options: RapportMcpOptions): McpServer {
   const writable = options.writableEntities ?? DEFAULT_WRITABLE
   const known = new Set([
     ...writeToolNames(writable),
+    ...recordActionWriteTools,
     ...description.operations.map((o) => operationToolName(o.plugin, o.name)),
   ])
   const writes = options.writes ?? []
@@ -53,6 +56,7 @@ export function createRapportMcpServer(options: RapportMcpOptions): McpServer {
   ])
   registerAnalyticsTools(server, services)
   registerWriteTools(server, services, description, writable, enabled)
+  registerRecordActionTools(server, services, description, enabled)
   registerOperationTools(server, services, options.actor, description, enabled)
   return server
 }

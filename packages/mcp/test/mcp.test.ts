@@ -73,6 +73,7 @@ describe('MCP tools through the SDK client', () => {
       'find',
       'get',
       'list',
+      'list_deal_contacts',
       'loyalty_balance',
       'pipeline_summary',
       'search',
@@ -161,6 +162,64 @@ describe('MCP tools through the SDK client', () => {
     expect(moved.value.stageId).toBe(proposal!.id)
     const summary = await call('pipeline_summary', { pipelineId: pipeline.id })
     expect(summary.value.deals).toBe(1)
+  })
+
+  it('puts contacts on a deal, moves it to another pipeline and answers a ticket, as the REST server does', async () => {
+    const { call, client } = await connect({
+      writes: ['add_deal_contact', 'remove_deal_contact', 'change_pipeline', 'record_ticket_response'],
+    })
+    const names = (await client.listTools()).tools.map((t) => t.name)
+    expect(names).toEqual(
+      expect.arrayContaining(['add_deal_contact', 'change_pipeline', 'record_ticket_response']),
+    )
+    const sales = await crm!.pipelines.create({
+      name: 'Sales',
+      stages: [{ name: 'New' }, { name: 'Won', kind: 'won' }],
+    })
+    const renewals = await crm!.pipelines.create({
+      name: 'Renewals',
+      stages: [{ name: 'Due' }, { name: 'Renewed', kind: 'won' }],
+    })
+    const deal = await crm!.deals.create({ name: 'Deal', pipelineId: sales.id, stageId: sales.stages[0]!.id })
+    const ada = await crm!.contacts.create({ firstName: 'Ada' })
+
+    const added = await call('add_deal_contact', { dealId: deal.id, contactId: ada.id, role: 'champion' })
+    expect(added).toMatchObject({
+      isError: false,
+      value: { dealId: deal.id, contactId: ada.id, role: 'champion' },
+    })
+    const listed = await call('list_deal_contacts', { dealId: deal.id })
+    expect(listed.value.data.map((e: { contact: { id: string } }) => e.contact.id)).toEqual([ada.id])
+    const notOnDeal = await call('remove_deal_contact', { dealId: deal.id, contactId: 'con_missing' })
+    expect(notOnDeal).toMatchObject({ isError: true, value: { code: 'NOT_FOUND' } })
+    expect(await crm!.deals.listContacts(deal.id)).toHaveLength(1)
+    expect((await call('remove_deal_contact', { dealId: deal.id, contactId: ada.id })).value.removed).toBe(
+      true,
+    )
+    expect(await crm!.deals.listContacts(deal.id)).toEqual([])
+
+    const unmapped = await call('change_pipeline', {
+      entity: 'deal',
+      id: deal.id,
+      pipelineId: renewals.id,
+      stageMapping: {},
+    })
+    expect(unmapped).toMatchObject({ isError: true, value: { code: 'INVALID_TRANSITION' } })
+    expect((await crm!.deals.get(deal.id)).pipelineId).toBe(sales.id)
+    const changed = await call('change_pipeline', {
+      entity: 'deal',
+      id: deal.id,
+      pipelineId: renewals.id,
+      stageMapping: { [sales.stages[0]!.id]: renewals.stages[0]!.id },
+      reason: 'renewal',
+    })
+    expect(changed.value).toMatchObject({ pipelineId: renewals.id, stageId: renewals.stages[0]!.id })
+
+    const ticket = await crm!.tickets.create({ subject: 'Cannot log in' })
+    const answered = await call('record_ticket_response', { id: ticket.id, at: '2026-05-01T10:00:00Z' })
+    expect(answered.value.firstRespondedAt).toBe('2026-05-01T10:00:00.000Z')
+    const again = await call('record_ticket_response', { id: ticket.id, at: '2026-05-02T10:00:00Z' })
+    expect(again.value.firstRespondedAt).toBe('2026-05-01T10:00:00.000Z')
   })
 
   it('runs plugin operations as tools and refuses unknown write names', async () => {
