@@ -74,7 +74,7 @@ export {
   automationStepEntity,
 } from './entities/automation-entities.js'
 export { type CompiledPool, compilePool, type PublicPool } from './pool/pool-definition.js'
-export type { PoolLogEntry } from './pool/public-pool.js'
+export type { PoolLogEntry, PoolLogQuery } from './pool/pool-log.js'
 export { createInProcessQueue, type InProcessQueueOptions } from './queue/in-process-queue.js'
 export {
   DEFAULT_JOB_RETRY,

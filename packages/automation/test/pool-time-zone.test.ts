@@ -49,7 +49,7 @@ describe.each(storages)('the daily claim limit counts days in the team’s time 
     expect((await crm.companies.get(companies[2]!.id)).ownerId).toBeNull()
     at('2026-03-04T16:00:00Z') // midnight in Beijing, 5 March
     expect(await claim(2)).toBe('claimed')
-    expect((await engine.pools.log('beijing')).filter((l) => l.action === 'claim')).toHaveLength(3)
+    expect((await engine.pools.log('beijing')).items.filter((l) => l.action === 'claim')).toHaveLength(3)
   })
 })
 

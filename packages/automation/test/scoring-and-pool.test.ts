@@ -118,12 +118,25 @@ describe('public pool', () => {
     await engine.pools.claim('smb', acme.id, 'bob')
     expect((await crm.companies.get(acme.id)).ownerId).toBe('bob')
     expect(await engine.pools.list('smb')).toEqual([])
-    const log = await engine.pools.log('smb', acme.id)
-    expect(log.map((l) => [l.action, l.userId])).toEqual([
+    const log = await engine.pools.log('smb', { recordId: acme.id })
+    expect(log.items.map((l) => [l.action, l.userId])).toEqual([
       ['warn', 'ann'],
       ['reclaim', 'ann'],
       ['claim', 'bob'],
     ])
+    // Paged like every list API: two pages of one and two entries, then the same three through iterateLog.
+    const first = await engine.pools.log('smb', { recordId: acme.id, limit: 1 })
+    expect(first.items.map((l) => l.action)).toEqual(['warn'])
+    expect(first.hasMore).toBe(true)
+    const rest = await engine.pools.log('smb', { recordId: acme.id, limit: 2, cursor: first.nextCursor })
+    expect(rest.items.map((l) => l.action)).toEqual(['reclaim', 'claim'])
+    expect(rest.hasMore).toBe(false)
+    const iterated = []
+    for await (const entry of engine.pools.iterateLog('smb', { recordId: acme.id, limit: 1 }))
+      iterated.push(entry)
+    expect(iterated).toEqual(log.items)
+    const tooBig = await engine.pools.log('smb', { limit: 1001 }).catch((e: unknown) => e)
+    expect(isRapportError(tooBig, 'VALIDATION_FAILED')).toBe(true)
     // The claim reset the clock: reclaim is 30 days from the claim.
     expect((await engine.pools.reclaimAt('smb', acme.id))?.at).toEqual(new Date(now().getTime() + 30 * DAY))
   })

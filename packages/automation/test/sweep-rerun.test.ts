@@ -43,7 +43,7 @@ describe('re-running a sweep at the same instant changes nothing', () => {
     const snapshot = async () => ({
       scores: (await crm.entity('automationScore').list({ orderBy: [{ field: 'id' }] })).items,
       pool: await engine.pools.list('smb'),
-      poolLog: await engine.pools.log('smb'),
+      poolLog: (await engine.pools.log('smb', { limit: 1000 })).items,
       runs: (await engine.log({ limit: 1000 })).items.map((r) => [r.id, r.status]),
       events: [...events],
       owners: (await crm.companies.list()).items.map((c) => c.ownerId),

@@ -1,8 +1,9 @@
 import type { CrmServices } from '@rapport/core'
 import type { EventBus } from '@rapport/core/events'
 import type { Page } from '@rapport/core/services'
-import type { PoolLogEntry } from '../pool/public-pool.js'
-import { claimFromPool, entryOf, pooledRecords, poolLog, reclaimAtOf } from '../pool/public-pool.js'
+import type { PoolLogEntry, PoolLogQuery } from '../pool/pool-log.js'
+import { iteratePoolLog, readPoolLog } from '../pool/pool-log.js'
+import { claimFromPool, entryOf, pooledRecords, reclaimAtOf } from '../pool/public-pool.js'
 import type { DeadLetter, JobQueue } from '../queue/job-queue.js'
 import type { AutomationRule } from '../rules/rule-types.js'
 import type { ScoreBreakdown } from '../scoring/lead-scoring.js'
@@ -98,8 +99,21 @@ export interface AutomationEngine {
     reclaimAt(poolId: string, recordId: string): Promise<{ at: Date; reason: string } | null>
     /** The records in the pool. */
     list(poolId: string): Promise<string[]>
-    /** Every reclaim, warning and claim, oldest first. */
-    log(poolId: string, recordId?: string): Promise<PoolLogEntry[]>
+    /**
+     * One page of the pool's reclaims, warnings and claims, oldest first, paged like `engine.log()`.
+     *
+     * @example
+     * ```ts
+     * const first = await engine.pools.log('smb', { recordId: 'com_…', limit: 50 })
+     * const next = first.nextCursor ? await engine.pools.log('smb', { cursor: first.nextCursor }) : null
+     * ```
+     */
+    log(poolId: string, query?: PoolLogQuery): Promise<Page<PoolLogEntry>>
+    /** Every entry of the pool's log (oldest first), fetched page by page (`limit` is the page size). */
+    iterateLog(
+      poolId: string,
+      query?: Omit<PoolLogQuery, 'cursor'>,
+    ): AsyncGenerator<PoolLogEntry, void, undefined>
   }
   /**
    * Events: custom events from `emitEvent` actions (after the step commits), `pool.reclaimed`,
@@ -148,9 +162,13 @@ export function createEngine(state: EngineState, crm: CrmServices): AutomationEn
         poolOf(state, poolId)
         return pooledRecords(crm, poolId)
       },
-      log: (poolId, recordId) => {
+      log: (poolId, query = {}) => {
         poolOf(state, poolId)
-        return poolLog(crm, poolId, recordId)
+        return readPoolLog(crm, poolId, query)
+      },
+      iterateLog: (poolId, query = {}) => {
+        poolOf(state, poolId)
+        return iteratePoolLog(crm, poolId, query)
       },
     },
     log: (filter = {}) => readRunLog(crm, filter),

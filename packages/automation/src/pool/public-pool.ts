@@ -3,18 +3,9 @@ import { RapportError } from '@rapport/core'
 import type { Filter } from '@rapport/core/filter'
 import { startOfDayIn } from '@rapport/core/time'
 import type { CompiledPool, PublicPool } from './pool-definition.js'
+import { appendPoolLog } from './pool-log.js'
 
 const DAY = 86_400_000
-
-/** A reclaim or claim, as logged. */
-export interface PoolLogEntry {
-  readonly poolId: string
-  readonly recordId: string
-  readonly action: 'reclaim' | 'claim' | 'warn'
-  readonly userId: string | null
-  readonly reason: string
-  readonly createdAt: Date
-}
 
 interface EntryRow {
   readonly id: string
@@ -61,10 +52,6 @@ export async function notePoolOwner(
   } else if (entry.ownerId !== ownerId || entry.status !== 'owned') {
     await entries(tx).update(entry.id, { status: 'owned', ownerId, receivedAt: now, warnedFor: null })
   }
-}
-
-async function log(tx: CrmServices, entry: Omit<PoolLogEntry, 'createdAt'>): Promise<void> {
-  await tx.entity('automationPoolLog').create(entry)
 }
 
 /** When an owned record will be reclaimed, and by which rule; `null` when no rule applies. */
@@ -167,7 +154,7 @@ export async function sweepPool(
           pooledAt: now,
           warnedFor: null,
         })
-        await log(tx, {
+        await appendPoolLog(tx, {
           poolId: pool.id,
           recordId: entry.recordId,
           action: 'reclaim',
@@ -191,7 +178,7 @@ export async function sweepPool(
     ) {
       await services.transaction(async (tx) => {
         await entries(tx).update(entry.id, { warnedFor: due.at.toISOString() })
-        await log(tx, {
+        await appendPoolLog(tx, {
           poolId: pool.id,
           recordId: entry.recordId,
           action: 'warn',
@@ -267,36 +254,8 @@ export async function claimFromPool(
     }
     await tx.entity(pool.entity).update(recordId, { ownerId: userId })
     await entries(tx).update(entry.id, { status: 'owned', ownerId: userId, receivedAt: now, warnedFor: null })
-    await log(tx, { poolId: pool.id, recordId, action: 'claim', userId, reason: 'claimed' })
+    await appendPoolLog(tx, { poolId: pool.id, recordId, action: 'claim', userId, reason: 'claimed' })
   })
-}
-
-/** The pool's log, oldest first. */
-export async function poolLog(
-  services: CrmServices,
-  poolId: string,
-  recordId?: string,
-): Promise<PoolLogEntry[]> {
-  const out: PoolLogEntry[] = []
-  for await (const row of services.entity<PoolLogEntry>('automationPoolLog').iterate({
-    where: {
-      and: [
-        { field: 'poolId', op: 'eq', value: poolId },
-        ...(recordId ? [{ field: 'recordId', op: 'eq' as const, value: recordId }] : []),
-      ],
-    },
-    orderBy: [{ field: 'createdAt', direction: 'asc' }],
-  })) {
-    out.push({
-      poolId: row.poolId,
-      recordId: row.recordId,
-      action: row.action,
-      userId: row.userId,
-      reason: row.reason,
-      createdAt: row.createdAt,
-    })
-  }
-  return out
 }
 
 /** The records currently in the pool. */
