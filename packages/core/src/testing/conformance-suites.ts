@@ -1,4 +1,5 @@
 import type { ConformanceSuite } from './conformance-types.js'
+import { accessSuite } from './suites/access.js'
 import { bulkSuite } from './suites/bulk.js'
 import { concurrencySuite } from './suites/concurrency.js'
 import { constraintsSuite } from './suites/constraints.js'
@@ -42,4 +43,5 @@ export const conformanceSuites: readonly ConformanceSuite[] = [
   orderAggregationSuite,
   migrationsSuite,
   eventsSuite,
+  accessSuite,
 ]

@@ -157,6 +157,25 @@ function tenantBlindOrderAggregation(): StorageAdapter {
   }
 }
 
+/**
+ * An aggregation builder that cannot compile subqueries and quietly drops them: the `exists` an access scope puts on
+ * orders ("orders of my own contacts") vanishes, and every tenant's customer is summed for every actor.
+ */
+function existsBlindOrderAggregation(): StorageAdapter {
+  const base = createMemoryStorage()
+  const blind = (ops: StorageOperations): StorageOperations => ({
+    ...ops,
+    aggregateCustomerOrders: (args) =>
+      ops.aggregateCustomerOrders!({
+        ...args,
+        where: mapFilter(args.where, (node) =>
+          node.kind === 'exists' ? { kind: 'const', value: true } : node,
+        ),
+      }),
+  })
+  return { ...base, ...blind(base), transaction: (fn) => base.transaction((tx) => fn(blind(tx))) }
+}
+
 /** The broken adapters, each with the suites that must catch it. */
 const brokenAdapters: Record<string, { build(): StorageAdapter; caughtBy: readonly string[] }> = {
   '`lt` behaves as `lte`': {
@@ -308,6 +327,10 @@ const brokenAdapters: Record<string, { build(): StorageAdapter; caughtBy: readon
   'tenant dropped from order aggregation': {
     build: tenantBlindOrderAggregation,
     caughtBy: ['order-aggregation'],
+  },
+  'order aggregation drops the `exists` of an access scope': {
+    build: existsBlindOrderAggregation,
+    caughtBy: ['access'],
   },
   'nulls sort last ascending': {
     build: () => {

@@ -123,6 +123,7 @@ describe('test ids and skip patterns', () => {
       'order-aggregation',
       'migrations',
       'events',
+      'access',
     ])
   })
 
