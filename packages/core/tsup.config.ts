@@ -17,6 +17,7 @@ export default defineConfig({
     'services/index': 'src/services/index.ts',
     'storage/index': 'src/storage/index.ts',
     'time/index': 'src/time/index.ts',
+    'timeline/index': 'src/timeline/index.ts',
     'testing/index': 'src/testing/index.ts',
     'testing/vitest': 'src/testing/vitest.ts',
     'testing/differential': 'src/testing/differential.ts',

@@ -145,6 +145,22 @@ export function auditPlugin(options: AuditOptions = {}): CrmPlugin<'audit', Audi
     schema: { entities: [...auditEntities] },
     hooks: { [auditEventEntity.name]: guard('auditEvent'), [auditChangeEntity.name]: guard('auditChange') },
     beforeCommit: record,
+    // The record's field changes on the customer timeline (`crm.timeline`): the event names the fields; their values
+    // stay behind the history reader and its field access.
+    timeline: [
+      {
+        kind: 'fieldChange',
+        entity: auditEventEntity.name,
+        at: 'occurredAt',
+        where: (subject) => ({
+          and: [
+            { field: 'entity', op: 'eq', value: subject.type },
+            { field: 'recordId', op: 'eq', value: subject.id },
+            { field: 'action', op: 'eq', value: 'update' },
+          ],
+        }),
+      },
+    ],
     errorCodes: {
       READ_ONLY: 'Audit rows are written only by the audit plugin',
       INVALID_QUERY: 'A history query is malformed',

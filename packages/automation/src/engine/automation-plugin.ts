@@ -204,6 +204,20 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     version: '0.1.0',
     schema: { entities: automationEntities },
     hooks: recordHooks(state, watched),
+    // Rule runs on the customer timeline (`crm.timeline`): each enrollment of the contact or company in a rule.
+    timeline: [
+      {
+        kind: 'automation',
+        entity: 'automationRun',
+        at: 'createdAt',
+        where: (subject) => ({
+          and: [
+            { field: 'entity', op: 'eq', value: subject.type },
+            { field: 'recordId', op: 'eq', value: subject.id },
+          ],
+        }),
+      },
+    ],
     errorCodes: Object.fromEntries(
       Object.keys(AutomationErrorCodes).map((code) => [code.replace(/^AUTOMATION_/, ''), code]),
     ),

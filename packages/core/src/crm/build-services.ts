@@ -14,6 +14,7 @@ import { LeadServiceImpl } from '../services/lead-service.js'
 import { OrderServiceImpl } from '../services/order-service.js'
 import { StageHistoryServiceImpl, stageChangeBehaviour } from '../services/stage-history-service.js'
 import { TicketServiceImpl } from '../services/ticket-service.js'
+import { createTimelineService } from '../timeline/timeline-service.js'
 import type { CrmServices } from '../types/crm-services.js'
 import type { EntityService } from '../types/entity-service.js'
 import { CORE_SERVICE_OF } from './core-collections.js'
@@ -109,6 +110,9 @@ export function buildServices(session: Session): CrmServices {
     },
     get orders() {
       return once('orders', () => new OrderServiceImpl(session, schema.entity('order')))
+    },
+    get timeline() {
+      return once('timeline', () => createTimelineService(services, session.runtime))
     },
     entity<R>(name: string) {
       const core = Object.hasOwn(CORE_SERVICE_OF, name) ? CORE_SERVICE_OF[name] : undefined

@@ -7,6 +7,7 @@ import type { Filter } from '../filter/filter-types.js'
 import type { StorageSchema } from '../storage/model-definition.js'
 import type { StorageAdapter, StorageOperations } from '../storage/storage-adapter.js'
 import type { StorageValue } from '../storage/storage-filter.js'
+import type { TimelineSource } from '../timeline/timeline-types.js'
 import type { Awaitable } from '../types/awaitable.js'
 import type { CrmServices } from '../types/crm-services.js'
 import type { PluginExposure } from './plugin-operations.js'
@@ -195,6 +196,16 @@ export interface CrmPlugin<Id extends string = string, Api = unknown> {
   readonly access?: AccessPolicy
   /** Runs once before the first operation (and in `crm.migrate()`); no I/O at import time. */
   init?(ctx: PluginContext): Awaitable<void>
+  /**
+   * Sources the plugin adds to the customer timeline (`crm.timeline`): which of its records concern a contact or
+   * company, and which field dates them. Kinds must be unique across core and every plugin (`INVALID_CONFIG`).
+   *
+   * @example
+   * ```ts
+   * timeline: [{ kind: 'quote', entity: 'quote', at: 'createdAt', where: (s) => ({ field: `${s.type}Id`, op: 'eq', value: s.id }) }]
+   * ```
+   */
+  readonly timeline?: readonly TimelineSource[]
   /** Builds the API exposed as `crm.plugins[id]`. */
   api?(ctx: PluginContext): Api
   /** Entities and operations offered to the REST server, MCP tools and other outside faces (`crm.describe()`). */

@@ -16,6 +16,7 @@ import type {
   Task,
   TaskInput,
 } from '../entities/entity-types.js'
+import type { TimelineService } from '../timeline/timeline-types.js'
 import type { CustomFieldService } from './custom-field-service.js'
 import type { DealService } from './deal-service.js'
 import type { EntityService } from './entity-service.js'
@@ -52,6 +53,8 @@ export interface CrmServices {
   readonly customFields: CustomFieldService
   /** Orders (transactions) of contacts and companies, with per-customer summaries for RFM and CLV. */
   readonly orders: OrderService
+  /** The 360° customer timeline and key figures of a contact or company. */
+  readonly timeline: TimelineService
   /** The tenant these services act in. */
   readonly tenantId: string
   /** The generic service of any entity, including plugin entities. */

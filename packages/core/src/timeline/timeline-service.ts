@@ -1,0 +1,181 @@
+import type { CrmRuntime } from '../crm/session.js'
+import { isRapportError, RapportError } from '../errors/rapport-error.js'
+import type { Filter } from '../filter/filter-types.js'
+import { decodeCursor, encodeCursor } from '../services/keyset-cursor.js'
+import { failValidation } from '../services/record-validation.js'
+import type { StorageOrderBy } from '../storage/storage-filter.js'
+import type { CrmServices } from '../types/crm-services.js'
+import { coreTimelineSources } from './core-timeline-sources.js'
+import { timelineFigures } from './timeline-figures.js'
+import type {
+  TimelineFiguresOptions,
+  TimelineItem,
+  TimelineOptions,
+  TimelinePage,
+  TimelineService,
+  TimelineSource,
+  TimelineSubject,
+} from './timeline-types.js'
+
+/**
+ * The one total order of a timeline: newest first, ties broken by id (ids are prefixed, so unique across kinds).
+ * The cursor is core's keyset cursor over these two keys.
+ */
+const TIMELINE_ORDER: readonly StorageOrderBy[] = Object.freeze([
+  { ref: { field: 'at', type: 'datetime' }, direction: 'desc' },
+  { ref: { field: 'id', type: 'string' }, direction: 'desc' },
+])
+
+/** Every source: core's, then each plugin's in plugin order. A kind declared twice is `INVALID_CONFIG`. */
+export function timelineSourcesOf(
+  runtime: Pick<CrmRuntime, 'plugins' | 'schema'>,
+): readonly TimelineSource[] {
+  const sources = [...coreTimelineSources]
+  for (const plugin of runtime.plugins) sources.push(...(plugin.timeline ?? []))
+  const kinds = new Set<string>()
+  for (const source of sources) {
+    if (kinds.has(source.kind)) {
+      throw new RapportError('INVALID_CONFIG', `Two timeline sources declare the kind "${source.kind}"`, {
+        details: { kind: source.kind },
+      })
+    }
+    kinds.add(source.kind)
+  }
+  return sources
+}
+
+function checkSubject(subject: TimelineSubject): void {
+  const ok =
+    subject !== null &&
+    typeof subject === 'object' &&
+    (subject.type === 'contact' || subject.type === 'company') &&
+    typeof subject.id === 'string' &&
+    subject.id.length > 0 &&
+    subject.id.length <= 200
+  if (!ok) {
+    failValidation('timeline', [
+      { path: ['subject'], message: 'Expected { type: "contact" | "company", id }', code: 'invalid_value' },
+    ])
+  }
+}
+
+/** `NOT_FOUND` unless the subject exists and the reader may see it. */
+async function requireSubject(crm: CrmServices, subject: TimelineSubject): Promise<void> {
+  checkSubject(subject)
+  await (subject.type === 'contact' ? crm.contacts : crm.companies).get(subject.id)
+}
+
+/** Entries strictly older than the cursor position: `at < t or (at = t and id < last id)`. */
+function olderThan(at: string, position: readonly unknown[] | null): Filter | null {
+  if (!position) return null
+  const [t, id] = position as [Date, string]
+  return {
+    or: [
+      { field: at, op: 'lt', value: t },
+      {
+        and: [
+          { field: at, op: 'eq', value: t },
+          { field: 'id', op: 'lt', value: id },
+        ],
+      },
+    ],
+  }
+}
+
+function compareItems(a: TimelineItem, b: TimelineItem): number {
+  const dt = b.at.getTime() - a.at.getTime()
+  if (dt !== 0) return dt
+  // Code-point order, as every adapter sorts ids (ids are ASCII).
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+/**
+ * Builds `crm.timeline` over a session's services: each source is read through its entity's service (access,
+ * masks and scopes apply as on any list), one query per source per page with `limit + 1` rows, merged in memory.
+ *
+ * @internal
+ */
+export function createTimelineService(crm: CrmServices, runtime: CrmRuntime): TimelineService {
+  return {
+    kinds(type) {
+      const probe: TimelineSubject = { type, id: 'probe' }
+      return timelineSourcesOf(runtime)
+        .filter((s) => s.where(probe) !== null)
+        .map((s) => s.kind)
+    },
+
+    async page(subject: TimelineSubject, options: TimelineOptions = {}): Promise<TimelinePage> {
+      await requireSubject(crm, subject)
+      const all = timelineSourcesOf(runtime)
+      const limit = options.limit ?? runtime.limits.defaultPageSize
+      if (!Number.isInteger(limit) || limit < 1 || limit > runtime.limits.maxPageSize) {
+        failValidation('timeline', [
+          {
+            path: ['options', 'limit'],
+            message: `Expected a whole number from 1 to ${runtime.limits.maxPageSize}`,
+            code: 'invalid_value',
+          },
+        ])
+      }
+      if (options.kinds !== undefined) {
+        const known = new Set(all.map((s) => s.kind))
+        const unknown = (Array.isArray(options.kinds) ? options.kinds : [options.kinds]).filter(
+          (k) => typeof k !== 'string' || !known.has(k),
+        )
+        if (!Array.isArray(options.kinds) || unknown.length > 0) {
+          failValidation('timeline', [
+            {
+              path: ['options', 'kinds'],
+              message: `Unknown timeline kind ${JSON.stringify(unknown[0])}; expected some of ${[...known].join(', ')}`,
+              code: 'invalid_value',
+            },
+          ])
+        }
+      }
+      const wanted = options.kinds ? new Set(options.kinds) : null
+      const position = options.cursor ? decodeCursor(options.cursor, TIMELINE_ORDER) : null
+      const reads = all
+        .filter((source) => wanted === null || wanted.has(source.kind))
+        .map(async (source): Promise<TimelineItem[]> => {
+          const where = source.where(subject)
+          if (where === null) return []
+          const older = olderThan(source.at, position)
+          try {
+            const rows = await crm.entity(source.entity).list({
+              where: older ? { and: [where, older] } : where,
+              orderBy: [
+                { field: source.at, direction: 'desc' },
+                { field: 'id', direction: 'desc' },
+              ],
+              limit: limit + 1,
+            })
+            return rows.items.map((record) => ({
+              kind: source.kind,
+              entity: source.entity,
+              id: record['id'] as string,
+              at: record[source.at] as Date,
+              record,
+            }))
+          } catch (error) {
+            // A dating field the reader may not see: the source is outside the reader's access, so it is absent.
+            if (isRapportError(error, 'FIELD_FORBIDDEN')) return []
+            throw error
+          }
+        })
+      const merged = (await Promise.all(reads)).flat().sort(compareItems)
+      const hasMore = merged.length > limit
+      const items = hasMore ? merged.slice(0, limit) : merged
+      const last = items.at(-1)
+      return {
+        items,
+        nextCursor: hasMore && last ? encodeCursor({ at: last.at, id: last.id }, TIMELINE_ORDER) : null,
+        hasMore,
+      }
+    },
+
+    async figures(subject: TimelineSubject, options: TimelineFiguresOptions = {}) {
+      await requireSubject(crm, subject)
+      return timelineFigures(crm, subject, runtime.clock(), options)
+    },
+  }
+}
