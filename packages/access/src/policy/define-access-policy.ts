@@ -26,6 +26,16 @@ export interface AccessPolicyModel {
   readonly version: number
   /** The roles an actor acts with: `actor.roles`, else the policy's `users` / `systemActors` entry, else none. */
   rolesOf(actor: Actor): readonly string[]
+  /**
+   * The users the policy's `users` map gives `role`, in declaration order (system actors excluded): e.g. the approvers
+   * an approval step assigns to a role.
+   *
+   * @example
+   * ```ts
+   * policy.usersWithRole('manager') // ['usr_mia']
+   * ```
+   */
+  usersWithRole(role: string): readonly string[]
 }
 
 /**
@@ -116,6 +126,11 @@ export function defineAccessPolicy(input: AccessPolicyInput): AccessPolicyModel 
     },
     get version() {
       return version
+    },
+    usersWithRole(role) {
+      return Object.entries(definition.users)
+        .filter(([, entry]) => entry.roles.includes(role))
+        .map(([user]) => user)
     },
     rolesOf(actor) {
       const own = actor['roles']

@@ -113,6 +113,41 @@ export class TeamHierarchy {
     return new Set([userId, ...this.people(this.teamsOf(userId).flatMap((t) => this.subtree(t)))])
   }
 
+  /**
+   * A user's manager: the manager of the first declared team the user belongs to without managing it; for a team's
+   * own manager, the manager of the nearest team above with a manager other than them. `undefined` at the top of the
+   * hierarchy. `levels` (default 1) walks further up: 2 is the manager's manager.
+   *
+   * @example
+   * ```ts
+   * const teams = new TeamHierarchy([
+   *   { id: 'sales', managerId: 'usr_vp', members: [] },
+   *   { id: 'east', parentId: 'sales', managerId: 'usr_mia', members: ['usr_ray'] },
+   * ])
+   * teams.managerOf('usr_ray') // 'usr_mia'
+   * teams.managerOf('usr_ray', 2) // 'usr_vp'
+   * ```
+   */
+  managerOf(userId: string, levels = 1): string | undefined {
+    let at: string | undefined = userId
+    for (let i = 0; i < levels && at !== undefined; i++) at = this.#directManagerOf(at)
+    return at
+  }
+
+  #directManagerOf(userId: string): string | undefined {
+    for (const team of this.#teams.values()) {
+      if (!team.members.includes(userId) && team.managerId !== userId) continue
+      for (
+        let at: TeamInput | undefined = team;
+        at;
+        at = at.parentId ? this.#teams.get(at.parentId) : undefined
+      ) {
+        if (at.managerId !== undefined && at.managerId !== userId) return at.managerId
+      }
+    }
+    return undefined
+  }
+
   /** The user and everyone below them: members of the teams they manage and of every team under those. */
   subordinates(userId: string): Set<string> {
     const managed = [...(this.#managed.get(userId) ?? [])].flatMap((t) => this.subtree(t))
