@@ -205,7 +205,7 @@ export function delegate(
   })
 }
 
-/** What {@link handleTimeout} did. */
+/** What `ApprovalsApi.handleTimeout` did. */
 export type TimeoutOutcome = 'none' | 'reminded' | 'escalated' | 'approved' | 'rejected'
 
 /**

@@ -1,5 +1,5 @@
 import type { Actor } from '@rapport/core/events'
-import type { EntityHooks, HookContext } from '@rapport/core/plugin'
+import type { CommitContext, EntityHooks, HookContext, QueuedEvent } from '@rapport/core/plugin'
 import { approvalsError } from '../approvals-error.js'
 import { pendingKeyOf } from '../engine/submit-request.js'
 
@@ -78,5 +78,46 @@ export function bookHooks(entity: string, systemActor: Actor, appendOnly: boolea
         return undefined
       },
     },
+  }
+}
+
+/**
+ * Archiving runs no entity hooks, so the lock on archives is checked just before commit: an `<entity>.archived` event
+ * of a record with a pending request rolls the whole write back with `APPROVALS_RECORD_LOCKED`. It reads the
+ * transaction's own storage, so no actor's access hides the request.
+ */
+export async function refuseLockedArchives(
+  lockedEntities: ReadonlySet<string>,
+  events: readonly QueuedEvent[],
+  ctx: CommitContext,
+): Promise<void> {
+  const model = ctx.schema.models['approvalRequest']
+  if (!model) return
+  for (const event of events) {
+    const [entity, verb] = event.type.split('.')
+    if (verb !== 'archived' || entity === undefined || !lockedEntities.has(entity)) continue
+    const { id, tenantId } = event.payload as { id?: unknown; tenantId?: unknown }
+    if (typeof id !== 'string' || typeof tenantId !== 'string') continue
+    const pending = await ctx.storage.count({
+      model,
+      tenantId,
+      schema: ctx.schema,
+      where: {
+        kind: 'compare',
+        ref: { field: 'pendingKey', type: 'string' },
+        op: 'eq',
+        value: pendingKeyOf(entity, id),
+      },
+    })
+    if (pending > 0) {
+      throw approvalsError(
+        'APPROVALS_RECORD_LOCKED',
+        `This ${entity} is locked by a pending approval request`,
+        {
+          entity,
+          recordId: id,
+        },
+      )
+    }
   }
 }

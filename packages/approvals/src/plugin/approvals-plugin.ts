@@ -15,7 +15,7 @@ import type { ApprovalLogEntry, ApprovalRequest, ApprovalTask } from '../entitie
 import { approvalEntities } from '../entities/approval-entities.js'
 import type { ApprovalPolicy, ResolvedPolicy } from '../policy/approval-policy.js'
 import { approvalPolicySchema } from '../policy/approval-policy.js'
-import { bookHooks, lockHooks } from './approval-hooks.js'
+import { bookHooks, lockHooks, refuseLockedArchives } from './approval-hooks.js'
 
 /** Options of {@link approvalsPlugin}. */
 export interface ApprovalsOptions {
@@ -157,10 +157,12 @@ export function approvalsPlugin(options: ApprovalsOptions): CrmPlugin<'approvals
     hooks[policy.entity] = lockHooks(policy.entity, systemActor)
   }
   const clock = options.clock ?? (() => new Date())
+  const lockedEntities = new Set([...policies.values()].map((p) => p.entity))
   return definePlugin({
     id: 'approvals',
     schema: { entities: approvalEntities },
     hooks,
+    beforeCommit: (events, ctx) => refuseLockedArchives(lockedEntities, events, ctx),
     errorCodes: Object.fromEntries(
       Object.keys(ApprovalsErrorCodes).map((code) => [code.replace(/^APPROVALS_/, ''), code]),
     ),

@@ -16,12 +16,12 @@ const ruleIdPart = (text: string) => text.toLowerCase().replace(/[^a-z0-9_.-]/g,
  *
  * @example
  * ```ts
- * const approvals = approvalsPlugin({ policies, directory })
+ * const self = (): { plugins: { approvals: ApprovalsApi } } => crm
  * const crm = createCrm({
  *   storage,
  *   plugins: [
- *     approvals,
- *     automationPlugin({ queue, rules: approvalTimeoutRules(policies), functions: approvalTimeoutFunctions(() => crm) }),
+ *     approvalsPlugin({ policies, directory }),
+ *     automationPlugin({ queue, rules: approvalTimeoutRules(policies), functions: approvalTimeoutFunctions(self) }),
  *   ] as const,
  * })
  * setInterval(() => crm.plugins.automation.sweep(), 60_000)
@@ -54,7 +54,8 @@ export function approvalTimeoutRules(policies: readonly ApprovalPolicy[]): Autom
 
 /**
  * The host functions the timeout rules call, for `automationPlugin({ functions })`. `crm` is a thunk because the CRM
- * that holds the approvals plugin is created with them.
+ * that holds the approvals plugin is created with them; annotate its return type, as in the example of
+ * {@link approvalTimeoutRules}, so TypeScript does not infer the CRM's type from itself.
  */
 export function approvalTimeoutFunctions(
   crm: () => { readonly plugins: { readonly approvals: ApprovalsApi } },
