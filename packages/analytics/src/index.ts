@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './attribution/index.js'
 export * from './churn/index.js'
 export * from './clv/index.js'
 export * from './pipeline/index.js'
