@@ -99,5 +99,35 @@ for (const open of backends()) {
       // Fields the rep may edit still work.
       expect((await ray.contacts.update(id, { title: 'CTO' })).title).toBe('CTO')
     })
+
+    it('search keeps looking past rows that match only through a masked field', async () => {
+      const ray = s.as('usr_ray')
+      // Twelve contacts match "quokka" only through their (masked) email, and rank first; the one readable match,
+      // through the title, ranks after them. A fixed over-fetch of 4 × limit found nothing here.
+      const hidden = []
+      for (let i = 0; i < 12; i++) {
+        hidden.push(
+          await s.as('usr_ada').contacts.create({
+            firstName: 'Zoo',
+            ownerId: 'usr_ray',
+            emails: [{ address: `quokka${i}@zoo.example` }],
+          }),
+        )
+      }
+      const keeper = await s.as('usr_ada').contacts.create({
+        firstName: 'Keeper',
+        ownerId: 'usr_ray',
+        title: 'Head of Quokka Relations',
+      })
+      try {
+        expect((await ray.contacts.search('quokka', { limit: 1 })).map((c) => c.id)).toEqual([keeper.id])
+        expect((await ray.contacts.search('quokka')).map((c) => c.id)).toEqual([keeper.id])
+        const clear = await s.as('usr_ada').contacts.search('quokka', { limit: 50 })
+        expect(clear.map((c) => c.id).sort()).toEqual([...hidden, keeper].map((c) => c.id).sort())
+        expect(clear.at(-1)?.id).toBe(keeper.id)
+      } finally {
+        for (const c of [...hidden, keeper]) await s.as('usr_ada').contacts.delete(c.id)
+      }
+    })
   })
 }

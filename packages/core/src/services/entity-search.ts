@@ -8,7 +8,7 @@ import { parseSearchQuery } from '../search/search-text.js'
 import type { ModelScope } from '../storage/model-definition.js'
 import { unstorableTextReason } from '../storage/storable-value.js'
 import type { StorageOperations } from '../storage/storage-adapter.js'
-import type { StorageFilter, StorageRow } from '../storage/storage-filter.js'
+import type { StorageFilter, StorageRow, StorageValue } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { readFilters, storageScope, visibleRecord } from './entity-scope.js'
 import type { SearchOptions } from './list-options.js'
@@ -77,22 +77,60 @@ export async function searchRecords(
     // callers, a row counts only when the query matches its document rebuilt from the readable fields alone.
     const model = ctx.entity.model
     const unreadable = unreadableFields(accessFieldRights(session, name), model.searchFields)
-    const fetch = unreadable.length > 0 ? Math.min(limit * 4, session.runtime.limits.maxPageSize) : limit
-    let rows =
+    const fetchRanked = (filter: StorageFilter, count: number) =>
       session.runtime.storage.capabilities.fullTextSearch && ops.search
-        ? await ops.search({ ...scope, query, where, limit: fetch })
-        : await searchByFilters(ops, scope, where, terms, fetch)
-    if (unreadable.length > 0) {
+        ? ops.search({ ...scope, query, where: filter, limit: count })
+        : searchByFilters(ops, scope, filter, terms, count)
+    let rows: StorageRow[]
+    if (unreadable.length === 0) {
+      rows = await fetchRanked(where, limit)
+    } else {
       const readable = {
         searchFields: model.searchFields.filter((f) => !unreadable.includes(f)),
         searchPhrases: (model.searchPhrases ?? []).filter((p) => p.every((f) => !unreadable.includes(f))),
       }
-      rows = rows
-        .filter((row) => matchesSearch({ ...row, ...searchDocument(readable, row) }, terms))
-        .slice(0, limit)
+      rows = await readableMatches(
+        (seen, count) => fetchRanked(excluding(where, seen), count),
+        (row) => matchesSearch({ ...row, ...searchDocument(readable, row) }, terms),
+        limit,
+        Math.min(limit * 4, session.runtime.limits.maxPageSize),
+      )
     }
     return rows.map((row) => visibleRecord(ctx, session, ctx.entity.fromRow(row)))
   })
+}
+
+/** `where`, minus the rows already seen (ranking is a total order, so the rest comes back in the same order). */
+function excluding(where: StorageFilter, seen: readonly StorageValue[]): StorageFilter {
+  if (seen.length === 0) return where
+  return {
+    kind: 'and',
+    filters: [where, { kind: 'in', ref: { field: 'id', type: 'string' }, values: seen, negate: true }],
+  }
+}
+
+/**
+ * The first `limit` ranked rows that `readable` accepts. Rows matching only through a field the caller may not read
+ * are dropped, and the ranked rows after those already seen are fetched until `limit` rows are kept or none are left;
+ * a fixed over-fetch would return too few rows whenever more than `batch` matches came from unreadable fields.
+ */
+async function readableMatches(
+  fetch: (seen: readonly StorageValue[], count: number) => Promise<StorageRow[]>,
+  readable: (row: StorageRow) => boolean,
+  limit: number,
+  batch: number,
+): Promise<StorageRow[]> {
+  const kept: StorageRow[] = []
+  const seen: StorageValue[] = []
+  for (;;) {
+    const rows = await fetch(seen, batch)
+    for (const row of rows) {
+      seen.push(row['id'] as StorageValue)
+      if (readable(row)) kept.push(row)
+      if (kept.length === limit) return kept
+    }
+    if (rows.length < batch) return kept
+  }
 }
 
 /**
