@@ -18,6 +18,7 @@
 export { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
 export { chunk, rowsPerStatement } from './chunk.js'
 export { type FilterCompileContext, FilterCompiler, foldAscii } from './filter-compiler.js'
+export { aggregateRowsSql, type GroupedAggregationContext } from './grouped-aggregation.js'
 export {
   createKyselyMigrations,
   diffSchema,

@@ -12,6 +12,7 @@ import type { Kysely, RawBuilder, SqlBool } from 'kysely'
 import { CompiledQuery, sql } from 'kysely'
 import { chunk, rowsPerStatement } from './chunk.js'
 import { FilterCompiler } from './filter-compiler.js'
+import { aggregateRowsSql } from './grouped-aggregation.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import { checkLimit, requireFilter } from './operation-arguments.js'
 import type { KyselyOperationsOptions } from './operation-runner.js'
@@ -357,6 +358,8 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         return Number(result.numAffectedRows ?? 0)
       })
     },
+
+    aggregate: (args) => aggregateRowsSql(args, { dialect, mappings, run }),
 
     ...(dialect.periodIndex
       ? {

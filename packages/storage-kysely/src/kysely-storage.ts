@@ -249,6 +249,7 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     jsonPaths: true,
     concurrentWriters: true,
     orderAggregation: dialect.periodIndex !== undefined,
+    aggregation: true,
     ...config.capabilities,
   })
 
@@ -300,6 +301,7 @@ const OPERATION_NAMES = [
   'deleteById',
   'deleteMany',
   'aggregateCustomerOrders',
+  'aggregate',
 ] as const satisfies readonly (keyof StorageOperations)[]
 
 /** Which tenant each open transaction is bound to (see {@link KyselyStorageConfig.bindTenant}). */

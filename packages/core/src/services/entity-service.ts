@@ -1,6 +1,8 @@
 import type { Session } from '../crm/session.js'
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
 import type { EntityService } from '../types/entity-service.js'
+import type { AggregateOptions, AggregateResult } from './aggregate-options.js'
+import { aggregateRecords } from './entity-aggregate.js'
 import { archiveState } from './entity-archive.js'
 import type { EntityBehaviour, EntityContext } from './entity-behaviour.js'
 import { checkCreateBatch, updateMany } from './entity-bulk.js'
@@ -110,6 +112,10 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
 
   async count(options: CountOptions = {}): Promise<number> {
     return countRecords(this.#ctx, options)
+  }
+
+  async aggregate(options: AggregateOptions): Promise<AggregateResult> {
+    return aggregateRecords(this.#ctx, options)
   }
 
   async matcher(where: unknown): Promise<(record: object) => boolean> {

@@ -27,6 +27,13 @@ export type { OrderService } from '../types/order-service.js'
 export type { StageHistoryService } from '../types/stage-history-service.js'
 export type { ChangePipelineOptions, MoveStageOptions } from '../types/stage-move-options.js'
 export type { SlaBreach, SlaBreachedEvent, TicketService } from '../types/ticket-service.js'
+export type {
+  AggregateBuckets,
+  AggregateGroup,
+  AggregateMeasureOption,
+  AggregateOptions,
+  AggregateResult,
+} from './aggregate-options.js'
 export {
   type PipelineDealMappingOptions,
   type PipelineDealRow,

@@ -19,6 +19,13 @@ export {
   type StoragePredicate,
 } from './evaluate-storage-filter.js'
 export type {
+  AggregateGroupKey,
+  AggregateGroupRow,
+  AggregateMeasure,
+  AggregateRowsArgs,
+} from './grouped-aggregation.js'
+export { type AggregateScanOptions, aggregateRowsByScan, sortGroups } from './grouped-aggregation-scan.js'
+export type {
   FieldDefinition,
   IndexDefinition,
   ModelDefinition,

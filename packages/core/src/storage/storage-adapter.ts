@@ -1,3 +1,4 @@
+import type { AggregateGroupRow, AggregateRowsArgs } from './grouped-aggregation.js'
 import type { ModelScope, StorageSchema } from './model-definition.js'
 import type { AggregateCustomerOrdersArgs, CustomerOrderAggregate } from './order-aggregation.js'
 import type { StorageFilter, StorageOrderBy, StorageRow } from './storage-filter.js'
@@ -21,6 +22,11 @@ export interface StorageCapabilities {
    * otherwise core streams `findMany` pages and aggregates them itself.
    */
   readonly orderAggregation?: boolean
+  /**
+   * The adapter implements `aggregate()` (grouped counts and sums computed inside the database); otherwise core
+   * streams `findMany` pages and groups them itself (`aggregateRowsByScan()`).
+   */
+  readonly aggregation?: boolean
 }
 
 /** Arguments of {@link StorageOperations.findMany}. */
@@ -86,6 +92,12 @@ export interface StorageOperations {
    * returns for the same arguments (any order; core sorts).
    */
   aggregateCustomerOrders?(args: AggregateCustomerOrdersArgs): Promise<CustomerOrderAggregate[]>
+  /**
+   * Grouped counts and sums, computed inside the database (one result row per group, never one per record); only
+   * called when `capabilities.aggregation`. Must return exactly what `aggregateRowsByScan()` returns for the same
+   * arguments (any order; core sorts).
+   */
+  aggregate?(args: AggregateRowsArgs): Promise<AggregateGroupRow[]>
 }
 
 /** The operations available inside a transaction. Nested transactions are flattened by core. */

@@ -7,6 +7,7 @@ import { crudSuite } from './suites/crud.js'
 import { eventsSuite } from './suites/events.js'
 import { filterEdgesSuite } from './suites/filter-edges.js'
 import { filtersSuite } from './suites/filters.js'
+import { groupedAggregationSuite } from './suites/grouped-aggregation.js'
 import { jsonPathsSuite } from './suites/json-paths.js'
 import { migrationsSuite } from './suites/migrations.js'
 import { orderAggregationSuite } from './suites/order-aggregation.js'
@@ -41,6 +42,7 @@ export const conformanceSuites: readonly ConformanceSuite[] = [
   searchSuite,
   softDeleteSuite,
   orderAggregationSuite,
+  groupedAggregationSuite,
   migrationsSuite,
   eventsSuite,
   accessSuite,

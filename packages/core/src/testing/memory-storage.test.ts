@@ -52,6 +52,7 @@ describe('createMemoryStorage', () => {
       jsonPaths: true,
       concurrentWriters: false,
       orderAggregation: true,
+      aggregation: true,
     })
     const limited = createMemoryStorage({ maxRowsPerStatement: 10, fullTextSearch: false, name: 'test' })
     expect(limited.capabilities.maxRowsPerStatement).toBe(10)

@@ -2,6 +2,7 @@ import { RapportError } from '../errors/rapport-error.js'
 import { rankSearchRows } from '../search/search-match.js'
 import { parseSearchQuery } from '../search/search-text.js'
 import { compareRows } from '../storage/compare-storage-values.js'
+import { aggregateRowsByScan } from '../storage/grouped-aggregation-scan.js'
 import type { StorageSchema } from '../storage/model-definition.js'
 import { aggregateCustomerOrdersByScan } from '../storage/order-aggregation-scan.js'
 import type {
@@ -107,6 +108,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     jsonPaths: true,
     concurrentWriters: false,
     orderAggregation: true,
+    aggregation: true,
     ...(options.maxRowsPerStatement === undefined
       ? {}
       : { maxRowsPerStatement: options.maxRowsPerStatement }),
@@ -211,6 +213,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     }
     // The reference implementation: the same scan core runs when an adapter cannot group in the database.
     ops.aggregateCustomerOrders = (args) => aggregateCustomerOrdersByScan(ops, args)
+    ops.aggregate = (args) => aggregateRowsByScan(ops, args)
     if (capabilities.fullTextSearch) {
       ops.search = (args: SearchArgs) =>
         read(() => {

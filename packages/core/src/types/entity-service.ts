@@ -1,3 +1,4 @@
+import type { AggregateOptions, AggregateResult } from '../services/aggregate-options.js'
 import type {
   CountOptions,
   ListOptions,
@@ -52,6 +53,24 @@ export interface EntityService<R, C, U> {
   iterate(options?: Omit<ListOptions, 'cursor'>): AsyncGenerator<R, void, undefined>
   /** How many records match `where`. */
   count(options?: CountOptions): Promise<number>
+  /**
+   * Grouped counts and exact integer sums of the records matching `where` within the caller's scope, computed inside
+   * the database on adapters with `capabilities.aggregation` (both SQL adapters) and by core's scan otherwise; every
+   * adapter returns the same groups. Keys are plain fields or buckets (the first matching filter of a list).
+   *
+   * @throws `VALIDATION_FAILED` for a field that cannot be grouped or summed, `INVALID_FILTER` for a bad filter or a
+   *   bucket using `exists`, `FIELD_FORBIDDEN` for a field the caller cannot read in clear.
+   *
+   * @example
+   * ```ts
+   * const { groups } = await crm.deals.aggregate({
+   *   groupBy: ['status', { name: 'size', cases: [{ field: 'amount.amountMinor', op: 'lt', value: 1_000_000 }] }],
+   *   measures: { deals: { count: true }, total: { sum: 'amount.amountMinor' } },
+   * })
+   * // [{ key: { status: 'open', size: 0 }, values: { deals: 12, total: 4_200_000 } }, …]
+   * ```
+   */
+  aggregate(options: AggregateOptions): Promise<AggregateResult>
   /**
    * Compiles a filter once into a synchronous test of records of this entity, with exactly the semantics `list`
    * gives it (core's reference evaluator over the record's storage row). For checking records already in memory:

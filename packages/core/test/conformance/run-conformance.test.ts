@@ -121,6 +121,7 @@ describe('test ids and skip patterns', () => {
       'search',
       'soft-delete',
       'order-aggregation',
+      'grouped-aggregation',
       'migrations',
       'events',
       'access',

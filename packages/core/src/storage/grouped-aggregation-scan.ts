@@ -1,0 +1,90 @@
+import { compareStorageValues, readFieldRef } from './compare-storage-values.js'
+import { compileStorageFilter } from './evaluate-storage-filter.js'
+import type { AggregateGroupRow, AggregateRowsArgs } from './grouped-aggregation.js'
+import type { StorageOperations } from './storage-adapter.js'
+import type { StorageFilter, StorageRow, StorageValue } from './storage-filter.js'
+
+/** Options of {@link aggregateRowsByScan}. */
+export interface AggregateScanOptions {
+  /** Rows per `findMany` page (default 1000). Memory use is one page plus one running total per group. */
+  readonly pageSize?: number
+}
+
+const ID = { field: 'id', type: 'string' } as const
+
+/**
+ * The reference implementation of {@link StorageOperations.aggregate} over `findMany`: core runs it when an adapter
+ * cannot group in the database, the memory adapter uses it, and SQL adapters must return exactly what it returns. It
+ * streams the rows in pages by id (a keyset), so it holds one page and one running total per group. Groups come
+ * back sorted by their keys (`compareStorageValues`).
+ *
+ * @example
+ * ```ts
+ * const groups = await aggregateRowsByScan(storage, { model, schema, tenantId, where, groupBy: [], measures: [{ kind: 'count' }] })
+ * ```
+ */
+export async function aggregateRowsByScan(
+  ops: Pick<StorageOperations, 'findMany'>,
+  args: AggregateRowsArgs,
+  options: AggregateScanOptions = {},
+): Promise<AggregateGroupRow[]> {
+  const pageSize = options.pageSize ?? 1000
+  const keyOf = args.groupBy.map((key): ((row: StorageRow) => StorageValue) => {
+    if (key.kind === 'field') return (row) => readFieldRef(row, key.ref)
+    const tests = key.cases.map((filter) => compileStorageFilter(filter, { related: () => [] }))
+    return (row) => {
+      const index = tests.findIndex((test) => test(row))
+      return index === -1 ? tests.length : index
+    }
+  })
+  const groups = new Map<string, { keys: StorageValue[]; values: number[] }>()
+  const groupId = (keys: readonly StorageValue[]) =>
+    JSON.stringify(keys.map((k) => (k instanceof Date ? { at: k.getTime() } : k)))
+  if (args.groupBy.length === 0) groups.set(groupId([]), { keys: [], values: args.measures.map(() => 0) })
+  let after: StorageValue = null
+  for (;;) {
+    const where: StorageFilter =
+      after === null
+        ? args.where
+        : { kind: 'and', filters: [args.where, { kind: 'compare', ref: ID, op: 'gt', value: after }] }
+    const rows = await ops.findMany({
+      model: args.model,
+      tenantId: args.tenantId,
+      schema: args.schema,
+      where,
+      orderBy: [{ ref: ID, direction: 'asc' }],
+      limit: pageSize,
+    })
+    for (const row of rows) {
+      const keys = keyOf.map((read) => read(row))
+      const id = groupId(keys)
+      let group = groups.get(id)
+      if (!group) {
+        group = { keys, values: args.measures.map(() => 0) }
+        groups.set(id, group)
+      }
+      for (const [i, measure] of args.measures.entries()) {
+        if (measure.kind === 'count') group.values[i] = (group.values[i] ?? 0) + 1
+        else {
+          const value = readFieldRef(row, measure.ref)
+          if (typeof value === 'number') group.values[i] = (group.values[i] ?? 0) + value
+        }
+      }
+    }
+    const last = rows.at(-1)
+    if (rows.length < pageSize || !last) break
+    after = last['id'] ?? null
+  }
+  return sortGroups([...groups.values()])
+}
+
+/** Sorts groups by their keys, first key first, with the storage port's value order. */
+export function sortGroups<G extends AggregateGroupRow>(groups: G[]): G[] {
+  return groups.sort((a, b) => {
+    for (let i = 0; i < a.keys.length; i++) {
+      const c = compareStorageValues(a.keys[i], b.keys[i])
+      if (c !== 0) return c
+    }
+    return 0
+  })
+}
