@@ -93,7 +93,7 @@ export async function searchRecords(
         (seen, count) => fetchRanked(excluding(where, seen), count),
         (row) => matchesSearch({ ...row, ...searchDocument(readable, row) }, terms),
         limit,
-        Math.min(limit * 4, session.runtime.limits.maxPageSize),
+        session.runtime.limits.maxPageSize,
       )
     }
     return rows.map((row) => visibleRecord(ctx, session, ctx.entity.fromRow(row)))
@@ -112,17 +112,19 @@ function excluding(where: StorageFilter, seen: readonly StorageValue[]): Storage
 /**
  * The first `limit` ranked rows that `readable` accepts. Rows matching only through a field the caller may not read
  * are dropped, and the ranked rows after those already seen are fetched until `limit` rows are kept or none are left;
- * a fixed over-fetch would return too few rows whenever more than `batch` matches came from unreadable fields.
+ * a fixed over-fetch would return too few rows whenever more matches than it came from unreadable fields. The first
+ * batch over-fetches 4 × `limit` rows (one round trip is cheaper than several small ones when masked and readable
+ * matches interleave, as a masked email and a name often do), and each further batch doubles, up to `maxBatch`.
  */
 async function readableMatches(
   fetch: (seen: readonly StorageValue[], count: number) => Promise<StorageRow[]>,
   readable: (row: StorageRow) => boolean,
   limit: number,
-  batch: number,
+  maxBatch: number,
 ): Promise<StorageRow[]> {
   const kept: StorageRow[] = []
   const seen: StorageValue[] = []
-  for (;;) {
+  for (let batch = Math.min(limit * 4, maxBatch); ; batch = Math.min(batch * 2, maxBatch)) {
     const rows = await fetch(seen, batch)
     for (const row of rows) {
       seen.push(row['id'] as StorageValue)
