@@ -1,0 +1,272 @@
+import type { CrmPlugin, CrmServices } from '@rapport/core'
+import { definePlugin } from '@rapport/core'
+import type { CompareOptions, RankedQuote } from '../comparison/rank-quotes.js'
+import { rankQuotes } from '../comparison/rank-quotes.js'
+import { ProcurementErrorCodes, procurementError } from '../procurement-error.js'
+import { procurementHooks } from '../rfqs/procurement-hooks.js'
+import type { QuoteLine, Rfq, RfqLine, SupplierQuote } from '../rfqs/rfq-entities.js'
+import { rfqEntity, supplierQuoteEntity } from '../rfqs/rfq-entities.js'
+import type { Supplier } from '../suppliers/supplier-entity.js'
+import { supplierEntity } from '../suppliers/supplier-entity.js'
+
+/** Options of {@link procurementPlugin}. */
+export interface ProcurementOptions {
+  /** The clock of submissions, awards and quote validity (default `() => new Date()`). */
+  readonly clock?: () => Date
+  /**
+   * Reads the lines of a sale when `createRfq` is given none, e.g. the lines of a sales quote or order. Without it,
+   * `lines` must be given.
+   */
+  readonly linesOf?: (record: Readonly<Record<string, unknown>>, entity: string) => readonly RfqLine[]
+}
+
+/** Services to act through (another tenant or actor: `crm.scoped(...)`); default the CRM's own. */
+export interface ActingThrough {
+  readonly crm?: CrmServices
+}
+
+/** What `createRfq` takes. */
+export interface CreateRfqInput {
+  /** The sale that triggers the purchase: any entity, e.g. `{ entity: 'deal', id }`. */
+  readonly source: { readonly entity: string; readonly id: string }
+  readonly title?: string
+  /** ISO 4217; every quote must use it. */
+  readonly currency: string
+  /** The lines to price (default: `linesOf(source record)`). */
+  readonly lines?: readonly RfqLine[]
+  /** The suppliers invited; default every active supplier with a category of one of the lines. */
+  readonly supplierIds?: readonly string[]
+}
+
+/** What `submitQuote` takes. */
+export interface SubmitQuoteInput {
+  readonly rfqId: string
+  readonly supplierId: string
+  readonly currency: string
+  readonly lines: readonly QuoteLine[]
+  readonly validUntil?: Date
+}
+
+/** The API of the plugin, as `crm.plugins.procurement`. */
+export interface ProcurementApi {
+  /** Creates an RFQ for the lines of a sale and emits `procurement.rfqSent` with the invited suppliers. */
+  createRfq(input: CreateRfqInput, options?: ActingThrough): Promise<Rfq>
+  /** Records a supplier's quote; its total is computed from its lines. */
+  submitQuote(input: SubmitQuoteInput, options?: ActingThrough): Promise<SupplierQuote>
+  /** Withdraws a quote; it no longer qualifies. */
+  withdrawQuote(quoteId: string, options?: ActingThrough): Promise<SupplierQuote>
+  /** The RFQ's quotes ranked best first (see `rankQuotes` for the formula). */
+  compare(rfqId: string, options?: ActingThrough & Partial<CompareOptions>): Promise<RankedQuote[]>
+  /**
+   * Awards the RFQ to `quoteId`, or to the best-ranked qualified quote: the quote becomes `awarded`, the others
+   * `lost`, the RFQ records the award and `procurement.awarded` carries the sale it was for.
+   */
+  award(
+    rfqId: string,
+    options?: ActingThrough & Partial<CompareOptions> & { readonly quoteId?: string },
+  ): Promise<{ readonly rfq: Rfq; readonly quote: SupplierQuote }>
+  /** Cancels an open RFQ. */
+  cancel(rfqId: string, options?: ActingThrough): Promise<Rfq>
+  /** The RFQs raised for a sale. */
+  rfqsOf(entity: string, id: string, options?: ActingThrough): Promise<Rfq[]>
+}
+
+/**
+ * Procurement to order (以销定采): suppliers with categories and ratings, RFQs sent to N suppliers for the lines of
+ * the sale that triggered them, supplier quotes totalled on the server, a comparison (cheapest qualified quote,
+ * optionally weighted by rating) and an award linked back to the sale.
+ *
+ * @example
+ * ```ts
+ * const crm = createCrm({ storage, plugins: [procurementPlugin()] as const })
+ * const steel = await crm.entity('supplier').create({ name: 'Northern Steel', categories: ['steel'], rating: 4 })
+ * const rfq = await crm.plugins.procurement.createRfq({
+ *   source: { entity: 'deal', id: deal.id },
+ *   currency: 'EUR',
+ *   lines: [{ key: 'beam', description: 'I-beam 6 m', quantity: 40, category: 'steel' }],
+ * })
+ * await crm.plugins.procurement.submitQuote({
+ *   rfqId: rfq.id, supplierId: steel.id, currency: 'EUR', lines: [{ key: 'beam', unitPriceMinor: 12_500 }],
+ * })
+ * const { quote } = await crm.plugins.procurement.award(rfq.id)
+ * ```
+ */
+export function procurementPlugin(
+  options: ProcurementOptions = {},
+): CrmPlugin<'procurement', ProcurementApi> {
+  const clock = options.clock ?? (() => new Date())
+  return definePlugin({
+    id: 'procurement',
+    schema: { entities: [supplierEntity, rfqEntity, supplierQuoteEntity] },
+    hooks: procurementHooks(clock),
+    errorCodes: Object.fromEntries(
+      Object.keys(ProcurementErrorCodes).map((code) => [code.replace(/^PROCUREMENT_/, ''), code]),
+    ),
+    api(ctx): ProcurementApi {
+      const through = (o?: ActingThrough) => o?.crm ?? ctx.crm
+      const rank = async (tx: CrmServices, rfq: Rfq, o: Partial<CompareOptions> = {}) => {
+        const quotes: SupplierQuote[] = []
+        for await (const q of tx.entity<SupplierQuote>('supplierQuote').iterate({
+          where: { field: 'rfqId', op: 'eq', value: rfq.id },
+        })) {
+          quotes.push(q)
+        }
+        const ratings = new Map<string, number>()
+        for (const id of new Set(quotes.map((q) => q.supplierId))) {
+          ratings.set(id, (await tx.entity<Supplier>('supplier').get(id)).rating)
+        }
+        const keys = new Set(rfq.lines.map((l) => l.key))
+        const ranked = rankQuotes(
+          quotes.map((q) => ({
+            quoteId: q.id,
+            supplierId: q.supplierId,
+            totalMinor: q.total?.amountMinor ?? 0,
+            rating: ratings.get(q.supplierId) ?? 0,
+            submittedAt: q.submittedAt ?? q.createdAt,
+            complete: q.lines.length === keys.size && q.lines.every((l) => keys.has(l.key)),
+            status: q.status,
+            validUntil: q.validUntil ?? null,
+          })),
+          { ...o, asOf: o.asOf ?? clock() },
+        )
+        return { ranked, quotes }
+      }
+      return {
+        async createRfq(input, o) {
+          const crm = through(o)
+          return crm.transaction(async (tx) => {
+            const record = await tx.entity(input.source.entity).get(input.source.id)
+            const lines = input.lines ?? options.linesOf?.(record, input.source.entity)
+            if (!lines) {
+              throw procurementError('PROCUREMENT_INVALID_INPUT', 'No lines given and no linesOf option', {})
+            }
+            let supplierIds = input.supplierIds
+            if (!supplierIds) {
+              const categories = [...new Set(lines.flatMap((l) => (l.category ? [l.category] : [])))]
+              const found: string[] = []
+              if (categories.length > 0) {
+                for await (const s of tx.entity<Supplier>('supplier').iterate({
+                  where: {
+                    and: [
+                      { field: 'active', op: 'eq', value: true },
+                      { or: categories.map((c) => ({ field: 'categories', op: 'eq' as const, value: c })) },
+                    ],
+                  },
+                  orderBy: [{ field: 'id', direction: 'asc' }],
+                })) {
+                  found.push(s.id)
+                }
+              }
+              supplierIds = found
+            }
+            const rfq = await tx.entity<Rfq>('rfq').create({
+              title: input.title ?? `RFQ for ${input.source.entity} ${input.source.id}`,
+              sourceEntity: input.source.entity,
+              sourceId: input.source.id,
+              currency: input.currency,
+              lines,
+              supplierIds,
+              status: 'open',
+            })
+            tx.emit('procurement.rfqSent', {
+              rfqId: rfq.id,
+              supplierIds: rfq.supplierIds,
+              sourceEntity: rfq.sourceEntity,
+              sourceId: rfq.sourceId,
+              tenantId: tx.tenantId,
+            })
+            return rfq
+          })
+        },
+        submitQuote(input, o) {
+          return through(o)
+            .entity<SupplierQuote>('supplierQuote')
+            .create({ ...input, status: 'submitted' })
+        },
+        withdrawQuote(quoteId, o) {
+          return through(o).transaction(async (tx) => {
+            const quote = await tx.entity<SupplierQuote>('supplierQuote').get(quoteId)
+            const rfq = await tx.entity<Rfq>('rfq').get(quote.rfqId)
+            if (rfq.status !== 'open') {
+              throw procurementError('PROCUREMENT_RFQ_CLOSED', `The RFQ is ${rfq.status}`, { rfqId: rfq.id })
+            }
+            return tx.entity<SupplierQuote>('supplierQuote').update(quoteId, { status: 'withdrawn' })
+          })
+        },
+        async compare(rfqId, o) {
+          const crm = through(o)
+          return (await rank(crm, await crm.entity<Rfq>('rfq').get(rfqId), o)).ranked
+        },
+        award(rfqId, o) {
+          return through(o).transaction(async (tx) => {
+            const rfq = await tx.entity<Rfq>('rfq').get(rfqId)
+            if (rfq.status !== 'open') {
+              throw procurementError('PROCUREMENT_RFQ_CLOSED', `The RFQ is ${rfq.status}`, { rfqId })
+            }
+            const { ranked, quotes } = await rank(tx, rfq, o)
+            const chosen = o?.quoteId ? ranked.find((r) => r.quoteId === o.quoteId) : ranked[0]
+            if (o?.quoteId && !chosen) await tx.entity('supplierQuote').get(o.quoteId)
+            if (!chosen?.qualified) {
+              throw o?.quoteId
+                ? procurementError('PROCUREMENT_NOT_QUALIFIED', 'The quote is not qualified', {
+                    quoteId: o.quoteId,
+                    reasons: chosen?.reasons ?? ['otherRfq'],
+                  })
+                : procurementError('PROCUREMENT_NO_QUALIFIED_QUOTE', 'No quote of the RFQ is qualified', {
+                    rfqId,
+                  })
+            }
+            const awardedAt = clock()
+            let quote: SupplierQuote | undefined
+            for (const q of quotes) {
+              if (q.id === chosen.quoteId) {
+                quote = await tx.entity<SupplierQuote>('supplierQuote').update(q.id, { status: 'awarded' })
+              } else if (q.status === 'submitted') {
+                await tx.entity<SupplierQuote>('supplierQuote').update(q.id, { status: 'lost' })
+              }
+            }
+            const awarded = await tx.entity<Rfq>('rfq').update(rfqId, {
+              status: 'awarded',
+              awardedQuoteId: chosen.quoteId,
+              awardedSupplierId: chosen.supplierId,
+              awardedAt,
+            })
+            tx.emit('procurement.awarded', {
+              rfqId,
+              quoteId: chosen.quoteId,
+              supplierId: chosen.supplierId,
+              total: quote?.total ?? null,
+              sourceEntity: rfq.sourceEntity,
+              sourceId: rfq.sourceId,
+              tenantId: tx.tenantId,
+            })
+            return { rfq: awarded, quote: quote as SupplierQuote }
+          })
+        },
+        cancel(rfqId, o) {
+          return through(o).transaction(async (tx) => {
+            const rfq = await tx.entity<Rfq>('rfq').get(rfqId)
+            if (rfq.status !== 'open') {
+              throw procurementError('PROCUREMENT_RFQ_CLOSED', `The RFQ is ${rfq.status}`, { rfqId })
+            }
+            return tx.entity<Rfq>('rfq').update(rfqId, { status: 'cancelled' })
+          })
+        },
+        async rfqsOf(entity, id, o) {
+          const page = await through(o)
+            .entity<Rfq>('rfq')
+            .list({
+              where: {
+                and: [
+                  { field: 'sourceEntity', op: 'eq', value: entity },
+                  { field: 'sourceId', op: 'eq', value: id },
+                ],
+              },
+              limit: 1000,
+            })
+          return page.items
+        },
+      }
+    },
+  })
+}
