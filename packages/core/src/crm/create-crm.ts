@@ -186,6 +186,13 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     extensions: plugins.flatMap((p) =>
       Object.entries(p.schema?.extend ?? {}).map(([entity, shape]) => ({ plugin: p.id, entity, shape })),
     ),
+    relationExtensions: plugins.flatMap((p) =>
+      Object.entries(p.schema?.relations ?? {}).map(([entity, relations]) => ({
+        plugin: p.id,
+        entity,
+        relations,
+      })),
+    ),
     ...(config.customFields ? { customFields: config.customFields } : {}),
   })
   const onError: EventErrorHandler =

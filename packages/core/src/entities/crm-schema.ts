@@ -6,7 +6,12 @@ import type {
 import { customFieldRefs } from '../custom-fields/custom-field-values.js'
 import { RapportError } from '../errors/rapport-error.js'
 import type { FilterTarget } from '../filter/filter-target.js'
-import type { IndexDefinition, ModelDefinition, StorageSchema } from '../storage/model-definition.js'
+import type {
+  IndexDefinition,
+  ModelDefinition,
+  RelationDefinition,
+  StorageSchema,
+} from '../storage/model-definition.js'
 import type { FieldRef, ResolvedRelation } from '../storage/storage-filter.js'
 import { CORE_SCHEMA_VERSION, coreEntities } from './core-entities.js'
 import type { EntityDefinition } from './entity-definition.js'
@@ -19,6 +24,12 @@ export interface CrmSchemaInput {
     readonly plugin: string
     readonly entity: string
     readonly shape: z.ZodRawShape
+  }[]
+  /** Relations plugins add to entities declared elsewhere (`CrmPlugin.schema.relations`). */
+  readonly relationExtensions?: readonly {
+    readonly plugin: string
+    readonly entity: string
+    readonly relations: Readonly<Record<string, RelationDefinition>>
   }[]
   readonly customFields?: Readonly<Record<string, readonly StaticCustomFieldDefinition[]>>
 }
@@ -54,6 +65,20 @@ export class CrmSchema {
       }
       extensionsByEntity.set(ext.entity, { ...current, ...ext.shape })
     }
+    const relationsByEntity = new Map<string, Record<string, RelationDefinition>>()
+    for (const ext of input.relationExtensions ?? []) {
+      const current = relationsByEntity.get(ext.entity) ?? {}
+      for (const name of Object.keys(ext.relations)) {
+        if (Object.hasOwn(current, name)) {
+          throw new RapportError(
+            'PLUGIN_ERROR',
+            `Two plugins add the relation "${name}" to "${ext.entity}"`,
+            { details: { plugin: ext.plugin, entity: ext.entity, relation: name } },
+          )
+        }
+      }
+      relationsByEntity.set(ext.entity, { ...current, ...ext.relations })
+    }
     const staticCustom = new Map(Object.entries(input.customFields ?? {}))
     const entities = new Map<string, ResolvedEntity>()
     const declared: { plugin?: string; entity: EntityDefinition }[] = [
@@ -74,13 +99,23 @@ export class CrmSchema {
           })
         }
       }
+      const addedRelations = relationsByEntity.get(entity.name) ?? {}
+      for (const name of Object.keys(addedRelations)) {
+        if (entity.relations && Object.hasOwn(entity.relations, name)) {
+          throw new RapportError(
+            'PLUGIN_ERROR',
+            `A plugin redeclares the relation "${entity.name}.${name}"`,
+            { details: { entity: entity.name, relation: name } },
+          )
+        }
+      }
       const indexes: IndexDefinition[] = (staticCustom.get(entity.name) ?? [])
         .filter((f) => f.indexed)
         .map((f) => ({
           name: `by_custom_${f.key}`,
           fields: [{ field: 'custom', path: f.type === 'money' ? [f.key, 'amountMinor'] : [f.key] }],
         }))
-      entities.set(entity.name, new ResolvedEntity(entity, extension, plugin, indexes))
+      entities.set(entity.name, new ResolvedEntity(entity, extension, plugin, indexes, addedRelations))
     }
     for (const ext of input.extensions ?? []) {
       if (!entities.has(ext.entity)) {
@@ -90,6 +125,15 @@ export class CrmSchema {
           {
             details: { plugin: ext.plugin, entity: ext.entity },
           },
+        )
+      }
+    }
+    for (const ext of input.relationExtensions ?? []) {
+      if (!entities.has(ext.entity)) {
+        throw new RapportError(
+          'PLUGIN_ERROR',
+          `Plugin "${ext.plugin}" adds relations to the unknown entity "${ext.entity}"`,
+          { details: { plugin: ext.plugin, entity: ext.entity } },
         )
       }
     }

@@ -1,6 +1,11 @@
 import * as z from 'zod'
 import { searchDocument, searchDocumentFields } from '../search/search-document.js'
-import type { FieldDefinition, IndexDefinition, ModelDefinition } from '../storage/model-definition.js'
+import type {
+  FieldDefinition,
+  IndexDefinition,
+  ModelDefinition,
+  RelationDefinition,
+} from '../storage/model-definition.js'
 import type { FieldRef, StorageRow, StorageValue } from '../storage/storage-filter.js'
 import type { EntityDefinition } from './entity-definition.js'
 import type { RecordDecoder } from './record-decoder.js'
@@ -53,6 +58,7 @@ export class ResolvedEntity {
     extension: z.ZodRawShape = {},
     plugin?: string,
     extraIndexes: IndexDefinition[] = [],
+    extraRelations: Readonly<Record<string, RelationDefinition>> = {},
   ) {
     this.name = definition.name
     this.definition = definition
@@ -118,7 +124,7 @@ export class ResolvedEntity {
       idPrefix: definition.idPrefix,
       fields: Object.freeze(fields),
       indexes: Object.freeze([...(definition.indexes ?? []), ...extraIndexes]),
-      relations: Object.freeze({ ...(definition.relations ?? {}) }),
+      relations: Object.freeze({ ...(definition.relations ?? {}), ...extraRelations }),
       searchFields: Object.freeze([...searchFields]),
       ...(definition.lowerCasedFields
         ? { lowerCasedFields: Object.freeze([...definition.lowerCasedFields]) }

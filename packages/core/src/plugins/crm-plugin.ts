@@ -4,7 +4,7 @@ import type { WriteOrigin } from '../crm/write-origin.js'
 import type { EntityDefinition } from '../entities/entity-definition.js'
 import type { Actor, RecordEvent, RecordUpdatedEvent } from '../events/crm-events.js'
 import type { Filter } from '../filter/filter-types.js'
-import type { StorageSchema } from '../storage/model-definition.js'
+import type { RelationDefinition, StorageSchema } from '../storage/model-definition.js'
 import type { StorageAdapter, StorageOperations } from '../storage/storage-adapter.js'
 import type { StorageValue } from '../storage/storage-filter.js'
 import type { TimelineSource } from '../timeline/timeline-types.js'
@@ -173,6 +173,22 @@ export interface CrmPlugin<Id extends string = string, Api = unknown> {
   readonly schema?: {
     readonly entities?: readonly EntityDefinition[]
     readonly extend?: Readonly<Record<string, z.ZodRawShape>>
+    /**
+     * Relations the plugin adds to entities declared elsewhere (core's or another plugin's), keyed by entity, then by
+     * relation name. They are usable in that entity's `exists` filters like its own relations, so a plugin's join
+     * table can select core records in one query: `{ exists: 'segmentMemberships', where: … }` on contacts. A name
+     * the entity already has, or an unknown entity or related model, is `PLUGIN_ERROR` at `createCrm`.
+     *
+     * @example
+     * ```ts
+     * schema: {
+     *   entities: [listMember], // { listId, contactId }
+     *   relations: { contact: { listMemberships: { kind: 'hasMany', model: 'listMember', foreignKey: 'contactId' } } },
+     * }
+     * // crm.contacts.count({ where: { exists: 'listMemberships', where: { field: 'listId', op: 'eq', value: id } } })
+     * ```
+     */
+    readonly relations?: Readonly<Record<string, Readonly<Record<string, RelationDefinition>>>>
   }
   /** Lifecycle hooks per entity name. */
   readonly hooks?: Readonly<Record<string, EntityHooks>>

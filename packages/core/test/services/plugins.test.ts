@@ -164,6 +164,64 @@ describe('plugins', () => {
   })
 })
 
+describe('plugin relations on other entities', () => {
+  const listMember = defineEntity({
+    name: 'listMember',
+    idPrefix: 'lm',
+    shape: { listId: z.string(), contactId: z.string() },
+    references: { contactId: { model: 'contact', onDelete: 'cascade' } },
+  })
+  const lists = definePlugin({
+    id: 'lists',
+    schema: {
+      entities: [listMember],
+      relations: {
+        contact: { listMemberships: { kind: 'hasMany', model: 'listMember', foreignKey: 'contactId' } },
+      },
+    },
+  })
+
+  it('selects core records through a plugin join table in exists filters, in list and count', async () => {
+    const { crm } = await setupCrm({ plugins: [lists] as const })
+    const ada = await crm.contacts.create({ firstName: 'Ada' })
+    const bob = await crm.contacts.create({ firstName: 'Bob' })
+    await crm.contacts.create({ firstName: 'Cy' })
+    await crm.entity('listMember').create({ listId: 'l1', contactId: ada.id })
+    await crm.entity('listMember').create({ listId: 'l2', contactId: bob.id })
+    const inL1 = { exists: 'listMemberships', where: { field: 'listId', op: 'eq', value: 'l1' } } as const
+    expect((await crm.contacts.list({ where: inL1 })).items.map((c) => c.firstName)).toEqual(['Ada'])
+    expect(await crm.contacts.count({ where: { not: inL1 } })).toBe(2)
+    expect(await crm.contacts.count({ where: { exists: 'listMemberships' } })).toBe(2)
+  })
+
+  it('rejects a relation on an unknown entity, to an unknown model, or redeclaring a name', async () => {
+    const unknownEntity = definePlugin({
+      id: 'x',
+      schema: { relations: { contactz: { r: { kind: 'hasMany', model: 'contact', foreignKey: 'id' } } } },
+    })
+    const unknownModel = definePlugin({
+      id: 'y',
+      schema: { relations: { contact: { r: { kind: 'hasMany', model: 'nope', foreignKey: 'id' } } } },
+    })
+    const redeclared = definePlugin({
+      id: 'z',
+      schema: { relations: { contact: { deals: { kind: 'hasMany', model: 'deal', foreignKey: 'id' } } } },
+    })
+    const twice = definePlugin({
+      id: 'w',
+      schema: {
+        relations: {
+          contact: { listMemberships: { kind: 'hasMany', model: 'listMember', foreignKey: 'contactId' } },
+        },
+      },
+    })
+    for (const plugins of [[unknownEntity], [unknownModel], [redeclared], [lists, twice]] as const) {
+      const err = await setupCrm({ plugins }).catch((e: unknown) => e)
+      expect(isRapportError(err, 'PLUGIN_ERROR')).toBe(true)
+    }
+  })
+})
+
 describe('plugin init', () => {
   it('may use the CRM during init without deadlocking, and can act for other tenants', async () => {
     const seeded = definePlugin({
