@@ -1,0 +1,83 @@
+import type { CrmPlugin } from '@rapport/core'
+import { definePlugin } from '@rapport/core'
+import type { EntityHooks } from '@rapport/core/plugin'
+import type { RelationDefinition } from '@rapport/core/storage'
+import { marketingErrorDescriptions } from '../marketing-error.js'
+import {
+  SEGMENT_MEMBERSHIPS_RELATION,
+  segmentEntity,
+  segmentMembershipEntity,
+} from '../segments/segment-entities.js'
+import type { SegmentService } from '../segments/segment-service.js'
+import { createSegmentService } from '../segments/segment-service.js'
+import { validateSegment } from '../segments/segment-validation.js'
+
+/** Options of {@link marketingPlugin}. */
+export interface MarketingOptions {
+  /** The entities segments may select (default `contact`, `company`, `lead`). */
+  readonly entities?: readonly string[]
+  /** The clock of sweeps, events and KPI periods (default `() => new Date()`); share the automation engine's. */
+  readonly clock?: () => Date
+}
+
+/** The API exposed as `crm.plugins.marketing`. */
+export interface MarketingApi {
+  readonly segments: SegmentService
+}
+
+/** Patches only the plugin itself writes, which need no validation. */
+const BOOKKEEPING = new Set(['sweptAt', 'memberCount', 'snapshotAt'])
+
+/**
+ * Marketing for Rapport on core's public plugin API: saved segments, campaigns with email-event ingestion and ROI,
+ * and KPI series with threshold alerts.
+ *
+ * @example
+ * ```ts
+ * import { marketingPlugin } from '@rapport/marketing'
+ *
+ * const crm = createCrm({ storage, plugins: [marketingPlugin()] as const })
+ * const vip = await crm.plugins.marketing.segments.create({
+ *   name: 'VIP', kind: 'dynamic', filter: { field: 'tags', op: 'eq', value: 'vip' },
+ * })
+ * await crm.plugins.marketing.segments.count(vip.id)
+ * ```
+ */
+export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'marketing', MarketingApi> {
+  const entities = options.entities ?? ['contact', 'company', 'lead']
+  const clock = options.clock ?? (() => new Date())
+  const relations: Record<string, Record<string, RelationDefinition>> = {}
+  for (const entity of entities) {
+    relations[entity] = {
+      [SEGMENT_MEMBERSHIPS_RELATION]: { kind: 'hasMany', model: 'segmentMembership', foreignKey: 'recordId' },
+    }
+  }
+  const hooks: Record<string, EntityHooks> = {
+    segment: {
+      create: {
+        before: async (data, ctx) => {
+          await validateSegment(data, null, ctx.crm, entities)
+          return undefined
+        },
+      },
+      update: {
+        before: async (patch, ctx) => {
+          if (!Object.keys(patch).every((k) => BOOKKEEPING.has(k))) {
+            await validateSegment(patch, ctx.current, ctx.crm, entities)
+          }
+          return undefined
+        },
+      },
+    },
+  }
+  return definePlugin({
+    id: 'marketing',
+    version: '0.1.0',
+    schema: { entities: [segmentEntity, segmentMembershipEntity(entities)], relations },
+    hooks,
+    errorCodes: marketingErrorDescriptions,
+    api: (ctx) => ({
+      segments: createSegmentService(() => ctx.crm, clock),
+    }),
+  })
+}
