@@ -8,6 +8,7 @@ export default defineConfig({
     'churn/index': 'src/churn/index.ts',
     'pipeline/index': 'src/pipeline/index.ts',
     'scoring/index': 'src/scoring/index.ts',
+    'experiments/index': 'src/experiments/index.ts',
     'attribution/index': 'src/attribution/index.ts',
   },
   format: ['esm'],
