@@ -93,6 +93,7 @@ export {
   type Instruction,
   type RuleCompileContext,
 } from './rules/compile-rule.js'
+export { durationSchema } from './rules/rule-schemas.js'
 export type { Action, AutomationRule, RecordEventKind, RuleOptions, Trigger } from './rules/rule-types.js'
 export {
   type CompiledScoringModel,

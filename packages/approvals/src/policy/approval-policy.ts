@@ -1,3 +1,4 @@
+import { durationSchema } from '@rapport/automation'
 import type { Filter, FilterDuration } from '@rapport/core/filter'
 import * as z from 'zod'
 
@@ -94,17 +95,6 @@ const idSchema = z
 const filterSchema = z.custom<Filter>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
   message: 'Expected a filter object',
 })
-const durationSchema = z
-  .strictObject({
-    years: z.int().min(0).max(100).optional(),
-    months: z.int().min(0).max(1200).optional(),
-    weeks: z.int().min(0).max(5200).optional(),
-    days: z.int().min(0).max(36_500).optional(),
-    hours: z.int().min(0).max(876_000).optional(),
-    minutes: z.int().min(0).max(52_560_000).optional(),
-  })
-  .refine((d) => Object.values(d).some((v) => v !== undefined && v > 0), 'Expected a non-zero duration')
-
 const resolverSchema = z.union([
   z.strictObject({ user: idSchema }),
   z.strictObject({ role: idSchema }),

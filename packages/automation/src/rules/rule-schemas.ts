@@ -9,7 +9,18 @@ import type { Action, Trigger } from './rule-types.js'
 type Path = readonly (string | number)[]
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/
-const durationSchema = z
+/**
+ * A rule's duration (`FilterDuration`: years to minutes, whole and non-negative, not all zero), as every automation
+ * trigger, delay and rate window takes it. Exported so plugins that hand durations to automation (approval timeouts)
+ * check them with the same rule.
+ *
+ * @example
+ * ```ts
+ * durationSchema.parse({ days: 2 }) // { days: 2 }
+ * durationSchema.safeParse({ days: 0 }).success // false
+ * ```
+ */
+export const durationSchema = z
   .strictObject({
     years: z.int().min(0).max(100).optional(),
     months: z.int().min(0).max(1200).optional(),
