@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'segments/index': 'src/segments/index.ts',
+    'campaigns/index': 'src/campaigns/index.ts',
+    'email-events/index': 'src/email-events/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -2,6 +2,15 @@ import type { CrmPlugin } from '@rapport/core'
 import { definePlugin } from '@rapport/core'
 import type { EntityHooks } from '@rapport/core/plugin'
 import type { RelationDefinition } from '@rapport/core/storage'
+import {
+  campaignEntity,
+  campaignInfluenceEntity,
+  campaignMemberEntity,
+  messageEventEntity,
+} from '../campaigns/campaign-entities.js'
+import type { CampaignService } from '../campaigns/campaign-service.js'
+import { CAMPAIGN_MEMBERSHIPS_RELATION, createCampaignService } from '../campaigns/campaign-service.js'
+import type { ConsentPort } from '../campaigns/campaign-types.js'
 import { marketingErrorDescriptions } from '../marketing-error.js'
 import {
   SEGMENT_MEMBERSHIPS_RELATION,
@@ -18,11 +27,17 @@ export interface MarketingOptions {
   readonly entities?: readonly string[]
   /** The clock of sweeps, events and KPI periods (default `() => new Date()`); share the automation engine's. */
   readonly clock?: () => Date
+  /**
+   * Consent per purpose and channel, checked when a campaign targets a segment (only `opt_in` is targeted) and told
+   * about unsubscribes. Pass `@rapport/privacy`'s: `consent: () => crm.plugins.privacy.consent`.
+   */
+  readonly consent?: () => ConsentPort
 }
 
 /** The API exposed as `crm.plugins.marketing`. */
 export interface MarketingApi {
   readonly segments: SegmentService
+  readonly campaigns: CampaignService
 }
 
 /** Patches only the plugin itself writes, which need no validation. */
@@ -50,6 +65,7 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
   for (const entity of entities) {
     relations[entity] = {
       [SEGMENT_MEMBERSHIPS_RELATION]: { kind: 'hasMany', model: 'segmentMembership', foreignKey: 'recordId' },
+      [CAMPAIGN_MEMBERSHIPS_RELATION]: { kind: 'hasMany', model: 'campaignMember', foreignKey: 'recordId' },
     }
   }
   const hooks: Record<string, EntityHooks> = {
@@ -73,11 +89,26 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
   return definePlugin({
     id: 'marketing',
     version: '0.1.0',
-    schema: { entities: [segmentEntity, segmentMembershipEntity(entities)], relations },
+    schema: {
+      entities: [
+        segmentEntity,
+        segmentMembershipEntity(entities),
+        campaignEntity,
+        campaignMemberEntity,
+        messageEventEntity,
+        campaignInfluenceEntity,
+      ],
+      relations,
+    },
     hooks,
     errorCodes: marketingErrorDescriptions,
     api: (ctx) => ({
       segments: createSegmentService(() => ctx.crm, clock),
+      campaigns: createCampaignService(() => ctx.crm, {
+        get consent() {
+          return options.consent?.()
+        },
+      }),
     }),
   })
 }
