@@ -1,0 +1,56 @@
+import { RapportError } from '@rapport/core'
+
+/**
+ * The stable error codes of `@rapport/sales`. Every code is prefixed `SALES_`; codes never change meaning once
+ * published. Sub-modules (products, quotes, contracts, receivables, procurement) add their codes here so a host has
+ * one table to branch on.
+ *
+ * @example
+ * ```ts
+ * import { isRapportError } from '@rapport/core'
+ * import { SalesErrorCodes } from '@rapport/sales'
+ *
+ * try {
+ *   calculateDocument({ currency: 'EUR', lines: [{ quantity: '-1', unitPriceMinor: 100 }] })
+ * } catch (error) {
+ *   if (isRapportError(error) && error.code === SalesErrorCodes.NEGATIVE_QUANTITY) console.log(error.details)
+ * }
+ * ```
+ */
+export const SalesErrorCodes = {
+  /** A currency code is not an ISO 4217 code (`details.currency`). */
+  INVALID_CURRENCY: 'SALES_INVALID_CURRENCY',
+  /** A line's currency differs from its document's (`details.path`, `details.expected`, `details.actual`). */
+  CURRENCY_MISMATCH: 'SALES_CURRENCY_MISMATCH',
+  /** A quantity is below zero (`details.path`). */
+  NEGATIVE_QUANTITY: 'SALES_NEGATIVE_QUANTITY',
+  /** A decimal (quantity, percentage, rate) is malformed or too long (`details.path`, `details.value`). */
+  INVALID_DECIMAL: 'SALES_INVALID_DECIMAL',
+  /** A minor-unit amount is not a non-negative safe integer (`details.path`). */
+  INVALID_AMOUNT: 'SALES_INVALID_AMOUNT',
+  /** A discount is negative or a percentage is above 100 (`details.path`). */
+  INVALID_DISCOUNT: 'SALES_INVALID_DISCOUNT',
+  /** A tax rate is negative (`details.path`). */
+  INVALID_TAX_RATE: 'SALES_INVALID_TAX_RATE',
+  /** An exchange rate is missing, not positive, or given without its company currency. */
+  INVALID_FX_RATE: 'SALES_INVALID_FX_RATE',
+  /** A computed amount does not fit a safe integer of minor units. */
+  AMOUNT_OUT_OF_RANGE: 'SALES_AMOUNT_OUT_OF_RANGE',
+  /** A document or line is not the expected shape: not an object, an unknown field, an unknown kind or mode, too
+   * many lines (`details.path`). */
+  INVALID_DOCUMENT: 'SALES_INVALID_DOCUMENT',
+  /** An allocation has no positive weight for a non-zero total, or a weight is not a non-negative safe integer. */
+  INVALID_ALLOCATION: 'SALES_INVALID_ALLOCATION',
+} as const
+
+/** One of the codes in {@link SalesErrorCodes}. */
+export type SalesErrorCode = (typeof SalesErrorCodes)[keyof typeof SalesErrorCodes]
+
+/** Builds the `RapportError` for a sales code; `details` should name the failing `path`. */
+export function salesError(
+  code: SalesErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): RapportError {
+  return new RapportError(code, message, { details })
+}

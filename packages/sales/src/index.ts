@@ -1,0 +1,20 @@
+/**
+ * `@rapport/sales`: sales documents on Rapport's plugin API. The root exports the error table; each concept has its own
+ * subpath (`@rapport/sales/money`, ...).
+ *
+ * @example
+ * ```ts
+ * import { isRapportError } from '@rapport/core'
+ * import { SalesErrorCodes } from '@rapport/sales'
+ * import { calculateDocument } from '@rapport/sales/money'
+ *
+ * try {
+ *   calculateDocument({ currency: 'EUR', lines: [{ quantity: '-1', unitPriceMinor: 100 }] })
+ * } catch (error) {
+ *   if (isRapportError(error) && error.code === SalesErrorCodes.NEGATIVE_QUANTITY) console.log(error.details)
+ * }
+ * ```
+ *
+ * @module
+ */
+export { type SalesErrorCode, SalesErrorCodes, salesError } from './errors.js'
