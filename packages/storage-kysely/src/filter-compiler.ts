@@ -21,6 +21,11 @@ export interface FilterCompileContext {
   readonly mappings: ModelMappings
   /** The whole schema, to resolve `exists` relations. */
   readonly schema: StorageSchema
+  /**
+   * The tenant every row of the query belongs to, when known: `exists` over a link table then compiles to an
+   * uncorrelated `id in (…)` pinned to this tenant, which the planner can serve from the link table's index.
+   */
+  readonly tenantId?: string
 }
 
 const TRUE = sql<SqlBool>`(1 = 1)`
@@ -259,6 +264,16 @@ export class FilterCompiler {
       ...pins,
       inner,
     ]
+    const tenantId = this.#ctx.tenantId
+    if (tenantId !== undefined) {
+      // An uncorrelated IN pinned to the tenant rather than a correlated EXISTS: the planner can read the few links
+      // of a pinned related record first (the link table's target index) and fetch the owners by primary key,
+      // instead of walking the owners in sort order and probing the links for every row (a contact's activities
+      // newest first: ~430 ms at 20k activities with EXISTS on SQLite). Every level of a query is pinned to the
+      // tenant, and both sides are non-null ids, so `not in` keeps two-valued logic and the result is the same.
+      const pinned = [sql`${this.#column(through, j, 'tenantId')} = ${tenantId}`, ...conditions.slice(2)]
+      return sql<SqlBool>`${this.#column(mapping, alias, 'id')} in (select ${this.#column(through, j, relation.throughFrom)} from ${sql.table(through.table)} as ${sql.id(j)} inner join ${sql.table(related.table)} as ${sql.id(r)} on ${this.#column(related, r, 'tenantId')} = ${this.#column(through, j, 'tenantId')} and ${this.#column(related, r, 'id')} = ${this.#column(through, j, relation.throughTo)} where ${sql.join(pinned, sql` and `)})`
+    }
     return sql<SqlBool>`exists (select 1 from ${sql.table(through.table)} as ${sql.id(j)} inner join ${sql.table(related.table)} as ${sql.id(r)} on ${this.#column(related, r, 'tenantId')} = ${this.#column(through, j, 'tenantId')} and ${this.#column(related, r, 'id')} = ${this.#column(through, j, relation.throughTo)} where ${sql.join(conditions, sql` and `)})`
   }
 }

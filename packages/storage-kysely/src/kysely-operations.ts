@@ -72,7 +72,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
 
   const scope = (args: ModelScope) => {
     const mapping = mappings.get(args.model)
-    const compiler = new FilterCompiler({ dialect, mappings, schema: args.schema })
+    const compiler = new FilterCompiler({ dialect, mappings, schema: args.schema, tenantId: args.tenantId })
     const tenantColumn = mapping.byField.get('tenantId')!.column
     const idColumn = mapping.byField.get('id')!.column
     const tenant = sql<SqlBool>`${sql.id(TABLE_ALIAS, tenantColumn)} = ${args.tenantId}`
