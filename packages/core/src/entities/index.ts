@@ -84,8 +84,10 @@ export { leadEntity } from './lead.js'
 export {
   type Order,
   type OrderInput,
+  type OrderLine,
   orderCustomerTypes,
   orderEntity,
+  orderLineSchema,
   orderStatuses,
 } from './order.js'
 export {

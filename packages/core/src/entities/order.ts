@@ -13,6 +13,30 @@ export const orderCustomerTypes = ['contact', 'company'] as const
 export const orderStatuses = ['completed', 'pending', 'canceled', 'refunded'] as const
 
 /**
+ * One line of an order: what was bought (`productId`, a product id of `@rapport/sales` or of your catalog, and/or a
+ * `sku`; at least one), how many, and the unit price in minor units. The order's `amount` must equal the sum of its
+ * lines (`quantity × unitPrice`, all in the order's currency); core recomputes and refuses a mismatch instead of
+ * trusting a client-sent total.
+ */
+export const orderLineSchema = z
+  .object({
+    productId: refIdSchema.optional(),
+    sku: z.string().min(1).max(200).optional(),
+    /** What the customer saw, e.g. the product name at the time of the order. */
+    name: z.string().max(500).optional(),
+    quantity: z.int().min(1).max(1_000_000),
+    unitPrice: moneySchema,
+  })
+  .strict()
+  .refine((line) => line.productId !== undefined || line.sku !== undefined, {
+    message: 'A line names a productId or a sku',
+    path: ['productId'],
+  })
+
+/** One line of an order (see {@link orderLineSchema}). */
+export type OrderLine = z.infer<typeof orderLineSchema>
+
+/**
  * The entity declaration of orders (transactions): who bought, when, how much, in which currency. Orders feed
  * customer analytics (RFM, BTYD lifetime value) through `crm.orders.customerSummaries()`, which aggregates inside
  * the database on SQL storage.
@@ -32,6 +56,8 @@ export const orderEntity = defineEntity({
     occurredAt: z.date(),
     amount: moneySchema,
     status: z.enum(orderStatuses).default('completed'),
+    /** The line items (cross-sell mining reads them); when present, `amount` must be their sum. */
+    lines: z.array(orderLineSchema).max(1000).default([]),
     /** The order's id in the system it came from (shop, billing); unique per tenant when set. */
     externalId: z.string().min(1).max(200).nullable().optional(),
     custom: customValuesSchema.default({}),

@@ -9,9 +9,10 @@ import {
 } from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
 import type { EntityUpdateInput } from '../entities/entity-types.js'
-import type { Order, OrderInput, orderEntity } from '../entities/order.js'
+import type { Order, OrderInput, OrderLine, orderEntity } from '../entities/order.js'
 import { orderCustomerTypes, orderStatuses } from '../entities/order.js'
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
+import type { ValidationIssue } from '../errors/rapport-error.js'
 import { compileFilter } from '../filter/compile-filter.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { AggregateCustomerOrdersArgs, OrderAggregationFields } from '../storage/order-aggregation.js'
@@ -40,6 +41,7 @@ const ORDER_FIELDS: OrderAggregationFields = Object.freeze({
  */
 export const orderBehaviour: EntityBehaviour = {
   async prepare(record, session, current) {
+    checkOrderTotal(record)
     const type = record['customerType'] as string
     const id = record['customerId'] as string
     if (current && current['customerType'] === type && current['customerId'] === id) return
@@ -50,6 +52,38 @@ export const orderBehaviour: EntityBehaviour = {
       ])
     }
   },
+}
+
+/**
+ * The order's amount is the sum of its lines, in its currency: recomputed here, never trusted from the client. Sums
+ * beyond the safe integer range are refused rather than rounded.
+ */
+function checkOrderTotal(record: Record<string, unknown>): void {
+  const lines = (record['lines'] ?? []) as readonly OrderLine[]
+  if (lines.length === 0) return
+  const amount = record['amount'] as { amountMinor: number; currency: string }
+  const issues: ValidationIssue[] = []
+  let total = 0
+  lines.forEach((line, i) => {
+    if (line.unitPrice.currency !== amount.currency) {
+      issues.push({
+        path: ['lines', i, 'unitPrice', 'currency'],
+        message: `A line's currency must be the order's (${amount.currency})`,
+        code: 'invalid_value',
+      })
+    }
+    total += line.quantity * line.unitPrice.amountMinor
+  })
+  if (!Number.isSafeInteger(total)) {
+    issues.push({ path: ['lines'], message: 'The lines sum beyond the safe integer range', code: 'too_big' })
+  } else if (issues.length === 0 && total !== amount.amountMinor) {
+    issues.push({
+      path: ['amount', 'amountMinor'],
+      message: `The amount (${amount.amountMinor}) must equal the sum of the lines (${total})`,
+      code: 'invalid_value',
+    })
+  }
+  if (issues.length > 0) failValidation('order', issues)
 }
 
 const instant = z.union([z.date(), z.iso.datetime({ offset: true }), z.iso.date()]).transform((v, ctx) => {
