@@ -9,6 +9,7 @@ export default defineConfig({
     'pipeline/index': 'src/pipeline/index.ts',
     'scoring/index': 'src/scoring/index.ts',
     'experiments/index': 'src/experiments/index.ts',
+    'cross-sell/index': 'src/cross-sell/index.ts',
     'attribution/index': 'src/attribution/index.ts',
   },
   format: ['esm'],

@@ -7,6 +7,7 @@
 export * from './attribution/index.js'
 export * from './churn/index.js'
 export * from './clv/index.js'
+export * from './cross-sell/index.js'
 export * from './experiments/index.js'
 export * from './pipeline/index.js'
 export * from './rfm/index.js'
