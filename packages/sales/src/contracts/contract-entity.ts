@@ -1,0 +1,48 @@
+import { defineEntity } from '@rapport/core/entities'
+import * as z from 'zod'
+import { CONTRACT_STATUSES } from './contract-lifecycle.js'
+
+const date = z.iso.date()
+const id = z.string().min(1).max(100)
+
+/**
+ * A contract: the parties and links it came from (a won deal, an accepted quote), its amount in minor units, its
+ * term and its lifecycle status. Received and unreceived amounts are not stored: they roll up from payments
+ * (`crm.plugins.receivables.balance(id)`).
+ */
+export const contractEntity = defineEntity({
+  name: 'contract',
+  idPrefix: 'ctr',
+  shape: {
+    name: z.string().min(1).max(300),
+    number: z.string().max(100).nullable().optional(),
+    companyId: id.nullable().optional(),
+    contactId: id.nullable().optional(),
+    dealId: id.nullable().optional(),
+    quoteId: id.nullable().optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    amountMinor: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+    startDate: date,
+    endDate: date,
+    renewalNoticeDays: z.int().min(0).max(3650).default(30),
+    status: z.enum(CONTRACT_STATUSES).default('draft'),
+  },
+  references: {
+    companyId: { model: 'company', onDelete: 'restrict' },
+    contactId: { model: 'contact', onDelete: 'restrict' },
+    dealId: { model: 'deal', onDelete: 'set null' },
+  },
+  indexes: [
+    { name: 'by_status_end', fields: ['status', 'endDate'] },
+    { name: 'by_deal', fields: ['dealId'] },
+  ],
+  relations: {
+    installments: { kind: 'hasMany', model: 'installment', foreignKey: 'contractId' },
+    payments: { kind: 'hasMany', model: 'payment', foreignKey: 'contractId' },
+  },
+  searchFields: ['name', 'number'],
+  validate: (record) =>
+    String(record['endDate']) < String(record['startDate'])
+      ? [{ path: ['endDate'], message: 'The end date is before the start date', code: 'invalid_value' }]
+      : [],
+})

@@ -1,0 +1,78 @@
+import { defineEntity } from '@rapport/core/entities'
+import * as z from 'zod'
+
+const id = z.string().min(1).max(100)
+const minor = z.int().min(0).max(Number.MAX_SAFE_INTEGER)
+const currency = z.string().regex(/^[A-Z]{3}$/)
+
+/**
+ * One installment of a contract's receivable plan. `paidMinor` and `outstandingMinor` are kept by the receivables
+ * service in the same transaction as every allocation (never by a job), so aging can be summed in SQL; the status is
+ * never stored: it is derived from the contract, the allocations and an as-of date on every read.
+ */
+export const installmentEntity = defineEntity({
+  name: 'installment',
+  idPrefix: 'ins',
+  shape: {
+    contractId: id,
+    seq: z.int().min(1).max(10_000),
+    dueDate: z.iso.date(),
+    currency,
+    amountMinor: minor,
+    paidMinor: minor.default(0),
+    outstandingMinor: minor,
+  },
+  references: { contractId: { model: 'contract', onDelete: 'cascade' } },
+  indexes: [
+    { name: 'by_contract_seq', fields: ['contractId', 'seq'], unique: true },
+    { name: 'by_currency_due', fields: ['currency', 'dueDate'] },
+  ],
+  relations: { contract: { kind: 'belongsTo', model: 'contract', localKey: 'contractId' } },
+  validate: (r) =>
+    Number(r['paidMinor']) + Number(r['outstandingMinor']) !== Number(r['amountMinor'])
+      ? [
+          {
+            path: ['outstandingMinor'],
+            message: 'paid + outstanding must equal the amount',
+            code: 'invalid_value',
+          },
+        ]
+      : [],
+})
+
+/** A payment received against a contract; `unallocatedMinor` is what no installment needed (an over-payment). */
+export const paymentEntity = defineEntity({
+  name: 'payment',
+  idPrefix: 'pay',
+  shape: {
+    contractId: id,
+    currency,
+    amountMinor: minor.min(1),
+    unallocatedMinor: minor,
+    receivedOn: z.iso.date(),
+    method: z.string().max(50).nullable().optional(),
+    reference: z.string().max(200).nullable().optional(),
+  },
+  references: { contractId: { model: 'contract', onDelete: 'restrict' } },
+  indexes: [{ name: 'by_contract', fields: ['contractId'] }],
+})
+
+/** The part of a payment applied to one installment (append-only). */
+export const paymentAllocationEntity = defineEntity({
+  name: 'paymentAllocation',
+  idPrefix: 'pal',
+  shape: {
+    paymentId: id,
+    installmentId: id,
+    contractId: id,
+    amountMinor: minor.min(1),
+  },
+  references: {
+    paymentId: { model: 'payment', onDelete: 'cascade' },
+    installmentId: { model: 'installment', onDelete: 'restrict' },
+  },
+  indexes: [
+    { name: 'by_installment', fields: ['installmentId'] },
+    { name: 'by_payment', fields: ['paymentId'] },
+  ],
+})

@@ -1,0 +1,33 @@
+import { definePlugin } from '@rapport/core'
+import { contractEntity } from '../contracts/contract-entity.js'
+import { installmentEntity, paymentAllocationEntity, paymentEntity } from './receivable-entities.js'
+import { receivableHooks } from './receivable-hooks.js'
+import { receivablesService } from './receivables-service.js'
+
+/**
+ * Contracts and receivables as a core plugin: the `contract`, `installment`, `payment` and `paymentAllocation`
+ * entities, the hooks that lock what must not change, and `crm.plugins.receivables` (plans, payments, statuses,
+ * balances, aging).
+ *
+ * @example
+ * ```ts
+ * const crm = createCrm({ storage, plugins: [receivablesPlugin()] as const })
+ * const contract = await crm.entity('contract').create({ name: 'ACME 2026', currency: 'EUR', amountMinor: 300_000, startDate: '2026-01-01', endDate: '2026-12-31' })
+ * await crm.entity('contract').update(contract.id, { status: 'pending_approval' })
+ * await crm.entity('contract').update(contract.id, { status: 'approved' })
+ * await crm.plugins.receivables.planInstallments(contract.id, [
+ *   { percent: 30, dueDate: '2026-01-31' }, { percent: 30, dueDate: '2026-04-30' }, { balance: true, dueDate: '2026-07-31' },
+ * ])
+ * await crm.plugins.receivables.recordPayment(contract.id, { amountMinor: 50_000, currency: 'EUR', receivedOn: '2026-02-03' })
+ * const report = await crm.plugins.receivables.aging({ asOf: '2026-05-15', currency: 'EUR' })
+ * ```
+ */
+export function receivablesPlugin() {
+  return definePlugin({
+    id: 'receivables',
+    schema: { entities: [contractEntity, installmentEntity, paymentEntity, paymentAllocationEntity] },
+    hooks: receivableHooks,
+    api: ({ crm }) => receivablesService(crm),
+    expose: { entities: ['contract', 'installment', 'payment'] },
+  })
+}
