@@ -35,6 +35,8 @@ export const contractEntity = defineEntity({
   indexes: [
     { name: 'by_status_end', fields: ['status', 'endDate'] },
     { name: 'by_deal', fields: ['dealId'] },
+    // Lets the aging EXISTS (is the contract effective?) read the status from the index alone.
+    { name: 'by_id_status', fields: ['id', 'status'] },
   ],
   relations: {
     installments: { kind: 'hasMany', model: 'installment', foreignKey: 'contractId' },

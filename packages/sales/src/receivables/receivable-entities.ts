@@ -25,7 +25,8 @@ export const installmentEntity = defineEntity({
   references: { contractId: { model: 'contract', onDelete: 'cascade' } },
   indexes: [
     { name: 'by_contract_seq', fields: ['contractId', 'seq'], unique: true },
-    { name: 'by_currency_due', fields: ['currency', 'dueDate'] },
+    // Covers aging: the bucket (dueDate), the sum (outstandingMinor) and the contract join are read from the index.
+    { name: 'aging', fields: ['currency', 'dueDate', 'outstandingMinor', 'contractId'] },
   ],
   relations: { contract: { kind: 'belongsTo', model: 'contract', localKey: 'contractId' } },
   validate: (r) =>
