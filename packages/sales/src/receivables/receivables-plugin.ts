@@ -28,6 +28,7 @@ export function receivablesPlugin() {
     schema: { entities: [contractEntity, installmentEntity, paymentEntity, paymentAllocationEntity] },
     hooks: receivableHooks,
     api: ({ crm }) => receivablesService(crm),
-    expose: { entities: ['contract', 'installment', 'payment'] },
+    // Installments and payments are written through the API only (plans must sum to the contract, payments allocate).
+    expose: { entities: ['contract'] },
   })
 }
