@@ -56,8 +56,10 @@ export { receivablesPlugin } from './receivables-plugin.js'
 export {
   type AsOfOptions,
   type ContractBalance,
+  type ContractFromDealInput,
   type InstallmentView,
   type PaymentInput,
+  type ReceivableRecord,
   type ReceivablesApi,
   receivablesService,
 } from './receivables-service.js'

@@ -12,7 +12,9 @@ import type { InstallmentStatus } from './installment-status.js'
 import { daysPastDue, installmentStatus } from './installment-status.js'
 import { receivableError } from './receivable-errors.js'
 
-type Row = Record<string, unknown>
+/** A stored record as the entity services return it (contract, installment, payment, allocation). */
+export type ReceivableRecord = Record<string, unknown>
+
 
 /** An installment as read through the receivables API: the stored row plus its status on the as-of date. */
 export interface InstallmentView {
@@ -75,12 +77,12 @@ export interface AsOfOptions {
 
 const num = (value: unknown) => Number(value ?? 0)
 
-async function contractOf(crm: CrmServices, id: string): Promise<Row> {
+async function contractOf(crm: CrmServices, id: string): Promise<ReceivableRecord> {
   return crm.entity('contract').get(id)
 }
 
-async function installmentsOf(crm: CrmServices, contractId: string): Promise<Row[]> {
-  const rows: Row[] = []
+async function installmentsOf(crm: CrmServices, contractId: string): Promise<ReceivableRecord[]> {
+  const rows: ReceivableRecord[] = []
   for await (const row of crm.entity('installment').iterate({
     where: { field: 'contractId', op: 'eq', value: contractId },
     orderBy: [{ field: 'seq' }],
@@ -91,7 +93,7 @@ async function installmentsOf(crm: CrmServices, contractId: string): Promise<Row
 
 async function replacePlan(
   tx: CrmServices,
-  contract: Row,
+  contract: ReceivableRecord,
   planned: readonly { seq: number; dueDate: string; amountMinor: number }[],
 ) {
   const service = tx.entity('installment')
@@ -118,7 +120,7 @@ async function replacePlan(
   )
 }
 
-function view(row: Row, status: ContractStatus, asOf: string): InstallmentView {
+function view(row: ReceivableRecord, status: ContractStatus, asOf: string): InstallmentView {
   const facts = {
     amountMinor: num(row['amountMinor']),
     paidMinor: num(row['paidMinor']),
@@ -152,9 +154,9 @@ export function receivablesService(crm: CrmServices) {
      *
      * @throws `SALES_DEAL_NOT_WON` when the deal is not in a won stage; `NOT_FOUND` for an unknown deal.
      */
-    contractFromDeal(dealId: string, input: ContractFromDealInput): Promise<Row> {
+    contractFromDeal(dealId: string, input: ContractFromDealInput): Promise<ReceivableRecord> {
       return crm.transaction(async (tx) => {
-        const deal = (await tx.deals.get(dealId)) as unknown as Row
+        const deal = (await tx.deals.get(dealId)) as unknown as ReceivableRecord
         const pipeline = await tx.pipelines.get(String(deal['pipelineId']))
         const stage = pipeline.stages.find((s) => s.id === deal['stageId'])
         if (stage?.kind !== 'won') {
@@ -187,7 +189,7 @@ export function receivablesService(crm: CrmServices) {
      * Replaces a contract's plan with installments computed from `terms` (percentages, fixed amounts, one balance
      * line). Refused while any installment of the plan has payments (`SALES_RECORD_LOCKED`).
      */
-    planInstallments(contractId: string, terms: readonly InstallmentTerm[]): Promise<Row[]> {
+    planInstallments(contractId: string, terms: readonly InstallmentTerm[]): Promise<ReceivableRecord[]> {
       return crm.transaction(async (tx) => {
         const contract = await contractOf(tx, contractId)
         return replacePlan(tx, contract, planInstallments(num(contract['amountMinor']), terms))
@@ -201,7 +203,7 @@ export function receivablesService(crm: CrmServices) {
     setInstallments(
       contractId: string,
       installments: readonly { readonly dueDate: string; readonly amountMinor: number }[],
-    ): Promise<Row[]> {
+    ): Promise<ReceivableRecord[]> {
       return crm.transaction(async (tx) => {
         const contract = await contractOf(tx, contractId)
         assertPlanTotal(num(contract['amountMinor']), installments)
@@ -218,7 +220,7 @@ export function receivablesService(crm: CrmServices) {
      * Records a payment on an effective contract and allocates it: to the installments given, each checked against
      * what it still owes, or oldest due first. What no installment needs stays on the payment as `unallocatedMinor`.
      */
-    recordPayment(contractId: string, input: PaymentInput): Promise<{ payment: Row; allocations: Row[] }> {
+    recordPayment(contractId: string, input: PaymentInput): Promise<{ payment: ReceivableRecord; allocations: ReceivableRecord[] }> {
       return crm.transaction(async (tx) => {
         const contract = await contractOf(tx, contractId)
         const status = contract['status'] as ContractStatus
@@ -261,7 +263,7 @@ export function receivablesService(crm: CrmServices) {
           method: input.method ?? null,
           reference: input.reference ?? null,
         })
-        const rows: Row[] = []
+        const rows: ReceivableRecord[] = []
         const installments = tx.entity('installment')
         for (const allocation of allocations) {
           rows.push(
