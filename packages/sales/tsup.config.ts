@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'money/index': 'src/money/index.ts',
+    'contracts/index': 'src/contracts/index.ts',
+    'receivables/index': 'src/receivables/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -15,7 +15,6 @@ import { receivableError } from './receivable-errors.js'
 /** A stored record as the entity services return it (contract, installment, payment, allocation). */
 export type ReceivableRecord = Record<string, unknown>
 
-
 /** An installment as read through the receivables API: the stored row plus its status on the as-of date. */
 export interface InstallmentView {
   readonly id: string
@@ -54,7 +53,7 @@ export interface PaymentInput {
   readonly allocations?: readonly Allocation[]
 }
 
-/** What {@link ReceivablesApi.contractFromDeal} needs besides the deal: the term, and what differs from the deal. */
+/** What `contractFromDeal` of the receivables API needs besides the deal: the term, and what differs from the deal. */
 export interface ContractFromDealInput {
   readonly startDate: string
   readonly endDate: string
@@ -220,7 +219,10 @@ export function receivablesService(crm: CrmServices) {
      * Records a payment on an effective contract and allocates it: to the installments given, each checked against
      * what it still owes, or oldest due first. What no installment needs stays on the payment as `unallocatedMinor`.
      */
-    recordPayment(contractId: string, input: PaymentInput): Promise<{ payment: ReceivableRecord; allocations: ReceivableRecord[] }> {
+    recordPayment(
+      contractId: string,
+      input: PaymentInput,
+    ): Promise<{ payment: ReceivableRecord; allocations: ReceivableRecord[] }> {
       return crm.transaction(async (tx) => {
         const contract = await contractOf(tx, contractId)
         const status = contract['status'] as ContractStatus
