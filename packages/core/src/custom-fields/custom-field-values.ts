@@ -5,7 +5,21 @@ import type { CustomFieldDefinition } from './custom-field-definition.js'
 
 const e164 = /^\+[1-9]\d{4,14}$/
 
+// Compiled once per definition object. The tenant's definitions are cached by the runtime and replaced (new objects)
+// whenever a field is defined, changed or removed, so a definition's identity is its version: a stale schema is
+// never used, and a row no longer compiles zod schemas (the import's top cost before this cache).
+const compiled = new WeakMap<CustomFieldDefinition, z.ZodType>()
+
 function valueSchema(def: CustomFieldDefinition): z.ZodType {
+  let schema = compiled.get(def)
+  if (!schema) {
+    schema = buildValueSchema(def)
+    compiled.set(def, schema)
+  }
+  return schema
+}
+
+function buildValueSchema(def: CustomFieldDefinition): z.ZodType {
   switch (def.type) {
     case 'text':
       return z.string().max(10_000)
