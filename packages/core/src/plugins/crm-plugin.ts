@@ -63,6 +63,24 @@ export interface EntityHooks {
       ctx: HookContext,
     ): Awaitable<undefined | false | { data: Record<string, unknown> }>
     after?(record: Record<string, unknown>, ctx: HookContext): Awaitable<void>
+    /**
+     * Runs once per create call with every record it stored, in input order: one record for `create`, the whole
+     * batch for `createMany` (an import's batch). Use it instead of `after` when the hook writes or reads storage
+     * per record, so a batch costs one round of writes instead of one per record (data-quality writes all match
+     * keys of a batch with one `createMany`). It runs in the transaction, after every record's `after` hooks (of
+     * every plugin); a throw rolls the whole batch back. Give a plugin either `after` or `afterMany` for the same
+     * work: both run when both are given.
+     *
+     * @example
+     * ```ts
+     * create: {
+     *   afterMany: async (records, ctx) => {
+     *     await ctx.crm.entity('myIndex').createMany(records.map((r) => ({ recordId: r.id, text: String(r.name) })))
+     *   },
+     * }
+     * ```
+     */
+    afterMany?(records: readonly Record<string, unknown>[], ctx: HookContext): Awaitable<void>
   }
   readonly update?: {
     before?(

@@ -12,7 +12,8 @@ import { checkPayload, failValidation, validateRecord } from './record-validatio
 /**
  * Creates records in one transaction: every input is validated (and passed through the plugins' `before` hooks)
  * first, so one bad input writes nothing. `batch` writes all rows with one `createMany` and reports issues by
- * index; otherwise there is exactly one input.
+ * index; otherwise there is exactly one input. Each record's `after` hooks run in turn, then each plugin's
+ * `afterMany` once with the whole batch.
  */
 export async function createRecords(
   ctx: EntityContext,
@@ -100,6 +101,7 @@ export async function createRecords(
       for (const h of hooks) await h.create?.after?.(record, hctx)
       session.queue(`${entity.name}.created`, recordEvent(ctx, session, record['id'] as string, { record }))
     }
+    for (const h of hooks) await h.create?.afterMany?.(stored, hctx)
     return stored
   })
 }

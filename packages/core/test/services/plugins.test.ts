@@ -99,6 +99,74 @@ describe('plugins', () => {
     expect(delivered).toBe(0)
   })
 
+  it('afterMany runs once per create call with the whole batch, after the per-record after hooks', async () => {
+    const calls: string[] = []
+    const batching = definePlugin({
+      id: 'batching',
+      hooks: {
+        company: {
+          create: {
+            after: (record) => void calls.push(`after:${record['name'] as string}`),
+            afterMany: async (records, ctx) => {
+              calls.push(`afterMany:${records.map((r) => r['name']).join(',')}`)
+              // Writes go through the same transaction, in one batch.
+              await ctx.crm.tags.createMany(records.map((r) => ({ name: `company:${r['name'] as string}` })))
+            },
+          },
+        },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [batching] as const })
+    const created = await crm.companies.createMany([
+      { name: 'Acme' },
+      { name: 'Globex' },
+      { name: 'Initech' },
+    ])
+    await crm.companies.create({ name: 'Umbrella' })
+    expect(calls).toEqual([
+      'after:Acme',
+      'after:Globex',
+      'after:Initech',
+      'afterMany:Acme,Globex,Initech',
+      'after:Umbrella',
+      'afterMany:Umbrella',
+    ])
+    expect(created.map((c) => c.name)).toEqual(['Acme', 'Globex', 'Initech'])
+    expect((await crm.tags.list({ orderBy: [{ field: 'name' }] })).items.map((t) => t.name)).toEqual([
+      'company:Acme',
+      'company:Globex',
+      'company:Initech',
+      'company:Umbrella',
+    ])
+  })
+
+  it('a throwing afterMany rolls the whole batch back, and no event is delivered', async () => {
+    const strict = definePlugin({
+      id: 'strict',
+      hooks: {
+        company: {
+          create: {
+            afterMany: async (records, ctx) => {
+              await ctx.crm.tags.create({ name: `batch of ${records.length}` })
+              if (records.some((r) => r['name'] === 'Evil Corp')) throw new Error('refused batch')
+            },
+          },
+        },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [strict] as const })
+    let delivered = 0
+    crm.events.on('company.created', () => {
+      delivered++
+    })
+    await expect(crm.companies.createMany([{ name: 'Acme' }, { name: 'Evil Corp' }])).rejects.toThrow(
+      'refused batch',
+    )
+    expect(await crm.companies.count()).toBe(0)
+    expect(await crm.tags.count()).toBe(0)
+    expect(delivered).toBe(0)
+  })
+
   it('adds plugin entities with their own service, and handles events after commit', async () => {
     const invoice = defineEntity({
       name: 'invoice',
