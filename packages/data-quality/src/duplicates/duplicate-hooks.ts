@@ -2,7 +2,7 @@ import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import { DuplicateError } from './duplicate-error.js'
 import type { DuplicateRule } from './duplicate-rule.js'
 import { findMatches } from './find-duplicates.js'
-import { syncMatchKeys } from './match-key-store.js'
+import { insertMatchKeys, syncMatchKeys } from './match-key-store.js'
 import { duplicateCheckSkipped } from './skip-duplicate-check.js'
 
 async function check(
@@ -12,11 +12,14 @@ async function check(
   record: Readonly<Record<string, unknown>>,
   selfId: string | undefined,
   want: 'block' | 'warn',
+  later?: ReadonlySet<string>,
 ): Promise<void> {
   if (duplicateCheckSkipped()) return
   for (const rule of rules) {
     if (rule[action] !== want) continue
-    const matches = await findMatches(ctx.crm, rule, record, selfId)
+    const found = await findMatches(ctx.crm, rule, record, selfId)
+    // Records later in the same batch are reported by their own check, as they were when each came alone.
+    const matches = later ? found.filter((m) => !later.has(m.id)) : found
     if (matches.length === 0) continue
     if (want === 'block') throw new DuplicateError(rule.entity, rule.id, matches)
     // warn: the write goes through, and the matches wait for review as an open duplicate set.
@@ -41,10 +44,17 @@ export function duplicateHooks(entity: string, rules: readonly DuplicateRule[]):
         await check(ctx, rules, 'onCreate', data, undefined, 'block')
         return undefined
       },
-      after: async (record, ctx) => {
-        const id = record['id'] as string
-        await syncMatchKeys(ctx.crm, rules, record, id, entity)
-        await check(ctx, rules, 'onCreate', record, id, 'warn')
+      // A batch's keys in one createMany (an import writes thousands of records per transaction), then the warn
+      // checks record by record, each against the CRM and the batch's earlier records, as when each came alone.
+      afterMany: async (records, ctx) => {
+        await insertMatchKeys(ctx.crm, rules, records, entity)
+        if (!rules.some((r) => r.onCreate === 'warn')) return
+        const later = new Set(records.map((r) => r['id'] as string))
+        for (const record of records) {
+          const id = record['id'] as string
+          later.delete(id)
+          await check(ctx, rules, 'onCreate', record, id, 'warn', later)
+        }
       },
     },
     update: {

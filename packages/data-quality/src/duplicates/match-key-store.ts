@@ -52,6 +52,28 @@ export async function syncMatchKeys(
   }
 }
 
+/**
+ * Persists the match keys of records just created (none stored yet) with one `createMany` per batch, through `crm`
+ * (the write's transaction when called from a hook): the same keys, row for row, as {@link syncMatchKeys} writes
+ * for each record alone.
+ */
+export async function insertMatchKeys(
+  crm: CrmServices,
+  rules: readonly DuplicateRule[],
+  records: readonly Readonly<Record<string, unknown>>[],
+  entity: string,
+): Promise<number> {
+  const rows: Record<string, unknown>[] = []
+  for (const record of records) {
+    const recordId = record['id'] as string
+    for (const k of dedupe(rules.flatMap((rule) => matchKeysOf(rule, record)))) {
+      rows.push({ entity, recordId, key: k.key, value: k.value })
+    }
+  }
+  if (rows.length > 0) await crm.entity('dqMatchKey').createMany(rows)
+  return rows.length
+}
+
 function dedupe(keys: readonly MatchKey[]): MatchKey[] {
   const seen = new Set<string>()
   return keys.filter((k) => {

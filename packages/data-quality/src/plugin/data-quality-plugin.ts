@@ -17,7 +17,12 @@ import type { MergeRequest, MergeResult } from '../merge/merge-records.js'
 import { mergeRecords } from '../merge/merge-records.js'
 import type { DefaultRegion } from '../normalise/phone-input.js'
 import { phoneNormalizer } from '../normalise/phone-input.js'
-import { checkValidationRules, parseValidationRules, validateRecord } from '../validation/validate-record.js'
+import {
+  checkValidationRules,
+  parseValidationRules,
+  validateRecord,
+  validateRecords,
+} from '../validation/validate-record.js'
 import type { RuleSource } from '../validation/validation-hooks.js'
 import {
   storedRuleHooks,
@@ -96,6 +101,15 @@ export interface DataQualityApi {
     record: object,
     options?: { readonly operation?: ValidationOperation; readonly crm?: CrmServices },
   ): Promise<RuleIssue[]>
+  /**
+   * {@link DataQualityApi.validate} for many records of one entity (an import's batch): the rules are read and
+   * compiled once; the issues of `records[i]` are at index `i`.
+   */
+  validateMany(
+    entity: string,
+    records: readonly object[],
+    options?: { readonly operation?: ValidationOperation; readonly crm?: CrmServices },
+  ): Promise<RuleIssue[][]>
   /** Runs `fn` with duplicate checks off (retry after reviewing a `DuplicateError`). */
   skipDuplicateCheck<T>(fn: () => Promise<T>): Promise<T>
 }
@@ -185,6 +199,11 @@ export function dataQualityPlugin(
         const services = opts.crm ?? crm
         const list = await validationRulesOf(services, source, entity)
         return validateRecord(services, list, entity, record, opts.operation ?? 'import')
+      },
+      async validateMany(entity, records, opts = {}) {
+        const services = opts.crm ?? crm
+        const list = await validationRulesOf(services, source, entity)
+        return validateRecords(services, list, entity, records, opts.operation ?? 'import')
       },
       async findDuplicates(entity, input) {
         const data = input as Readonly<Record<string, unknown>>

@@ -3,6 +3,7 @@ export {
   checkValidationRules,
   parseValidationRules,
   validateRecord,
+  validateRecords,
 } from './validate-record.js'
 export {
   asMergeWrite,

@@ -133,31 +133,59 @@ export async function validateRecord(
   record: object,
   operation: ValidationOperation,
 ): Promise<RuleIssue[]> {
+  const [issues] = await validateRecords(crm, rules, entity, [record], operation)
+  return issues ?? []
+}
+
+/**
+ * {@link validateRecord} for many records of one entity: the rules are parsed and their filters compiled once, then
+ * each record is checked; the issues of `records[i]` are at index `i`. This is what a batch (an import's, a
+ * `createMany`'s) runs.
+ *
+ * @throws `RapportError('VALIDATION_FAILED')` when a rule itself is invalid for the entity.
+ *
+ * @example
+ * ```ts
+ * const [first, second] = await validateRecords(crm, rules, 'contact', [ada, bo], 'import')
+ * ```
+ */
+export async function validateRecords(
+  crm: CrmServices,
+  rules: readonly (ValidationRule | ValidationRuleInput)[],
+  entity: string,
+  records: readonly object[],
+  operation: ValidationOperation,
+): Promise<RuleIssue[][]> {
   const applicable = parseValidationRules(rules).filter(
     (r) => r.entity === entity && r.active && r.on.includes(operation),
   )
-  if (applicable.length === 0) return []
+  if (applicable.length === 0) return records.map(() => [])
   const problems: { path: (string | number)[]; message: string; code: string }[] = []
-  const out: RuleIssue[] = []
+  const compiled: CompiledRule[] = []
   for (const [i, rule] of applicable.entries()) {
-    const compiled = await compileRule(crm, rule, [i], problems)
-    if (!compiled) continue
-    const row = record as Row
-    if (compiled.when && !compiled.when(row)) continue
-    if (compiled.test(row)) continue
-    out.push({
-      code: 'custom',
-      path: rule.field ? rule.field.split('.') : [],
-      message: rule.message,
-      params: { ruleId: rule.id, severity: rule.severity },
-    })
+    const c = await compileRule(crm, rule, [i], problems)
+    if (c) compiled.push(c)
   }
   if (problems.length > 0) {
     throw new RapportError('VALIDATION_FAILED', `Invalid validation rule: ${problems[0]?.message}`, {
       details: { entity: 'validationRule', issues: problems },
     })
   }
-  return out
+  return records.map((record) => {
+    const row = record as Row
+    const out: RuleIssue[] = []
+    for (const { rule, when, test } of compiled) {
+      if (when && !when(row)) continue
+      if (test(row)) continue
+      out.push({
+        code: 'custom',
+        path: rule.field ? rule.field.split('.') : [],
+        message: rule.message,
+        params: { ruleId: rule.id, severity: rule.severity },
+      })
+    }
+    return out
+  })
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   checkValidationRules,
   parseValidationRules,
   validateRecord,
+  validateRecords,
 } from './validate-record.js'
 import type { ValidationOperation, ValidationRule } from './validation-rule.js'
 
@@ -87,7 +88,13 @@ export async function enforceRules(
 export function validationHooks(entity: string, source: RuleSource): EntityHooks {
   return {
     create: {
-      after: (record, ctx) => enforceRules(ctx.crm, source, entity, record, 'create'),
+      // Once per batch: the tenant's stored rules are read and compiled once, then every record is checked.
+      afterMany: async (records, ctx) => {
+        const rules = await rulesOf(ctx.crm, source, entity)
+        if (rules.length === 0) return
+        const issues = await validateRecords(ctx.crm, rules, entity, records, 'create')
+        for (const list of issues) assertNoRuleErrors(entity, list)
+      },
     },
     update: {
       after: async (record, ctx) => {
