@@ -31,7 +31,7 @@ const HEADER_BYTES = 256 * 1024
 /**
  * `rapport import <file> [--entity contact] [--upsert-key email] [--mapping mapping.json] [--dry-run]`: imports a CSV
  * or XLSX file with `@rapport/io`. Without `--mapping` the headers are mapped by io's suggestions (printed with
- * `--json`). Each row is also checked against the validation rules (`import`). Progress counts bytes read (rows/s
+ * `--json`). io checks each row against the validation rules (`import`) once, as it would be stored. Progress counts bytes read (rows/s
  * and ETA); `--results out.csv` writes one result per row. Exit code 4 when some rows failed.
  */
 export async function importCommand(args: readonly string[], ctx: CliContext): Promise<number> {
@@ -84,7 +84,6 @@ export async function importCommand(args: readonly string[], ctx: CliContext): P
     })
     const bytes = createReadStream(file).pipe(counter)
     const results = values.results ? createWriteStream(values.results) : undefined
-    const dq = target.crm.plugins['data-quality']
     progress.start(size, values['dry-run'] ? 'dry run' : 'import')
     const summary = await importRecords(target.crm, {
       entity: values.entity,
@@ -99,10 +98,6 @@ export async function importCommand(args: readonly string[], ctx: CliContext): P
       ...(results ? { results } : {}),
       ...(values.region ? { defaultRegion: values.region.toUpperCase() as never } : {}),
       services: target.services,
-      validateRow: async (input, row) => {
-        const issues = await dq.validate(row.entity, input, { operation: 'import', crm: target.services })
-        return issues.filter((i) => i.params.severity === 'error')
-      },
       onProgress: () => progress.update(read),
     })
     progress.update(size)

@@ -9,19 +9,21 @@ import { readXlsx } from '../source/xlsx-source.js'
 import type { KeySpec } from './upsert-key.js'
 import { keySpec } from './upsert-key.js'
 
-/** data-quality's `validate` as the import calls it. */
+type RuleIssues = readonly (ValidationIssue & { readonly params?: { readonly severity?: string } })[]
+
+/** data-quality's `validateMany` as the import calls it: one call per batch, issues by index. */
 export type RulesValidator = (
   entity: string,
-  record: object,
+  records: readonly object[],
   options: { readonly operation: 'import'; readonly crm: CrmServices },
-) => Promise<readonly (ValidationIssue & { readonly params?: { readonly severity?: string } })[]>
+) => Promise<readonly RuleIssues[]>
 
-/** data-quality's `validate` (validation rules as data), when its plugin is installed. */
+/** data-quality's `validateMany` (validation rules as data), when its plugin is installed. */
 export function rulesValidator(plugins: unknown): RulesValidator | null {
-  const api = (plugins as Record<string, { validate?: RulesValidator } | undefined> | undefined)?.[
+  const api = (plugins as Record<string, { validateMany?: RulesValidator } | undefined> | undefined)?.[
     'data-quality'
   ]
-  return typeof api?.validate === 'function' ? api.validate.bind(api) : null
+  return typeof api?.validateMany === 'function' ? api.validateMany.bind(api) : null
 }
 
 /** The key that spots duplicates inside a file without an upsert key: the e-mail, else the domain, when mapped. */

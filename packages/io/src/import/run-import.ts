@@ -239,13 +239,16 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
   const plan = async (items: Pending[]) => {
     await match(items)
     if (!rules) return
-    for (const p of items) {
-      const w = p.write
-      if (!w) continue
-      const existing = w.kind === 'update' ? found.get(w.id) : undefined
-      const record = w.kind === 'create' ? p.input : { ...existing, ...w.patch }
-      const issues = await rules(options.entity, record, { operation: 'import', crm: services })
-      const errors = issues.filter((i) => i.params?.severity !== 'warning')
+    const writes = items.filter((p) => p.write !== null)
+    if (writes.length === 0) return
+    const records = writes.map((p) => {
+      const w = p.write as NonNullable<Pending['write']>
+      return w.kind === 'create' ? p.input : { ...found.get(w.id), ...w.patch }
+    })
+    const all = await rules(options.entity, records, { operation: 'import', crm: services })
+    for (const [i, p] of writes.entries()) {
+      const issues = all[i] ?? []
+      const errors = issues.filter((x) => x.params?.severity !== 'warning')
       if (errors.length > 0) {
         p.write = null
         p.result = { status: 'failed', id: null, issues: [...issues] }
