@@ -1,7 +1,7 @@
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { approvalsPlugin } from '../src/index.js'
-import { ADAPTERS } from './adapters.js'
 import { openApprovals, policies } from './fixture.js'
 
 type Opened = Awaited<ReturnType<typeof openApprovals>>

@@ -1,6 +1,6 @@
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADAPTERS } from './adapters.js'
 import { openApprovals } from './fixture.js'
 
 describe.each(ADAPTERS)('a pending deal on $name', (adapter) => {

@@ -1,8 +1,8 @@
 import { defineAccessPolicy } from '@rapport/access'
+import type { TestAdapter } from '@rapport/test-storages'
+import { openCrm } from '@rapport/test-storages'
 import type { ApprovalPolicy, ApprovalsOptions } from '../src/index.js'
 import { accessDirectory, approvalsPlugin } from '../src/index.js'
-import type { TestAdapter } from './adapters.js'
-import { openCrm } from './adapters.js'
 
 /** Teams: usr_ray and usr_rae report to usr_mia, who reports to usr_vp; usr_fin1 and usr_fin2 hold `finance`. */
 export const accessPolicy = defineAccessPolicy({

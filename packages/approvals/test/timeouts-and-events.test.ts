@@ -1,5 +1,6 @@
 import { automationPlugin, createInProcessQueue } from '@rapport/automation'
 import { createCrm } from '@rapport/core'
+import { ADAPTERS } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalPolicy, ApprovalsApi } from '../src/index.js'
 import {
@@ -8,7 +9,6 @@ import {
   approvalTimeoutFunctions,
   approvalTimeoutRules,
 } from '../src/index.js'
-import { ADAPTERS } from './adapters.js'
 import { accessPolicy } from './fixture.js'
 
 const HOUR = 3_600_000
@@ -41,7 +41,7 @@ const timed: ApprovalPolicy[] = [
 ]
 
 async function open(adapter: (typeof ADAPTERS)[number]) {
-  const { storage, dispose } = adapter.open()
+  const { storage, dispose } = await adapter.open()
   let now = new Date('2026-03-02T09:00:00.000Z')
   const clock = () => now
   const queue = createInProcessQueue()

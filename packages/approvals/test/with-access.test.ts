@@ -1,9 +1,9 @@
 import { accessControl, defineAccessPolicy } from '@rapport/access'
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ApprovalsApi } from '../src/index.js'
 import { accessDirectory, approvalsPlugin } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 /** Reps see and edit their own companies; the approvals plugin's actor is declared with the admin role. */
 const access = defineAccessPolicy({

@@ -1,10 +1,10 @@
 import type { CrmPlugin } from '@rapport/core'
 import { createCrm, definePlugin, isRapportError } from '@rapport/core'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEntry } from '../src/index.js'
 import { auditPlugin } from '../src/index.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 /** Reps see only their own contacts: a scope plugin standing in for the access policy. */
 const ownContacts = definePlugin({

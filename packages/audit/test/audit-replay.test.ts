@@ -1,10 +1,10 @@
 import { createCrm } from '@rapport/core'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEntry } from '../src/index.js'
 import { auditPlugin } from '../src/index.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 const patch = fc.record(
   {

@@ -1,8 +1,8 @@
 import { createCrm, definePlugin, isRapportError } from '@rapport/core'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditPlugin } from '../src/index.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 /** Reps see only their own contacts. */
 const ownContacts = definePlugin({

@@ -1,10 +1,10 @@
 import { accessControl, defineAccessPolicy } from '@rapport/access'
 import { automationPlugin } from '@rapport/automation'
 import { createCrm } from '@rapport/core'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { auditPlugin } from '../src/index.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 /**
  * Automation acts as a declared system actor under the access policy (issue 10 §1, "automation, which acts as a

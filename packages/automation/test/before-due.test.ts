@@ -1,8 +1,8 @@
 import { isPastDue } from '@rapport/core/time'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, describe, expect, it } from 'vitest'
 import { setup } from './helpers.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 const HOUR = 3_600_000
 const open: TestStorage[] = []

@@ -1,9 +1,9 @@
 import type { Filter } from '@rapport/core/filter'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Condition } from '../src/index.js'
 import { setup } from './helpers.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 const open: TestStorage[] = []
 afterAll(async () => {

@@ -1,10 +1,10 @@
 import { isRapportError } from '@rapport/core'
 import { localDateOf } from '@rapport/core/time'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { PublicPool } from '../src/index.js'
 import { DAY, setup } from './helpers.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 const open: TestStorage[] = []
 afterAll(async () => {

@@ -1,9 +1,9 @@
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { TaskReminderDue } from '../src/index.js'
 import { TASK_REMINDER_EVENT } from '../src/index.js'
 import { setup } from './helpers.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 const MINUTE = 60_000
 const open: TestStorage[] = []

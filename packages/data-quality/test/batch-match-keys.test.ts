@@ -1,7 +1,7 @@
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dataQualityPlugin, defaultCompanyRule, defaultPersonRule } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 // A createMany batch writes its match keys through core's create.afterMany hook in one createMany; one create per
 // record writes them through the same hook one record at a time. Both must persist exactly the same keys.

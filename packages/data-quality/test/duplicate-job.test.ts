@@ -1,6 +1,6 @@
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dataQualityPlugin, defaultPersonRule, findDuplicatePairs } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 import { readFebrl } from './febrl.js'
 
 const plugins = [

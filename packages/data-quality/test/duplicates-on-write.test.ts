@@ -1,4 +1,5 @@
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   DuplicateError,
@@ -7,7 +8,6 @@ import {
   defaultPersonRule,
   skipDuplicateCheck,
 } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 const blockingPeople = {
   ...defaultPersonRule,

@@ -1,8 +1,8 @@
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RecordMergedEvent } from '../src/index.js'
 import { dataQualityPlugin } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 const plugins = [dataQualityPlugin({ defaultRegion: 'US' })] as const
 

@@ -1,7 +1,7 @@
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dataQualityPlugin } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 describe.each(ADAPTERS)('phones typed in national form on $name', (adapter) => {
   let t: Awaited<ReturnType<typeof openCrm<readonly [ReturnType<typeof dataQualityPlugin>]>>>

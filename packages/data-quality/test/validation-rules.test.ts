@@ -1,9 +1,9 @@
 import { createCrm, isRapportError } from '@rapport/core'
 import { createMemoryStorage } from '@rapport/core/testing'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ValidationRuleInput } from '../src/index.js'
 import { dataQualityPlugin, validateRecord } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 const rules: ValidationRuleInput[] = [
   {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream'
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,7 +12,6 @@ import {
   readXlsx,
   suggestMapping,
 } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 const plugins = [ioPlugin()] as const
 

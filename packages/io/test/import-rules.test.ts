@@ -1,8 +1,8 @@
 import { dataQualityPlugin } from '@rapport/data-quality'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RowResult } from '../src/index.js'
 import { importRecords, ioPlugin } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 const plugins = [
   ioPlugin(),

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream'
 import { isRapportError } from '@rapport/core'
 import { dataQualityPlugin } from '@rapport/data-quality'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ImportMapping, RowResult } from '../src/index.js'
 import { importRecords, ioPlugin, saveMapping } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 const plugins = [ioPlugin(), dataQualityPlugin({ defaultRegion: 'US' })] as const
 const region = { defaultRegion: 'US' } as const

@@ -1,11 +1,11 @@
 import { createCrm, isRapportError } from '@rapport/core'
 import { privacyPlugin } from '@rapport/privacy'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ConsentPort } from '../src/campaigns/index.js'
 import { fromSendGrid, parseEmailEventsCsv } from '../src/email-events/index.js'
 import { marketingPlugin } from '../src/index.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 const SECRET = 'dGhpcyBpcyBhIHRlc3Qgc2VjcmV0IG9mIDMyKyBieXRlcyEhIQ'
 

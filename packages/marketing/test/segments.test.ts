@@ -1,10 +1,10 @@
 import { automationPlugin, createInProcessQueue } from '@rapport/automation'
 import { createCrm, isRapportError } from '@rapport/core'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { marketingPlugin } from '../src/index.js'
 import type { SegmentMembershipEvent } from '../src/segments/index.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 function build(storage: TestStorage['storage'], clock: () => Date) {
   const queue = createInProcessQueue()

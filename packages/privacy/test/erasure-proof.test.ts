@@ -6,11 +6,11 @@ import { createCrm, definePlugin } from '@rapport/core'
 import { defineEntity } from '@rapport/core/entities'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
+import { openPostgres } from '@rapport/test-storages'
 import { sql } from 'kysely'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { privacyPlugin } from '../src/index.js'
-import { openPostgres } from './storages.js'
 
 const SECRET = 'dGhpcyBpcyBhIHRlc3Qgc2VjcmV0IG9mIDMyKyBieXRlcyEhIQ'
 

@@ -2,11 +2,11 @@ import { auditPlugin } from '@rapport/audit'
 import { createCrm, definePlugin } from '@rapport/core'
 import { defineEntity } from '@rapport/core/entities'
 import { createMemoryStorage } from '@rapport/core/testing'
+import type { TestStorage } from '@rapport/test-storages'
+import { storages } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { privacyPlugin } from '../src/index.js'
-import type { TestStorage } from './storages.js'
-import { storages } from './storages.js'
 
 const SECRET = 'dGhpcyBpcyBhIHRlc3Qgc2VjcmV0IG9mIDMyKyBieXRlcyEhIQ'
 

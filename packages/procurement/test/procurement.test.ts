@@ -1,7 +1,7 @@
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { procurementPlugin } from '../src/index.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 const clock = () => new Date('2026-03-02T09:00:00.000Z')
 const open = (adapter: (typeof ADAPTERS)[number]) =>

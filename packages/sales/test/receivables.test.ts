@@ -1,8 +1,8 @@
 import { isRapportError } from '@rapport/core'
+import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agingOf } from '../src/receivables/aging.js'
 import { receivablesPlugin } from '../src/receivables/receivables-plugin.js'
-import { ADAPTERS, openCrm } from './adapters.js'
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
