@@ -41,6 +41,20 @@ export const SalesErrorCodes = {
   INVALID_DOCUMENT: 'SALES_INVALID_DOCUMENT',
   /** An allocation has no positive weight for a non-zero total, or a weight is not a non-negative safe integer. */
   INVALID_ALLOCATION: 'SALES_INVALID_ALLOCATION',
+  /** An installment plan is malformed (no lines, two balance lines, a bad percentage, amount or date). */
+  INVALID_PLAN: 'SALES_INVALID_PLAN',
+  /** An installment plan does not add up to the contract amount (`details.expectedMinor`, `details.actualMinor`). */
+  PLAN_TOTAL_MISMATCH: 'SALES_PLAN_TOTAL_MISMATCH',
+  /** An allocation asks for more than an installment still owes (`details.outstandingMinor`). */
+  ALLOCATION_EXCEEDS_OUTSTANDING: 'SALES_ALLOCATION_EXCEEDS_OUTSTANDING',
+  /** Allocations of one payment add up to more than the payment (`details.unallocatedMinor`). */
+  ALLOCATION_EXCEEDS_PAYMENT: 'SALES_ALLOCATION_EXCEEDS_PAYMENT',
+  /** A record that payments, an approval or a final state lock was edited (`details.reason`). */
+  RECORD_LOCKED: 'SALES_RECORD_LOCKED',
+  /** A contract was to be created from a deal that is not in a won stage (`details.dealId`). */
+  DEAL_NOT_WON: 'SALES_DEAL_NOT_WON',
+  /** A contract status change the lifecycle does not allow (`details.from`, `details.to`). */
+  INVALID_TRANSITION: 'SALES_INVALID_TRANSITION',
 } as const
 
 /** One of the codes in {@link SalesErrorCodes}. */

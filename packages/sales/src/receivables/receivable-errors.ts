@@ -1,8 +1,8 @@
 import { RapportError } from '@rapport/core'
 
 /**
- * The error codes of contracts and receivables. Each is a plugin code of `@rapport/sales` (`SALES_*`), listed in
- * `crm.errorCodes` once the plugin is registered. Every one of them is thrown before anything is written.
+ * The error codes of contracts and receivables, all `SALES_*` and all also in `SalesErrorCodes` (the one table of
+ * `@rapport/sales` a host branches on). Every one of them is thrown before anything is written.
  */
 export const ReceivableErrorCodes = {
   /** An installment plan is malformed (no lines, two balance lines, a bad percentage, amount or date). */
