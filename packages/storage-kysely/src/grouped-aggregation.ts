@@ -1,20 +1,15 @@
 import { RapportError } from '@rapport/core'
 import type { AggregateGroupRow, AggregateRowsArgs, FieldRef } from '@rapport/core/storage'
-import type { Kysely, RawBuilder } from 'kysely'
+import type { RawBuilder } from 'kysely'
 import { sql } from 'kysely'
 import { FilterCompiler } from './filter-compiler.js'
-import type { ModelMapping, ModelMappings } from './model-mapping.js'
-import type { SqlDialect } from './sql-dialect.js'
+import type { OrderAggregationContext } from './order-aggregation.js'
 
-/** What {@link aggregateRowsSql} needs from the operations it is part of. */
-export interface GroupedAggregationContext {
-  /** The engine. */
-  readonly dialect: SqlDialect
-  /** Model → table and column names. */
-  readonly mappings: ModelMappings
-  /** Runs the statement (serialised, retried and error-mapped like every other read). */
-  run<T>(mapping: ModelMapping, work: (db: Kysely<any>) => Promise<T>): Promise<T>
-}
+/**
+ * What {@link aggregateRowsSql} needs from the operations it is part of: the same dialect, mappings and runner as
+ * order aggregation (`periodIndex` aside, which grouping does not use).
+ */
+export type GroupedAggregationContext = OrderAggregationContext
 
 const ALIAS = '_t'
 
