@@ -39,8 +39,10 @@ function percentOf(totalMinor: number, ppm: bigint): number {
 }
 
 /**
- * Splits `totalMinor` into installments following `terms`: percentage lines are rounded half-up to the minor unit,
- * fixed lines are taken as they are, and the balance line gets exactly what is left, so the installments always add
+ * Splits `totalMinor` into installments following `terms`: percentage lines are rounded cumulatively (line k gets
+ * `round(total × (p₁+…+pₖ)) − round(total × (p₁+…+pₖ₋₁))`, half-up), so each is within one minor unit of exact and
+ * together they never exceed the total while their percentages stay within 100 % (rounding each line on its own
+ * would: six 10 % lines of 5 minor units are 1 each), fixed lines are taken as they are, and the balance line gets exactly what is left, so the installments always add
  * up to the total. Without a balance line the lines must add up to the total by themselves.
  *
  * @throws `SALES_INVALID_PLAN` for no terms, two balance lines, a percentage outside (0, 100] or with more than 4
@@ -53,7 +55,7 @@ function percentOf(totalMinor: number, ppm: bigint): number {
  *   { percent: 33.3333, dueDate: '2026-01-31' },
  *   { percent: 33.3333, dueDate: '2026-02-28' },
  *   { balance: true, dueDate: '2026-03-31' },
- * ]) // 33 333, 33 333, 33 334
+ * ]) // 33 333, 33 334, 33 333
  * ```
  */
 export function planInstallments(
@@ -76,10 +78,18 @@ export function planInstallments(
       lines: balanceLines,
     })
   }
+  let cumulativePpm = 0n
+  let cumulativeMinor = 0
   const amounts = terms.map((term, i): number | null => {
     requireDay(term.dueDate, `terms[${i}].dueDate`)
     if ('balance' in term) return null
-    if ('percent' in term) return percentOf(totalMinor, percentToPpm(term.percent, i))
+    if ('percent' in term) {
+      cumulativePpm += percentToPpm(term.percent, i)
+      const upToHere = percentOf(totalMinor, cumulativePpm)
+      const amount = upToHere - cumulativeMinor
+      cumulativeMinor = upToHere
+      return amount
+    }
     if (!Number.isSafeInteger(term.amountMinor) || term.amountMinor <= 0) {
       throw receivableError(
         'SALES_INVALID_PLAN',
