@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 import { describe, expect, it } from 'vitest'
 import {
   companyDomainOf,
@@ -91,6 +92,21 @@ describe('phones to E.164', () => {
           expect(phoneToE164(toFullWidth(`${area} ${exchange} ${l}`), region)).toBe(e164)
         }
         expect(phoneBlockKey(e164)).toBe(e164.slice(0, -4))
+      }),
+    )
+  })
+
+  it('reads a national number in the region asked for, whatever was read before (the parse cache keys on it)', () => {
+    const national = fc.constantFrom('010-6552 9988', '(415) 555-0101', '020 7946 0958', '13812345678')
+    const region = fc.constantFrom('US', 'CN', 'GB', undefined)
+    // The reference: libphonenumber-js called directly, nothing cached.
+    const uncached = (input: string, r: 'US' | 'CN' | 'GB' | undefined) => {
+      const parsed = r ? parsePhoneNumberFromString(input, r) : parsePhoneNumberFromString(input)
+      return parsed?.isValid() ? parsed.number : null
+    }
+    fc.assert(
+      fc.property(fc.array(fc.tuple(national, region), { minLength: 1, maxLength: 30 }), (reads) => {
+        for (const [input, r] of reads) expect(phoneToE164(input, r)).toBe(uncached(input, r))
       }),
     )
   })
