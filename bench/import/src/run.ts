@@ -2,10 +2,13 @@
 // in bench/import/.data/, never committed) and imports it with @rapport/io into SQLite and Postgres with data-quality's
 // match keys maintained, against the raw driver inserting the same rows (parsed by csv-parse, no validation, one
 // transaction per 1,000 rows, an index on e-mail) in the same run. Each phase runs in its own process, so its peak RSS
-// is its own, and runs the packages' dist (run `pnpm build` first). Writes bench/results/import.json.
-//   BENCH_ROWS=50000 for a quick run (default 1,000,000); BENCH_PG_ROWS (default: BENCH_ROWS); BENCH_ENGINES=sqlite.
+// is its own, and runs the packages' dist (run `pnpm build` first). Then the same file is imported a second time into
+// the database the first import left (`rerun`: every row must come back unchanged, nothing written). Results go to
+// bench/results/import.json, one entry per row count (a quick run does not overwrite the 1M run).
+//   BENCH_ROWS=50000 for a quick run (default 1,000,000); BENCH_PG_ROWS (default: BENCH_ROWS); BENCH_ENGINES=sqlite;
+//   BENCH_SOURCE=1 runs the workspace sources instead of dist (no build needed; slower start, more memory).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -30,6 +33,8 @@ interface Phase {
   readonly rows: number
   readonly seconds: number
   readonly rowsPerSecond: number
+  readonly cpuSeconds: number
+  readonly rowsPerCpuSecond: number
   readonly peakRssMb: number
   readonly counts?: Record<string, number>
   readonly matchKeys?: number
@@ -53,6 +58,9 @@ function phase(engine: string, side: string, file: string, target: string): Phas
     [
       ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : []),
       ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${data}profiles`] : []),
+      ...(process.env['BENCH_SOURCE']
+        ? ['--conditions=@rapport/source', '--import', here('../../../scripts/source-hooks.ts')]
+        : []),
       here('./phase.ts'),
       engine,
       side,
@@ -80,32 +88,40 @@ for (const engine of engines) {
   const rows = engine === 'postgres' ? PG_ROWS : ROWS
   const file = await csvOf(rows)
   const sides: Record<string, Phase> = {}
-  for (const side of ['raw', 'rapport']) {
+  const sqliteFiles = (db: string) => [db, `${db}-wal`, `${db}-shm`]
+  for (const side of ['raw', 'rapport', 'rerun']) {
     console.error(`${engine} ${side}: ${rows} rows (load ${load().join(' ')})`)
+    // `rerun` reads the database `rapport` left; each is dropped after its last phase.
+    const name = side === 'rerun' ? 'rapport' : side
     if (engine === 'sqlite') {
-      const db = `${data}${side}-${rows}.db`
-      for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true })
+      const db = `${data}${name}-${rows}.db`
+      if (side !== 'rerun') for (const f of sqliteFiles(db)) rmSync(f, { force: true })
       sides[side] = phase(engine, side, file, db)
-      for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true })
+      if (side !== 'rapport') for (const f of sqliteFiles(db)) rmSync(f, { force: true })
     } else {
-      const schema = `bench_import_${side}_${rows}`
-      await dropSchema(schema)
+      const schema = `bench_import_${name}_${rows}`
+      if (side !== 'rerun') await dropSchema(schema)
       sides[side] = phase(engine, side, file, schema)
-      await dropSchema(schema)
+      if (side !== 'rapport') await dropSchema(schema)
     }
     console.error(JSON.stringify(sides[side]))
   }
   const rapport = sides['rapport'] as Phase
   const raw = sides['raw'] as Phase
+  const rerun = sides['rerun'] as Phase & { counts?: Record<string, number> }
   results[engine] = {
     rows,
     fileMb: Math.round(statSync(file).size / 1e5) / 10,
     raw,
     rapport,
-    // How many times slower the full import is than the raw driver inserting the same rows.
+    rerun,
+    // How many times slower the full import is than the raw driver inserting the same rows: by the wall clock, and
+    // by CPU time (less disturbed by the other processes of a shared machine).
     slowdown: Math.round((raw.rowsPerSecond / rapport.rowsPerSecond) * 100) / 100,
+    cpuSlowdown: Math.round((raw.rowsPerCpuSecond / rapport.rowsPerCpuSecond) * 100) / 100,
+    rerunChangedNothing: (rerun.counts?.['created'] ?? 0) + (rerun.counts?.['updated'] ?? 0) === 0,
     targets: { rowsPerSecond: 20_000, peakRssMb: 300 },
-    meetsTargets: rapport.rowsPerSecond >= 20_000 && rapport.peakRssMb <= 300,
+    meetsTargets: rapport.rowsPerSecond >= 20_000 && Math.max(rapport.peakRssMb, rerun.peakRssMb) <= 300,
   }
 }
 
@@ -116,9 +132,15 @@ const report = {
   cpus: cpus().length,
   loadAverage: { start: startLoad, end: load() },
   heapCapMb: HEAP_MB,
+  source: Boolean(process.env['BENCH_SOURCE']),
   note: 'Shared machine (2 cores, several agents working): compare the ratio against the raw driver, not absolutes.',
   ...results,
 }
-const out = here(`../../results/import${ROWS === 1_000_000 ? '' : `-${ROWS}`}.json`)
-writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`)
+// One file, one entry per row count: bench/results/import.json.
+const out = here('../../results/import.json')
+const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { runs?: object }) : {}
+writeFileSync(
+  out,
+  `${JSON.stringify({ benchmark: 'import', runs: { ...previous.runs, [String(ROWS)]: report } }, null, 2)}\n`,
+)
 console.log(JSON.stringify(report, null, 2))
