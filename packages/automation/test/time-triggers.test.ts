@@ -30,6 +30,33 @@ describe('time triggers (indexed sweep, injectable clock)', () => {
     expect((await engine.log({ recordId: later.id })).items.map((r) => r.anchor)).toEqual(['2026-03-10'])
   })
 
+  it('relative with where: a related record decides at firing time (exists), on the sweep query', async () => {
+    const { crm, engine, deal, advance } = await setup()
+    engine.register({
+      id: 'close-soon-live',
+      name: 'Close date in 3 days, live customers only',
+      entity: 'deal',
+      trigger: {
+        type: 'relative',
+        field: 'expectedCloseDate',
+        offset: { days: 3 },
+        direction: 'before',
+        where: { exists: 'company', where: { field: 'industry', op: 'ne', value: 'closed' } },
+      },
+      actions: [{ type: 'createTask', title: 'Prepare closing {{record.name}}' }],
+    })
+    const live = await crm.companies.create({ name: 'Live', industry: 'energy' })
+    const gone = await crm.companies.create({ name: 'Gone', industry: 'energy' })
+    await deal('Live', { expectedCloseDate: '2026-03-10', companyId: live.id })
+    await deal('Gone', { expectedCloseDate: '2026-03-10', companyId: gone.id })
+    await deal('Orphan', { expectedCloseDate: '2026-03-10' })
+    // Gone's company closes after its deal was created and before the firing time: the firing is skipped.
+    await crm.companies.update(gone.id, { industry: 'closed' })
+    advance(5 * DAY) // 2026-03-07: 3 days before
+    expect((await engine.tick()).sweep.enrolled).toEqual({ 'close-soon-live': 1 })
+    expect((await crm.tasks.list()).items.map((t) => t.title)).toEqual(['Prepare closing Live'])
+  })
+
   it('inactivity: no activity for 15 days (activities reset the clock)', async () => {
     const { crm, engine, advance } = await setup()
     engine.register({

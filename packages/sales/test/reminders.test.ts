@@ -75,6 +75,40 @@ describe('dunning and renewal reminders through automation', () => {
     ])
   })
 
+  it('stops dunning a contract voided or terminated before a step comes due; the aging still shows what is owed', async () => {
+    const { crm, engine, events, id, runUntil } = await setup()
+    for (const rule of dunningRules()) engine.register(rule)
+    const second = await crm.entity('contract').create({
+      name: 'Globex',
+      currency: 'EUR',
+      amountMinor: 50_000,
+      startDate: '2026-01-01',
+      endDate: '2026-12-31',
+    })
+    const secondId = String(second['id'])
+    for (const status of ['pending_approval', 'approved', 'active']) {
+      await crm.entity('contract').update(secondId, { status })
+    }
+    await crm.plugins.receivables.setInstallments(secondId, [{ dueDate: '2026-01-20', amountMinor: 50_000 }])
+    await runUntil('2026-01-18') // both: the −3 reminder of 2026-01-20
+    await crm.entity('contract').update(id, { status: 'void' })
+    await crm.entity('contract').update(secondId, { status: 'terminated' })
+    await runUntil('2026-04-30')
+    const steps = events
+      .filter((e) => e.name === 'installment.dunning')
+      .map((e) => [e.data['contractId'], e.data['offset']])
+    expect(steps).toEqual([
+      [id, -3],
+      [secondId, -3],
+    ])
+    const aging = await crm.plugins.receivables.aging({ asOf: '2026-04-30', currency: 'EUR' })
+    expect(aging.totalOutstandingMinor).toBe(50_000) // the terminated contract still owes; the void one does not
+  })
+
+  it('refuses unknown contract statuses', () => {
+    expect(() => dunningRules({ contractStatuses: ['cancelled' as never] })).toThrow(/contract statuses/)
+  })
+
   it('marks an active contract expiring N days before its end date and emits the reminder once', async () => {
     const { crm, engine, events, id, runUntil } = await setup()
     engine.register(renewalReminderRule({ days: 30 }))

@@ -55,6 +55,7 @@ export const triggerSchemas: Record<Trigger['type'], z.ZodType> = {
     field: z.string().min(1).max(200),
     offset: durationSchema,
     direction: z.enum(['before', 'after']),
+    where: z.unknown().optional(),
   }),
   inactivity: z.strictObject({
     type: z.literal('inactivity'),

@@ -11,7 +11,9 @@ export type RecordEventKind = 'created' | 'updated' | 'deleted'
  *   one of those fields changed;
  * - `schedule`: a cron expression (5 or 6 fields) in an IANA time zone; each slot runs the rule over the records
  *   matching `where` (core filter language, `exists` allowed) and the rule's conditions;
- * - `relative`: N days before or after a date field (3 days before `custom.contractEnd`);
+ * - `relative`: N days before or after a date field (3 days before `custom.contractEnd`); with `where` (core filter
+ *   language, `exists` allowed) only records matching it when the sweep reaches them fire, e.g. installments whose
+ *   contract is still in force;
  * - `inactivity`: no activity linked to the record for a duration (`lastActivityAt`), or in the same pipeline stage
  *   longer than a duration (`stageEnteredAt`, deals only);
  * - `manual`: only `engine.run(ruleId, recordId)`;
@@ -33,6 +35,11 @@ export type Trigger =
       readonly field: string
       readonly offset: FilterDuration
       readonly direction: 'before' | 'after'
+      /**
+       * Only records matching this filter (core's filter language, `exists` over relations allowed) fire, checked in
+       * the sweep's query when the time comes: a related record's state at firing time decides, not at creation.
+       */
+      readonly where?: Filter
     }
   | {
       readonly type: 'inactivity'

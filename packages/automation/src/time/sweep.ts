@@ -100,11 +100,12 @@ export async function sweep(rt: EngineRuntime, tenantId: string): Promise<SweepR
                 dueTimeFilter(trigger.field, now, { pastDue: false }),
               ],
             }
+      const due: Filter = trigger.where ? { and: [upTo, trigger.where] } : upTo
       const where: Filter =
         lastThreshold && lastSweep
           ? {
               and: [
-                upTo,
+                due,
                 {
                   or: [
                     { field: trigger.field, op: 'gt', value: format(lastThreshold) },
@@ -113,7 +114,7 @@ export async function sweep(rt: EngineRuntime, tenantId: string): Promise<SweepR
                 },
               ],
             }
-          : upTo
+          : due
       for await (const record of services.entity(entity).iterate({ where })) {
         const value = trigger.field
           .split('.')

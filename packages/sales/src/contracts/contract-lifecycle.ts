@@ -56,6 +56,15 @@ export const EFFECTIVE_CONTRACT_STATUSES: readonly ContractStatus[] = CONTRACT_S
 )
 
 /**
+ * The statuses whose unpaid installments are dunned: the effective ones except `terminated`. A terminated contract's
+ * receivables stay owed (aging shows them), but reminders stop: what is left goes to collections, not to the
+ * customer's inbox. Void and not-yet-approved contracts owe nothing.
+ */
+export const DUNNING_CONTRACT_STATUSES: readonly ContractStatus[] = EFFECTIVE_CONTRACT_STATUSES.filter(
+  (s) => s !== 'terminated',
+)
+
+/**
  * Checks a status change against {@link CONTRACT_TRANSITIONS}.
  *
  * @throws `SALES_INVALID_TRANSITION` with `details.from`, `details.to` and `details.allowed`.

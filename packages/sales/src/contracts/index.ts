@@ -20,6 +20,7 @@ export {
   CONTRACT_TRANSITIONS,
   type ContractStatus,
   contractStanding,
+  DUNNING_CONTRACT_STATUSES,
   EDITABLE_CONTRACT_STATUSES,
   EFFECTIVE_CONTRACT_STATUSES,
 } from './contract-lifecycle.js'

@@ -1,5 +1,7 @@
 import type { AutomationRule } from '@rapport/automation'
 import { RapportError } from '@rapport/core'
+import type { ContractStatus } from '../contracts/contract-lifecycle.js'
+import { CONTRACT_STATUSES, DUNNING_CONTRACT_STATUSES } from '../contracts/contract-lifecycle.js'
 
 /** Options of {@link dunningRules}. */
 export interface DunningOptions {
@@ -9,6 +11,12 @@ export interface DunningOptions {
   readonly event?: string
   /** Rule id prefix (default `sales.dunning`). */
   readonly idPrefix?: string
+  /**
+   * The contract statuses whose installments are dunned (default {@link DUNNING_CONTRACT_STATUSES}: approved,
+   * active, expiring, expired, renewed). Checked when each step comes due, so a contract voided or terminated in the
+   * meantime gets no further reminder.
+   */
+  readonly contractStatuses?: readonly ContractStatus[]
 }
 
 /** The default dunning schedule: a reminder 3 days before, on the due date, then 7, 14 and 30 days after. */
@@ -17,7 +25,9 @@ export const DEFAULT_DUNNING_OFFSETS: readonly number[] = [-3, 0, 7, 14, 30]
 /**
  * Automation rules for a dunning schedule: one relative-time rule per offset on each installment's `dueDate`, which
  * fires only while the installment still owes something (`outstandingMinor > 0`), so the schedule stops once it is
- * fully paid. Each firing is recorded by the engine under (rule, installment, due date): a step never repeats, and a
+ * fully paid, and only while its contract is in one of `contractStatuses`: the trigger's `where` reads the contract
+ * through core's `exists` filter in the sweep's query when the step comes due, so voiding or terminating a contract
+ * stops its reminders with no job to cancel. Each firing is recorded by the engine under (rule, installment, due date): a step never repeats, and a
  * moved due date starts the schedule again. Register them with `engine.register()` of `@rapport/automation`.
  *
  * @example
@@ -36,6 +46,14 @@ export function dunningRules(options: DunningOptions = {}): AutomationRule[] {
       details: { issues: [{ path: ['offsets'], message: 'invalid offsets', code: 'invalid_value' }] },
     })
   }
+  const statuses = options.contractStatuses ?? DUNNING_CONTRACT_STATUSES
+  if (statuses.length === 0 || statuses.some((s) => !CONTRACT_STATUSES.includes(s))) {
+    throw new RapportError('VALIDATION_FAILED', 'Dunning contract statuses must be known contract statuses', {
+      details: {
+        issues: [{ path: ['contractStatuses'], message: 'invalid contract statuses', code: 'invalid_value' }],
+      },
+    })
+  }
   const prefix = options.idPrefix ?? 'sales.dunning'
   const event = options.event ?? 'installment.dunning'
   return [...offsets]
@@ -50,6 +68,7 @@ export function dunningRules(options: DunningOptions = {}): AutomationRule[] {
         // The engine needs a non-zero offset: "on the due date" fires one minute into it.
         offset: offset === 0 ? { minutes: 1 } : { days: Math.abs(offset) },
         direction: offset < 0 ? 'before' : 'after',
+        where: { exists: 'contract', where: { field: 'status', op: 'in', value: [...statuses] } },
       },
       conditions: { field: 'outstandingMinor', op: 'gt', value: 0 },
       actions: [
