@@ -91,6 +91,67 @@ for (const adapter of ADAPTERS) {
       expect((await contracts().get(id))['status']).toBe('void')
     })
 
+    it('computes paidMinor, outstandingMinor and unallocatedMinor; a writer sending them gets SALES_READ_ONLY_FIELD', async () => {
+      const api = opened.crm.plugins.receivables
+      const id = await newContract(10_000, 'CHF') // its own currency: the aging below stays the other test's
+      await approve(id)
+      const [first] = await api.setInstallments(id, [
+        { dueDate: '2026-02-01', amountMinor: 6_000 },
+        { dueDate: '2026-03-01', amountMinor: 4_000 },
+      ])
+      const installments = opened.crm.entity('installment')
+      const insId = String(first!['id'])
+      expect(await codeOf(installments.update(insId, { paidMinor: 6_000, outstandingMinor: 0 }))).toBe(
+        'SALES_READ_ONLY_FIELD',
+      )
+      expect(
+        await codeOf(
+          installments.create({
+            contractId: id,
+            seq: 9,
+            dueDate: '2026-04-01',
+            currency: 'CHF',
+            amountMinor: 1,
+            paidMinor: 1,
+          }),
+        ),
+      ).toBe('SALES_READ_ONLY_FIELD')
+      expect(await installments.get(insId)).toMatchObject({ paidMinor: 0, outstandingMinor: 6_000 })
+      expect(await installments.count({ where: { field: 'contractId', op: 'eq', value: id } })).toBe(2)
+      const { payment } = await api.recordPayment(id, {
+        amountMinor: 7_000,
+        currency: 'CHF',
+        receivedOn: '2026-01-15',
+        allocations: [{ installmentId: insId, amountMinor: 2_500 }],
+      })
+      expect(payment).toMatchObject({ amountMinor: 7_000, unallocatedMinor: 4_500 })
+      expect(await installments.get(insId)).toMatchObject({ paidMinor: 2_500, outstandingMinor: 3_500 })
+      const payments = opened.crm.entity('payment')
+      expect(await codeOf(payments.update(String(payment['id']), { unallocatedMinor: 0 }))).toBe(
+        'SALES_READ_ONLY_FIELD',
+      )
+      // An allocation written by a host's own code recomputes both sides in its transaction...
+      await opened.crm.entity('paymentAllocation').create({
+        paymentId: payment['id'],
+        installmentId: insId,
+        contractId: id,
+        amountMinor: 500,
+      })
+      expect(await installments.get(insId)).toMatchObject({ paidMinor: 3_000, outstandingMinor: 3_000 })
+      expect(await payments.get(String(payment['id']))).toMatchObject({ unallocatedMinor: 4_000 })
+      // ...and one above what the installment owes writes nothing.
+      const allocations = await opened.crm.entity('paymentAllocation').count()
+      const overdraw = opened.crm.entity('paymentAllocation').create({
+        paymentId: payment['id'],
+        installmentId: insId,
+        contractId: id,
+        amountMinor: 3_001,
+      })
+      expect(await codeOf(overdraw)).toBe('VALIDATION_FAILED')
+      expect(await opened.crm.entity('paymentAllocation').count()).toBe(allocations)
+      expect(await installments.get(insId)).toMatchObject({ paidMinor: 3_000, outstandingMinor: 3_000 })
+    })
+
     it('plans, takes partial payments and over-payments, derives statuses from asOf, ages in storage', async () => {
       const api = opened.crm.plugins.receivables
       const id = await newContract(300_001)
@@ -149,7 +210,9 @@ for (const adapter of ADAPTERS) {
       )
       expect(await api.installments(id, { asOf: '2026-02-01' })).toEqual(before)
       expect(await api.balance(id)).toEqual(balanceBefore)
-      expect(await opened.crm.entity('payment').count()).toBe(1)
+      expect(
+        await opened.crm.entity('payment').count({ where: { field: 'contractId', op: 'eq', value: id } }),
+      ).toBe(1)
 
       // Aging on storage equals the in-memory reference.
       const aging = await api.aging({ asOf: '2026-04-15', currency: 'EUR' })

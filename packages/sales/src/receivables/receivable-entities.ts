@@ -6,9 +6,10 @@ const minor = z.int().min(0).max(Number.MAX_SAFE_INTEGER)
 const currency = z.string().regex(/^[A-Z]{3}$/)
 
 /**
- * One installment of a contract's receivable plan. `paidMinor` and `outstandingMinor` are kept by the receivables
- * service in the same transaction as every allocation (never by a job), so aging can be summed in SQL; the status is
- * never stored: it is derived from the contract, the allocations and an as-of date on every read.
+ * One installment of a contract's receivable plan. `paidMinor` and `outstandingMinor` are computed, never input: the
+ * receivables hooks set them from the installment's allocations on every write (in the allocation's transaction,
+ * never by a job), so aging can be summed in SQL, and refuse them from any writer (`SALES_READ_ONLY_FIELD`). The
+ * status is never stored: it is derived from the contract, the allocations and an as-of date on every read.
  */
 export const installmentEntity = defineEntity({
   name: 'installment',
@@ -19,8 +20,10 @@ export const installmentEntity = defineEntity({
     dueDate: z.iso.date(),
     currency,
     amountMinor: minor,
-    paidMinor: minor.default(0),
-    outstandingMinor: minor,
+    /** Computed: the sum of the installment's allocations. */
+    paidMinor: minor.optional(),
+    /** Computed: `amountMinor − paidMinor`. */
+    outstandingMinor: minor.optional(),
   },
   references: { contractId: { model: 'contract', onDelete: 'cascade' } },
   indexes: [
@@ -29,7 +32,10 @@ export const installmentEntity = defineEntity({
     { name: 'aging', fields: ['currency', 'dueDate', 'outstandingMinor', 'contractId'] },
   ],
   relations: { contract: { kind: 'belongsTo', model: 'contract', localKey: 'contractId' } },
+  // The computed fields are absent from input and filled by the hooks: checked once both are there.
   validate: (r) =>
+    r['paidMinor'] !== undefined &&
+    r['outstandingMinor'] !== undefined &&
     Number(r['paidMinor']) + Number(r['outstandingMinor']) !== Number(r['amountMinor'])
       ? [
           {
@@ -41,7 +47,10 @@ export const installmentEntity = defineEntity({
       : [],
 })
 
-/** A payment received against a contract; `unallocatedMinor` is what no installment needed (an over-payment). */
+/**
+ * A payment received against a contract; `unallocatedMinor` is computed (never input, `SALES_READ_ONLY_FIELD`): what
+ * no allocation took (an over-payment).
+ */
 export const paymentEntity = defineEntity({
   name: 'payment',
   idPrefix: 'pay',
@@ -49,7 +58,8 @@ export const paymentEntity = defineEntity({
     contractId: id,
     currency,
     amountMinor: minor.min(1),
-    unallocatedMinor: minor,
+    /** Computed: `amountMinor` minus the payment's allocations. */
+    unallocatedMinor: minor.optional(),
     receivedOn: z.iso.date(),
     method: z.string().max(50).nullable().optional(),
     reference: z.string().max(200).nullable().optional(),

@@ -15,6 +15,11 @@ export const ReceivableErrorCodes = {
   SALES_ALLOCATION_EXCEEDS_PAYMENT: 'SALES_ALLOCATION_EXCEEDS_PAYMENT',
   /** A record that payments, an approval or a final state lock was edited (`details.reason`). */
   SALES_RECORD_LOCKED: 'SALES_RECORD_LOCKED',
+  /**
+   * A computed field was written (`details.fields`): an installment's `paidMinor` / `outstandingMinor` and a payment's
+   * `unallocatedMinor` follow from the allocations and are set by the receivables hooks only.
+   */
+  SALES_READ_ONLY_FIELD: 'SALES_READ_ONLY_FIELD',
   /** A payment or plan in a currency other than its contract's. */
   SALES_CURRENCY_MISMATCH: 'SALES_CURRENCY_MISMATCH',
   /** A contract was to be created from a deal that is not in a won stage (`details.dealId`). */

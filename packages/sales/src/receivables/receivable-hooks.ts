@@ -1,4 +1,4 @@
-import type { EntityHooks } from '@rapport/core/plugin'
+import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import type { ContractStatus } from '../contracts/contract-lifecycle.js'
 import { assertContractTransition, EDITABLE_CONTRACT_STATUSES } from '../contracts/contract-lifecycle.js'
 import { receivableError } from './receivable-errors.js'
@@ -23,11 +23,36 @@ const touched = (
   fields: readonly string[],
 ) => fields.filter((f) => f in patch && patch[f] !== current[f])
 
+/** Refuses computed fields in a writer's input: they follow from the allocations. */
+function refuseComputed(entity: string, input: Record<string, unknown>, fields: readonly string[]): void {
+  const given = fields.filter((f) => input[f] !== undefined)
+  if (given.length > 0) {
+    throw receivableError(
+      'SALES_READ_ONLY_FIELD',
+      `${given.join(', ')} of a ${entity} ${given.length === 1 ? 'is' : 'are'} computed from its allocations`,
+      { entity, fields: given },
+    )
+  }
+}
+
+/** Σ allocations of an installment or a payment, read in the write's transaction. */
+async function allocatedTo(ctx: HookContext, field: 'installmentId' | 'paymentId', id: unknown) {
+  const { groups } = await ctx.crm.entity('paymentAllocation').aggregate({
+    where: { field, op: 'eq', value: String(id) },
+    measures: { allocated: { sum: 'amountMinor' } },
+  })
+  return groups[0]?.values['allocated'] ?? 0
+}
+
+const INSTALLMENT_COMPUTED = ['paidMinor', 'outstandingMinor'] as const
+const PAYMENT_COMPUTED = ['unallocatedMinor'] as const
+
 /**
  * The hooks that keep contracts and receivables consistent whoever writes them (the receivables API, the REST
  * server, a host's own code): a contract moves only along its lifecycle and its terms change only in draft; an
  * installment with payments keeps its amount and date and cannot be deleted; allocations are append-only; a payment's
- * amount, currency and contract are fixed. Each refusal is a typed error thrown inside the write's transaction, so
+ * amount, currency and contract are fixed; `paidMinor`, `outstandingMinor` and `unallocatedMinor` are computed from
+ * the allocations on every write (`update(id, {})` recomputes them) and refused as input. Each refusal is a typed error thrown inside the write's transaction, so
  * nothing is written.
  */
 export const receivableHooks: Readonly<Record<string, EntityHooks>> = {
@@ -52,13 +77,22 @@ export const receivableHooks: Readonly<Record<string, EntityHooks>> = {
     },
   },
   installment: {
+    create: {
+      before(data) {
+        refuseComputed('installment', data, INSTALLMENT_COMPUTED)
+        return { data: { ...data, paidMinor: 0, outstandingMinor: data['amountMinor'] } }
+      },
+    },
     update: {
-      before(patch, ctx) {
+      async before(patch, ctx) {
+        refuseComputed('installment', patch, INSTALLMENT_COMPUTED)
         const terms = touched(patch, ctx.current, INSTALLMENT_TERMS)
         if (terms.length > 0 && Number(ctx.current['paidMinor']) > 0) {
           throw locked('installment', ctx.current['id'], 'payments were allocated to it', terms)
         }
-        return undefined
+        const paid = await allocatedTo(ctx, 'installmentId', ctx.current['id'])
+        const amount = Number(patch['amountMinor'] ?? ctx.current['amountMinor'])
+        return { data: { ...patch, paidMinor: paid, outstandingMinor: amount - paid } }
       },
     },
     delete: {
@@ -71,15 +105,31 @@ export const receivableHooks: Readonly<Record<string, EntityHooks>> = {
     },
   },
   payment: {
+    create: {
+      before(data) {
+        refuseComputed('payment', data, PAYMENT_COMPUTED)
+        return { data: { ...data, unallocatedMinor: data['amountMinor'] } }
+      },
+    },
     update: {
-      before(patch, ctx) {
+      async before(patch, ctx) {
+        refuseComputed('payment', patch, PAYMENT_COMPUTED)
         const terms = touched(patch, ctx.current, PAYMENT_TERMS)
         if (terms.length > 0) throw locked('payment', ctx.current['id'], 'a received payment is fixed', terms)
-        return undefined
+        const allocated = await allocatedTo(ctx, 'paymentId', ctx.current['id'])
+        return { data: { ...patch, unallocatedMinor: Number(ctx.current['amountMinor']) - allocated } }
       },
     },
   },
   paymentAllocation: {
+    create: {
+      // Whoever allocates (the receivables API or a host's own code), the installment and the payment it touches
+      // are recomputed in the same transaction; an allocation above what is owed fails their validation.
+      async after(record, ctx) {
+        await ctx.crm.entity('installment').update(String(record['installmentId']), {})
+        await ctx.crm.entity('payment').update(String(record['paymentId']), {})
+      },
+    },
     update: {
       before(_patch, ctx) {
         throw locked('paymentAllocation', ctx.current['id'], 'allocations are append-only')

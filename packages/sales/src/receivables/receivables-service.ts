@@ -113,8 +113,6 @@ async function replacePlan(
       dueDate: p.dueDate,
       currency: contract['currency'],
       amountMinor: p.amountMinor,
-      paidMinor: 0,
-      outstandingMinor: p.amountMinor,
     })),
   )
 }
@@ -255,33 +253,27 @@ export function receivablesService(crm: CrmServices) {
           )
           allocations = input.allocations
         } else allocations = spreadPayment(input.amountMinor, open).allocations
-        const allocated = allocations.reduce((sum, a) => sum + a.amountMinor, 0)
-        const payment = await tx.entity('payment').create({
+        const created = await tx.entity('payment').create({
           contractId,
           currency: input.currency,
           amountMinor: input.amountMinor,
-          unallocatedMinor: input.amountMinor - allocated,
           receivedOn: input.receivedOn,
           method: input.method ?? null,
           reference: input.reference ?? null,
         })
         const rows: ReceivableRecord[] = []
-        const installments = tx.entity('installment')
         for (const allocation of allocations) {
           rows.push(
             await tx.entity('paymentAllocation').create({
-              paymentId: payment['id'],
+              paymentId: created['id'],
               installmentId: allocation.installmentId,
               contractId,
               amountMinor: allocation.amountMinor,
             }),
           )
-          const current = await installments.get(allocation.installmentId)
-          await installments.update(allocation.installmentId, {
-            paidMinor: num(current['paidMinor']) + allocation.amountMinor,
-            outstandingMinor: num(current['outstandingMinor']) - allocation.amountMinor,
-          })
         }
+        // The allocation hooks recomputed the installments' paidMinor / outstandingMinor and the payment's rest.
+        const payment = await tx.entity('payment').get(String(created['id']))
         return { payment, allocations: rows }
       })
     },
