@@ -26,6 +26,13 @@ export interface FilterCompileContext {
    * uncorrelated `id in (…)` pinned to this tenant, which the planner can serve from the link table's index.
    */
   readonly tenantId?: string
+  /**
+   * The query reads every row it matches (an aggregate, not a page): a direct `exists` then also compiles to an
+   * uncorrelated `in (…)` pinned to {@link tenantId}, so the planner reads the matching related rows once and seeks
+   * the owners' index from them instead of probing the related table once per owner row. A page keeps the correlated
+   * `exists`, which stops probing when the page is full.
+   */
+  readonly readsEveryRow?: boolean
 }
 
 const TRUE = sql<SqlBool>`(1 = 1)`
@@ -250,6 +257,15 @@ export class FilterCompiler {
     const inner = this.#node(related, r, filter)
     const tenant = sql`${this.#column(related, r, 'tenantId')} = ${this.#column(mapping, alias, 'tenantId')}`
     if (relation.kind === 'direct') {
+      const tenantId = this.#ctx.tenantId
+      if (tenantId !== undefined && this.#ctx.readsEveryRow) {
+        // Receivables aging at 1M installments on SQLite: the correlated EXISTS probed the contract table once per
+        // installment (4.5 s of CPU); `contract_id in (effective contracts)` drives the installments' contract index
+        // from the 250k effective contracts instead (0.7 s). `(…) in (…)` is NULL rather than FALSE when either side
+        // holds a NULL, which is not TRUE either way, and negation is `is not true`: the result is the same.
+        const pinned = sql`${this.#column(related, r, 'tenantId')} = ${tenantId}`
+        return sql<SqlBool>`${this.#column(mapping, alias, relation.localField)} in (select ${this.#column(related, r, relation.relatedField)} from ${sql.table(related.table)} as ${sql.id(r)} where ${pinned} and ${inner})`
+      }
       const join = sql`${this.#column(related, r, relation.relatedField)} = ${this.#column(mapping, alias, relation.localField)}`
       return sql<SqlBool>`exists (select 1 from ${sql.table(related.table)} as ${sql.id(r)} where ${tenant} and ${join} and ${inner})`
     }

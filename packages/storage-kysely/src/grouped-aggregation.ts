@@ -46,7 +46,13 @@ export async function aggregateRowsSql(
   if (args.measures.length === 0) {
     throw new RapportError('INVALID_CONFIG', 'An aggregate needs at least one measure.', { details: {} })
   }
-  const compiler = new FilterCompiler({ dialect, mappings, schema: args.schema })
+  const compiler = new FilterCompiler({
+    dialect,
+    mappings,
+    schema: args.schema,
+    tenantId: args.tenantId,
+    readsEveryRow: true,
+  })
   const keys = args.groupBy.map((key, i) => {
     const expr =
       key.kind === 'field'

@@ -29,14 +29,23 @@ export async function aggregateRowsByScan(
   options: AggregateScanOptions = {},
 ): Promise<AggregateGroupRow[]> {
   const pageSize = options.pageSize ?? 1000
+  // A bucket whose filter follows a relation (`exists`) cannot be decided from the row alone: the storage answers it,
+  // once per page, for the page's ids. Relation-free buckets are evaluated in memory.
+  const related = new Map<StorageFilter, Set<StorageValue>>()
   const keyOf = args.groupBy.map((key): ((row: StorageRow) => StorageValue) => {
     if (key.kind === 'field') return (row) => readFieldRef(row, key.ref)
-    const tests = key.cases.map((filter) => compileStorageFilter(filter, { related: () => [] }))
+    const tests = key.cases.map((filter): ((row: StorageRow) => boolean) => {
+      if (followsRelation(filter)) return (row) => related.get(filter)?.has(row['id'] ?? null) === true
+      return compileStorageFilter(filter, { related: () => [] })
+    })
     return (row) => {
       const index = tests.findIndex((test) => test(row))
       return index === -1 ? tests.length : index
     }
   })
+  const relationCases = args.groupBy.flatMap((key) =>
+    key.kind === 'case' ? key.cases.filter((filter) => followsRelation(filter)) : [],
+  )
   const groups = new Map<string, { keys: StorageValue[]; values: number[] }>()
   const groupId = (keys: readonly StorageValue[]) =>
     JSON.stringify(keys.map((k) => (k instanceof Date ? { at: k.getTime() } : k)))
@@ -55,6 +64,25 @@ export async function aggregateRowsByScan(
       orderBy: [{ ref: ID, direction: 'asc' }],
       limit: pageSize,
     })
+    if (rows.length > 0) {
+      const ids: StorageFilter = {
+        kind: 'in',
+        ref: ID,
+        values: rows.map((row) => row['id'] ?? null),
+        negate: false,
+      }
+      for (const filter of relationCases) {
+        const matched = await ops.findMany({
+          model: args.model,
+          tenantId: args.tenantId,
+          schema: args.schema,
+          where: { kind: 'and', filters: [ids, filter] },
+          orderBy: [{ ref: ID, direction: 'asc' }],
+          limit: rows.length,
+        })
+        related.set(filter, new Set(matched.map((row) => row['id'] ?? null)))
+      }
+    }
     for (const row of rows) {
       const keys = keyOf.map((read) => read(row))
       const id = groupId(keys)
@@ -76,6 +104,21 @@ export async function aggregateRowsByScan(
     after = last['id'] ?? null
   }
   return sortGroups([...groups.values()])
+}
+
+/** Whether a filter holds an `exists` node anywhere. */
+function followsRelation(filter: StorageFilter): boolean {
+  switch (filter.kind) {
+    case 'exists':
+      return true
+    case 'and':
+    case 'or':
+      return filter.filters.some(followsRelation)
+    case 'not':
+      return followsRelation(filter.filter)
+    default:
+      return false
+  }
 }
 
 /** Sorts groups by their keys, first key first, with the storage port's value order. */
