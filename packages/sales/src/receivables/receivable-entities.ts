@@ -28,8 +28,13 @@ export const installmentEntity = defineEntity({
   references: { contractId: { model: 'contract', onDelete: 'cascade' } },
   indexes: [
     { name: 'by_contract_seq', fields: ['contractId', 'seq'], unique: true },
-    // Covers aging: the bucket (dueDate), the sum (outstandingMinor) and the contract join are read from the index.
-    { name: 'aging', fields: ['currency', 'dueDate', 'outstandingMinor', 'contractId'] },
+    // Covers aging, led by the contract: the adapters read the effective contracts once and seek each one's
+    // installments here (archivedAt, currency, dueDate and outstandingMinor all come from the index, no row is read).
+    // Led by currency and dueDate instead, every installment probed the contract table: 15 s at 1M on SQLite.
+    {
+      name: 'aging_by_contract',
+      fields: ['contractId', 'currency', 'archivedAt', 'dueDate', 'outstandingMinor'],
+    },
   ],
   relations: { contract: { kind: 'belongsTo', model: 'contract', localKey: 'contractId' } },
   // The computed fields are absent from input and filled by the hooks: checked once both are there.
