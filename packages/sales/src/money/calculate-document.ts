@@ -4,13 +4,7 @@ import type { Ratio } from './decimal.js'
 import { formatDecimal, pow10 } from './decimal.js'
 import type { ParsedDiscount, ParsedDocument, ParsedLine } from './document-input.js'
 import { parseDocument } from './document-input.js'
-import type {
-  CalculatedDocument,
-  CalculatedLine,
-  CompanyTotals,
-  DocumentInput,
-  TaxSummary,
-} from './document-types.js'
+import type { CalculatedDocument, CalculatedLine, CompanyTotals, DocumentInput } from './document-types.js'
 import type { RoundingMode } from './rounding.js'
 import { divRound } from './rounding.js'
 
@@ -64,37 +58,48 @@ export function calculateDocument(input: DocumentInput): CalculatedDocument {
   const afterHeader = nets.map((net, i) => net.net - (headerShares[i] as bigint))
   const taxes = computeTaxes(document, afterHeader)
   const lines: CalculatedLine[] = []
+  // Header totals and the per-rate summary are summed in bigint as the lines are built: each is the exact sum of the
+  // lines' field, checked once against the safe range, with no number → bigint round trip per line.
+  const sums = { gross: 0n, lineDiscount: 0n, headerDiscount: 0n, subtotal: 0n, tax: 0n }
+  const byRate = new Map<string, { base: bigint; tax: bigint }>()
   for (const [index, line] of document.lines.entries()) {
     const { gross, net } = nets[index] as { gross: bigint; net: bigint }
     const { subtotal, tax } = taxes[index] as { subtotal: bigint; tax: bigint }
+    const header = headerShares[index] as bigint
     const path = ['lines', index]
+    const taxRate = formatDecimal(line.taxRate)
     lines.push({
       index,
       kind: line.kind,
       quantity: formatDecimal(line.quantity),
       unitPriceMinor: Number(line.unitPrice),
-      taxRate: formatDecimal(line.taxRate),
+      taxRate,
       grossMinor: safe(gross, path),
       lineDiscountMinor: safe(gross - net, path),
       netMinor: safe(net, path),
-      headerDiscountMinor: safe(headerShares[index] as bigint, path),
+      headerDiscountMinor: safe(header, path),
       subtotalMinor: safe(subtotal, path),
       taxMinor: safe(tax, path),
       totalMinor: safe(subtotal + tax, path),
     })
+    sums.gross += gross
+    sums.lineDiscount += gross - net
+    sums.headerDiscount += header
+    sums.subtotal += subtotal
+    sums.tax += tax
+    const rate = byRate.get(taxRate)
+    if (rate) {
+      rate.base += subtotal
+      rate.tax += tax
+    } else byRate.set(taxRate, { base: subtotal, tax })
   }
-  const sum = (pick: (line: CalculatedLine) => number): number =>
-    safe(
-      lines.reduce((acc, line) => acc + BigInt(pick(line)), 0n),
-      ['totals'],
-    )
   const totals = {
-    grossMinor: sum((l) => l.grossMinor),
-    lineDiscountMinor: sum((l) => l.lineDiscountMinor),
-    headerDiscountMinor: sum((l) => l.headerDiscountMinor),
-    subtotalMinor: sum((l) => l.subtotalMinor),
-    taxMinor: sum((l) => l.taxMinor),
-    totalMinor: sum((l) => l.totalMinor),
+    grossMinor: safe(sums.gross, ['totals']),
+    lineDiscountMinor: safe(sums.lineDiscount, ['totals']),
+    headerDiscountMinor: safe(sums.headerDiscount, ['totals']),
+    subtotalMinor: safe(sums.subtotal, ['totals']),
+    taxMinor: safe(sums.tax, ['totals']),
+    totalMinor: safe(sums.subtotal + sums.tax, ['totals']),
   }
   const result: CalculatedDocument = {
     currency: document.currency,
@@ -103,7 +108,11 @@ export function calculateDocument(input: DocumentInput): CalculatedDocument {
     roundingMode: mode,
     lines,
     totals,
-    taxes: summariseTaxes(lines),
+    taxes: [...byRate].map(([rate, { base, tax }]) => ({
+      rate,
+      baseMinor: safe(base, ['taxes']),
+      taxMinor: safe(tax, ['taxes']),
+    })),
   }
   return document.fx ? withCompanyAmounts(result, document) : result
 }
@@ -205,21 +214,6 @@ function spreadRounded(target: bigint, nums: readonly bigint[], den: bigint): bi
   return parts
 }
 
-function summariseTaxes(lines: readonly CalculatedLine[]): TaxSummary[] {
-  const byRate = new Map<string, { base: bigint; tax: bigint }>()
-  for (const line of lines) {
-    const entry = byRate.get(line.taxRate) ?? { base: 0n, tax: 0n }
-    entry.base += BigInt(line.subtotalMinor)
-    entry.tax += BigInt(line.taxMinor)
-    byRate.set(line.taxRate, entry)
-  }
-  return [...byRate].map(([rate, { base, tax }]) => ({
-    rate,
-    baseMinor: safe(base, ['taxes']),
-    taxMinor: safe(tax, ['taxes']),
-  }))
-}
-
 function withCompanyAmounts(result: CalculatedDocument, document: ParsedDocument): CalculatedDocument {
   const fx = document.fx as NonNullable<ParsedDocument['fx']>
   const shift = fx.companyExponent - document.exponent
@@ -258,8 +252,11 @@ function share(total: bigint, weights: readonly bigint[]): bigint[] {
   return sum === 0n ? weights.map(() => 0n) : allocateBig(total, weights, sum)
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+
 function safe(value: bigint, path: readonly (string | number)[]): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (value > MAX_SAFE || value < MIN_SAFE) {
     throw salesError(
       SalesErrorCodes.AMOUNT_OUT_OF_RANGE,
       `An amount at ${path.join('.')} exceeds a safe integer`,

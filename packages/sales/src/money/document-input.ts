@@ -91,9 +91,14 @@ function percent(value: unknown, path: Path): Ratio {
   return ratio
 }
 
+const lineDiscountKeys = ['percent', 'amountPerUnitMinor', 'amountMinor']
+const headerDiscountKeys = ['percent', 'amountMinor']
+const lineDiscountKeySet = new Set(lineDiscountKeys)
+const headerDiscountKeySet = new Set(headerDiscountKeys)
+
 function discount(value: unknown, path: Path, perUnit: boolean): ParsedDiscount {
-  const keys = perUnit ? ['percent', 'amountPerUnitMinor', 'amountMinor'] : ['percent', 'amountMinor']
-  const given = record(value, path, new Set(keys))
+  const keys = perUnit ? lineDiscountKeys : headerDiscountKeys
+  const given = record(value, path, perUnit ? lineDiscountKeySet : headerDiscountKeySet)
   const present = keys.filter((key) => given[key] !== undefined)
   if (present.length !== 1) invalid(path, `Expected exactly one of ${keys.join(', ')}`)
   const key = present[0] as string
