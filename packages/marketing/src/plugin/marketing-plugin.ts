@@ -1,4 +1,4 @@
-import type { CrmPlugin } from '@rapport/core'
+import type { CrmPlugin, CrmServices } from '@rapport/core'
 import { definePlugin } from '@rapport/core'
 import type { EntityHooks } from '@rapport/core/plugin'
 import type { RelationDefinition } from '@rapport/core/storage'
@@ -20,6 +20,7 @@ import {
 import type { SegmentService } from '../segments/segment-service.js'
 import { createSegmentService } from '../segments/segment-service.js'
 import { validateSegment } from '../segments/segment-validation.js'
+import { marketingOperations } from './marketing-operations.js'
 
 /** Options of {@link marketingPlugin}. */
 export interface MarketingOptions {
@@ -86,6 +87,12 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
       },
     },
   }
+  const campaignsOn = (crm: () => CrmServices) =>
+    createCampaignService(crm, {
+      get consent() {
+        return options.consent?.()
+      },
+    })
   return definePlugin({
     id: 'marketing',
     version: '0.1.0',
@@ -104,11 +111,16 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
     errorCodes: marketingErrorDescriptions,
     api: (ctx) => ({
       segments: createSegmentService(() => ctx.crm, clock),
-      campaigns: createCampaignService(() => ctx.crm, {
-        get consent() {
-          return options.consent?.()
-        },
-      }),
+      campaigns: campaignsOn(() => ctx.crm),
     }),
+    // Segments and campaigns are collections (their hooks check filters and nesting); members, events and
+    // attribution are written through the services' rules, so the faces get those as operations.
+    expose: {
+      entities: ['segment', 'campaign'],
+      operations: marketingOperations({
+        segments: (crm) => createSegmentService(() => crm, clock),
+        campaigns: (crm) => campaignsOn(() => crm),
+      }),
+    },
   })
 }

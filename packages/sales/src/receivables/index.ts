@@ -52,6 +52,7 @@ export {
 export { installmentEntity, paymentAllocationEntity, paymentEntity } from './receivable-entities.js'
 export { type ReceivableErrorCode, ReceivableErrorCodes, receivableError } from './receivable-errors.js'
 export { receivableHooks } from './receivable-hooks.js'
+export { receivableOperations } from './receivable-operations.js'
 export { receivablesPlugin } from './receivables-plugin.js'
 export {
   type AsOfOptions,

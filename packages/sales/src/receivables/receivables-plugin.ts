@@ -2,6 +2,7 @@ import { definePlugin } from '@rapport/core'
 import { contractEntity } from '../contracts/contract-entity.js'
 import { installmentEntity, paymentAllocationEntity, paymentEntity } from './receivable-entities.js'
 import { receivableHooks } from './receivable-hooks.js'
+import { receivableOperations } from './receivable-operations.js'
 import { receivablesService } from './receivables-service.js'
 
 /**
@@ -28,7 +29,8 @@ export function receivablesPlugin() {
     schema: { entities: [contractEntity, installmentEntity, paymentEntity, paymentAllocationEntity] },
     hooks: receivableHooks,
     api: ({ crm }) => receivablesService(crm),
-    // Installments and payments are written through the API only (plans must sum to the contract, payments allocate).
-    expose: { entities: ['contract'] },
+    // Installments and payments are written through the API only (plans must sum to the contract, payments allocate),
+    // so the faces get them as operations, not as collections.
+    expose: { entities: ['contract'], operations: receivableOperations },
   })
 }
