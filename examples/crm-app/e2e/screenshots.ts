@@ -30,6 +30,32 @@ try {
   await page.screenshot({ path: `${out}crm-deals-refused.png` })
   await shoot('/tickets', 'tickets', 'tbody tr .badge')
   await shoot('/analytics', 'analytics', '.recharts-bar-rectangle')
+
+  // A sales rep (bob) on one of his contacts: phones and emails masked by the access policy.
+  await page.goto(`${h.url}/#/contacts`)
+  await page.getByLabel('Signed in as').selectOption('bob')
+  await page.locator('tbody tr a').first().waitFor()
+  await page.locator('tbody tr a').first().click()
+  await page.locator('[data-field="phones"]', { hasText: '*' }).waitFor()
+  await page.waitForTimeout(500)
+  await page.screenshot({ path: `${out}crm-contact-masked.png` })
+
+  // The CSV import after a preview: what would be created, and the refused row with its reason.
+  await page.getByLabel('Signed in as').selectOption('alice')
+  await page.goto(`${h.url}/#/import`)
+  const csv = [
+    'First name,Last name,Email,Phone,Title',
+    'Katherine,Johnson,katherine@nasa.example,+12025550101,Mathematician',
+    'Dorothy,Vaughan,dorothy@nasa.example,+12025550102,Supervisor',
+    'Bad,Row,not-an-email,,',
+  ].join('\n')
+  await page
+    .getByLabel('CSV file')
+    .setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await page.getByRole('button', { name: 'Preview', exact: true }).click()
+  await page.getByRole('status').filter({ hasText: 'nothing written' }).waitFor()
+  await page.waitForTimeout(500)
+  await page.screenshot({ path: `${out}crm-import.png` })
   console.log(`screenshots written to ${out}`)
 } finally {
   await h.close()
