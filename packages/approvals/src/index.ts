@@ -28,6 +28,7 @@ export { type ApprovalsErrorCode, ApprovalsErrorCodes } from './approvals-error.
 export { type ApproverDirectory, accessDirectory, emptyDirectory } from './directory/approver-directory.js'
 export type { ApproverResolverFn, FinalDecisionHook, ResolverContext } from './engine/approvals-runtime.js'
 export type { DecisionOptions, TimeoutOutcome } from './engine/decide-request.js'
+export { recordHash } from './engine/record-hash.js'
 export type { SubmitInput } from './engine/submit-request.js'
 export {
   type ApprovalLogEntry,
@@ -53,6 +54,7 @@ export {
   type ApprovalStep,
   type ApproverResolver,
   approvalPolicySchema,
+  type RecordStatusBinding,
   type ResolvedPolicy,
   type ResolvedStep,
   type StepMode,

@@ -59,7 +59,7 @@ describe.each(ADAPTERS)('bad input on $name: a typed error and nothing written',
     ],
     [
       'the submitter approving their own request',
-      'APPROVALS_NOT_APPROVER',
+      'APPROVALS_SELF_APPROVAL',
       (t) => t.approvals.as('usr_ray').approve(requestId),
     ],
     [

@@ -20,7 +20,10 @@ export async function currentTasks(tx: CrmServices, request: ApprovalRequest): P
   return page.items.filter((t) => t.status !== 'delegated')
 }
 
-/** Ends a request as approved or rejected: unlocks the record, emits the event, calls the host's `onFinal`. */
+/**
+ * Ends a request as approved or rejected: unlocks the record (or keeps it locked under `afterApproval: 'lock'`), moves
+ * a bound status field, emits the event, calls the host's `onFinal`.
+ */
 async function complete(
   rt: ApprovalsRuntime,
   tx: CrmServices,
@@ -28,11 +31,22 @@ async function complete(
   outcome: 'approved' | 'rejected',
   actorId: string,
 ): Promise<ApprovalRequest> {
-  const done = await books(tx).requests.update(request.id, {
+  let done = await books(tx).requests.update(request.id, {
     status: outcome,
     decidedAt: rt.clock(),
     pendingKey: null,
   })
+  const policy = policyOf(rt, done.policyId)
+  const binding = policy.recordStatus
+  if (binding) {
+    // Unlocked just above, so the system actor's status write goes through the record's own hooks (lifecycles).
+    await tx.entity(done.entity).update(done.recordId, {
+      [binding.field]: outcome === 'approved' ? binding.approved : binding.rejected,
+    })
+  }
+  if (outcome === 'approved' && policy.afterApproval === 'lock') {
+    done = await books(tx).requests.update(done.id, { lockKey: `${done.entity}:${done.recordId}` })
+  }
   await writeLog(rt, tx, done, { action: 'completed', actorId, stepIndex: done.stepIndex, comment: outcome })
   tx.emit(`approval.${outcome}`, eventOf(done))
   if (rt.onFinal) {

@@ -67,6 +67,7 @@ export async function writeLog(
     readonly taskId?: string | null
     readonly assignee?: string | null
     readonly comment?: string | null
+    readonly recordHash?: string | null
   },
 ): Promise<void> {
   const { log } = books(tx)
@@ -81,6 +82,7 @@ export async function writeLog(
     taskId: entry.taskId ?? null,
     assignee: entry.assignee ?? null,
     comment: entry.comment ?? null,
+    recordHash: entry.recordHash ?? null,
     at: rt.clock(),
     seq,
   })

@@ -5,6 +5,7 @@ import type { ApprovalRequest, ApprovalTask } from '../entities/approval-entitie
 import { advance, currentTasks } from './advance-request.js'
 import type { ApprovalsRuntime } from './approvals-runtime.js'
 import { books, eventOf, policyOf, writeLog } from './approvals-runtime.js'
+import { recordHash } from './record-hash.js'
 
 /** Options of a decision, a recall or a delegation. */
 export interface DecisionOptions {
@@ -55,7 +56,24 @@ async function openTaskOf(tx: CrmServices, request: ApprovalRequest, actor: Acto
   return task
 }
 
-/** Records one answer of a task and applies the step rule. */
+/**
+ * The record's hash now, checked against the one submitted: a decision applies to what was reviewed or not at all.
+ *
+ * @throws `APPROVALS_RECORD_CHANGED` when the record no longer hashes the same.
+ */
+async function verifiedHash(tx: CrmServices, request: ApprovalRequest): Promise<string> {
+  const current = await recordHash(await tx.entity(request.entity).get(request.recordId))
+  if (request.recordHash && current !== request.recordHash) {
+    throw approvalsError(
+      'APPROVALS_RECORD_CHANGED',
+      'The record changed since it was submitted; the decision would not apply to what was reviewed',
+      { requestId: request.id, submittedHash: request.recordHash, currentHash: current },
+    )
+  }
+  return current
+}
+
+/** Records one answer of a task (on the record as submitted) and applies the step rule. */
 async function answer(
   rt: ApprovalsRuntime,
   tx: CrmServices,
@@ -65,6 +83,7 @@ async function answer(
   actorId: string,
   comment: string | null,
 ): Promise<ApprovalRequest> {
+  const hash = await verifiedHash(tx, request)
   await books(tx).tasks.update(task.id, { status: outcome, decidedAt: rt.clock(), comment })
   await writeLog(rt, tx, request, {
     action: outcome,
@@ -73,9 +92,13 @@ async function answer(
     taskId: task.id,
     assignee: task.assignee,
     comment,
+    recordHash: hash,
   })
   return advance(rt, tx, request, actorId)
 }
+
+const refusesSelf = (rt: ApprovalsRuntime, request: ApprovalRequest, userId: string) =>
+  policyOf(rt, request.policyId).selfApproval === 'refuse' && request.submittedBy === userId
 
 /** An approver approves or rejects their open task of a pending request. */
 export function decide(
@@ -87,6 +110,12 @@ export function decide(
   options: DecisionOptions = {},
 ): Promise<ApprovalRequest> {
   return onPendingRequest(rt, tenantId, requestId, async (tx, request) => {
+    if (refusesSelf(rt, request, actor.id)) {
+      throw approvalsError('APPROVALS_SELF_APPROVAL', 'The submitter cannot decide their own request', {
+        requestId,
+        actorId: actor.id,
+      })
+    }
     const task = await openTaskOf(tx, request, actor)
     return answer(rt, tx, request, task, outcome, actor.id, options.comment ?? null)
   })
@@ -119,6 +148,12 @@ export function recall(
       decidedAt: now,
       pendingKey: null,
     })
+    const binding = policy.recordStatus
+    if (binding) {
+      await tx.entity(done.entity).update(done.recordId, {
+        [binding.field]: binding.recalled ?? binding.rejected,
+      })
+    }
     await writeLog(rt, tx, done, {
       action: 'recalled',
       actorId: actor.id,
@@ -130,7 +165,10 @@ export function recall(
   })
 }
 
-/** Hands a task's slot to `to`, keeping the original approver; `action` is what the log calls it. */
+/**
+ * Hands a task's slot to `to`, keeping the original approver; `action` is what the log calls it, `levels` how many
+ * managers up an escalation climbed.
+ */
 async function handOver(
   rt: ApprovalsRuntime,
   tx: CrmServices,
@@ -140,9 +178,11 @@ async function handOver(
   action: 'delegated' | 'escalated',
   actorId: string,
   comment: string | null,
+  levels = 0,
 ): Promise<ApprovalTask> {
   const now = rt.clock()
   await books(tx).tasks.update(task.id, { status: 'delegated', decidedAt: now, comment })
+  const climbed = action === 'escalated' ? levels : 0
   const next = await books(tx).tasks.create({
     requestId: task.requestId,
     policyId: task.policyId,
@@ -154,6 +194,7 @@ async function handOver(
     originalAssignee: task.originalAssignee,
     status: 'pending',
     openedAt: now,
+    escalations: task.escalations + climbed,
   })
   await writeLog(rt, tx, request, {
     action,
@@ -169,8 +210,8 @@ async function handOver(
 
 /**
  * An approver hands their open task to `to`; the new task keeps `originalAssignee`. Refused
- * (`APPROVALS_DELEGATION_REFUSED`) when the step forbids it, or `to` is the approver or already holds a task of the
- * step.
+ * (`APPROVALS_DELEGATION_REFUSED`) when the step forbids it, or `to` is the approver, already holds a task of the
+ * step, or is the submitter under `selfApproval: 'refuse'`.
  */
 export function delegate(
   rt: ApprovalsRuntime,
@@ -189,7 +230,8 @@ export function delegate(
       typeof to !== 'string' ||
       to.length === 0 ||
       to.length > 100 ||
-      holders.includes(to)
+      holders.includes(to) ||
+      refusesSelf(rt, request, to)
     ) {
       throw approvalsError(
         'APPROVALS_DELEGATION_REFUSED',
@@ -203,6 +245,28 @@ export function delegate(
     }
     return handOver(rt, tx, request, task, to, 'delegated', actor.id, options.comment ?? null)
   })
+}
+
+/**
+ * Who an escalating task goes to: the first manager up the chain from its current assignee who holds no task of the
+ * step (and is not a refused submitter), within `maxLevels` of the original approver. `levels` is how many managers
+ * up that is, from the current assignee.
+ */
+async function escalationTarget(
+  rt: ApprovalsRuntime,
+  tx: CrmServices,
+  request: ApprovalRequest,
+  task: ApprovalTask,
+  maxLevels: number,
+): Promise<{ userId: string; levels: number } | undefined> {
+  const holders = new Set((await currentTasks(tx, request)).map((t) => t.assignee))
+  let at: string | undefined = task.assignee
+  for (let climbed = 1; task.escalations + climbed <= maxLevels; climbed++) {
+    at = await rt.directory.managerOf(at, tx.tenantId)
+    if (at === undefined) return undefined
+    if (!holders.has(at) && !refusesSelf(rt, request, at)) return { userId: at, levels: climbed }
+  }
+  return undefined
 }
 
 /** What `ApprovalsApi.handleTimeout` did. */
@@ -246,10 +310,9 @@ export async function handleTimeout(
         return timeout.action === 'approve' ? 'approved' : 'rejected'
       }
       if (timeout.action === 'escalate') {
-        const manager = await rt.directory.managerOf(current.assignee, tenantId)
-        const holders = (await currentTasks(tx, request)).map((t) => t.assignee)
-        if (manager !== undefined && !holders.includes(manager)) {
-          await handOver(rt, tx, request, current, manager, 'escalated', system, null)
+        const target = await escalationTarget(rt, tx, request, current, timeout.levels ?? 1)
+        if (target) {
+          await handOver(rt, tx, request, current, target.userId, 'escalated', system, null, target.levels)
           return 'escalated'
         }
       }
@@ -264,7 +327,36 @@ export async function handleTimeout(
       return 'reminded'
     })
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'APPROVALS_NOT_PENDING') return 'none'
+    // A request decided meanwhile, or whose record changed since submission, is not the timer's to decide.
+    const code = (error as { code?: unknown }).code
+    if (code === 'APPROVALS_NOT_PENDING' || code === 'APPROVALS_RECORD_CHANGED') return 'none'
     throw error
   }
+}
+
+/** Lifts the after-approval lock of a record: clears `lockKey` on its approved requests and logs `unlocked`. */
+export async function unlockRecord(
+  rt: ApprovalsRuntime,
+  tenantId: string,
+  entity: string,
+  recordId: string,
+  comment: string | undefined,
+): Promise<ApprovalRequest[]> {
+  return rt.services(tenantId).transaction(async (tx) => {
+    const { items } = await books(tx).requests.list({
+      where: { field: 'lockKey', op: 'eq', value: `${entity}:${recordId}` },
+      limit: 1000,
+    })
+    const out: ApprovalRequest[] = []
+    for (const request of items) {
+      const unlocked = await books(tx).requests.update(request.id, { lockKey: null })
+      await writeLog(rt, tx, unlocked, {
+        action: 'unlocked',
+        actorId: rt.systemActor.id,
+        comment: comment ?? null,
+      })
+      out.push(unlocked)
+    }
+    return out
+  })
 }

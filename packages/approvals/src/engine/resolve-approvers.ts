@@ -59,8 +59,9 @@ async function resolveOne(
 }
 
 /**
- * Each step's approvers for a record, in resolver order without repeats: `null` for a step whose `when` filter the
- * record does not match, or which found nobody and says `onNoApprover: 'skip'`.
+ * Each step's approvers for a record, in resolver order without repeats (and without the submitter unless the policy
+ * allows self-approval): `null` for a step whose `when` filter the record does not match, or which found nobody and
+ * says `onNoApprover: 'skip'`.
  *
  * @throws `APPROVALS_NO_APPROVER` when a step finds nobody and says `onNoApprover: 'error'`.
  */
@@ -86,6 +87,8 @@ export async function resolvePlan(
         stepName: step.name,
         submittedBy,
       })) {
+        // Under `selfApproval: 'refuse'` the submitter is never one of their own approvers.
+        if (policy.selfApproval === 'refuse' && user === submittedBy) continue
         if (!people.includes(user)) people.push(user)
       }
     }

@@ -28,12 +28,14 @@ export const logActions = [
   'escalated',
   'timedOut',
   'completed',
+  'unlocked',
 ] as const
 
 const id = z.string().min(1).max(100)
 
 /**
- * An approval request (`crm.entity('approvalRequest')`): one submission of one record under one policy. `plan` holds
+ * An approval request (`crm.entity('approvalRequest')`): one submission of one record under one policy, with the hash
+ * of the record as submitted (`recordHash`): a decision applies only if the record still hashes the same. `plan` holds
  * each step's resolved approvers (`null` for a skipped step); `round` counts step activations, so tasks of a step
  * entered again after a send-back are told apart from the earlier ones. `pendingKey` is `entity:recordId` while the
  * request is pending and `null` after: a unique index makes a second pending request for the same record impossible
@@ -57,10 +59,15 @@ export const approvalRequestEntity = defineEntity({
     /** Bumped by every decision under a version guard, so concurrent decisions on one request serialize. */
     decisions: z.int().min(0).default(0),
     pendingKey: z.string().max(210).nullable().optional(),
+    /** `entity:recordId` once approved under a policy with `afterApproval: 'lock'`, until `unlock()`. */
+    lockKey: z.string().max(210).nullable().optional(),
+    /** SHA-256 of the record as submitted (RFC 8785 canonical JSON, without `version` and `updatedAt`). */
+    recordHash: z.string().max(100).nullable().optional(),
   },
   indexes: [
     { name: 'by_record', fields: ['entity', 'recordId', 'status'] },
     { name: 'one_pending', fields: ['pendingKey'], unique: true },
+    { name: 'by_lock', fields: ['lockKey'] },
   ],
 })
 
@@ -85,6 +92,8 @@ export const approvalTaskEntity = defineEntity({
     openedAt: z.date().nullable().optional(),
     decidedAt: z.date().nullable().optional(),
     comment: z.string().max(2000).nullable().optional(),
+    /** How many managers up from `originalAssignee` timeouts escalated this slot. */
+    escalations: z.int().min(0).default(0),
   },
   references: { requestId: { model: 'approvalRequest', onDelete: 'restrict' } },
   indexes: [
@@ -111,6 +120,8 @@ export const approvalLogEntity = defineEntity({
     taskId: id.nullable().optional(),
     assignee: id.nullable().optional(),
     comment: z.string().max(2000).nullable().optional(),
+    /** The record's hash the entry applies to: as submitted, and as verified by each decision. */
+    recordHash: z.string().max(100).nullable().optional(),
     at: z.date(),
     seq: z.int().min(0),
   },

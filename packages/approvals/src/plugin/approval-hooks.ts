@@ -1,36 +1,92 @@
 import type { Actor } from '@rapport/core/events'
 import type { CommitContext, EntityHooks, HookContext, QueuedEvent } from '@rapport/core/plugin'
 import { approvalsError } from '../approvals-error.js'
-import { pendingKeyOf } from '../engine/submit-request.js'
+import type { ApprovalsRuntime } from '../engine/approvals-runtime.js'
+import { openRequest, pendingKeyOf } from '../engine/submit-request.js'
+import type { ResolvedPolicy } from '../policy/approval-policy.js'
 
 /**
- * The lock on an approved entity: while its record has a pending request, an update or a delete is refused with
- * `APPROVALS_RECORD_LOCKED` and writes nothing. The lookup runs as the plugin's system actor in the writer's
- * transaction (`ctx.actingAs`), so writers need no rights on approval requests to be stopped by them.
+ * The lock on an approved entity: while its record has a pending request (or an approved one under
+ * `afterApproval: 'lock'`), an update or a delete is refused with `APPROVALS_RECORD_LOCKED` and writes nothing. The
+ * lookup runs as the plugin's system actor in the writer's transaction (`ctx.actingAs`), so writers need no rights on
+ * approval requests to be stopped by them.
+ *
+ * With policies binding a status field (`recordStatus`), a writer moving the field to its pending value opens the
+ * request in the same transaction, as its submitter, and only the plugin moves it to the approved value
+ * (`APPROVALS_APPROVAL_REQUIRED`).
  */
-export function lockHooks(entity: string, systemActor: Actor): EntityHooks {
+export function lockHooks(
+  entity: string,
+  systemActor: Actor,
+  bound: readonly ResolvedPolicy[],
+  runtime: () => ApprovalsRuntime,
+): EntityHooks {
   const refuseIfLocked = async (recordId: unknown, ctx: HookContext) => {
     if (typeof recordId !== 'string') return
-    const pending = await ctx
-      .actingAs(systemActor)
-      .entity('approvalRequest')
-      .count({ where: { field: 'pendingKey', op: 'eq', value: pendingKeyOf(entity, recordId) } })
-    if (pending > 0) {
+    const key = pendingKeyOf(entity, recordId)
+    const requests = ctx.actingAs(systemActor).entity('approvalRequest')
+    const pending = await requests.count({ where: { field: 'pendingKey', op: 'eq', value: key } })
+    const approved =
+      pending > 0 ? 0 : await requests.count({ where: { field: 'lockKey', op: 'eq', value: key } })
+    if (pending > 0 || approved > 0) {
       throw approvalsError(
         'APPROVALS_RECORD_LOCKED',
-        `This ${entity} is locked by a pending approval request`,
-        {
-          entity,
-          recordId,
-        },
+        pending > 0
+          ? `This ${entity} is locked by a pending approval request`
+          : `This ${entity} is locked since its approval`,
+        { entity, recordId, reason: pending > 0 ? 'pending' : 'approved' },
       )
     }
   }
+  const isSystem = (ctx: HookContext) => ctx.actor?.id === systemActor.id
+  const refuseApprovedByHand = (data: Record<string, unknown>, ctx: HookContext, pendingToo: boolean) => {
+    if (isSystem(ctx)) return
+    for (const policy of bound) {
+      const binding = policy.recordStatus
+      if (!binding || !(binding.field in data)) continue
+      const value = data[binding.field]
+      if (value === binding.approved || (pendingToo && value === binding.pending)) {
+        throw approvalsError(
+          'APPROVALS_APPROVAL_REQUIRED',
+          `Only an approval under "${policy.id}" sets ${entity}.${binding.field} to "${String(value)}"`,
+          { entity, policyId: policy.id, field: binding.field, value },
+        )
+      }
+    }
+  }
   return {
-    update: {
-      before: async (_patch, ctx) => {
-        await refuseIfLocked(ctx.current['id'], ctx)
+    create: {
+      before: (data, ctx) => {
+        // A record cannot be born approved or pending: create it, then submit it.
+        refuseApprovedByHand(data, ctx, true)
         return undefined
+      },
+    },
+    update: {
+      before: async (patch, ctx) => {
+        await refuseIfLocked(ctx.current['id'], ctx)
+        refuseApprovedByHand(patch, ctx, false)
+        return undefined
+      },
+      after: async (record, ctx) => {
+        if (isSystem(ctx)) return
+        const entering = bound.filter((p) => {
+          const b = p.recordStatus
+          return b && record[b.field] === b.pending && ctx.before[b.field] !== b.pending
+        })
+        if (entering.length === 0) return
+        // The writer submits: the request is opened in their write's transaction, by the system actor's services.
+        const rt = runtime()
+        const tx = ctx.actingAs(systemActor)
+        let policy = entering[0] as ResolvedPolicy
+        for (const candidate of entering) {
+          const filter = candidate.entryFilter
+          if (!filter || (await tx.entity(entity).matcher(filter))(record)) {
+            policy = candidate
+            break
+          }
+        }
+        await openRequest(rt, tx, policy, record, ctx.actor?.id ?? 'anonymous', null)
       },
     },
     delete: {
@@ -83,7 +139,7 @@ export function bookHooks(entity: string, systemActor: Actor, appendOnly: boolea
 
 /**
  * Archiving runs no entity hooks, so the lock on archives is checked just before commit: an `<entity>.archived` event
- * of a record with a pending request rolls the whole write back with `APPROVALS_RECORD_LOCKED`. It reads the
+ * of a record with a pending request (or locked since its approval) rolls the whole write back with `APPROVALS_RECORD_LOCKED`. It reads the
  * transaction's own storage, so no actor's access hides the request.
  */
 export async function refuseLockedArchives(
@@ -98,26 +154,20 @@ export async function refuseLockedArchives(
     if (verb !== 'archived' || entity === undefined || !lockedEntities.has(entity)) continue
     const { id, tenantId } = event.payload as { id?: unknown; tenantId?: unknown }
     if (typeof id !== 'string' || typeof tenantId !== 'string') continue
-    const pending = await ctx.storage.count({
-      model,
-      tenantId,
-      schema: ctx.schema,
-      where: {
-        kind: 'compare',
-        ref: { field: 'pendingKey', type: 'string' },
-        op: 'eq',
-        value: pendingKeyOf(entity, id),
-      },
-    })
-    if (pending > 0) {
-      throw approvalsError(
-        'APPROVALS_RECORD_LOCKED',
-        `This ${entity} is locked by a pending approval request`,
-        {
-          entity,
-          recordId: id,
-        },
-      )
+    let locks = 0
+    for (const field of ['pendingKey', 'lockKey']) {
+      locks += await ctx.storage.count({
+        model,
+        tenantId,
+        schema: ctx.schema,
+        where: { kind: 'compare', ref: { field, type: 'string' }, op: 'eq', value: pendingKeyOf(entity, id) },
+      })
+    }
+    if (locks > 0) {
+      throw approvalsError('APPROVALS_RECORD_LOCKED', `This ${entity} is locked by an approval request`, {
+        entity,
+        recordId: id,
+      })
     }
   }
 }

@@ -1,14 +1,14 @@
 import type { CrmPlugin } from '@rapport/core'
 import { definePlugin, isRapportError, RapportError } from '@rapport/core'
 import type { Actor } from '@rapport/core/events'
-import type { EntityHooks } from '@rapport/core/plugin'
+import type { EntityHooks, PluginContext } from '@rapport/core/plugin'
 import { ApprovalsErrorCodes, approvalsError } from '../approvals-error.js'
 import type { ApproverDirectory } from '../directory/approver-directory.js'
 import { emptyDirectory } from '../directory/approver-directory.js'
 import type { ApprovalsRuntime, ApproverResolverFn, FinalDecisionHook } from '../engine/approvals-runtime.js'
 import { books } from '../engine/approvals-runtime.js'
 import type { DecisionOptions, TimeoutOutcome } from '../engine/decide-request.js'
-import { decide, delegate, handleTimeout, recall } from '../engine/decide-request.js'
+import { decide, delegate, handleTimeout, recall, unlockRecord } from '../engine/decide-request.js'
 import type { SubmitInput } from '../engine/submit-request.js'
 import { submitRequest } from '../engine/submit-request.js'
 import type { ApprovalLogEntry, ApprovalRequest, ApprovalTask } from '../entities/approval-entities.js'
@@ -75,6 +75,15 @@ export interface ApprovalsApi {
   logOf(requestId: string, options?: ActingAs): Promise<ApprovalLogEntry[]>
   /** Applies a step's timeout to a task whose time ran out; see `approvalTimeoutRules`. */
   handleTimeout(taskId: string, options?: ActingAs): Promise<TimeoutOutcome>
+  /**
+   * Lifts the lock a policy with `afterApproval: 'lock'` left on an approved record (host code only: an admin
+   * action); logs `unlocked`. Returns the requests unlocked (none when the record was not locked).
+   */
+  unlock(
+    entity: string,
+    recordId: string,
+    options?: ActingAs & { readonly comment?: string },
+  ): Promise<ApprovalRequest[]>
 }
 
 function parsePolicies(policies: readonly ApprovalPolicy[]): Map<string, ResolvedPolicy> {
@@ -139,25 +148,41 @@ function parsePolicies(policies: readonly ApprovalPolicy[]): Map<string, Resolve
 export function approvalsPlugin(options: ApprovalsOptions): CrmPlugin<'approvals', ApprovalsApi> {
   const policies = parsePolicies(options.policies)
   const systemActor: Actor = options.actor ?? { id: 'approvals' }
+  const clock = options.clock ?? (() => new Date())
+  // The plugin context arrives with `init`/`api`; hooks (which run later) reach the engine through this runtime.
+  let pluginContext: PluginContext | undefined
+  const rt: ApprovalsRuntime = {
+    policies,
+    directory: options.directory ?? emptyDirectory,
+    resolvers: new Map(Object.entries(options.resolvers ?? {})),
+    systemActor,
+    clock,
+    onFinal: options.onFinal,
+    services(tenantId, actor = systemActor) {
+      if (!pluginContext) throw new Error('approvals: the plugin is not initialised')
+      return pluginContext.scoped({ tenantId, actor })
+    },
+  }
   const hooks: Record<string, EntityHooks> = {
     approvalRequest: bookHooks('approvalRequest', systemActor, false),
     approvalTask: bookHooks('approvalTask', systemActor, false),
     approvalLog: bookHooks('approvalLog', systemActor, true),
   }
-  for (const policy of policies.values()) {
-    if (approvalEntities.some((e) => e.name === policy.entity)) {
+  const lockedEntities = new Set([...policies.values()].map((p) => p.entity))
+  for (const entity of lockedEntities) {
+    if (approvalEntities.some((e) => e.name === entity)) {
+      const policy = [...policies.values()].find((p) => p.entity === entity)
       throw approvalsError(
         'APPROVALS_INVALID_POLICY',
-        `The policy "${policy.id}" cannot approve ${policy.entity}`,
+        `The policy "${policy?.id}" cannot approve ${entity}`,
         {
-          policyId: policy.id,
+          policyId: policy?.id,
         },
       )
     }
-    hooks[policy.entity] = lockHooks(policy.entity, systemActor)
+    const bound = [...policies.values()].filter((p) => p.entity === entity && p.recordStatus)
+    hooks[entity] = lockHooks(entity, systemActor, bound, () => rt)
   }
-  const clock = options.clock ?? (() => new Date())
-  const lockedEntities = new Set([...policies.values()].map((p) => p.entity))
   return definePlugin({
     id: 'approvals',
     schema: { entities: approvalEntities },
@@ -167,6 +192,7 @@ export function approvalsPlugin(options: ApprovalsOptions): CrmPlugin<'approvals
       Object.keys(ApprovalsErrorCodes).map((code) => [code.replace(/^APPROVALS_/, ''), code]),
     ),
     async init(ctx) {
+      pluginContext = ctx
       // Every policy's entity must exist and its filters must compile against it.
       for (const policy of policies.values()) {
         const filters = [
@@ -185,15 +211,7 @@ export function approvalsPlugin(options: ApprovalsOptions): CrmPlugin<'approvals
       }
     },
     api(ctx) {
-      const rt: ApprovalsRuntime = {
-        policies,
-        directory: options.directory ?? emptyDirectory,
-        resolvers: new Map(Object.entries(options.resolvers ?? {})),
-        systemActor,
-        clock,
-        onFinal: options.onFinal,
-        services: (tenantId, actor = systemActor) => ctx.scoped({ tenantId, actor }),
-      }
+      pluginContext ??= ctx
       const tenantOf = (o?: ActingAs) => o?.tenantId ?? ctx.crm.tenantId
       return {
         policies: [...policies.values()],
@@ -247,6 +265,8 @@ export function approvalsPlugin(options: ApprovalsOptions): CrmPlugin<'approvals
           return out
         },
         handleTimeout: (taskId, where) => handleTimeout(rt, tenantOf(where), taskId),
+        unlock: (entity, recordId, where) =>
+          unlockRecord(rt, tenantOf(where), entity, recordId, where?.comment),
       }
     },
   })

@@ -38,6 +38,27 @@ export interface StepTimeout {
    * (the original approver is kept); `approve` / `reject` decide it on the approver's behalf.
    */
   readonly action: 'remind' | 'escalate' | 'approve' | 'reject'
+  /**
+   * With `escalate`: how far up the chain the task may climb, counted from its original approver (default 1, the
+   * direct manager). Each time the escalated task's own time runs out it moves one manager up, skipping people who
+   * already hold a task of the step (and the submitter when self-approval is refused); past `levels` it reminds.
+   */
+  readonly levels?: number
+}
+
+/**
+ * Ties an approval to a status field of the record (a contract's `status`): submitting moves the field to `pending`,
+ * the final approval to `approved`, a rejection to `rejected` and a recall to `recalled` (default: `rejected`), all
+ * written by the plugin's system actor in the deciding transaction. A writer moving the field to `pending` opens the
+ * request in their write's transaction (as if they had called `submit`), and only the plugin moves it to `approved`
+ * (`APPROVALS_APPROVAL_REQUIRED`).
+ */
+export interface RecordStatusBinding {
+  readonly field: string
+  readonly pending: string
+  readonly approved: string
+  readonly rejected: string
+  readonly recalled?: string
 }
 
 /** One step of a policy. */
@@ -85,6 +106,18 @@ export interface ApprovalPolicy {
   readonly steps: readonly ApprovalStep[]
   /** Who may recall a pending request: the submitter (default) or nobody (`none`). */
   readonly recall?: 'submitter' | 'none'
+  /**
+   * Whether the submitter may decide their own request (default `refuse`: they are left out of every step's
+   * approvers, cannot be delegated or escalated to, and deciding is `APPROVALS_SELF_APPROVAL`).
+   */
+  readonly selfApproval?: 'refuse' | 'allow'
+  /**
+   * What happens to the record once approved: `unlock` (default) or `lock` it for good (Salesforce's final approval
+   * record lock): edits and deletes stay `APPROVALS_RECORD_LOCKED` until `crm.plugins.approvals.unlock()`.
+   */
+  readonly afterApproval?: 'unlock' | 'lock'
+  /** Moves a status field of the record with the request; see {@link RecordStatusBinding}. */
+  readonly recordStatus?: RecordStatusBinding
 }
 
 const idSchema = z
@@ -112,7 +145,11 @@ const stepSchema = z.strictObject({
   onNoApprover: z.enum(['error', 'skip']).default('error'),
   allowDelegate: z.boolean().default(true),
   timeout: z
-    .strictObject({ after: durationSchema, action: z.enum(['remind', 'escalate', 'approve', 'reject']) })
+    .strictObject({
+      after: durationSchema,
+      action: z.enum(['remind', 'escalate', 'approve', 'reject']),
+      levels: z.int().min(1).max(20).optional(),
+    })
     .optional(),
 })
 
@@ -124,6 +161,17 @@ export const approvalPolicySchema = z
     entryFilter: filterSchema.optional(),
     steps: z.array(stepSchema).min(1).max(20),
     recall: z.enum(['submitter', 'none']).default('submitter'),
+    selfApproval: z.enum(['refuse', 'allow']).default('refuse'),
+    afterApproval: z.enum(['unlock', 'lock']).default('unlock'),
+    recordStatus: z
+      .strictObject({
+        field: z.string().min(1).max(200),
+        pending: z.string().min(1).max(100),
+        approved: z.string().min(1).max(100),
+        rejected: z.string().min(1).max(100),
+        recalled: z.string().min(1).max(100).optional(),
+      })
+      .optional(),
   })
   .superRefine((policy, ctx) => {
     const seen = new Set<string>()
