@@ -13,6 +13,7 @@
  *
  * @module
  */
+export { CONTRACT_APPROVAL_STATUS, contractApprovalPolicy } from './contract-approval.js'
 export { contractEntity } from './contract-entity.js'
 export {
   assertContractTransition,
