@@ -1,5 +1,6 @@
 import type { Actor } from '../events/crm-events.js'
 import type { Filter } from '../filter/filter-types.js'
+import type { StorageOperations } from '../storage/storage-adapter.js'
 import type { Awaitable } from '../types/awaitable.js'
 
 /**
@@ -17,6 +18,16 @@ export interface AccessRequest {
   readonly tenantId: string
   /** The acting user; `null` when the host did not say who acts. */
   readonly actor: Actor | null
+  /**
+   * The storage operations of the unit of work asking: its transaction's when it runs in one (a policy's own reads
+   * then see the transaction's writes and, on Postgres with row-level security, run bound to its tenant), the
+   * adapter's otherwise. A policy that keeps rules in storage (e.g. `@rapport/access`'s share grants) reads them
+   * through these, never through a second connection a single-connection adapter would wait on. Absent when a host
+   * asks outside any unit of work.
+   */
+  readonly storage?: StorageOperations
+  /** Whether {@link AccessRequest.storage} is an open transaction (its uncommitted writes must not be cached). */
+  readonly inTransaction?: boolean
 }
 
 /**

@@ -5,6 +5,7 @@ import { compileFilter } from '../filter/compile-filter.js'
 import type { FilterTarget } from '../filter/filter-target.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { CrmPlugin } from '../plugins/crm-plugin.js'
+import type { StorageOperations } from '../storage/storage-adapter.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
 import type { AccessAction, AccessPolicy, FieldRights } from './access-policy.js'
 
@@ -12,6 +13,10 @@ import type { AccessAction, AccessPolicy, FieldRights } from './access-policy.js
 export interface AccessSession {
   readonly tenantId: string
   readonly actor: Actor | null
+  /** The unit of work's storage operations, passed on to policies as `AccessRequest.storage`. */
+  readonly ops?: StorageOperations
+  /** Whether `ops` is an open transaction. */
+  readonly inTransaction?: boolean
   readonly runtime: {
     readonly plugins: readonly CrmPlugin[]
     readonly clock: () => Date
@@ -51,7 +56,13 @@ export async function accessScope(
   if (policies.length === 0) return null
   const scopes: Filter[] = []
   for (const policy of policies) {
-    const scope = await policy.scope({ entity, action, tenantId: session.tenantId, actor: session.actor })
+    const scope = await policy.scope({
+      entity,
+      action,
+      tenantId: session.tenantId,
+      actor: session.actor,
+      ...(session.ops ? { storage: session.ops, inTransaction: session.inTransaction ?? false } : {}),
+    })
     if (scope) scopes.push(scope)
   }
   if (scopes.length === 0) return null
