@@ -3,7 +3,7 @@ import { createMongoAbility } from '@casl/ability'
 import { rulesToCondition } from '@casl/ability/extra'
 import type { Filter } from '@rapport/core/filter'
 import type { AccessPolicyModel } from '../policy/define-access-policy.js'
-import type { Condition, ScopeLevel } from '../policy/policy-schema.js'
+import type { Condition, ScopeLevel, ShareGrant } from '../policy/policy-schema.js'
 import { POLICY_ACTIONS } from '../policy/policy-schema.js'
 import { twoValuedMatcher } from './two-valued-matcher.js'
 import { ucastToFilter } from './ucast-to-filter.js'
@@ -57,6 +57,7 @@ export function actorRules(
   model: AccessPolicyModel,
   actor: ActorIdentity,
   entity: string,
+  grants: readonly ShareGrant[] = model.grants(),
 ): RawRuleOf<EntityAbility>[] {
   const def = model.definition
   const owner = def.ownerFields[entity] ?? 'ownerId'
@@ -81,7 +82,7 @@ export function actorRules(
   }
   const teams = new Set(model.teams.teamsOf(actor.userId))
   const shared = { read: new Set<string>(), update: new Set<string>() }
-  for (const grant of model.grants()) {
+  for (const grant of grants) {
     if (grant.entity !== entity) continue
     const mine =
       grant.principal.type === 'user' ? grant.principal.id === actor.userId : teams.has(grant.principal.id)

@@ -6,7 +6,12 @@ import type { Filter } from '@rapport/core/filter'
 import type { EntityAbility } from '../casl/actor-rules.js'
 import { abilityToFilter, actorRules, buildAbility, NOTHING } from '../casl/actor-rules.js'
 import { fieldRightsOf } from '../fields/field-rights.js'
+import { shareGrantEntity } from '../grants/share-grant-entity.js'
+import { shareGrantHooks } from '../grants/share-grant-hooks.js'
+import type { LoadedGrants } from '../grants/tenant-grants.js'
+import { TenantGrants } from '../grants/tenant-grants.js'
 import type { AccessPolicyModel } from '../policy/define-access-policy.js'
+import type { ShareGrant } from '../policy/policy-schema.js'
 import { validateAgainstSchema } from './validate-against-schema.js'
 
 /** Options of {@link accessControl}. */
@@ -59,6 +64,8 @@ interface ActorState {
 }
 
 const MAX_CACHED_ACTORS = 10_000
+/** Grants of no tenant: what `can()` and `scopeOf()` evaluate (the definition's and `policy.share()`'s only). */
+const NO_STORED_GRANTS: LoadedGrants = Object.freeze({ grants: Object.freeze([]) })
 
 /** The API of the access plugin, as `crm.plugins.access`. */
 export interface AccessControlApi {
@@ -68,6 +75,11 @@ export interface AccessControlApi {
   scopeOf(actor: Actor | null, action: AccessAction, entity: string): Filter | null
   /** The policy (for `share` / `unshare`). */
   readonly policy: AccessPolicyModel
+  /**
+   * Drops the loaded share grants of a tenant, so its next query reads them again. Writes through this CRM do it by
+   * themselves; call it when another process changed the tenant's `shareGrant` rows.
+   */
+  invalidateGrants(tenantId: string): void
 }
 
 /**
@@ -89,72 +101,119 @@ export function accessControl(
 ): CrmPlugin<'access', AccessControlApi> {
   const inherit: Record<string, Filter> = { ...coreInheritance, ...(model.definition.inherit ?? {}) }
   const withoutActor = options.withoutActor ?? 'deny'
+  const stored = new TenantGrants()
   let cacheVersion = model.version
-  const cache = new Map<string, ActorState>()
+  // Compiled state per set of loaded grants (a tenant's, replaced on every reload) and actor.
+  let cache = new WeakMap<LoadedGrants, Map<string, ActorState>>()
 
-  const stateOf = (actor: Actor): ActorState => {
+  const stateOf = (actor: Actor, loaded: LoadedGrants): ActorState => {
     if (model.version !== cacheVersion) {
-      cache.clear()
+      cache = new WeakMap()
       cacheVersion = model.version
     }
+    let actors = cache.get(loaded)
+    if (!actors) cache.set(loaded, (actors = new Map()))
     const roles = model.rolesOf(actor)
     const key = `${actor.id}\u0000${roles.join('\u0000')}`
-    let state = cache.get(key)
+    let state = actors.get(key)
     if (!state) {
-      if (cache.size >= MAX_CACHED_ACTORS) cache.clear()
+      if (actors.size >= MAX_CACHED_ACTORS) actors.clear()
       state = { roles, abilities: new Map(), scopes: new Map(), fields: new Map() }
-      cache.set(key, state)
+      actors.set(key, state)
     }
     return state
   }
-  const abilityOf = (actor: Actor, state: ActorState, entity: string): EntityAbility => {
+  const grantsOf = (loaded: LoadedGrants): readonly ShareGrant[] =>
+    loaded.grants.length === 0 ? model.grants() : [...model.grants(), ...loaded.grants]
+  const abilityOf = (
+    actor: Actor,
+    state: ActorState,
+    entity: string,
+    loaded: LoadedGrants,
+  ): EntityAbility => {
     let ability = state.abilities.get(entity)
     if (!ability) {
-      ability = buildAbility(actorRules(model, { userId: actor.id, roles: state.roles }, entity))
+      ability = buildAbility(
+        actorRules(model, { userId: actor.id, roles: state.roles }, entity, grantsOf(loaded)),
+      )
       state.abilities.set(entity, ability)
     }
     return ability
   }
-  const scopeOf = (actor: Actor | null, action: AccessAction, entity: string): Filter | null => {
+  const scopeWith = (
+    actor: Actor | null,
+    action: AccessAction,
+    entity: string,
+    loaded: LoadedGrants,
+  ): Filter | null => {
     if (!actor) return withoutActor === 'all' ? null : NOTHING
-    const state = stateOf(actor)
+    const state = stateOf(actor, loaded)
     const key = `${entity}\u0000${action}`
     if (state.scopes.has(key)) return state.scopes.get(key) as Filter | null
     let scope: Filter | null
     const inherited = inherit[entity]
     if (inherited) scope = inherited
     else {
-      const filter = abilityToFilter(abilityOf(actor, state, entity), action, entity)
+      const filter = abilityToFilter(abilityOf(actor, state, entity, loaded), action, entity)
       scope = 'and' in filter && filter.and.length === 0 ? null : filter
     }
     state.scopes.set(key, scope)
     return scope
   }
+  const scopeOf = (actor: Actor | null, action: AccessAction, entity: string): Filter | null =>
+    scopeWith(actor, action, entity, NO_STORED_GRANTS)
 
   const access: AccessPolicy = {
-    scope: ({ entity, action, actor }) => scopeOf(actor, action, entity),
+    scope: ({ entity, action, actor, tenantId, storage, inTransaction }) => {
+      // Inherited entities and calls without an actor never depend on grants: no load.
+      if (!actor || inherit[entity]) return scopeWith(actor, action, entity, NO_STORED_GRANTS)
+      const loaded = stored.cached(tenantId)
+      if (loaded) return scopeWith(actor, action, entity, loaded)
+      return stored
+        .load(tenantId, storage, inTransaction ?? false)
+        .then((fresh) => scopeWith(actor, action, entity, fresh))
+    },
     fields: ({ entity, actor }) => {
       if (!actor) return null
-      const state = stateOf(actor)
+      // Field rights come from roles only; grants never change them.
+      const state = stateOf(actor, NO_STORED_GRANTS)
       if (!state.fields.has(entity)) state.fields.set(entity, fieldRightsOf(model, state.roles, entity))
       return state.fields.get(entity) ?? null
     },
   }
 
+  const invalidate = (event: { readonly tenantId: string }) => stored.invalidate(event.tenantId)
   return {
     id: 'access',
     access,
+    schema: { entities: [shareGrantEntity] },
+    hooks: { [shareGrantEntity.name]: shareGrantHooks(model, inherit, stored) },
+    // After commit: the grants every later query of the tenant sees (archive and restore run no entity hooks).
+    on: Object.fromEntries(
+      ['created', 'updated', 'archived', 'restored', 'deleted'].map((verb) => [
+        `${shareGrantEntity.name}.${verb}`,
+        invalidate,
+      ]),
+    ),
     errorCodes: {
       INVALID_POLICY: 'The access policy is malformed or names unknown roles, teams, entities or fields',
+      INVALID_GRANT: 'A share grant names an unknown entity or team, or an entity that cannot be shared',
     },
-    init: ({ schema }) => validateAgainstSchema(model, schema, inherit),
+    init: ({ schema, storage }) => {
+      validateAgainstSchema(model, schema, inherit)
+      stored.bind(schema, storage)
+    },
     api: () => ({
       policy: model,
       scopeOf,
+      invalidateGrants: (tenantId) => stored.invalidate(tenantId),
       can(actor, action, entity, record) {
         if (inherit[entity])
           throw new TypeError(`can() does not evaluate inherited entities such as "${entity}"`)
-        return abilityOf(actor, stateOf(actor), entity).can(action, subject(entity, { ...record }) as never)
+        return abilityOf(actor, stateOf(actor, NO_STORED_GRANTS), entity, NO_STORED_GRANTS).can(
+          action,
+          subject(entity, { ...record }) as never,
+        )
       },
     }),
   }
