@@ -6,6 +6,7 @@ export default defineConfig({
     'money/index': 'src/money/index.ts',
     'contracts/index': 'src/contracts/index.ts',
     'receivables/index': 'src/receivables/index.ts',
+    'products/index': 'src/products/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -57,6 +57,18 @@ export const SalesErrorCodes = {
   DEAL_NOT_WON: 'SALES_DEAL_NOT_WON',
   /** A contract status change the lifecycle does not allow (`details.from`, `details.to`). */
   INVALID_TRANSITION: 'SALES_INVALID_TRANSITION',
+  /** A price book's target does not fit its kind (customer / segment / default) (`details.kind`). */
+  INVALID_PRICE_BOOK: 'SALES_INVALID_PRICE_BOOK',
+  /** A validity period ends before it starts (`details.validFrom`, `details.validTo`). */
+  INVALID_PERIOD: 'SALES_INVALID_PERIOD',
+  /** Two price books or two entries whose validity periods must not overlap do (`details.conflictId`). */
+  OVERLAPPING_VALIDITY: 'SALES_OVERLAPPING_VALIDITY',
+  /** A price was asked for an inactive product (`details.productId`). */
+  PRODUCT_INACTIVE: 'SALES_PRODUCT_INACTIVE',
+  /** No price book entry applies to the product, quantity, date and currency asked (`details`). */
+  NO_PRICE: 'SALES_NO_PRICE',
+  /** A price lookup is malformed (`details.path`). */
+  INVALID_PRICE_QUERY: 'SALES_INVALID_PRICE_QUERY',
 } as const
 
 /** One of the codes in {@link SalesErrorCodes}. */
