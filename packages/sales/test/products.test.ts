@@ -21,9 +21,10 @@ const snapshots: Record<string, unknown> = {}
 for (const adapter of ADAPTERS) {
   describe(`products and price books on ${adapter.name}`, () => {
     let opened: Opened
+    // Migrating three entities on Postgres took over vitest's default 10 s at load 38 on the shared machine.
     beforeAll(async () => {
       opened = await openCrm(adapter, [productsPlugin()] as const)
-    })
+    }, 60_000)
     afterAll(async () => opened?.dispose())
 
     const products = () => opened.crm.entity('product')
@@ -116,6 +117,27 @@ for (const adapter of ADAPTERS) {
       expect(answers.acmeInJuly.source).toBe('default')
       // 20:00 UTC on June 30 is July 1 in Shanghai: the ACME list has ended there.
       expect(answers.shanghaiInstant.source).toBe('default')
+      // The same answer through the operation the REST server and MCP tools call, on the caller's services.
+      const operation = opened.crm
+        .describe()
+        .operations.find((o) => o.plugin === 'products' && o.name === 'lookupPrice')
+      const viaOperation = await operation?.operation.run(
+        operation.operation.input.parse({
+          id: productId,
+          quantity: '1',
+          currency: 'EUR',
+          date: '2026-03-01',
+          customerId: 'com_acme',
+        }),
+        { crm: opened.crm, tenantId: 'unused', actor: null },
+      )
+      expect(viaOperation).toEqual(answers.acme)
+      expect(
+        opened.crm
+          .describe()
+          .entities.filter((e) => e.plugin === 'products')
+          .map((e) => e.collection),
+      ).toEqual(['products', 'priceBooks', 'priceBookEntries'])
       expect(await codeOf(lookup({ ...base, quantity: '1', date: '2025-12-31' }))).toBe('SALES_NO_PRICE')
       expect(await codeOf(lookup({ ...base, quantity: '1', currency: 'USD' }))).toBe('SALES_NO_PRICE')
       snapshots[adapter.name] = JSON.parse(

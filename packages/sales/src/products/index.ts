@@ -34,6 +34,7 @@ export {
 } from './product-entities.js'
 export { type ProductErrorCode, ProductErrorCodes, productError } from './product-errors.js'
 export { productHooks } from './product-hooks.js'
+export { productOperations } from './product-operations.js'
 export { productsPlugin } from './products-plugin.js'
 export {
   type PriceLookupInput,

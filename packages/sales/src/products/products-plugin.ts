@@ -1,11 +1,13 @@
 import { definePlugin } from '@rapport/core'
 import { priceBookEntity, priceBookEntryEntity, productEntity } from './product-entities.js'
 import { productHooks } from './product-hooks.js'
+import { productOperations } from './product-operations.js'
 import { productsService } from './products-service.js'
 
 /**
  * Products and price books as a core plugin: the `product`, `priceBook` and `priceBookEntry` entities, the hooks that
- * keep validity periods apart, and `crm.plugins.products.lookupPrice`.
+ * keep validity periods apart, and `crm.plugins.products.lookupPrice`; the three entities are offered to the REST server
+ * and MCP tools as collections, and the lookup as the `lookupPrice` operation of a product.
  *
  * @example
  * ```ts
@@ -24,5 +26,6 @@ export function productsPlugin() {
     schema: { entities: [productEntity, priceBookEntity, priceBookEntryEntity] },
     hooks: productHooks,
     api: ({ crm }) => productsService(crm),
+    expose: { entities: ['product', 'priceBook', 'priceBookEntry'], operations: productOperations },
   })
 }
