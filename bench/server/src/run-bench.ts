@@ -119,6 +119,33 @@ try {
       }
     }
   }
+  // Side by side: both servers up and loaded at the same time for the same seconds. The other tenants' load then
+  // hits both alike (back-to-back pairs above still see it drift between the two halves of a pair), so the ratio
+  // of what each server answered measures what a request costs each, on whatever CPU share the machine gives them.
+  const sideBySide: { rapport: Run; bare: Run; ratio: number }[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const servers = { rapport: await start('rapport', file), bare: await start('bare', file) }
+    try {
+      await Promise.all([load(servers.rapport.url, 2), load(servers.bare.url, 2)])
+      const cpuBefore = await Promise.all([servers.rapport.cpu(), servers.bare.cpu()])
+      const [rapportRun, bareRun] = await Promise.all([
+        load(servers.rapport.url, SECONDS),
+        load(servers.bare.url, SECONDS),
+      ])
+      const cpuAfter = await Promise.all([servers.rapport.cpu(), servers.bare.cpu()])
+      rapportRun.serverCpuUsPerRequest = Math.round((cpuAfter[0] - cpuBefore[0]) / rapportRun.requests)
+      bareRun.serverCpuUsPerRequest = Math.round((cpuAfter[1] - cpuBefore[1]) / bareRun.requests)
+      if (rapportRun.non2xx + bareRun.non2xx > 0) throw new Error('side by side: non-2xx answers')
+      const ratio = rapportRun.requestsPerSecond / bareRun.requestsPerSecond
+      sideBySide.push({ rapport: rapportRun, bare: bareRun, ratio })
+      console.log(
+        `side by side ${round + 1}: rapport ${rapportRun.requestsPerSecond.toFixed(0)} req/s (p95 ${rapportRun.p95Ms} ms, ${rapportRun.serverCpuUsPerRequest} µs CPU), bare ${bareRun.requestsPerSecond.toFixed(0)} req/s (p95 ${bareRun.p95Ms} ms, ${bareRun.serverCpuUsPerRequest} µs CPU): ${ratio.toFixed(2)}x`,
+      )
+    } finally {
+      servers.rapport.stop()
+      servers.bare.stop()
+    }
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
   const summary = (mode: 'rapport' | 'bare') => ({
@@ -155,6 +182,27 @@ try {
     throughputRatioMeaning:
       'median over rounds of rapport req/s ÷ bare req/s, each pair measured back to back',
     pairRatios: pairRatios.map((r) => Number(r.toFixed(3))),
+    sideBySideThroughputRatio: Number(median(sideBySide.map((r) => r.ratio)).toFixed(3)),
+    sideBySideMeaning:
+      'median over rounds of rapport req/s ÷ bare req/s with both servers loaded at the same time (autocannon on each, same connections and seconds), so machine load drifts hit both alike. Both load generators share the parent process, so on a loaded machine the client can limit both: read it with sideBySideCpuRatio',
+    sideBySideCpuRatio: Number(
+      median(sideBySide.map((r) => r.bare.serverCpuUsPerRequest! / r.rapport.serverCpuUsPerRequest!)).toFixed(
+        3,
+      ),
+    ),
+    sideBySide: sideBySide.map((r) => ({
+      ratio: Number(r.ratio.toFixed(3)),
+      rapport: {
+        requestsPerSecond: r.rapport.requestsPerSecond,
+        p95Ms: r.rapport.p95Ms,
+        serverCpuUsPerRequest: r.rapport.serverCpuUsPerRequest,
+      },
+      bare: {
+        requestsPerSecond: r.bare.requestsPerSecond,
+        p95Ms: r.bare.p95Ms,
+        serverCpuUsPerRequest: r.bare.serverCpuUsPerRequest,
+      },
+    })),
     serverCpuRatio: Number(cpuRatio.toFixed(3)),
     serverCpuRatioMeaning:
       'median over rounds of bare ÷ rapport server CPU time per request: the throughput ratio the servers would reach with a core each',
@@ -176,7 +224,7 @@ try {
   const out = fileURLToPath(new URL('../../results/server.json', import.meta.url))
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`)
   console.log(
-    `rapport ${rapport.requestsPerSecond} req/s vs bare ${bare.requestsPerSecond} req/s: ${ratio.toFixed(2)}x (target 0.5x) → ${out}`,
+    `rapport ${rapport.requestsPerSecond} req/s vs bare ${bare.requestsPerSecond} req/s: ${ratio.toFixed(2)}x back to back, ${result.sideBySideThroughputRatio}x side by side (CPU ${result.sideBySideCpuRatio}x), CPU back to back ${result.serverCpuRatio}x (target 0.5x) → ${out}`,
   )
 } finally {
   await rm(dir, { recursive: true, force: true })
