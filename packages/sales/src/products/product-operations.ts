@@ -18,8 +18,8 @@ const priceAnswer = z.object({
 })
 
 /**
- * The products API as operations for the outside faces (REST `POST /products/{id}/lookupPrice`, MCP tool
- * `products_lookupPrice`). It runs `crm.plugins.products.lookupPrice` on the caller's scoped services, so a product
+ * The products API as operations for the outside faces (REST `POST /products/{id}/lookup-price`, MCP tool
+ * `products_lookup_price`). It runs `crm.plugins.products.lookupPrice` on the caller's scoped services, so a product
  * or book outside the caller's access does not exist for it.
  */
 export const productOperations: Readonly<Record<string, CrmOperation>> = {
