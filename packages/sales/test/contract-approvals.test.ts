@@ -83,16 +83,14 @@ describe.each(ADAPTERS)('contracts approved through @rapport/approvals on $name'
     // A contract cannot be born approved, nor skip its approval.
     expect(
       await codeOf(
-        ray
-          .entity('contract')
-          .create({
-            name: 'x',
-            currency: 'EUR',
-            amountMinor: 1,
-            startDate: '2026-01-01',
-            endDate: '2026-01-02',
-            status: 'approved',
-          }),
+        ray.entity('contract').create({
+          name: 'x',
+          currency: 'EUR',
+          amountMinor: 1,
+          startDate: '2026-01-01',
+          endDate: '2026-01-02',
+          status: 'approved',
+        }),
       ),
     ).toBe('APPROVALS_APPROVAL_REQUIRED')
     expect(await codeOf(ray.entity('contract').update(id, { status: 'approved' }))).toBe(
@@ -161,15 +159,13 @@ describe.each(ADAPTERS)('contracts approved through @rapport/approvals on $name'
     ])
 
     // A recall puts a second contract back to draft.
-    const small = await ray
-      .entity('contract')
-      .create({
-        name: 'Pilot',
-        currency: 'EUR',
-        amountMinor: 10_000,
-        startDate: '2026-01-01',
-        endDate: '2026-03-31',
-      })
+    const small = await ray.entity('contract').create({
+      name: 'Pilot',
+      currency: 'EUR',
+      amountMinor: 10_000,
+      startDate: '2026-01-01',
+      endDate: '2026-03-31',
+    })
     const pilot = await approvals.as('usr_ray').submit({ policyId: policy.id, recordId: String(small['id']) })
     expect(pilot.plan).toEqual([['usr_mia'], null])
     await approvals.as('usr_ray').recall(pilot.id)
