@@ -1,4 +1,5 @@
 import { marketingPlugin } from '@rapport/marketing'
+import { productsPlugin } from '@rapport/sales/products'
 import { receivablesPlugin } from '@rapport/sales/receivables'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -48,7 +49,10 @@ function concrete(template: string): string {
 
 beforeAll(async () => {
   // The sales and marketing plugins add collections and operations, so the fuzz covers their routes too.
-  s = await setupServer({ bodyLimit: 8 * 1024, plugins: [receivablesPlugin(), marketingPlugin()] })
+  s = await setupServer({
+    bodyLimit: 8 * 1024,
+    plugins: [receivablesPlugin(), productsPlugin(), marketingPlugin()],
+  })
   contactId = (await s.call('POST', '/contacts', { firstName: 'Fixed' })).body.id
   dealId = (
     await s.call('POST', '/deals', {
@@ -57,7 +61,11 @@ beforeAll(async () => {
       stageId: s.stage('Prospecting'),
     })
   ).body.id
-  const created = async (path: string, body: unknown) => (await s.call('POST', path, body)).body.id as string
+  const created = async (path: string, body: unknown) => {
+    const res = await s.call('POST', path, body)
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body.id as string
+  }
   pluginIds = {
     contracts: await created('/contracts', {
       name: 'Fixed',
@@ -68,6 +76,8 @@ beforeAll(async () => {
     }),
     segments: await created('/segments', { name: 'Fixed', entity: 'contact', kind: 'static' }),
     campaigns: await created('/campaigns', { name: 'Fixed' }),
+    products: await created('/products', { code: 'FIX-1', name: 'Fixed' }),
+    'price-books': await created('/price-books', { name: 'Fixed', currency: 'EUR' }),
   }
   doc = (await s.call('GET', '/openapi.json')).body
 })
@@ -131,6 +141,7 @@ describe('bad input: each kind gets the right problem+json, and writes nothing',
       '/contracts/{id}/record-payment',
       '/contracts/aging',
       '/segments/{id}/count-members',
+      '/products/{id}/lookup-price',
     ]) {
       expect(operations.some((o) => o.path === path)).toBe(true)
     }
