@@ -1,3 +1,4 @@
+import type { CrmPlugin } from '@rapport/core'
 import { createCrm } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
@@ -6,10 +7,14 @@ import { automationPlugin, createInProcessQueue } from '../src/index.js'
 
 export const DAY = 86_400_000
 
-/** A CRM on the memory adapter (or `storage`) with the automation plugin, a fake clock and a B2B pipeline. */
+/**
+ * A CRM on the memory adapter (or `storage`) with the automation plugin (plus `extraPlugins`), a fake clock and a B2B
+ * pipeline.
+ */
 export async function setup(
   options: AutomationOptions = {},
   storage: StorageAdapter = createMemoryStorage(),
+  extraPlugins: readonly CrmPlugin[] = [],
 ) {
   let now = new Date('2026-03-02T09:00:00.000Z')
   const clock = () => now
@@ -19,7 +24,7 @@ export async function setup(
     storage,
     clock,
     onError: (e) => errors.push(e),
-    plugins: [automationPlugin({ clock, ...options, queue })] as const,
+    plugins: [automationPlugin({ clock, ...options, queue }), ...extraPlugins] as const,
   })
   await crm.migrate()
   const pipeline = await crm.pipelines.create({

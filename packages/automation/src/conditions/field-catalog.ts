@@ -70,6 +70,26 @@ export function fieldCatalogOf(model: ModelDefinition, derived?: DerivedColumnsV
   }
 }
 
+/** Where an event-triggered rule's conditions find the event payload. */
+export const EVENT_BODY = 'body'
+
+/**
+ * The catalog of an event-triggered rule's conditions: the entity's fields plus the event payload under `body`
+ * (`body.price`, `body.items.sku`). Payload values are JSON, compared by the type of the value they are compared with,
+ * as untyped custom fields are; `body` shadows an entity field of that name (an activity's body) in these conditions.
+ */
+export function withEventBody(catalog: FieldCatalog): FieldCatalog {
+  const prefix = `${EVENT_BODY}.`
+  return {
+    ...catalog,
+    resolve: (path) =>
+      path === EVENT_BODY || (path.startsWith(prefix) && path.length > prefix.length)
+        ? { type: 'json', array: false }
+        : catalog.resolve(path),
+    paths: () => [...catalog.paths().filter((p) => p !== EVENT_BODY), EVENT_BODY],
+  }
+}
+
 /** A catalog that accepts every path and compares by runtime kind (plain fact objects, benchmarks). */
 export const openCatalog: FieldCatalog = {
   entity: '*',

@@ -8,6 +8,7 @@ import type { CompiledRule } from '../rules/compile-rule.js'
 import type { Action } from '../rules/rule-types.js'
 import { sendWebhook } from '../webhooks/send-webhook.js'
 import type { EngineRuntime, RunRow } from './engine-runtime.js'
+import { dispatchCustomEvent } from './event-triggers.js'
 import { renderTemplate, renderTemplates } from './render-template.js'
 
 // What one action of a run does: database actions inside the step's transaction, external ones (webhooks, host
@@ -207,7 +208,13 @@ export async function applyExternalAction(
         tenantId: services.tenantId,
         idempotencyKey: key,
       }
-      return { output: { event: action.event }, afterCommit: () => rt.events.emit(action.event, payload) }
+      // Rules triggered by this event enroll first, in their own transaction: a redelivered step carries the same
+      // idempotency key, which anchors the enrollment, so it is not enrolled twice.
+      const started = await services.transaction((tx) => dispatchCustomEvent(rt, tx, action.event, payload))
+      return {
+        output: { event: action.event, ...(started > 0 ? { enrolled: started } : {}) },
+        afterCommit: () => rt.events.emit(action.event, payload),
+      }
     }
     default:
       throw new RapportError('AUTOMATION_INVALID_RULE', `Action ${action.type} is not external`)

@@ -61,6 +61,20 @@ export interface AutomationEngine {
       readonly headers?: Readonly<Record<string, string | string[] | undefined>>
     },
   ): Promise<{ runId: string } | { skipped: EnrollSkip | 'conditions' }>
+  /**
+   * Emits a custom domain event from host code: in one transaction, rules with an `event` trigger on `type` enroll the
+   * record the payload names (`recordId`, or the trigger's `recordIdFrom`) when their conditions hold on it and on the
+   * payload (`body.*`); after the commit the event is delivered on `crm.events`. Events a plugin queues with
+   * `tx.emit` inside its own writes trigger the same rules without this call.
+   *
+   * @throws `RapportError('VALIDATION_FAILED')` for a type that is not `<noun>.<verb>` or is a lifecycle event.
+   *
+   * @example
+   * ```ts
+   * await engine.emit('order.placed', { recordId: contact.id, entity: 'contact', price: 120, idempotencyKey: order.id })
+   * ```
+   */
+  emit(type: string, payload: Readonly<Record<string, unknown>>): Promise<void>
   /** One sweep of the time triggers (relative, inactivity, schedules). */
   sweep(): Promise<SweepReport>
   /** Runs every due job now (delegates to the queue). */
@@ -138,6 +152,10 @@ export function createEngine(state: EngineState, crm: CrmServices): AutomationEn
     run: (ruleId, recordId, opts = {}) =>
       triggerRule(state, ruleOf(state, ruleId), recordId, 'manual', undefined, opts.force ?? false),
     receiveWebhook: (ruleId, request) => receiveWebhook(state, ruleId, request),
+    emit: (type, payload) =>
+      crm.transaction(async (tx) => {
+        tx.emit(type, payload)
+      }),
     sweep: () => fullSweep(state, crm),
     runDue: () => rt.queue.runDue(),
     async tick() {

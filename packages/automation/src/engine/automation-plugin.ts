@@ -22,6 +22,7 @@ import { createEngine } from './automation-engine.js'
 import type { EngineRuntime, HostFunction, Origin } from './engine-runtime.js'
 import { EMIT_JOB, STEP_JOB } from './engine-runtime.js'
 import type { EngineState } from './engine-state.js'
+import { dispatchCustomEvent, listensTo } from './event-triggers.js'
 import { recordHooks } from './record-hooks.js'
 import { registerRule } from './rule-registry.js'
 import { failRun, runSteps } from './run-steps.js'
@@ -204,6 +205,15 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     version: '0.1.0',
     schema: { entities: automationEntities },
     hooks: recordHooks(state, watched),
+    // Custom events (`tx.emit` by a plugin or the host, `engine.emit`) enroll records in event-triggered rules inside
+    // the transaction that queued them, exactly as record events do in the record hooks.
+    async beforeCommit(events, ctx) {
+      for (const event of events) {
+        if (!listensTo(rt, event.type)) continue
+        const tx = rt.actor === undefined ? ctx.crm : ctx.actingAs(rt.actor, { channel: 'automation' })
+        await dispatchCustomEvent(rt, tx, event.type, event.payload)
+      }
+    },
     // Rule runs on the customer timeline (`crm.timeline`): each enrollment of the contact or company in a rule.
     timeline: [
       {

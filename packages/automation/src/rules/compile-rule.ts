@@ -8,7 +8,7 @@ import { invalidRule } from '../automation-error.js'
 import { compileCondition } from '../conditions/compile-condition.js'
 import type { CompiledCondition } from '../conditions/condition-types.js'
 import type { FieldCatalog } from '../conditions/field-catalog.js'
-import { suggestPaths } from '../conditions/field-catalog.js'
+import { suggestPaths, withEventBody } from '../conditions/field-catalog.js'
 import { checkTemplates } from '../engine/render-template.js'
 import {
   actionSchemas,
@@ -21,6 +21,9 @@ import {
 import type { Action, AutomationRule, RuleOptions, Trigger } from './rule-types.js'
 
 type Path = readonly (string | number)[]
+
+/** Core emits these for every entity; rules react to them through record triggers. */
+const LIFECYCLE_VERBS = new Set(['created', 'updated', 'archived', 'restored', 'deleted'])
 
 /** One instruction of a rule's compiled action program. */
 export type Instruction =
@@ -111,8 +114,8 @@ export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule
       { path: ['entity'], message: `Unknown entity "${rule.entity}"`, code: 'invalid_value' },
     ])
   }
-  const condition = (value: unknown, path: Path): CompiledCondition | null => {
-    const result = compileCondition(value, catalog, path)
+  const condition = (value: unknown, path: Path, on: FieldCatalog = catalog): CompiledCondition | null => {
+    const result = compileCondition(value, on, path)
     if (!result.ok) {
       issues.push(...result.issues)
       return null
@@ -183,6 +186,15 @@ export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule
       message: `No webhook secret named "${trigger.secret}" is configured`,
       code: 'invalid_value',
     })
+  } else if (trigger?.type === 'event') {
+    const [noun, verb] = trigger.event.split('.') as [string, string]
+    if (ctx.catalogOf(noun) && LIFECYCLE_VERBS.has(verb)) {
+      issues.push({
+        path: ['trigger', 'event'],
+        message: `"${trigger.event}" is a record lifecycle event that core emits: use a record trigger on "${noun}"`,
+        code: 'invalid_value',
+      })
+    }
   } else if (
     trigger?.type === 'inactivity' &&
     trigger.anchor === 'stageEnteredAt' &&
@@ -195,7 +207,24 @@ export function compileRule(raw: unknown, ctx: RuleCompileContext): CompiledRule
     })
   }
 
-  const conditions = rule.conditions === undefined ? null : condition(rule.conditions, ['conditions'])
+  // An event rule's conditions also read the payload (`body.*`); its goal and unenroll checks run before each later
+  // step, when only the record is at hand.
+  const conditions =
+    rule.conditions === undefined
+      ? null
+      : condition(
+          rule.conditions,
+          ['conditions'],
+          trigger?.type === 'event' ? withEventBody(catalog) : catalog,
+        )
+  if (trigger?.type === 'event' && conditions?.usesChanges) {
+    issues.push({
+      path: ['conditions'],
+      message:
+        'Change predicates (changed, changedTo, …) need a record trigger: an event has no before and after',
+      code: 'invalid_value',
+    })
+  }
   let parsedOptions: RuleOptions = {}
   if (rule.options !== undefined) {
     const options = optionsSchema.safeParse(rule.options)

@@ -9,6 +9,8 @@ import type { Action, Trigger } from './rule-types.js'
 type Path = readonly (string | number)[]
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/
+/** A domain event type as core's `emit` accepts it: `<noun>.<verb>`. */
+const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9_]*$/
 /**
  * A rule's duration (`FilterDuration`: years to minutes, whole and non-negative, not all zero), as every automation
  * trigger, delay and rate window takes it. Exported so plugins that hand durations to automation (approval timeouts)
@@ -64,6 +66,14 @@ export const triggerSchemas: Record<Trigger['type'], z.ZodType> = {
   }),
   manual: z.strictObject({ type: z.literal('manual') }),
   webhook: z.strictObject({ type: z.literal('webhook'), secret: z.string().min(1).max(100).optional() }),
+  event: z.strictObject({
+    type: z.literal('event'),
+    event: z.string().regex(EVENT_TYPE, 'Expected an event type like `order.placed`'),
+    recordIdFrom: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'Expected a top-level payload key')
+      .optional(),
+  }),
 }
 
 export const strategySchemas: Record<AssignmentStrategy['kind'], z.ZodType> = {

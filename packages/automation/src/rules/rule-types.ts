@@ -17,7 +17,13 @@ export type RecordEventKind = 'created' | 'updated' | 'deleted'
  * - `inactivity`: no activity linked to the record for a duration (`lastActivityAt`), or in the same pipeline stage
  *   longer than a duration (`stageEnteredAt`, deals only);
  * - `manual`: only `engine.run(ruleId, recordId)`;
- * - `webhook`: an inbound webhook delivered with `engine.receiveWebhook()`.
+ * - `webhook`: an inbound webhook delivered with `engine.receiveWebhook()`;
+ * - `event`: a custom domain event (`order.placed`, `kpi.computed`) queued in a unit of work by a plugin or host
+ *   (`tx.emit`), by `engine.emit()`, or by another rule's `emitEvent` action. The payload names the record of the
+ *   rule's entity (`recordId`, or the `recordIdFrom` key) and the rule's conditions read the payload as `body.*`
+ *   (`{ field: 'body.price', op: 'gte', value: 100 }`) with core's filter semantics. Enrollment happens in the
+ *   emitting transaction. A payload `idempotencyKey` anchors the enrollment, so each distinct event fires once per
+ *   record (redeliveries are ignored); without one, the rule's re-enrollment policy applies.
  *
  * Time triggers (`schedule`, `relative`, `inactivity`) are evaluated by the indexed sweep, and every firing is recorded
  * under the unique key (rule, record, anchor), so a firing happens once per anchor and again when the anchor moves
@@ -51,6 +57,13 @@ export type Trigger =
       readonly type: 'webhook'
       /** The name of a secret in the plugin's `secrets`: deliveries must be signed with it (`verifyWebhook`). */
       readonly secret?: string
+    }
+  | {
+      readonly type: 'event'
+      /** The event type, `<noun>.<verb>` (not a record lifecycle event such as `deal.created`: use `record`). */
+      readonly event: string
+      /** The payload key holding the id of the rule's record (default `recordId`). */
+      readonly recordIdFrom?: string
     }
 
 /**

@@ -67,6 +67,38 @@ describe('beforeCommit and write origins', () => {
     expect(await crm.companies.count()).toBe(1)
   })
 
+  it('writes as another actor inside the transaction with actingAs, rolled back with the unit of work', async () => {
+    const created: (string | undefined)[] = []
+    const crm = createCrm({
+      storage: createMemoryStorage(),
+      plugins: [
+        definePlugin({
+          id: 'sys',
+          beforeCommit: async (events, ctx) => {
+            if (!events.some((e) => e.type === 'order.placed')) return
+            const system = ctx.actingAs({ id: 'system' }, { channel: 'automation', channelRef: 'r1' })
+            await system.companies.create({ name: 'Side effect' })
+            if (events.some((e) => (e.payload as { fail?: boolean }).fail)) throw new Error('refused')
+          },
+        }),
+      ] as const,
+    })
+    crm.events.on('company.created', (e) => {
+      created.push(e.actor?.id)
+    })
+    const user = crm.scoped({ actor: { id: 'usr_1' } })
+    await user.transaction(async (tx) => {
+      tx.emit('order.placed', { fail: false })
+    })
+    expect(created).toEqual(['system'])
+    await expect(
+      user.transaction(async (tx) => {
+        tx.emit('order.placed', { fail: true })
+      }),
+    ).rejects.toThrow('refused')
+    expect(await crm.companies.count()).toBe(1)
+  })
+
   it('refuses hooks that keep queueing events, and a malformed origin', async () => {
     const crm = createCrm({
       storage: createMemoryStorage(),

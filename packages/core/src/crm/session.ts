@@ -9,7 +9,7 @@ import type { StorageAdapter, StorageOperations } from '../storage/storage-adapt
 import type { CrmServices } from '../types/crm-services.js'
 import type { CrmLimits } from './crm-limits.js'
 import type { WriteOrigin } from './write-origin.js'
-import { DEFAULT_WRITE_ORIGIN } from './write-origin.js'
+import { DEFAULT_WRITE_ORIGIN, parseWriteOrigin } from './write-origin.js'
 
 /**
  * Everything one CRM instance shares between its services and sessions. Immutable after `createCrm`.
@@ -168,6 +168,10 @@ export class Session {
         storage: this.ops,
         schema: this.runtime.schema.storage,
         crm: this.runtime.servicesFor(this),
+        actingAs: (actor, origin) =>
+          this.runtime.servicesFor(
+            this.actingAs(actor, origin === undefined ? this.origin : parseWriteOrigin(origin)),
+          ),
       }
       for (const plugin of hooks) await plugin.beforeCommit?.(batch, ctx)
     }

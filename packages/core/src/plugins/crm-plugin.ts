@@ -117,6 +117,21 @@ export interface CommitContext {
   /** Services inside the transaction: their writes queue events, which reach `beforeCommit` in a further round. */
   readonly crm: CrmServices
   /**
+   * Services inside the same transaction acting for another actor (as `HookContext.actingAs`): a plugin's declared
+   * system actor doing its bookkeeping when it reacts to the unit of work's events (automation enrolling records in
+   * rules triggered by a custom event), so the writer needs no rights on the plugin's entities. A malformed origin is
+   * `INVALID_CONFIG`.
+   *
+   * @example
+   * ```ts
+   * beforeCommit: async (events, ctx) => {
+   *   const system = ctx.actingAs({ id: 'automation' }, { channel: 'automation' })
+   *   for (const e of events) if (e.type === 'order.placed') await system.entity('myLog').create({ type: e.type })
+   * }
+   * ```
+   */
+  actingAs(actor: Actor | null, origin?: WriteOrigin): CrmServices
+  /**
    * The transaction's raw storage operations, for a plugin's own bookkeeping models (audit rows, outboxes): no
    * validation, hooks or events. Pass `tenantId` and `schema` yourself.
    */
