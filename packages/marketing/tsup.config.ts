@@ -6,6 +6,8 @@ export default defineConfig({
     'segments/index': 'src/segments/index.ts',
     'campaigns/index': 'src/campaigns/index.ts',
     'email-events/index': 'src/email-events/index.ts',
+    'kpis/index': 'src/kpis/index.ts',
+    'surveys/index': 'src/surveys/index.ts',
   },
   format: ['esm'],
   dts: true,

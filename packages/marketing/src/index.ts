@@ -1,6 +1,6 @@
 /**
  * `@rapport/marketing`: saved segments, campaigns, email events and KPI alerts as a Rapport plugin. The root holds
- * the plugin and its errors; each concept has its own subpath (`/segments`, `/campaigns`, `/email-events`, `/kpis`).
+ * the plugin and its errors; each concept has its own subpath (`/segments`, `/campaigns`, `/email-events`, `/kpis`, `/surveys`).
  *
  * @example
  * ```ts

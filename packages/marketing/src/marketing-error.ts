@@ -14,6 +14,10 @@ export const MarketingErrorCodes = {
   MARKETING_INVALID_KPI: 'MARKETING_INVALID_KPI',
   /** A KPI period is malformed: unknown unit, a start not on a period boundary, or a period not over yet. */
   MARKETING_INVALID_PERIOD: 'MARKETING_INVALID_PERIOD',
+  /** A survey response is malformed: unknown kind, a score out of the kind's range. */
+  MARKETING_INVALID_SURVEY: 'MARKETING_INVALID_SURVEY',
+  /** A ticket already has a different response of this kind (the first answer stands). */
+  MARKETING_DUPLICATE_RESPONSE: 'MARKETING_DUPLICATE_RESPONSE',
 } as const
 
 /** One of the marketing error codes. */
@@ -27,6 +31,8 @@ export const marketingErrorDescriptions: Readonly<Record<string, string>> = {
   INVALID_EVENT: 'An email event is malformed or names an unknown member',
   INVALID_KPI: 'A KPI definition or alert rule is malformed',
   INVALID_PERIOD: 'A KPI period is malformed or not over yet',
+  INVALID_SURVEY: 'A survey response is malformed',
+  DUPLICATE_RESPONSE: 'A ticket already has a different response of this kind',
 }
 
 /** @internal */

@@ -1,7 +1,8 @@
 import type { CrmPlugin, CrmServices } from '@rapport/core'
-import { definePlugin } from '@rapport/core'
+import { definePlugin, RapportError } from '@rapport/core'
 import type { EntityHooks } from '@rapport/core/plugin'
 import type { RelationDefinition } from '@rapport/core/storage'
+import { isTimeZone } from '@rapport/core/time'
 import {
   campaignEntity,
   campaignInfluenceEntity,
@@ -11,6 +12,9 @@ import {
 import type { CampaignService } from '../campaigns/campaign-service.js'
 import { CAMPAIGN_MEMBERSHIPS_RELATION, createCampaignService } from '../campaigns/campaign-service.js'
 import type { ConsentPort } from '../campaigns/campaign-types.js'
+import { kpiDefinitionEntity, kpiValueEntity } from '../kpis/kpi-entities.js'
+import type { KpiAutomationPort, KpiService } from '../kpis/kpi-service.js'
+import { createKpiService } from '../kpis/kpi-service.js'
 import { marketingErrorDescriptions } from '../marketing-error.js'
 import {
   SEGMENT_MEMBERSHIPS_RELATION,
@@ -20,6 +24,9 @@ import {
 import type { SegmentService } from '../segments/segment-service.js'
 import { createSegmentService } from '../segments/segment-service.js'
 import { validateSegment } from '../segments/segment-validation.js'
+import { surveyResponseEntity } from '../surveys/survey-entities.js'
+import type { SurveyService } from '../surveys/survey-service.js'
+import { createSurveyService } from '../surveys/survey-service.js'
 import { marketingOperations } from './marketing-operations.js'
 
 /** Options of {@link marketingPlugin}. */
@@ -33,12 +40,21 @@ export interface MarketingOptions {
    * about unsubscribes. Pass `@rapport/privacy`'s: `consent: () => crm.plugins.privacy.consent`.
    */
   readonly consent?: () => ConsentPort
+  /**
+   * The tenant's IANA time zone (default `UTC`): KPI periods (days, ISO weeks, months) start at local midnight in it,
+   * through core's one time-zone implementation. `INVALID_CONFIG` for an unknown zone.
+   */
+  readonly timeZone?: string
+  /** Where KPI alerts are registered as rules: `automation: () => crm.plugins.automation`. */
+  readonly automation?: () => KpiAutomationPort | undefined
 }
 
 /** The API exposed as `crm.plugins.marketing`. */
 export interface MarketingApi {
   readonly segments: SegmentService
   readonly campaigns: CampaignService
+  readonly kpis: KpiService
+  readonly surveys: SurveyService
 }
 
 /** Patches only the plugin itself writes, which need no validation. */
@@ -62,6 +78,12 @@ const BOOKKEEPING = new Set(['sweptAt', 'memberCount', 'snapshotAt'])
 export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'marketing', MarketingApi> {
   const entities = options.entities ?? ['contact', 'company', 'lead']
   const clock = options.clock ?? (() => new Date())
+  const timeZone = options.timeZone ?? 'UTC'
+  if (typeof timeZone !== 'string' || !isTimeZone(timeZone)) {
+    throw new RapportError('INVALID_CONFIG', `Unknown time zone ${JSON.stringify(timeZone)}`, {
+      details: { timeZone },
+    })
+  }
   const relations: Record<string, Record<string, RelationDefinition>> = {}
   for (const entity of entities) {
     relations[entity] = {
@@ -104,6 +126,9 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
         campaignMemberEntity,
         messageEventEntity,
         campaignInfluenceEntity,
+        kpiDefinitionEntity,
+        kpiValueEntity,
+        surveyResponseEntity,
       ],
       relations,
     },
@@ -112,6 +137,8 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
     api: (ctx) => ({
       segments: createSegmentService(() => ctx.crm, clock),
       campaigns: campaignsOn(() => ctx.crm),
+      kpis: createKpiService(() => ctx.crm, { clock, timeZone, automation: options.automation }),
+      surveys: createSurveyService(() => ctx.crm, clock),
     }),
     // Segments and campaigns are collections (their hooks check filters and nesting); members, events and
     // attribution are written through the services' rules, so the faces get those as operations.
