@@ -25,3 +25,4 @@ export {
   EDITABLE_CONTRACT_STATUSES,
   EFFECTIVE_CONTRACT_STATUSES,
 } from './contract-lifecycle.js'
+export { type RenewalReminderOptions, renewalReminderRule } from './renewal-rules.js'

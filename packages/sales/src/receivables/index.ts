@@ -35,6 +35,7 @@ export {
   spreadPayment,
 } from './allocate-payment.js'
 export { asOfDate, dateOfDay, dayNumber, requireDay } from './calendar-days.js'
+export { DEFAULT_DUNNING_OFFSETS, type DunningOptions, dunningRules } from './dunning-rules.js'
 export {
   assertPlanTotal,
   type InstallmentTerm,

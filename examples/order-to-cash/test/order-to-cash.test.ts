@@ -1,0 +1,80 @@
+import { PGlite } from '@electric-sql/pglite'
+import { createPostgresStorage } from '@rapport/storage-postgres'
+import { createSqliteStorage } from '@rapport/storage-sqlite'
+import { Kysely, PGliteDialect } from 'kysely'
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { runOrderToCash } from '../src/order-to-cash.js'
+
+const expected = {
+  deal: { name: 'ACME rollout 2026', stage: 'Won' },
+  quote: {
+    // licences 10 × 1,200.00 − 10 % at 19 %; onboarding 5,000.00 at 19 %; manuals 4 × 50.00 at 7 %
+    lines: [
+      [1_080_000, 205_200, 1_285_200],
+      [500_000, 95_000, 595_000],
+      [20_000, 1_400, 21_400],
+    ],
+    subtotalMinor: 1_600_000,
+    taxMinor: 301_600,
+    totalMinor: 1_901_600,
+  },
+  approval: { log: ['submitted', 'assigned', 'approved', 'stepApproved', 'completed'], status: 'active' },
+  installments: [570_480, 570_480, 760_640],
+  statuses: {
+    '2026-02-20': ['partial', 'pending', 'pending'],
+    '2026-03-15': ['overdue', 'pending', 'pending'],
+    '2026-07-31': ['paid', 'paid', 'paid'],
+  },
+  // The first installment: 3 days before, on the day, +7 and +14; paid in full before +30 and before the others' turn.
+  dunning: [
+    { dueDate: '2026-02-28', offset: -3 },
+    { dueDate: '2026-02-28', offset: 0 },
+    { dueDate: '2026-02-28', offset: 7 },
+    { dueDate: '2026-02-28', offset: 14 },
+  ],
+  aging: [
+    { bucket: 'current', installments: 2, outstandingMinor: 1_331_120 },
+    { bucket: '1-30', installments: 1, outstandingMinor: 270_480 },
+    { bucket: '31-60', installments: 0, outstandingMinor: 0 },
+    { bucket: '61-90', installments: 0, outstandingMinor: 0 },
+    { bucket: '90+', installments: 0, outstandingMinor: 0 },
+  ],
+  balance: {
+    currency: 'EUR',
+    amountMinor: 1_901_600,
+    receivedMinor: 1_901_600,
+    unreceivedMinor: 0,
+    unallocatedMinor: 0,
+  },
+}
+
+describe('examples/order-to-cash', () => {
+  it('runs lead to cash on SQLite', async () => {
+    expect(await runOrderToCash(createSqliteStorage({ file: ':memory:' }))).toEqual(expected)
+  })
+
+  // The real server when RAPPORT_TEST_PG_URL names one (as in CI), else PGlite in process.
+  it('and the same on Postgres', { timeout: 240_000 }, async () => {
+    const url = process.env['RAPPORT_TEST_PG_URL']
+    if (url) {
+      const pool = new pg.Pool({ connectionString: url, max: 2 })
+      const schema = `ex_o2c_${Math.random().toString(16).slice(2, 10)}`
+      try {
+        expect(await runOrderToCash(createPostgresStorage({ pool }, { schema }))).toEqual(expected)
+      } finally {
+        await pool.query(`drop schema if exists "${schema}" cascade`)
+        await pool.end()
+      }
+      return
+    }
+    const pglite = new PGlite()
+    await pglite.waitReady
+    const kysely = new Kysely<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
+    try {
+      expect(await runOrderToCash(createPostgresStorage({ kysely }))).toEqual(expected)
+    } finally {
+      await kysely.destroy()
+    }
+  })
+})
