@@ -66,7 +66,7 @@ describe.each(ADAPTERS)('approval policy options on $name', (adapter) => {
     ] as const)
   beforeAll(async () => {
     t = await open()
-  })
+  }, 60_000) // migrating Postgres on a loaded machine can outlast the default 10 s
   afterAll(() => t.dispose())
 
   it('refuses self-approval by default (the submitter is no approver) and allows it when the policy says so', async () => {

@@ -49,7 +49,7 @@ describe.each(ADAPTERS)('contracts approved through @rapport/approvals on $name'
   let t: Awaited<ReturnType<typeof openCrm<ReturnType<typeof plugins>>>>
   beforeAll(async () => {
     t = await openCrm(adapter, plugins())
-  })
+  }, 60_000) // migrating Postgres on a loaded machine can outlast the default 10 s
   afterAll(() => t.dispose())
 
   /** Every contract, request, task and log row: for "nothing was written" checks. */
