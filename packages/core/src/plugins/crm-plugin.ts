@@ -91,11 +91,39 @@ export interface EntityHooks {
       record: Record<string, unknown>,
       ctx: HookContext & { readonly before: Record<string, unknown>; readonly changes: readonly string[] },
     ): Awaitable<void>
+    /**
+     * Runs once per update call with every record it changed, in input order: one for `update`, the whole batch for
+     * `updateMany` (an import's updates). Items whose patch changed nothing are left out, and a call that changed
+     * nothing does not run it. The batch counterpart of `after` (as `create.afterMany` is of `create.after`): a hook
+     * that reads or writes storage per record costs one round for the batch instead of one per record. It runs in
+     * the transaction, after every record's `after` hooks (of every plugin); a throw rolls the whole batch back.
+     *
+     * @example
+     * ```ts
+     * update: {
+     *   afterMany: async (updates, ctx) => {
+     *     const renamed = updates.filter((u) => u.changes.includes('name'))
+     *     await ctx.crm.entity('myIndex').createMany(renamed.map((u) => ({ recordId: u.record.id, text: u.record.name })))
+     *   },
+     * }
+     * ```
+     */
+    afterMany?(updates: readonly UpdatedRecord[], ctx: HookContext): Awaitable<void>
   }
   readonly delete?: {
     before?(record: Record<string, unknown>, ctx: HookContext): Awaitable<undefined | false>
     after?(record: Record<string, unknown>, ctx: HookContext): Awaitable<void>
   }
+}
+
+/** One record an update changed, as `update.afterMany` receives it. */
+export interface UpdatedRecord {
+  /** The record as stored after the update. */
+  readonly record: Record<string, unknown>
+  /** The record as it was before. */
+  readonly before: Record<string, unknown>
+  /** The fields whose value changed. */
+  readonly changes: readonly string[]
 }
 
 /**

@@ -28,6 +28,7 @@ export type {
   PluginContext,
   QueuedEvent,
   ScopeArgs,
+  UpdatedRecord,
 } from './crm-plugin.js'
 export {
   type CrmOperation,

@@ -1,7 +1,7 @@
 import type { ValidationIssue } from '../errors/rapport-error.js'
 import { isRapportError, RapportError } from '../errors/rapport-error.js'
 import type { EntityContext } from './entity-behaviour.js'
-import { parsePatch, updateRecord } from './entity-update.js'
+import { parsePatch, updateRecords } from './entity-update.js'
 import { parseWriteOptions } from './entity-versioning.js'
 import type { UpdateManyItem } from './list-options.js'
 import { checkPayload, failValidation } from './record-validation.js'
@@ -55,11 +55,11 @@ export async function updateMany(
     }
   })
   if (issues.length > 0) failValidation(name, issues)
-  return ctx.session.write(async (session) => {
-    const out: Record<string, unknown>[] = []
-    for (const item of parsed) {
-      if (item) out.push(await updateRecord(ctx, session, item.id, item.patch, item.expectedVersion))
-    }
-    return out
-  })
+  return ctx.session.write((session) =>
+    updateRecords(
+      ctx,
+      session,
+      parsed.filter((item) => item !== null),
+    ),
+  )
 }

@@ -13,7 +13,7 @@ import { countRecords, listPage } from './entity-list.js'
 import { compileMatcher } from './entity-matcher.js'
 import { loadRow, visibleRecord } from './entity-scope.js'
 import { searchRecords } from './entity-search.js'
-import { parsePatch, updateRecord } from './entity-update.js'
+import { parsePatch, updateRecords } from './entity-update.js'
 import { parseWriteOptions } from './entity-versioning.js'
 import type {
   CountOptions,
@@ -71,10 +71,12 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
     const opts = parseWriteOptions(ctx, options)
     checkPayload(ctx.entity.name, patch, ctx.session.runtime.limits.maxRecordBytes)
     const parsedPatch = parsePatch(ctx, patch as Record<string, unknown>, [])
-    return ctx.session.write(
-      async (session) =>
-        this.#visible(await updateRecord(ctx, session, id, parsedPatch, opts.expectedVersion)) as R,
-    )
+    return ctx.session.write(async (session) => {
+      const [updated] = await updateRecords(ctx, session, [
+        { id, patch: parsedPatch, expectedVersion: opts.expectedVersion },
+      ])
+      return this.#visible(updated as Record<string, unknown>) as R
+    })
   }
 
   async updateMany(items: readonly UpdateManyItem<U>[]): Promise<R[]> {

@@ -1,5 +1,6 @@
 import { accessFieldRights, checkWritableFields } from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
+import type { UpdatedRecord } from '../plugins/crm-plugin.js'
 import { findObjectsReplacedByShapes } from '../storage/storable-value.js'
 import type { StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
@@ -37,9 +38,35 @@ export function parsePatch(
 }
 
 /**
+ * Updates records inside the session's transaction, one after the other (see {@link updateRecord}), then runs each
+ * plugin's `update.afterMany` once with every record that changed.
+ */
+export async function updateRecords(
+  ctx: EntityContext,
+  session: Session,
+  items: readonly {
+    readonly id: string
+    readonly patch: Record<string, unknown>
+    readonly expectedVersion: number | undefined
+  }[],
+): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = []
+  const changed: UpdatedRecord[] = []
+  for (const item of items) {
+    out.push(await updateRecord(ctx, session, item.id, item.patch, item.expectedVersion, changed))
+  }
+  if (changed.length > 0) {
+    const hctx = hookContext(ctx, session)
+    for (const h of pluginHooks(ctx)) await h.update?.afterMany?.(changed, hctx)
+  }
+  return out
+}
+
+/**
  * Updates one record inside the session's transaction. With `expectedVersion`, a stale version is a conflict;
  * without it, losing a race re-reads and retries (at most {@link MAX_UNVERSIONED_RETRIES} times), so concurrent
- * updates are never lost. A patch that changes nothing writes nothing and emits nothing.
+ * updates are never lost. A patch that changes nothing writes nothing and emits nothing. A change is appended to
+ * `changed` (for the `update.afterMany` hooks {@link updateRecords} runs).
  */
 export async function updateRecord(
   ctx: EntityContext,
@@ -47,6 +74,7 @@ export async function updateRecord(
   id: string,
   patch: Record<string, unknown>,
   expectedVersion: number | undefined,
+  changed: UpdatedRecord[],
 ): Promise<Record<string, unknown>> {
   const entity = ctx.entity
   checkWritableFields(entity.name, accessFieldRights(session, entity.name), patch)
@@ -84,6 +112,7 @@ export async function updateRecord(
     const after = entity.fromRow(stored)
     await ctx.behaviour.afterWrite?.(after, session, current)
     for (const h of pluginHooks(ctx)) await h.update?.after?.(after, { ...hctx, before: current, changes })
+    changed.push({ record: after, before: current, changes })
     session.queue(
       `${entity.name}.updated`,
       recordEvent(ctx, session, id, { before: current, after, changes }),

@@ -167,6 +167,93 @@ describe('plugins', () => {
     expect(delivered).toBe(0)
   })
 
+  it('update.afterMany runs once per update call with every changed record, after the per-record after hooks', async () => {
+    const calls: string[] = []
+    const batching = definePlugin({
+      id: 'batching',
+      hooks: {
+        company: {
+          update: {
+            after: (record) => void calls.push(`after:${record['name'] as string}`),
+            afterMany: async (updates, ctx) => {
+              calls.push(
+                `afterMany:${updates.map((u) => `${u.before['name'] as string}>${u.record['name'] as string}[${u.changes.join('+')}]`).join(',')}`,
+              )
+              // Writes go through the same transaction, in one batch.
+              await ctx.crm.tags.createMany(
+                updates.map((u) => ({ name: `renamed:${u.record['name'] as string}` })),
+              )
+            },
+          },
+        },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [batching] as const })
+    const [acme, globex, initech] = await crm.companies.createMany([
+      { name: 'Acme' },
+      { name: 'Globex' },
+      { name: 'Initech' },
+    ])
+    await crm.companies.updateMany([
+      { id: acme!.id, patch: { name: 'Acme 2' } },
+      // Changes nothing: no write, left out of afterMany.
+      { id: globex!.id, patch: { name: 'Globex' } },
+      { id: initech!.id, patch: { name: 'Initech 2', domain: 'initech.example' } },
+    ])
+    await crm.companies.update(globex!.id, { name: 'Globex 2' })
+    // A call that changes nothing does not run afterMany.
+    await crm.companies.update(globex!.id, { name: 'Globex 2' })
+    await crm.companies.updateMany([{ id: acme!.id, patch: { name: 'Acme 2' } }])
+    expect(calls).toEqual([
+      'after:Acme 2',
+      'after:Initech 2',
+      'afterMany:Acme>Acme 2[name],Initech>Initech 2[name+domain]',
+      'after:Globex 2',
+      'afterMany:Globex>Globex 2[name]',
+    ])
+    expect((await crm.tags.list({ orderBy: [{ field: 'name' }] })).items.map((t) => t.name)).toEqual([
+      'renamed:Acme 2',
+      'renamed:Globex 2',
+      'renamed:Initech 2',
+    ])
+  })
+
+  it('a throwing update.afterMany rolls the whole batch back, and no event is delivered', async () => {
+    const strict = definePlugin({
+      id: 'strict',
+      hooks: {
+        company: {
+          update: {
+            afterMany: async (updates, ctx) => {
+              await ctx.crm.tags.create({ name: `batch of ${updates.length}` })
+              if (updates.some((u) => u.record['name'] === 'Evil Corp')) throw new Error('refused batch')
+            },
+          },
+        },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [strict] as const })
+    const [acme, globex] = await crm.companies.createMany([{ name: 'Acme' }, { name: 'Globex' }])
+    let delivered = 0
+    crm.events.on('company.updated', () => {
+      delivered++
+    })
+    await expect(
+      crm.companies.updateMany([
+        { id: acme!.id, patch: { name: 'Acme 2' } },
+        { id: globex!.id, patch: { name: 'Evil Corp' } },
+      ]),
+    ).rejects.toThrow('refused batch')
+    expect(
+      (await crm.companies.list({ orderBy: [{ field: 'name' }] })).items.map((c) => [c.name, c.version]),
+    ).toEqual([
+      ['Acme', 1],
+      ['Globex', 1],
+    ])
+    expect(await crm.tags.count()).toBe(0)
+    expect(delivered).toBe(0)
+  })
+
   it('adds plugin entities with their own service, and handles events after commit', async () => {
     const invoice = defineEntity({
       name: 'invoice',
