@@ -2,7 +2,7 @@ import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import { DuplicateError } from './duplicate-error.js'
 import type { DuplicateRule } from './duplicate-rule.js'
 import { findMatches } from './find-duplicates.js'
-import { insertMatchKeys, syncMatchKeys } from './match-key-store.js'
+import { insertMatchKeys, syncMatchKeys, syncMatchKeysMany } from './match-key-store.js'
 import { duplicateCheckSkipped } from './skip-duplicate-check.js'
 
 async function check(
@@ -69,10 +69,13 @@ export function duplicateHooks(entity: string, rules: readonly DuplicateRule[]):
         )
         return undefined
       },
-      after: async (record, ctx) => {
-        const id = record['id'] as string
-        await syncMatchKeys(ctx.crm, rules, record, id, entity, ctx.before)
-        if (ctx.changes.length > 0) await check(ctx, rules, 'onUpdate', record, id, 'warn')
+      // A batch's keys with one read and one createMany (an import's updates come as one updateMany), then the warn
+      // checks record by record, each against the CRM as the whole batch leaves it (one update alone: as before).
+      afterMany: async (updates, ctx) => {
+        await syncMatchKeysMany(ctx.crm, rules, updates, entity)
+        if (!rules.some((r) => r.onUpdate === 'warn')) return
+        for (const { record } of updates)
+          await check(ctx, rules, 'onUpdate', record, record['id'] as string, 'warn')
       },
     },
     delete: {

@@ -74,6 +74,59 @@ export async function insertMatchKeys(
   return rows.length
 }
 
+/**
+ * {@link syncMatchKeys} for a batch of updated records (core's `update.afterMany`), through `crm`: records whose keys
+ * did not change are skipped without touching storage; the stored keys of the others are read with one query and
+ * the missing ones written with one `createMany`. Leaves the same keys as {@link syncMatchKeys} record by record.
+ */
+export async function syncMatchKeysMany(
+  crm: CrmServices,
+  rules: readonly DuplicateRule[],
+  updates: readonly {
+    readonly record: Readonly<Record<string, unknown>>
+    readonly before: Readonly<Record<string, unknown>>
+  }[],
+  entity: string,
+): Promise<void> {
+  const changed = new Map<string, MatchKey[]>()
+  for (const { record, before } of updates) {
+    const wanted = rules.flatMap((rule) => matchKeysOf(rule, record))
+    const previous = rules.flatMap((rule) => matchKeysOf(rule, before))
+    if (!sameKeys(wanted, previous)) changed.set(record['id'] as string, wanted)
+  }
+  if (changed.size === 0) return
+  const keys = crm.entity<StoredKey & { recordId: string }>('dqMatchKey')
+  const have = new Map<string, Set<string>>()
+  const stored: (StoredKey & { recordId: string })[] = []
+  const ids = [...changed.keys()]
+  // A filter's `in` list holds at most 1,000 values (core's filter limits).
+  for (let i = 0; i < ids.length; i += 1000) {
+    for await (const row of keys.iterate({
+      where: { field: 'recordId', op: 'in', value: ids.slice(i, i + 1000) },
+      includeArchived: true,
+      limit: 1000,
+    })) {
+      stored.push(row)
+    }
+  }
+  for (const row of stored) {
+    const id = `${row.key}\u0000${row.value}`
+    const wanted = changed.get(row.recordId)
+    let kept = have.get(row.recordId)
+    if (!kept) have.set(row.recordId, (kept = new Set()))
+    if (wanted?.some((k) => `${k.key}\u0000${k.value}` === id) && !kept.has(id)) kept.add(id)
+    else await keys.delete(row.id)
+  }
+  const rows: Record<string, unknown>[] = []
+  for (const [recordId, wanted] of changed) {
+    const kept = have.get(recordId)
+    for (const k of dedupe(wanted)) {
+      if (!kept?.has(`${k.key}\u0000${k.value}`)) rows.push({ entity, recordId, key: k.key, value: k.value })
+    }
+  }
+  if (rows.length > 0) await keys.createMany(rows)
+}
+
 function dedupe(keys: readonly MatchKey[]): MatchKey[] {
   const seen = new Set<string>()
   return keys.filter((k) => {

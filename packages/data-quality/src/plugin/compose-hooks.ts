@@ -4,8 +4,8 @@ type Phase = 'create' | 'update' | 'delete'
 
 /**
  * Combines hooks of one entity: `normalize` in order, `before` hooks in order (the first `false` or replacement
- * wins, as core does across plugins), `after` hooks in order, `afterMany` (create) hooks in order; core runs every
- * `after` of a batch before any `afterMany`, across plugins as here.
+ * wins, as core does across plugins), `after` hooks in order, `afterMany` (create and update) hooks in order; core
+ * runs every `after` of a batch before any `afterMany`, across plugins as here.
  */
 export function composeHooks(...list: readonly (EntityHooks | undefined)[]): EntityHooks {
   const hooks = list.filter((h): h is EntityHooks => h !== undefined)
@@ -30,14 +30,15 @@ export function composeHooks(...list: readonly (EntityHooks | undefined)[]): Ent
       data: never,
       ctx: never,
     ) => Promise<void>)[]
-    const afterManys =
-      phase === 'create' ? hooks.flatMap((h) => (h.create?.afterMany ? [h.create.afterMany] : [])) : []
+    const afterManys = (
+      phase === 'delete' ? [] : hooks.flatMap((h) => (h[phase]?.afterMany ? [h[phase].afterMany] : []))
+    ) as ((batch: never, ctx: never) => Promise<void>)[]
     if (befores.length === 0 && afters.length === 0 && afterManys.length === 0) continue
     out[phase] = {
       ...(afterManys.length > 0
         ? {
-            afterMany: async (records: readonly Record<string, unknown>[], ctx: never) => {
-              for (const a of afterManys) await a(records, ctx)
+            afterMany: async (batch: never, ctx: never) => {
+              for (const a of afterManys) await a(batch, ctx)
             },
           }
         : {}),
