@@ -15,6 +15,7 @@ import type { ImportCounts, ImportOptions, ImportSummary } from './import-option
 import { inFileKey, issuesOf, openSource, rulesValidator } from './import-steps.js'
 import type { RowResult } from './results-writer.js'
 import { resultsWriter } from './results-writer.js'
+import { SeenKeys } from './seen-keys.js'
 import { emailKeyViaMatchKeys, keySpec, keyText } from './upsert-key.js'
 
 interface Pending {
@@ -103,7 +104,8 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
   const writer = options.results
     ? resultsWriter(options.results, source.headers, options.escapeFormulas ?? true)
     : null
-  const seen = new Map<string, number>()
+  // Every key of the file so far, off the heap (a million keys would be ~80 MB of strings in a Map).
+  const seen = new SeenKeys()
   const service = services.entity(options.entity)
   let rows = 0
   let batch: Pending[] = []
@@ -156,7 +158,7 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
           }
           return pending
         }
-        seen.set(fileKey, row.line)
+        seen.add(fileKey, row.line)
       }
       if (spec && raw !== null) pending.lookup = spec.lookup(raw)
     }
@@ -266,10 +268,12 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
     }
     const wanted = [...new Set(live.map((p) => p.lookup).filter((v): v is string => v !== null))]
     const byKey = new Map<string, Record<string, unknown>[]>()
-    if (wanted.length > 0) {
+    // A filter's `in` list holds at most 1,000 values (core's filter limits); a batch may hold 5,000 rows.
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const part = wanted.slice(i, i + 1000)
       const records = spec.find
-        ? spec.find(services, wanted)
-        : service.iterate({ where: { field: spec.filterField, op: 'in', value: wanted }, limit: 1000 })
+        ? spec.find(services, part)
+        : service.iterate({ where: { field: spec.filterField, op: 'in', value: part }, limit: 1000 })
       for await (const record of records) {
         found.set(record['id'] as string, record)
         for (const key of spec.recordKeys(record)) {
@@ -322,7 +326,7 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
       if (dedupe && row.issues.length === 0) {
         const raw = keyText(mapRow(row.values, columns, source.headers).values, dedupe)
         const fileKey = raw === null ? null : dedupe.fileKey(raw)
-        if (fileKey !== null && !seen.has(fileKey)) seen.set(fileKey, row.line)
+        if (fileKey !== null) seen.add(fileKey, row.line)
       }
       continue
     }

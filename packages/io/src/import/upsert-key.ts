@@ -112,10 +112,12 @@ export function emailKeyViaMatchKeys(entity: string, plugins: unknown): KeySpec 
       })) {
         ids.add(row.recordId)
       }
-      if (ids.size === 0) return
-      yield* services
-        .entity(entity)
-        .iterate({ where: { field: 'id', op: 'in', value: [...ids] }, limit: 1000 })
+      const list = [...ids]
+      for (let i = 0; i < list.length; i += 1000) {
+        yield* services
+          .entity(entity)
+          .iterate({ where: { field: 'id', op: 'in', value: list.slice(i, i + 1000) }, limit: 1000 })
+      }
     },
   }
 }
