@@ -57,39 +57,6 @@ describe.each(ADAPTERS)('import on $name', (adapter) => {
   }, 60_000)
   afterAll(() => t.dispose())
 
-  it('a batch larger than a filter list (1,000 values) finds its records: the second run of 1,200 rows changes nothing', async () => {
-    const lines = [HEADER]
-    for (let i = 0; i < 1200; i++) lines.push(`big.${i}@bulk.example,Big,Row${i},,,lead,`)
-    // In-file duplicates in another case are spotted across the whole file.
-    lines.push('BIG.7@bulk.example,Big,Again,,,lead,')
-    const file = csv(lines)
-    const run = () =>
-      importRecords(t.crm, {
-        entity: 'contact',
-        file,
-        mapping,
-        upsertKey: 'email',
-        batchSize: 2000,
-        ...region,
-      })
-    expect((await run()).counts).toEqual({ created: 1200, updated: 0, unchanged: 0, skipped: 1, failed: 0 })
-    const versions = async () => {
-      const out: number[] = []
-      for await (const c of t.crm.contacts.iterate({
-        where: { field: 'firstName', op: 'eq', value: 'Big' },
-      }))
-        out.push(c.version)
-      return out
-    }
-    const before = await versions()
-    expect((await run()).counts).toEqual({ created: 0, updated: 0, unchanged: 1200, skipped: 1, failed: 0 })
-    expect(await versions()).toEqual(before)
-    for await (const c of t.crm.contacts.iterate({
-      where: { field: 'firstName', op: 'eq', value: 'Big' },
-    }))
-      await t.crm.contacts.delete(c.id)
-  }, 120_000)
-
   it('creates, then a second run of the same file changes nothing; results repeat the original columns', async () => {
     const file = csv([
       HEADER,
@@ -340,4 +307,38 @@ describe.each(ADAPTERS)('import on $name', (adapter) => {
     expect(byId.counts).toMatchObject({ updated: 1, failed: 1 })
     expect((await t.crm.companies.get(acme.id)).name).toBe('Acme Inc')
   })
+
+  // Last in the suite: 1,200 records are more than the other tests' snapshots read.
+  it('a batch larger than a filter list (1,000 values) finds its records: the second run of 1,200 rows changes nothing', async () => {
+    const lines = [HEADER]
+    for (let i = 0; i < 1200; i++) lines.push(`big.${i}@bulk.example,Big,Row${i},,,lead,`)
+    // In-file duplicates in another case are spotted across the whole file.
+    lines.push('BIG.7@bulk.example,Big,Again,,,lead,')
+    const file = csv(lines)
+    const run = () =>
+      importRecords(t.crm, {
+        entity: 'contact',
+        file,
+        mapping,
+        upsertKey: 'email',
+        batchSize: 2000,
+        ...region,
+      })
+    expect((await run()).counts).toEqual({ created: 1200, updated: 0, unchanged: 0, skipped: 1, failed: 0 })
+    const versions = async () => {
+      const out: number[] = []
+      for await (const c of t.crm.contacts.iterate({
+        where: { field: 'firstName', op: 'eq', value: 'Big' },
+      }))
+        out.push(c.version)
+      return out
+    }
+    const before = await versions()
+    expect((await run()).counts).toEqual({ created: 0, updated: 0, unchanged: 1200, skipped: 1, failed: 0 })
+    expect(await versions()).toEqual(before)
+    for await (const c of t.crm.contacts.iterate({
+      where: { field: 'firstName', op: 'eq', value: 'Big' },
+    }))
+      await t.crm.contacts.delete(c.id)
+  }, 600_000)
 })
