@@ -12,7 +12,10 @@ export interface DuplicateJobResult {
   readonly scanned: number
   /** Persisted match keys read. */
   readonly keys: number
-  /** Candidate pairs scored (pairs sharing a key value in a block no larger than `maxBlockSize + 1`). */
+  /**
+   * Candidate pairs scored (pairs sharing a key value in a block no larger than `maxBlockSize + 1`); a pair sharing
+   * several keys may be scored, and counted, once per chunk it falls in.
+   */
   readonly candidates: number
   /** Duplicate pairs found ("not a duplicate" pairs excluded). */
   readonly pairs: number
@@ -22,7 +25,10 @@ export interface DuplicateJobResult {
   readonly created: number
 }
 
-/** Progress of a duplicate job: `keys` while streaming the index, `score` while scoring candidate pairs. */
+/**
+ * Progress of a duplicate job: `keys` while streaming the index (candidates are scored as their blocks stream in);
+ * `score` is not reported any more (kept for callers that switch on it).
+ */
 export interface DuplicateJobProgress {
   readonly phase: 'keys' | 'score'
   readonly done: number
@@ -31,21 +37,27 @@ export interface DuplicateJobProgress {
 
 /** Options of {@link runDuplicateJob}. */
 export interface DuplicateJobOptions {
-  /** Called every page of keys and every chunk of scored pairs. */
+  /** Called every page of keys. */
   readonly onProgress?: (progress: DuplicateJobProgress) => void
+  /** Candidate pairs scored together (default 5,000): what the job holds in memory besides the duplicates found. */
+  readonly chunkSize?: number
 }
 
 type Rec = Record<string, unknown>
 
 const PAGE = 1000
+/** Candidate pairs scored together: their records are loaded with a few `id in (…)` pages. */
+const CHUNK = 5000
 
 /**
  * Finds every duplicate among the records of the rule's entity without reading the table record by record: it
  * streams the persisted match keys in `(key, value)` order through `crm` (keyset pages over the
  * `(entity, key, value)` index, the same on every adapter), so each run of equal values is a block; blocks larger
- * than `maxBlockSize + 1` are ignored, as on writes. Candidate pairs are then scored in chunks (records loaded by id,
- * archived ones skipped), "not a duplicate" pairs dropped, pairs joined into connected sets, and each new set stored
- * as an open `dqDuplicateSet`. Running it again creates no second copy of a set that is still open.
+ * than `maxBlockSize + 1` are ignored, as on writes. Candidate pairs ("not a duplicate" pairs dropped) are scored in
+ * chunks as the blocks stream in (records loaded by id, archived ones skipped), so memory holds one chunk of
+ * candidates plus the duplicates found, whatever the table's size; duplicate pairs are joined into connected sets,
+ * and each new set stored as an open `dqDuplicateSet`. Running it again creates no second copy of a set that is
+ * still open.
  */
 export async function runDuplicateJob(
   crm: CrmServices,
@@ -62,8 +74,54 @@ export async function runDuplicateJob(
       ],
     },
   })
-  // 1. Blocks from the index: consecutive keys with one value.
-  const candidates = new Map<string, [string, string]>()
+  // 1. "Not a duplicate" pairs.
+  const dismissed = new Set<string>()
+  for await (const pair of crm.entity<{ aId: string; bId: string }>('dqNotDuplicate').iterate({
+    where: { field: 'entity', op: 'eq', value: rule.entity },
+    limit: PAGE,
+  })) {
+    dismissed.add(`${pair.aId} ${pair.bId}`)
+  }
+  // 2. Candidate pairs are scored as their blocks stream in, a chunk at a time (records loaded by id), so memory holds
+  // one chunk of candidates and the duplicate pairs found, not every candidate of the table (~2M at 1M contacts).
+  const parent = new Map<string, string>()
+  const find = (x: string): string => {
+    let root = x
+    while (parent.get(root) !== root) root = parent.get(root) as string
+    parent.set(x, root)
+    return root
+  }
+  const pairs: { a: string; b: string; score: number }[] = []
+  const found = new Set<string>()
+  const service = crm.entity<Rec>(rule.entity)
+  const chunkSize = Math.max(1, options.chunkSize ?? CHUNK)
+  let chunk = new Map<string, [string, string]>()
+  let candidates = 0
+  const score = async () => {
+    const list = [...chunk.values()]
+    chunk = new Map()
+    candidates += list.length
+    const records = new Map<string, Rec>()
+    const ids = [...new Set(list.flat())]
+    for (let j = 0; j < ids.length; j += PAGE) {
+      const part = ids.slice(j, j + PAGE)
+      const page = await service.list({ where: { field: 'id', op: 'in', value: part }, limit: part.length })
+      for (const record of page.items) records.set(record['id'] as string, record)
+    }
+    for (const [a, b] of list) {
+      const left = records.get(a)
+      const right = records.get(b)
+      if (!left || !right) continue
+      const s = scorePair(rule, left, right)
+      // A pair sharing two keys is met in two blocks, perhaps in two chunks: it is kept once.
+      if (!s.duplicate || found.has(`${a} ${b}`)) continue
+      found.add(`${a} ${b}`)
+      for (const x of [a, b]) if (!parent.has(x)) parent.set(x, x)
+      parent.set(find(a), find(b))
+      pairs.push({ a, b, score: s.score })
+    }
+  }
+  // 3. Blocks from the index: consecutive keys with one value.
   let block: string[] = []
   let current = ''
   let keys = 0
@@ -72,7 +130,8 @@ export async function runDuplicateJob(
       for (let x = 0; x < block.length; x++) {
         for (let y = x + 1; y < block.length; y++) {
           const [a, b] = orderedPair(block[x] as string, block[y] as string)
-          if (a !== b) candidates.set(`${a} ${b}`, [a, b])
+          const id = `${a} ${b}`
+          if (a !== b && !dismissed.has(id)) chunk.set(id, [a, b])
         }
       }
     }
@@ -97,55 +156,15 @@ export async function runDuplicateJob(
       if (id !== current) {
         flush()
         current = id
+        if (chunk.size >= chunkSize) await score()
       }
       block.push(row.recordId)
       if (++keys % PAGE === 0) options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
     }
   }
   flush()
+  await score()
   options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
-  // 2. "Not a duplicate" pairs.
-  const dismissed = new Set<string>()
-  for await (const pair of crm.entity<{ aId: string; bId: string }>('dqNotDuplicate').iterate({
-    where: { field: 'entity', op: 'eq', value: rule.entity },
-    limit: PAGE,
-  })) {
-    dismissed.add(`${pair.aId} ${pair.bId}`)
-  }
-  // 3. Score candidate pairs in chunks, loading only the records a chunk needs.
-  const parent = new Map<string, string>()
-  const find = (x: string): string => {
-    let root = x
-    while (parent.get(root) !== root) root = parent.get(root) as string
-    parent.set(x, root)
-    return root
-  }
-  const pairs: { a: string; b: string; score: number }[] = []
-  const service = crm.entity<Rec>(rule.entity)
-  const all = [...candidates.entries()].filter(([id]) => !dismissed.has(id)).map(([, pair]) => pair)
-  candidates.clear()
-  const CHUNK = 5000
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const chunk = all.slice(i, i + CHUNK)
-    const records = new Map<string, Rec>()
-    const ids = [...new Set(chunk.flat())]
-    for (let j = 0; j < ids.length; j += PAGE) {
-      const part = ids.slice(j, j + PAGE)
-      const page = await service.list({ where: { field: 'id', op: 'in', value: part }, limit: part.length })
-      for (const record of page.items) records.set(record['id'] as string, record)
-    }
-    for (const [a, b] of chunk) {
-      const left = records.get(a)
-      const right = records.get(b)
-      if (!left || !right) continue
-      const s = scorePair(rule, left, right)
-      if (!s.duplicate) continue
-      for (const x of [a, b]) if (!parent.has(x)) parent.set(x, x)
-      parent.set(find(a), find(b))
-      pairs.push({ a, b, score: s.score })
-    }
-    options.onProgress?.({ phase: 'score', done: Math.min(i + CHUNK, all.length), total: all.length })
-  }
   const groups = new Map<string, { ids: Set<string>; pairs: typeof pairs }>()
   for (const pair of pairs) {
     const root = find(pair.a)
@@ -188,7 +207,7 @@ export async function runDuplicateJob(
     ruleId: rule.id,
     scanned,
     keys,
-    candidates: all.length,
+    candidates,
     pairs: pairs.length,
     sets: groups.size,
     created,
