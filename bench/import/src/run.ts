@@ -87,6 +87,7 @@ const startLoad = load()
 for (const engine of engines) {
   const rows = engine === 'postgres' ? PG_ROWS : ROWS
   const file = await csvOf(rows)
+  const engineLoad = load()
   const sides: Record<string, Phase> = {}
   const sqliteFiles = (db: string) => [db, `${db}-wal`, `${db}-shm`]
   for (const side of ['raw', 'rapport', 'rerun']) {
@@ -111,6 +112,7 @@ for (const engine of engines) {
   const rerun = sides['rerun'] as Phase & { counts?: Record<string, number> }
   results[engine] = {
     rows,
+    loadAverage: { start: engineLoad, end: load() },
     fileMb: Math.round(statSync(file).size / 1e5) / 10,
     raw,
     rapport,
@@ -136,11 +138,13 @@ const report = {
   note: 'Shared machine (2 cores, several agents working): compare the ratio against the raw driver, not absolutes.',
   ...results,
 }
-// One file, one entry per row count: bench/results/import.json.
+// One file, one entry per row count: bench/results/import.json; a run of one engine keeps the other's entry.
 const out = here('../../results/import.json')
-const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { runs?: object }) : {}
+const previous = existsSync(out)
+  ? (JSON.parse(readFileSync(out, 'utf8')) as { runs?: Record<string, object> })
+  : {}
 writeFileSync(
   out,
-  `${JSON.stringify({ benchmark: 'import', runs: { ...previous.runs, [String(ROWS)]: report } }, null, 2)}\n`,
+  `${JSON.stringify({ benchmark: 'import', runs: { ...previous.runs, [String(ROWS)]: { ...previous.runs?.[String(ROWS)], ...report } } }, null, 2)}\n`,
 )
 console.log(JSON.stringify(report, null, 2))
