@@ -48,4 +48,5 @@ export {
   supplierQuoteEntity,
   supplierQuoteStatuses,
 } from './rfqs/rfq-entities.js'
+export { saleLines } from './rfqs/sale-lines.js'
 export { type Supplier, supplierEntity } from './suppliers/supplier-entity.js'

@@ -19,6 +19,11 @@ export const ProcurementErrorCodes = {
   PROCUREMENT_NOT_QUALIFIED: 'PROCUREMENT_NOT_QUALIFIED',
   /** No quote of the RFQ is qualified, so there is nothing to award. */
   PROCUREMENT_NO_QUALIFIED_QUOTE: 'PROCUREMENT_NO_QUALIFIED_QUOTE',
+  /**
+   * An RFQ's status or award, or a supplier quote's status, was written by someone other than the procurement service
+   * (`withdrawQuote`, `award`, `cancel`): `details.fields`.
+   */
+  PROCUREMENT_STATUS_READ_ONLY: 'PROCUREMENT_STATUS_READ_ONLY',
 } as const
 
 /** One of the procurement error codes. */

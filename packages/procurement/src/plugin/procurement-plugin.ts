@@ -1,11 +1,13 @@
 import type { CrmPlugin, CrmServices } from '@rapport/core'
 import { definePlugin } from '@rapport/core'
+import type { Actor } from '@rapport/core/events'
 import type { CompareOptions, RankedQuote } from '../comparison/rank-quotes.js'
 import { rankQuotes } from '../comparison/rank-quotes.js'
 import { ProcurementErrorCodes, procurementError } from '../procurement-error.js'
 import { procurementHooks } from '../rfqs/procurement-hooks.js'
 import type { QuoteLine, Rfq, RfqLine, SupplierQuote } from '../rfqs/rfq-entities.js'
 import { rfqEntity, supplierQuoteEntity } from '../rfqs/rfq-entities.js'
+import { saleLines } from '../rfqs/sale-lines.js'
 import type { Supplier } from '../suppliers/supplier-entity.js'
 import { supplierEntity } from '../suppliers/supplier-entity.js'
 
@@ -18,6 +20,11 @@ export interface ProcurementOptions {
    * `lines` must be given.
    */
   readonly linesOf?: (record: Readonly<Record<string, unknown>>, entity: string) => readonly RfqLine[]
+  /**
+   * The actor the service writes statuses and awards as (default `{ id: 'procurement' }`); anyone else changing them
+   * gets `PROCUREMENT_STATUS_READ_ONLY`. With `@rapport/access`, declare it in the policy's `systemActors`.
+   */
+  readonly actor?: Actor
 }
 
 /** Services to act through (another tenant or actor: `crm.scoped(...)`); default the CRM's own. */
@@ -95,15 +102,18 @@ export function procurementPlugin(
   options: ProcurementOptions = {},
 ): CrmPlugin<'procurement', ProcurementApi> {
   const clock = options.clock ?? (() => new Date())
+  const system: Actor = options.actor ?? { id: 'procurement' }
   return definePlugin({
     id: 'procurement',
     schema: { entities: [supplierEntity, rfqEntity, supplierQuoteEntity] },
-    hooks: procurementHooks(clock),
+    hooks: procurementHooks(clock, system),
     errorCodes: Object.fromEntries(
       Object.keys(ProcurementErrorCodes).map((code) => [code.replace(/^PROCUREMENT_/, ''), code]),
     ),
     api(ctx): ProcurementApi {
       const through = (o?: ActingThrough) => o?.crm ?? ctx.crm
+      /** The caller's tenant, as the service's system actor: status and award writes. */
+      const asService = (o?: ActingThrough) => ctx.scoped({ tenantId: through(o).tenantId, actor: system })
       const rank = async (tx: CrmServices, rfq: Rfq, o: Partial<CompareOptions> = {}) => {
         const quotes: SupplierQuote[] = []
         for await (const q of tx.entity<SupplierQuote>('supplierQuote').iterate({
@@ -136,7 +146,10 @@ export function procurementPlugin(
           const crm = through(o)
           return crm.transaction(async (tx) => {
             const record = await tx.entity(input.source.entity).get(input.source.id)
-            const lines = input.lines ?? options.linesOf?.(record, input.source.entity)
+            const lines =
+              input.lines ??
+              options.linesOf?.(record, input.source.entity) ??
+              saleLines(record, input.source.entity)
             if (!lines) {
               throw procurementError('PROCUREMENT_INVALID_INPUT', 'No lines given and no linesOf option', {})
             }
@@ -183,8 +196,9 @@ export function procurementPlugin(
             .entity<SupplierQuote>('supplierQuote')
             .create({ ...input, status: 'submitted' })
         },
-        withdrawQuote(quoteId, o) {
-          return through(o).transaction(async (tx) => {
+        async withdrawQuote(quoteId, o) {
+          await through(o).entity('supplierQuote').get(quoteId) // NOT_FOUND outside the caller's access
+          return asService(o).transaction(async (tx) => {
             const quote = await tx.entity<SupplierQuote>('supplierQuote').get(quoteId)
             const rfq = await tx.entity<Rfq>('rfq').get(quote.rfqId)
             if (rfq.status !== 'open') {
@@ -197,8 +211,9 @@ export function procurementPlugin(
           const crm = through(o)
           return (await rank(crm, await crm.entity<Rfq>('rfq').get(rfqId), o)).ranked
         },
-        award(rfqId, o) {
-          return through(o).transaction(async (tx) => {
+        async award(rfqId, o) {
+          await through(o).entity('rfq').get(rfqId) // NOT_FOUND outside the caller's access
+          return asService(o).transaction(async (tx) => {
             const rfq = await tx.entity<Rfq>('rfq').get(rfqId)
             if (rfq.status !== 'open') {
               throw procurementError('PROCUREMENT_RFQ_CLOSED', `The RFQ is ${rfq.status}`, { rfqId })
@@ -243,8 +258,9 @@ export function procurementPlugin(
             return { rfq: awarded, quote: quote as SupplierQuote }
           })
         },
-        cancel(rfqId, o) {
-          return through(o).transaction(async (tx) => {
+        async cancel(rfqId, o) {
+          await through(o).entity('rfq').get(rfqId) // NOT_FOUND outside the caller's access
+          return asService(o).transaction(async (tx) => {
             const rfq = await tx.entity<Rfq>('rfq').get(rfqId)
             if (rfq.status !== 'open') {
               throw procurementError('PROCUREMENT_RFQ_CLOSED', `The RFQ is ${rfq.status}`, { rfqId })

@@ -1,3 +1,4 @@
+import type { Actor } from '@rapport/core/events'
 import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import { procurementError } from '../procurement-error.js'
 import type { Supplier } from '../suppliers/supplier-entity.js'
@@ -80,22 +81,47 @@ async function priceQuote(data: Record<string, unknown>, ctx: HookContext): Prom
   return { ...data, total: { amountMinor: totalMinor, currency: rfq.currency } }
 }
 
+const RFQ_SERVICE_FIELDS = ['status', 'awardedQuoteId', 'awardedSupplierId', 'awardedAt'] as const
+
+/** Status (and award) fields move through the service only, which writes them as the plugin's system actor. */
+function serviceOnly(
+  entity: string,
+  data: Record<string, unknown>,
+  current: Record<string, unknown>,
+  fields: readonly string[],
+  ctx: HookContext,
+  system: Actor,
+): void {
+  if (ctx.actor?.id === system.id) return
+  const changed = fields.filter((f) => f in data && data[f] !== undefined && data[f] !== current[f])
+  if (changed.length > 0) {
+    throw procurementError(
+      'PROCUREMENT_STATUS_READ_ONLY',
+      `The ${entity}'s ${changed.join(', ')} change through the procurement service only`,
+      { entity, fields: changed },
+    )
+  }
+}
+
 /**
  * The rules every write obeys, whoever makes it: RFQ lines have unique keys and invite existing, active suppliers
  * for a sale that exists; a quote comes from an invited supplier, in the RFQ's currency, for an open RFQ, and its
- * total is computed here from its lines on every write (a client's total is replaced).
+ * total is computed here from its lines on every write (a client's total is replaced); statuses and the award move only
+ * through the service (`PROCUREMENT_STATUS_READ_ONLY`), which writes them as the plugin's system actor.
  */
-export function procurementHooks(now: () => Date): Record<string, EntityHooks> {
+export function procurementHooks(now: () => Date, system: Actor): Record<string, EntityHooks> {
   return {
     rfq: {
       create: {
         before: async (data, ctx) => {
+          serviceOnly('rfq', data, { status: 'open' }, RFQ_SERVICE_FIELDS, ctx, system)
           await checkRfq(data, ctx)
           return undefined
         },
       },
       update: {
         before: async (patch, ctx) => {
+          serviceOnly('rfq', patch, ctx.current, RFQ_SERVICE_FIELDS, ctx, system)
           if (ctx.current['status'] !== 'open' && Object.keys(patch).some((k) => k !== 'status')) {
             throw procurementError('PROCUREMENT_RFQ_CLOSED', `The RFQ is ${String(ctx.current['status'])}`, {
               rfqId: ctx.current['id'],
@@ -110,12 +136,14 @@ export function procurementHooks(now: () => Date): Record<string, EntityHooks> {
     },
     supplierQuote: {
       create: {
-        before: async (data, ctx) => ({
-          data: { ...(await priceQuote(data, ctx)), submittedAt: now() },
-        }),
+        before: async (data, ctx) => {
+          serviceOnly('supplierQuote', data, { status: 'submitted' }, ['status'], ctx, system)
+          return { data: { ...(await priceQuote(data, ctx)), submittedAt: now() } }
+        },
       },
       update: {
         before: async (patch, ctx) => {
+          serviceOnly('supplierQuote', patch, ctx.current, ['status'], ctx, system)
           const keys = Object.keys(patch)
           if (keys.length === 1 && keys[0] === 'status') return undefined
           if ('rfqId' in patch || 'supplierId' in patch) {
