@@ -27,10 +27,21 @@ function signature(orderBy: readonly StorageOrderBy[]): string {
     .join(',')
 }
 
+const utf8 = new TextEncoder()
+// Any UTF-16 code unit past ASCII (surrogates included). ASCII text is its own UTF-8, so `btoa` takes it as is.
+const NON_ASCII = /[\u0080-\uffff]/
+
+// Every list page with more to come ends with a cursor, so the common case (ids, numbers, ISO dates: ASCII) skips the
+// UTF-8 encoder and the byte-by-byte string it built; the cursor is the same base64url of the same UTF-8 bytes.
 function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text)
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
+  let binary = text
+  if (NON_ASCII.test(text)) {
+    const bytes = utf8.encode(text)
+    binary = ''
+    for (let i = 0; i < bytes.length; i += 4096) {
+      binary += String.fromCharCode(...bytes.subarray(i, i + 4096))
+    }
+  }
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }
 
