@@ -157,8 +157,13 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     })
   }
 
+  // A single operation's work is the adapter's own statements, which never call back into the adapter, so it takes
+  // its turn in the queue without entering a fresh async context (on Node 24 each `run` copies the context frame,
+  // a measurable part of a primary-key read); only transactions, which run the caller's code, need the context.
+  const operation = <T>(task: () => Promise<T>): Promise<T> =>
+    queue && !context.getStore() ? queue.run(task) : task()
   const topRunner: OperationRunner = {
-    run: (work) => serial(() => withBusyRetry(() => work(db), dialect, retry)),
+    run: (work) => operation(() => withBusyRetry(() => work(db), dialect, retry)),
     atomic: inTransaction,
   }
   const transactionOps = (trx: Kysely<any>): StorageOperations => {
