@@ -3,6 +3,7 @@ import type { CrmPlugin } from '@rapport/core'
 import type { AccessAction, AccessPolicy, FieldRights } from '@rapport/core/access'
 import type { Actor } from '@rapport/core/events'
 import type { Filter } from '@rapport/core/filter'
+import type { StorageSchema } from '@rapport/core/storage'
 import type { EntityAbility } from '../casl/actor-rules.js'
 import { abilityToFilter, actorRules, buildAbility, NOTHING } from '../casl/actor-rules.js'
 import { fieldRightsOf } from '../fields/field-rights.js'
@@ -54,6 +55,20 @@ export const coreInheritance: Readonly<Record<string, Filter>> = Object.freeze({
     ],
   },
 } satisfies Record<string, Filter>)
+
+/**
+ * A stage-history row is visible when its record is: one branch per entity `stageChange` relates to by `recordId`
+ * (core's deal, lead, ticket and contact, and every plugin entity declared `staged`).
+ */
+function stageHistoryInheritance(schema: StorageSchema): Filter {
+  const relations = schema.models['stageChange']?.relations ?? {}
+  const types = Object.entries(relations)
+    .filter(([name, r]) => r.kind === 'belongsTo' && r.localKey === 'recordId' && r.model === name)
+    .map(([name]) => name)
+  return {
+    or: types.map((type) => ({ and: [{ field: 'entityType', op: 'eq', value: type }, { exists: type }] })),
+  }
+}
 
 /** What one actor's compiled policy holds: per entity, the CASL ability, the scopes and the field rights. */
 interface ActorState {
@@ -200,6 +215,8 @@ export function accessControl(
       INVALID_GRANT: 'A share grant names an unknown entity or team, or an entity that cannot be shared',
     },
     init: ({ schema, storage }) => {
+      // Staged plugin entities relate stageChange to themselves: their history rows follow their records too.
+      if (!model.definition.inherit?.['stageChange']) inherit['stageChange'] = stageHistoryInheritance(schema)
       validateAgainstSchema(model, schema, inherit)
       stored.bind(schema, storage)
     },

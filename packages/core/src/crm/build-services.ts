@@ -13,10 +13,12 @@ import { EntityServiceImpl } from '../services/entity-service.js'
 import { LeadServiceImpl } from '../services/lead-service.js'
 import { OrderServiceImpl } from '../services/order-service.js'
 import { StageHistoryServiceImpl, stageChangeBehaviour } from '../services/stage-history-service.js'
+import { StagedEntityServiceImpl } from '../services/staged-entity-service.js'
 import { TicketServiceImpl } from '../services/ticket-service.js'
 import { createTimelineService } from '../timeline/timeline-service.js'
 import type { CrmServices } from '../types/crm-services.js'
 import type { EntityService } from '../types/entity-service.js'
+import type { StagedEntityService } from '../types/staged-entity-service.js'
 import { CORE_SERVICE_OF } from './core-collections.js'
 import type { Session } from './session.js'
 
@@ -119,14 +121,23 @@ export function buildServices(session: Session): CrmServices {
       if (core) return services[core] as EntityService<R, Record<string, unknown>, Record<string, unknown>>
       let service = generic.get(name)
       if (!service) {
-        service = new EntityServiceImpl(
-          session,
-          schema.entity(name),
-          name === 'stageChange' ? stageChangeBehaviour : undefined,
-        )
+        const entity = schema.entity(name)
+        const staged = entity.model.plugin ? entity.definition.staged : undefined
+        service = staged
+          ? new StagedEntityServiceImpl(session, entity, staged)
+          : new EntityServiceImpl(session, entity, name === 'stageChange' ? stageChangeBehaviour : undefined)
         generic.set(name, service)
       }
       return service as EntityService<R, Record<string, unknown>, Record<string, unknown>>
+    },
+    staged<R>(name: string) {
+      const entity = schema.entity(name)
+      if (!entity.model.plugin || !entity.definition.staged) {
+        throw new RapportError('NOT_FOUND', `"${name}" is not a staged plugin entity`, {
+          details: { entity: name },
+        })
+      }
+      return services.entity<R>(name) as StagedEntityService<R>
     },
     transaction<T>(fn: (tx: CrmServices) => Promise<T>): Promise<T> {
       return session.write((txSession) => fn(txSession === session ? services : buildServices(txSession)))

@@ -16,6 +16,7 @@ import type { FieldRef, ResolvedRelation } from '../storage/storage-filter.js'
 import { CORE_SCHEMA_VERSION, coreEntities } from './core-entities.js'
 import type { EntityDefinition } from './entity-definition.js'
 import { ResolvedEntity } from './resolved-entity.js'
+import { resolveStagedEntities } from './staged-schema.js'
 
 /** Input to {@link CrmSchema}: plugin entities, plugin field extensions and static custom fields. */
 export interface CrmSchemaInput {
@@ -81,10 +82,13 @@ export class CrmSchema {
     }
     const staticCustom = new Map(Object.entries(input.customFields ?? {}))
     const entities = new Map<string, ResolvedEntity>()
-    const declared: { plugin?: string; entity: EntityDefinition }[] = [
-      ...coreEntities.map((entity) => ({ entity: entity as EntityDefinition })),
-      ...(input.pluginEntities ?? []),
-    ]
+    const declared = resolveStagedEntities(
+      [
+        ...coreEntities.map((entity) => ({ entity: entity as EntityDefinition })),
+        ...(input.pluginEntities ?? []),
+      ],
+      extensionsByEntity,
+    )
     for (const { plugin, entity } of declared) {
       if (entities.has(entity.name)) {
         throw new RapportError('PLUGIN_ERROR', `The entity "${entity.name}" is declared twice`, {

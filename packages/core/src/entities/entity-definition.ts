@@ -2,6 +2,7 @@ import type * as z from 'zod'
 import type { ValidationIssue } from '../errors/rapport-error.js'
 import type { FieldDefinition, IndexDefinition, RelationDefinition } from '../storage/model-definition.js'
 import type { StorageValue } from '../storage/storage-filter.js'
+import type { StagedEntityDeclaration } from './staged-entity.js'
 
 /**
  * Columns computed by core from a record on every write, e.g. the lower-cased email addresses of a contact that
@@ -61,6 +62,11 @@ export interface EntityDefinition<Name extends string = string, Shape extends z.
   readonly readOnly?: readonly string[]
   /** Cross-field rules checked after schema validation on every write; return the failing issues. */
   validate?(record: Readonly<Record<string, unknown>>): ValidationIssue[]
+  /**
+   * Makes the entity's status a stage machine on core's pipelines (plugin entities only; see
+   * {@link StagedEntityDeclaration}).
+   */
+  readonly staged?: StagedEntityDeclaration
 }
 
 /** Identity helper that keeps literal types for {@link EntityDefinition}s. */

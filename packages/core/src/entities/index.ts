@@ -104,6 +104,12 @@ export {
 export { recordLinkEntity } from './record-link.js'
 export { type SlaTarget, slaPolicyEntity, slaTargetSchema } from './sla-policy.js'
 export { stageChangeEntity } from './stage-change.js'
+export {
+  type StagedEntityDeclaration,
+  type StagedPipelineTemplate,
+  type StagedStageRef,
+  stagedFields,
+} from './staged-entity.js'
 export { tagEntity } from './tag.js'
 export { reminderSchema, taskEntity } from './task.js'
 export { ticketChannels, ticketEntity, ticketPriorities } from './ticket.js'

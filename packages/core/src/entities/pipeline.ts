@@ -22,7 +22,7 @@ export const stageKinds = ['open', 'won', 'lost'] as const
  */
 export const transitionPolicies = ['free', 'forwardOnly', 'noSkip', 'explicit'] as const
 
-/** The record types that move through pipelines. */
+/** The core record types that move through pipelines (plugin entities declared `staged` join them). */
 export const pipelineEntityTypes = ['deal', 'lead', 'ticket', 'contact'] as const
 
 /** One stage of a pipeline. Ids are minted by core (`stg_…`) when omitted. */
@@ -65,7 +65,11 @@ export const pipelineEntity = defineEntity({
   idPrefix: 'pip',
   shape: {
     name: z.string().min(1).max(200),
-    entityType: z.enum(pipelineEntityTypes).default('deal'),
+    /**
+     * The record type the pipeline is for: one of {@link pipelineEntityTypes} or a plugin entity declared `staged`
+     * (each CRM validates against its own list).
+     */
+    entityType: z.string().min(1).max(50).default('deal'),
     isDefault: z.boolean().default(false),
     stages: z.array(stageSchema).min(1).max(100),
     /** Which moves between stages are allowed (default `free`). */

@@ -26,6 +26,7 @@ export type {
 export type { OrderService } from '../types/order-service.js'
 export type { StageHistoryService } from '../types/stage-history-service.js'
 export type { ChangePipelineOptions, MoveStageOptions } from '../types/stage-move-options.js'
+export type { StagedEntityService } from '../types/staged-entity-service.js'
 export type { SlaBreach, SlaBreachedEvent, TicketService } from '../types/ticket-service.js'
 export type {
   AggregateBuckets,

@@ -14,14 +14,16 @@ import { failValidation } from './record-validation.js'
 import type { PendingTransition } from './stage-intents.js'
 import { moveIntentOf, setPendingTransition, takePendingTransition } from './stage-intents.js'
 
-/** A staged entity type. */
-export type StagedEntityType = 'deal' | 'lead' | 'ticket'
+/** A staged entity type: `deal`, `lead`, `ticket`, or a plugin entity declared `staged`. */
+export type StagedEntityType = string
 
 /** How one entity type uses the pipeline machine. */
 export interface StagedEntityOptions {
   readonly entityType: StagedEntityType
   /** The field that holds the reason of a `lost` stage. */
   readonly reasonField: string | null
+  /** A field kept equal to the current stage's key (plugin entities' `staged.statusField`). */
+  readonly statusField?: string
   /** Deals: maintain probability and forecast category from the stage. */
   readonly probability?: boolean
   /** Creates the tenant's default pipeline when a record names none (leads and tickets). */
@@ -143,6 +145,7 @@ export function stagedBehaviour(options: StagedEntityOptions, base: EntityBehavi
         // Maintained fields cannot be edited directly.
         record['stageEnteredAt'] = current['stageEnteredAt'] ?? null
         record['lastOpenStageId'] = current['lastOpenStageId'] ?? null
+        if (options.statusField) record[options.statusField] = current[options.statusField] ?? null
         const stage = findStage(pipeline, record['stageId'] as string)
         if (options.probability && stage) applyProbability(record, current, stage, false)
         await options.afterPrepare?.(record, session, current, null)
@@ -246,6 +249,7 @@ export function stagedBehaviour(options: StagedEntityOptions, base: EntityBehavi
         record[options.reasonField] = null
       }
       if (options.probability) applyProbability(record, current, to, true)
+      if (options.statusField) record[options.statusField] = to.key ?? null
       const transition: PendingTransition = {
         pipelineId: pipeline.id,
         fromPipelineId,

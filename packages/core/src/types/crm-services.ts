@@ -23,6 +23,7 @@ import type { EntityService } from './entity-service.js'
 import type { LeadService } from './lead-service.js'
 import type { OrderService } from './order-service.js'
 import type { StageHistoryService } from './stage-history-service.js'
+import type { StagedEntityService } from './staged-entity-service.js'
 import type { TicketService } from './ticket-service.js'
 
 /**
@@ -44,7 +45,7 @@ export interface CrmServices {
     BusinessCalendarInput,
     Partial<BusinessCalendarInput>
   >
-  /** The append-only stage history of deals, leads and tickets (read-only). */
+  /** The append-only stage history of deals, leads, tickets, contacts and staged plugin entities (read-only). */
   readonly stageHistory: StageHistoryService
   readonly pipelines: EntityService<Pipeline, PipelineInput, Partial<PipelineInput>>
   readonly activities: EntityService<Activity, ActivityInput, Partial<ActivityInput>>
@@ -61,6 +62,19 @@ export interface CrmServices {
   entity<R = Record<string, unknown>>(
     name: string,
   ): EntityService<R, Record<string, unknown>, Record<string, unknown>>
+  /**
+   * The service of a plugin entity declared `staged` (the object `entity(name)` returns, typed with its stage
+   * methods).
+   *
+   * @throws `RapportError('NOT_FOUND')` when `name` is not a staged plugin entity.
+   *
+   * @example
+   * ```ts
+   * const quotes = crm.staged('quote')
+   * await quotes.moveStage(quoteId, sentStageId, { reason: 'Mailed to the buyer' })
+   * ```
+   */
+  staged<R = Record<string, unknown>>(name: string): StagedEntityService<R>
   /**
    * Runs `fn` in one transaction with services bound to it: everything commits together or nothing does, and events
    * are delivered only after the commit. Calls inside an open transaction join it. On Postgres a deadlock or
