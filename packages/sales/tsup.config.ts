@@ -7,6 +7,7 @@ export default defineConfig({
     'contracts/index': 'src/contracts/index.ts',
     'receivables/index': 'src/receivables/index.ts',
     'products/index': 'src/products/index.ts',
+    'quotes/index': 'src/quotes/index.ts',
   },
   format: ['esm'],
   dts: true,

@@ -51,7 +51,10 @@ export const SalesErrorCodes = {
   ALLOCATION_EXCEEDS_PAYMENT: 'SALES_ALLOCATION_EXCEEDS_PAYMENT',
   /** A record that payments, an approval or a final state lock was edited (`details.reason`). */
   RECORD_LOCKED: 'SALES_RECORD_LOCKED',
-  /** A computed field (`paidMinor`, `outstandingMinor`, `unallocatedMinor`) was written (`details.fields`). */
+  /**
+   * A computed field was written (`details.fields`): installments' `paidMinor` and `outstandingMinor`, payments'
+   * `unallocatedMinor`, quotes' totals, `revision` and `calculation`.
+   */
   READ_ONLY_FIELD: 'SALES_READ_ONLY_FIELD',
   /** A contract was to be created from a deal that is not in a won stage (`details.dealId`). */
   DEAL_NOT_WON: 'SALES_DEAL_NOT_WON',
