@@ -14,7 +14,7 @@ const MONEY_LINE_KEYS = ['kind', 'quantity', 'unitPriceMinor', 'currency', 'disc
  * const doc = calculateDocument(quoteDocumentInput(quote))
  * ```
  */
-export function quoteDocumentInput(quote: Row): DocumentInput {
+export function quoteDocumentInput(quote: Readonly<Record<string, unknown>>): DocumentInput {
   const lines = ((quote['lines'] as Row[] | null | undefined) ?? []).map((line) => {
     const input: Record<string, unknown> = {}
     for (const key of MONEY_LINE_KEYS)
@@ -58,7 +58,7 @@ export interface QuoteTotals {
  * // { grossMinor: 30000, discountMinor: 3000, subtotalMinor: 27000, taxMinor: 5400, totalMinor: 32400, … }
  * ```
  */
-export function computeQuoteTotals(quote: Row): QuoteTotals {
+export function computeQuoteTotals(quote: Readonly<Record<string, unknown>>): QuoteTotals {
   const calculation = calculateDocument(quoteDocumentInput(quote))
   const { totals, company } = calculation
   return {
