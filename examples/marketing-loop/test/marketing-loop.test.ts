@@ -1,0 +1,60 @@
+import { PGlite } from '@electric-sql/pglite'
+import { createPostgresStorage } from '@rapport/storage-postgres'
+import { createSqliteStorage } from '@rapport/storage-sqlite'
+import { Kysely, PGliteDialect } from 'kysely'
+import pg from 'pg'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { MarketingLoopReport } from '../src/marketing-loop.js'
+import { runMarketingLoop } from '../src/marketing-loop.js'
+
+describe('examples/marketing-loop', () => {
+  let sqlite: MarketingLoopReport
+  beforeAll(async () => {
+    sqlite = await runMarketingLoop(createSqliteStorage({ file: ':memory:' }))
+  })
+
+  it('runs the whole loop on SQLite', () => {
+    expect(sqlite.orders).toBe(657)
+    expect(sqlite.customers).toBe(200)
+    expect(sqlite.segments.atRisk).toBeGreaterThan(0)
+    expect(sqlite.segments.highClv).toBeGreaterThan(0)
+    expect(sqlite.targeted).toBe(sqlite.segments.atRisk)
+    // One event was delivered twice: stored once.
+    expect(sqlite.events.duplicates).toBe(1)
+    expect(sqlite.attribution.deals).toBe(2)
+    expect(sqlite.attribution.attributedRevenueMinor).toBe(9_000)
+    expect(sqlite.attribution.roi).toBeCloseTo((9_000 - 5_000) / 5_000, 12)
+    expect(sqlite.crossSell.length).toBeGreaterThan(0)
+    expect(sqlite.kpis).toHaveLength(12)
+    // One alert task per month whose repurchase rate fell, or churn rate rose, by more than 5 %.
+    const fired = sqlite.kpis.filter(
+      (p) => p.change !== null && (p.kpi === 'repurchase-rate' ? p.change < -0.05 : p.change > 0.05),
+    )
+    expect(fired.length).toBeGreaterThan(0)
+    expect(sqlite.alerts).toHaveLength(fired.length)
+  })
+
+  // The real server when RAPPORT_TEST_PG_URL names one (as in CI), else PGlite in process.
+  it('and the same on Postgres', async () => {
+    const url = process.env['RAPPORT_TEST_PG_URL']
+    if (url) {
+      const pool = new pg.Pool({ connectionString: url, max: 2 })
+      const schema = `ex_mkt_${Math.random().toString(16).slice(2, 10)}`
+      try {
+        expect(await runMarketingLoop(createPostgresStorage({ pool }, { schema }))).toEqual(sqlite)
+      } finally {
+        await pool.query(`drop schema if exists "${schema}" cascade`)
+        await pool.end()
+      }
+      return
+    }
+    const pglite = new PGlite()
+    await pglite.waitReady
+    const kysely = new Kysely<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
+    try {
+      expect(await runMarketingLoop(createPostgresStorage({ kysely }))).toEqual(sqlite)
+    } finally {
+      await kysely.destroy()
+    }
+  })
+})
