@@ -58,10 +58,11 @@ export async function chooseAssignee(args: AssignArgs): Promise<string> {
   const recordId = record['id'] as string
   const day = localDateOf(now, args.timeZone ?? 'UTC')
   const assignments = services.entity<{ userId: string }>('automationAssignment')
+  const tieBreak = strategy.kind === 'queue' ? undefined : strategy.tieBreak
   const roundRobin = async (users: readonly string[], cursorKey: string) => {
     const state = await readState(services, cursorKey)
     const last = (state?.value['last'] as string | undefined) ?? null
-    const ordered = strategy.tieBreak && last === null ? breakTies(users, recordId, strategy.tieBreak) : users
+    const ordered = tieBreak && last === null ? breakTies(users, recordId, tieBreak) : users
     const next = last === null ? (ordered[0] as string) : nextRoundRobin(users, last)
     await writeState(services, cursorKey, { last: next })
     return next
@@ -110,6 +111,10 @@ export async function chooseAssignee(args: AssignArgs): Promise<string> {
       chosen = breakTies(lowestLoad(ids, load), recordId, strategy.tieBreak)[0]
       break
     }
+    case 'queue':
+      // No choice to make: the queue owns the record until a member claims it.
+      chosen = strategy.queueId
+      break
     case 'territory': {
       const snapshot = { record, before: null, now }
       const index = (args.territories ?? []).findIndex((t) => t.test(snapshot))

@@ -28,7 +28,9 @@ export interface Territory {
  * - `roundRobin`: the next user after a cursor persisted per rule (or per `cursor` name shared by rules);
  * - `leastBusy`: the user owning the fewest records of `countEntity` matching `openWhere` (what counts as open);
  * - `weighted`: the user furthest below their capacity share today, skipping users at their daily quota;
- * - `territory`: the first territory whose condition holds, then round-robin among its users (`fallback` when none).
+ * - `territory`: the first territory whose condition holds, then round-robin among its users (`fallback` when none);
+ * - `queue`: the record goes to a queue (`@rapport/queues`): the owner becomes the queue's id, and a member claims
+ *   it from there. A queue id also works wherever a strategy lists user ids (a territory routed to a queue).
  */
 export type AssignmentStrategy =
   | {
@@ -54,4 +56,9 @@ export type AssignmentStrategy =
       readonly territories: readonly Territory[]
       readonly fallback?: readonly string[]
       readonly tieBreak?: TieBreak
+    }
+  | {
+      readonly kind: 'queue'
+      /** The queue's id (`que_…`); the queues plugin checks that it exists and takes the rule's entity. */
+      readonly queueId: string
     }

@@ -105,6 +105,7 @@ export const strategySchemas: Record<AssignmentStrategy['kind'], z.ZodType> = {
       .max(1000),
     tieBreak,
   }),
+  queue: z.strictObject({ kind: z.literal('queue'), queueId: z.string().regex(/^que_[A-Za-z0-9]{1,96}$/) }),
   territory: z.strictObject({
     kind: z.literal('territory'),
     territories: z
