@@ -1,4 +1,6 @@
+import { isRapportError } from '../errors/rapport-error.js'
 import type { Filter } from '../filter/filter-types.js'
+import type { AggregateGroup, AggregateOptions } from '../services/aggregate-options.js'
 import type { CrmServices } from '../types/crm-services.js'
 import { coreTimelineSources } from './core-timeline-sources.js'
 import type {
@@ -17,15 +19,78 @@ function add(totals: Record<string, number>, currency: string, minor: number): v
   totals[currency] = (totals[currency] ?? 0) + minor
 }
 
-interface Money {
-  readonly amountMinor: number
-  readonly currency: string
+/** Money totals by currency from aggregate groups keyed by `amount.currency` (groups without a currency skipped). */
+function byCurrency(
+  groups: readonly AggregateGroup[],
+  value: (group: AggregateGroup) => number,
+): Record<string, number> {
+  const totals: Record<string, number> = {}
+  for (const group of groups) {
+    const currency = group.key['amount.currency']
+    if (typeof currency === 'string') add(totals, currency, value(group))
+  }
+  return totals
+}
+
+/**
+ * Runs `aggregate`, or its count-only fallback when the reader may not see the summed money field
+ * (`FIELD_FORBIDDEN`): the records still count, their amounts are outside the reader's access.
+ */
+async function aggregateOrCount(
+  service: Pick<CrmServices['deals'], 'aggregate'>,
+  options: AggregateOptions,
+): Promise<readonly AggregateGroup[]> {
+  try {
+    return (await service.aggregate(options)).groups
+  } catch (error) {
+    if (!isRapportError(error, 'FIELD_FORBIDDEN')) throw error
+    const counted = await service.aggregate({
+      where: options.where as Filter,
+      measures: { count: { count: true } },
+    })
+    return counted.groups.map((g) => ({ key: {}, values: g.values }))
+  }
+}
+
+/**
+ * Open deals, their value and weighted value, grouped in the database by currency and probability (a handful of
+ * groups): weighted = Σ over groups of sum × probability / 100, which equals Σ amount × probability / 100 per deal.
+ */
+async function openDealTotals(crm: CrmServices, where: Filter) {
+  const groups = await aggregateOrCount(crm.deals, {
+    where,
+    groupBy: ['amount.currency', 'probability'],
+    measures: { count: { count: true }, value: { sum: 'amount.amountMinor' } },
+  })
+  const weighted = byCurrency(
+    groups,
+    (g) => ((g.values['value'] ?? 0) * Number(g.key['probability'] ?? 0)) / 100,
+  )
+  for (const c of Object.keys(weighted)) weighted[c] = Math.round(weighted[c] as number)
+  return {
+    count: groups.reduce((n, g) => n + (g.values['count'] ?? 0), 0),
+    value: byCurrency(groups, (g) => g.values['value'] ?? 0) as MoneyTotals,
+    weighted: weighted as MoneyTotals,
+  }
+}
+
+/** Completed orders and their revenue by currency, summed in the database. */
+async function revenueTotals(crm: CrmServices, where: Filter) {
+  const groups = await aggregateOrCount(crm.orders, {
+    where,
+    groupBy: ['amount.currency'],
+    measures: { count: { count: true }, value: { sum: 'amount.amountMinor' } },
+  })
+  return {
+    count: groups.reduce((n, g) => n + (g.values['count'] ?? 0), 0),
+    totals: byCurrency(groups, (g) => g.values['value'] ?? 0) as MoneyTotals,
+  }
 }
 
 /**
  * The key figures of a subject, read through the services (so over what the reader may see): open deals and their
- * weighted value, lifetime revenue, last contact, next task, open tickets and an optional health score. Deals and
- * orders of the one subject are streamed page by page; the rest are single-row or count queries.
+ * weighted value, lifetime revenue, last contact, next task, open tickets and an optional health score. Money is
+ * summed by the database (core's `aggregate`, pushed down on SQL adapters); the rest are single-row or count queries.
  *
  * @internal
  */
@@ -42,30 +107,8 @@ export async function timelineFigures(
     and: [whereOf('order', subject), { field: 'status', op: 'eq', value: 'completed' }],
   }
   const [deals, revenue, lastContact, nextTask, openTickets] = await Promise.all([
-    (async () => {
-      let count = 0
-      const value: Record<string, number> = {}
-      const weighted: Record<string, number> = {}
-      for await (const deal of crm.deals.iterate({ where: openDealsWhere })) {
-        count++
-        const amount = deal.amount as Money | null | undefined
-        if (!amount) continue
-        add(value, amount.currency, amount.amountMinor)
-        add(weighted, amount.currency, (amount.amountMinor * (deal.probability ?? 0)) / 100)
-      }
-      for (const c of Object.keys(weighted)) weighted[c] = Math.round(weighted[c] as number)
-      return { count, value: value as MoneyTotals, weighted: weighted as MoneyTotals }
-    })(),
-    (async () => {
-      let count = 0
-      const totals: Record<string, number> = {}
-      for await (const order of crm.orders.iterate({ where: ordersWhere })) {
-        count++
-        const amount = order.amount as Money
-        add(totals, amount.currency, amount.amountMinor)
-      }
-      return { count, totals: totals as MoneyTotals }
-    })(),
+    openDealTotals(crm, openDealsWhere),
+    revenueTotals(crm, ordersWhere),
     crm.activities.list({
       where: { and: [whereOf('activity', subject), { field: 'occurredAt', op: 'lte', value: now }] },
       orderBy: [{ field: 'occurredAt', direction: 'desc' }],
