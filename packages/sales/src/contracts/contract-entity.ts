@@ -35,6 +35,9 @@ export const contractEntity = defineEntity({
   indexes: [
     { name: 'by_status_end', fields: ['status', 'endDate'] },
     { name: 'by_deal', fields: ['dealId'] },
+    // A customer's contracts, newest first (the timeline's contract source).
+    { name: 'by_company_created', fields: ['companyId', 'createdAt'] },
+    { name: 'by_contact_created', fields: ['contactId', 'createdAt'] },
     // Lets the aging EXISTS (is the contract effective?) read the status from the index alone.
     { name: 'by_id_status', fields: ['id', 'status'] },
   ],

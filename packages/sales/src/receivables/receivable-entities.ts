@@ -71,6 +71,8 @@ export const paymentEntity = defineEntity({
   },
   references: { contractId: { model: 'contract', onDelete: 'restrict' } },
   indexes: [{ name: 'by_contract', fields: ['contractId'] }],
+  // The timeline finds a customer's payments through their contract.
+  relations: { contract: { kind: 'belongsTo', model: 'contract', localKey: 'contractId' } },
 })
 
 /** The part of a payment applied to one installment (append-only). */

@@ -3,6 +3,7 @@ import { contractEntity } from '../contracts/contract-entity.js'
 import { installmentEntity, paymentAllocationEntity, paymentEntity } from './receivable-entities.js'
 import { receivableHooks } from './receivable-hooks.js'
 import { receivableOperations } from './receivable-operations.js'
+import { receivableTimelineSources } from './receivable-timeline.js'
 import { receivablesService } from './receivables-service.js'
 
 /**
@@ -28,6 +29,8 @@ export function receivablesPlugin() {
     id: 'receivables',
     schema: { entities: [contractEntity, installmentEntity, paymentEntity, paymentAllocationEntity] },
     hooks: receivableHooks,
+    // Contracts and payments appear on the customer's timeline (crm.timeline.page).
+    timeline: receivableTimelineSources,
     api: ({ crm }) => receivablesService(crm),
     // Installments and payments are written through the API only (plans must sum to the contract, payments allocate),
     // so the faces get them as operations, not as collections.
