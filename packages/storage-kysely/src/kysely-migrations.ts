@@ -214,7 +214,7 @@ export function createKyselyMigrations(options: KyselyMigrationsOptions): Storag
     },
 
     async apply(schema: StorageSchema): Promise<MigrationReport> {
-      return run((outer) =>
+      const report = await run((outer) =>
         atomically(outer, async (db) => {
           const { executed, steps } = await pending(db, schema)
           const migrations: Record<string, Migration> = {}
@@ -261,6 +261,14 @@ export function createKyselyMigrations(options: KyselyMigrationsOptions): Storag
           return { applied, skipped }
         }),
       )
+      // Outside the migration's transaction: planner upkeep such as SQLite's `PRAGMA optimize`.
+      const after = dialect.afterMigrateSql ?? []
+      if (after.length > 0) {
+        await run(async (db) => {
+          for (const statement of after) await statement.execute(db)
+        })
+      }
+      return report
     },
   })
 }

@@ -212,6 +212,11 @@ export interface SqlDialect {
   listIndexes(db: Kysely<any>): Promise<ReadonlySet<string>>
   /** Full-text search, when the engine offers it. */
   readonly fullTextSearch?: SqlFullTextSearch
+  /**
+   * Optional: statements run after every `migrations.apply()`, outside its transaction, e.g. SQLite's
+   * `PRAGMA optimize`, which gathers the planner statistics SQLite otherwise never collects.
+   */
+  readonly afterMigrateSql?: readonly RawBuilder<unknown>[]
   /** Optional: statements `storage.scrub()` runs last, e.g. SQLite's truncating WAL checkpoint. */
   readonly scrubSql?: readonly RawBuilder<unknown>[]
   /**

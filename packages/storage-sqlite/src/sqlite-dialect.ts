@@ -215,6 +215,10 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   },
 
   fullTextSearch: sqliteFullTextSearch,
+  // SQLite gathers planner statistics only when asked: without them it walks a whole table newest first instead of
+  // reading one customer's links (a 1M-activity timeline page took 0.7-1.8 s instead of under a millisecond per
+  // source). `optimize=0x10002` analyzes the tables never analyzed or grown tenfold since, as SQLite advises.
+  afterMigrateSql: [sql`pragma optimize=0x10002`],
   scrubSql: [sql`pragma wal_checkpoint(TRUNCATE)`],
   periodIndex: sqlitePeriodIndex,
 } satisfies SqlDialect)
