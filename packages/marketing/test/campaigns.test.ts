@@ -1,3 +1,4 @@
+import { markovAttribution, shapleyAttribution } from '@rapport/analytics/attribution'
 import { createCrm, isRapportError } from '@rapport/core'
 import { privacyPlugin } from '@rapport/privacy'
 import type { TestStorage } from '@rapport/test-storages'
@@ -175,6 +176,33 @@ for (const backend of storages) {
       expect(a.roi).toBeCloseTo((a.attributedRevenueMinor - 10_000) / 10_000, 12)
       await campaigns.attribute({ model: 'first-touch' })
       expect((await campaigns.roi(spring.id, 'first-touch')).attributedRevenueMinor).toBe(30_001)
+
+      // Data-driven models are persisted per (deal, campaign, model) too, with the credit @rapport/analytics gives
+      // the same journeys, exactly summing to the deal's amount; a re-run replaces, never duplicates.
+      const journey = {
+        id: deal.id,
+        touches: [{ channel: spring.id }, { channel: summer.id }],
+        value: 30_001,
+      }
+      for (const [model, expected] of [
+        ['markov', markovAttribution([journey])],
+        ['shapley', shapleyAttribution([journey])],
+      ] as const) {
+        expect(await campaigns.attribute({ model })).toEqual({ model, deals: 1, rows: 2 })
+        expect(await campaigns.attribute({ model })).toEqual({ model, deals: 1, rows: 2 })
+        const rows = (
+          await crm.entity('campaignInfluence').list({ where: { field: 'model', op: 'eq', value: model } })
+        ).items.map((r) => [r['campaignId'], (r['revenue'] as { amountMinor: number }).amountMinor])
+        const credit = expected.journeys[0]!
+        expect(new Map(rows)).toEqual(
+          new Map([
+            [spring.id, credit.touchValues[0]],
+            [summer.id, credit.touchValues[1]],
+          ]),
+        )
+        expect(rows.reduce((n, [, v]) => n + (v as number), 0)).toBe(30_001)
+      }
+      expect(await crm.entity('campaignInfluence').count()).toBe(8)
     })
 
     it('rejects malformed and unknown-member events with a typed error, writing nothing', async () => {

@@ -15,7 +15,7 @@
  *
  * @module
  */
-export type { AttributeOptions, AttributeReport } from './campaign-attribution.js'
+export type { AttributeOptions, AttributeReport, DataDrivenModel } from './campaign-attribution.js'
 export {
   type CampaignStatus,
   campaignEntity,
