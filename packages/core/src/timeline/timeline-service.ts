@@ -134,35 +134,40 @@ export function createTimelineService(crm: CrmServices, runtime: CrmRuntime): Ti
       }
       const wanted = options.kinds ? new Set(options.kinds) : null
       const position = options.cursor ? decodeCursor(options.cursor, TIMELINE_ORDER) : null
-      const reads = all
-        .filter((source) => wanted === null || wanted.has(source.kind))
-        .map(async (source): Promise<TimelineItem[]> => {
-          const where = source.where(subject)
-          if (where === null) return []
-          const older = olderThan(source.at, position)
-          try {
-            const rows = await crm.entity(source.entity).list({
-              where: older ? { and: [where, older] } : where,
-              orderBy: [
-                { field: source.at, direction: 'desc' },
-                { field: 'id', direction: 'desc' },
-              ],
-              limit: limit + 1,
-            })
-            return rows.items.map((record) => ({
-              kind: source.kind,
-              entity: source.entity,
-              id: record['id'] as string,
-              at: record[source.at] as Date,
-              record,
-            }))
-          } catch (error) {
-            // A dating field the reader may not see: the source is outside the reader's access, so it is absent.
-            if (isRapportError(error, 'FIELD_FORBIDDEN')) return []
-            throw error
-          }
-        })
-      const merged = (await Promise.all(reads)).flat().sort(compareItems)
+      const read = async (source: TimelineSource): Promise<TimelineItem[]> => {
+        const where = source.where(subject)
+        if (where === null) return []
+        const older = olderThan(source.at, position)
+        try {
+          const rows = await crm.entity(source.entity).list({
+            where: older ? { and: [where, older] } : where,
+            orderBy: [
+              { field: source.at, direction: 'desc' },
+              { field: 'id', direction: 'desc' },
+            ],
+            limit: limit + 1,
+          })
+          return rows.items.map((record) => ({
+            kind: source.kind,
+            entity: source.entity,
+            id: record['id'] as string,
+            at: record[source.at] as Date,
+            record,
+          }))
+        } catch (error) {
+          // A dating field the reader may not see: the source is outside the reader's access, so it is absent.
+          if (isRapportError(error, 'FIELD_FORBIDDEN')) return []
+          throw error
+        }
+      }
+      // One source after another, not all at once: on SQLite's single connection, concurrent reads queue behind each
+      // other and made a page 60-90x slower than its sources read one by one (bench/marketing timeline, 140k
+      // activities: 92 ms vs under 1.5 ms per source).
+      const merged: TimelineItem[] = []
+      for (const source of all) {
+        if (wanted === null || wanted.has(source.kind)) merged.push(...(await read(source)))
+      }
+      merged.sort(compareItems)
       const hasMore = merged.length > limit
       const items = hasMore ? merged.slice(0, limit) : merged
       const last = items.at(-1)
