@@ -192,7 +192,9 @@ for (const backend of storages) {
         expect(await campaigns.attribute({ model })).toEqual({ model, deals: 1, rows: 2 })
         const rows = (
           await crm.entity('campaignInfluence').list({ where: { field: 'model', op: 'eq', value: model } })
-        ).items.map((r) => [r['campaignId'], (r['revenue'] as { amountMinor: number }).amountMinor])
+        ).items.map(
+          (r) => [r['campaignId'] as string, (r['revenue'] as { amountMinor: number }).amountMinor] as const,
+        )
         const credit = expected.journeys[0]!
         expect(new Map(rows)).toEqual(
           new Map([
@@ -200,7 +202,7 @@ for (const backend of storages) {
             [summer.id, credit.touchValues[1]],
           ]),
         )
-        expect(rows.reduce((n, [, v]) => n + (v as number), 0)).toBe(30_001)
+        expect(rows.reduce((n, [, v]) => n + v, 0)).toBe(30_001)
       }
       expect(await crm.entity('campaignInfluence').count()).toBe(8)
     })
