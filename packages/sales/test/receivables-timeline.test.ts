@@ -1,5 +1,6 @@
 import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { describe, expect, it } from 'vitest'
+import { quotesPlugin } from '../src/quotes/quotes-plugin.js'
 import { receivablesPlugin } from '../src/receivables/receivables-plugin.js'
 
 /** Contracts and payments on the customer timeline, the same on memory, SQLite and Postgres. */
@@ -7,7 +8,7 @@ const transcripts: Record<string, unknown> = {}
 
 describe.each(ADAPTERS)('receivables on the timeline on $name', (adapter) => {
   it('shows a customer its contracts and their payments, newest first, paged and filterable by kind', async () => {
-    const t = await openCrm(adapter, [receivablesPlugin()] as const)
+    const t = await openCrm(adapter, [receivablesPlugin(), quotesPlugin()] as const)
     try {
       const { crm } = t
       const acme = await crm.companies.create({ name: 'Acme' })
@@ -37,6 +38,13 @@ describe.each(ADAPTERS)('receivables on the timeline on $name', (adapter) => {
           receivedOn: '2026-02-01',
         })
       }
+      t.tick(60_000)
+      await crm.plugins.quotes.create({
+        title: 'Robots for Acme',
+        currency: 'EUR',
+        companyId: acme.id,
+        lines: [{ description: 'Robot', quantity: '1', unitPriceMinor: 10_000 }],
+      })
       const first = await contract('Acme 2026', { companyId: acme.id })
       await pay(first, 30_000)
       const adas = await contract('Ada personal', { contactId: ada.id })
@@ -55,20 +63,25 @@ describe.each(ADAPTERS)('receivables on the timeline on $name', (adapter) => {
             out.push(
               item.kind === 'payment'
                 ? `payment ${item.record['amountMinor']}`
-                : `${item.kind} ${String(item.record['name'] ?? '')}`.trim(),
+                : `${item.kind} ${String(item.record['name'] ?? item.record['title'] ?? '')}`.trim(),
             )
           }
           cursor = page.nextCursor
         } while (cursor)
         return out
       }
-      const company = await read({ type: 'company', id: acme.id }, ['contract', 'payment'])
-      expect(company).toEqual(['payment 20000', 'payment 30000', 'contract Acme 2026'])
+      const company = await read({ type: 'company', id: acme.id }, ['contract', 'payment', 'quote'])
+      expect(company).toEqual([
+        'payment 20000',
+        'payment 30000',
+        'contract Acme 2026',
+        'quote Robots for Acme',
+      ])
       const contact = await read({ type: 'contact', id: ada.id }, ['contract', 'payment'])
       expect(contact).toEqual(['payment 10000', 'contract Ada personal'])
       // With every kind, the sales entries sit among the others in one order.
       const all = await read({ type: 'company', id: acme.id })
-      expect(all.filter((e) => e.startsWith('payment') || e.startsWith('contract'))).toEqual(company)
+      expect(all.filter((e) => /^(payment|contract|quote)/.test(e))).toEqual(company)
       transcripts[adapter.name] = { company, contact }
     } finally {
       await t.dispose()

@@ -110,6 +110,9 @@ export const quoteEntity = defineEntity({
   },
   indexes: [
     { name: 'by_deal', fields: ['dealId'] },
+    // A customer's quotes, newest first (the timeline's quote source).
+    { name: 'by_company_created', fields: ['companyId', 'createdAt'] },
+    { name: 'by_contact_created', fields: ['contactId', 'createdAt'] },
     { name: 'by_status_valid', fields: ['status', 'validUntil'] },
     { name: 'by_previous', fields: ['previousQuoteId'] },
   ],

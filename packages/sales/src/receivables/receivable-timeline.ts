@@ -3,8 +3,8 @@ import type { TimelineSource, TimelineSubject } from '@rapport/core/timeline'
 
 // What contracts and payments add to the customer timeline (crm.timeline), declared through the plugin API.
 
-/** The subject's own contracts: a contact's by `contactId`, a company's by `companyId`. */
-function partyIs(subject: TimelineSubject): Filter {
+/** The subject's own sales records: a contact's by `contactId`, a company's by `companyId`. @internal */
+export function partyIs(subject: TimelineSubject): Filter {
   return { field: subject.type === 'contact' ? 'contactId' : 'companyId', op: 'eq', value: subject.id }
 }
 
