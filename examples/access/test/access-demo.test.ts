@@ -1,8 +1,6 @@
-import { PGlite } from '@electric-sql/pglite'
-import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
-import { Kysely, PGliteDialect, sql } from 'kysely'
-import pg from 'pg'
+import { withPostgresStorage } from '@rapport/test-storages'
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { runAccessDemo } from '../src/access-demo.js'
 
@@ -20,29 +18,11 @@ describe('examples/access', () => {
   // The real server when RAPPORT_TEST_PG_URL names one (as in CI), else PGlite in process; with Postgres row-level
   // security on as the tenant backstop (docs/guides/access.md), which must change nothing the demo sees.
   it('and the same on Postgres, with row-level security on', { timeout: 240_000 }, async () => {
-    const url = process.env['RAPPORT_TEST_PG_URL']
-    if (url) {
-      const pool = new pg.Pool({ connectionString: url, max: 2 })
-      const schema = `ex_access_${Math.random().toString(16).slice(2, 10)}`
-      try {
-        const storage = createPostgresStorage({ pool }, { schema, rls: true })
-        expect(await runAccessDemo(storage)).toEqual(expected)
-        // SQL through the escape hatch that names no tenant sees none of the demo's deals.
-        const unbound = await sql<{ n: number }>`select count(*)::int as n from deal`.execute(storage.kysely)
-        expect(unbound.rows[0]?.n).toBe(0)
-      } finally {
-        await pool.query(`drop schema if exists "${schema}" cascade`)
-        await pool.end()
-      }
-      return
-    }
-    const pglite = new PGlite()
-    await pglite.waitReady
-    const kysely = new Kysely<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
-    try {
-      expect(await runAccessDemo(createPostgresStorage({ kysely }, { rls: true }))).toEqual(expected)
-    } finally {
-      await kysely.destroy()
-    }
+    await withPostgresStorage('ex_access', { rls: true }, async (storage) => {
+      expect(await runAccessDemo(storage)).toEqual(expected)
+      // SQL through the escape hatch that names no tenant sees none of the demo's deals.
+      const unbound = await sql<{ n: number }>`select count(*)::int as n from deal`.execute(storage.kysely)
+      expect(unbound.rows[0]?.n).toBe(0)
+    })
   })
 })

@@ -1,8 +1,5 @@
-import { PGlite } from '@electric-sql/pglite'
-import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
-import { Kysely, PGliteDialect } from 'kysely'
-import pg from 'pg'
+import { withPostgresStorage } from '@rapport/test-storages'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { MarketingLoopReport } from '../src/marketing-loop.js'
 import { runMarketingLoop } from '../src/marketing-loop.js'
@@ -36,25 +33,8 @@ describe('examples/marketing-loop', () => {
 
   // The real server when RAPPORT_TEST_PG_URL names one (as in CI), else PGlite in process.
   it('and the same on Postgres', async () => {
-    const url = process.env['RAPPORT_TEST_PG_URL']
-    if (url) {
-      const pool = new pg.Pool({ connectionString: url, max: 2 })
-      const schema = `ex_mkt_${Math.random().toString(16).slice(2, 10)}`
-      try {
-        expect(await runMarketingLoop(createPostgresStorage({ pool }, { schema }))).toEqual(sqlite)
-      } finally {
-        await pool.query(`drop schema if exists "${schema}" cascade`)
-        await pool.end()
-      }
-      return
-    }
-    const pglite = new PGlite()
-    await pglite.waitReady
-    const kysely = new Kysely<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
-    try {
-      expect(await runMarketingLoop(createPostgresStorage({ kysely }))).toEqual(sqlite)
-    } finally {
-      await kysely.destroy()
-    }
+    await withPostgresStorage('ex_mkt', {}, async (storage) => {
+      expect(await runMarketingLoop(storage)).toEqual(sqlite)
+    })
   })
 })

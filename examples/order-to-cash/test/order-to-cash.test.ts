@@ -1,8 +1,5 @@
-import { PGlite } from '@electric-sql/pglite'
-import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
-import { Kysely, PGliteDialect } from 'kysely'
-import pg from 'pg'
+import { withPostgresStorage } from '@rapport/test-storages'
 import { describe, expect, it } from 'vitest'
 import { runOrderToCash } from '../src/order-to-cash.js'
 
@@ -56,25 +53,8 @@ describe('examples/order-to-cash', () => {
 
   // The real server when RAPPORT_TEST_PG_URL names one (as in CI), else PGlite in process.
   it('and the same on Postgres', { timeout: 240_000 }, async () => {
-    const url = process.env['RAPPORT_TEST_PG_URL']
-    if (url) {
-      const pool = new pg.Pool({ connectionString: url, max: 2 })
-      const schema = `ex_o2c_${Math.random().toString(16).slice(2, 10)}`
-      try {
-        expect(await runOrderToCash(createPostgresStorage({ pool }, { schema }))).toEqual(expected)
-      } finally {
-        await pool.query(`drop schema if exists "${schema}" cascade`)
-        await pool.end()
-      }
-      return
-    }
-    const pglite = new PGlite()
-    await pglite.waitReady
-    const kysely = new Kysely<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
-    try {
-      expect(await runOrderToCash(createPostgresStorage({ kysely }))).toEqual(expected)
-    } finally {
-      await kysely.destroy()
-    }
+    await withPostgresStorage('ex_o2c', {}, async (storage) => {
+      expect(await runOrderToCash(storage)).toEqual(expected)
+    })
   })
 })

@@ -4,10 +4,12 @@ import type { CrmPlugin } from '@rapport/core'
 import { createCrm } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
+import type { PostgresStorage, PostgresStorageOptions } from '@rapport/storage-postgres'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import type { Kysely } from 'kysely'
 import { Kysely as KyselyClient, PGliteDialect, sql } from 'kysely'
+import pg from 'pg'
 
 /**
  * The workspace's one test wiring of the three storages, shared by every package's differential suites (it was
@@ -56,6 +58,37 @@ export async function openPostgres(
       await storage.close()
       await kysely.destroy()
     },
+  }
+}
+
+/**
+ * Runs `body` on a Postgres storage in a fresh schema, on the real server of `RAPPORT_TEST_PG_URL` or else an
+ * in-process PGlite, and drops the schema afterwards. The connections belong to this helper and the storage only
+ * borrows them, so `body` may close the storage (the examples do, through `crm.close()`). Every example's
+ * "the same on Postgres" smoke test goes through it.
+ */
+export async function withPostgresStorage<T>(
+  label: string,
+  options: Omit<PostgresStorageOptions, 'schema'>,
+  body: (storage: PostgresStorage) => Promise<T>,
+): Promise<T> {
+  const schema = `t_${label}_${randomBytes(4).toString('hex')}`
+  if (PG_URL) {
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 2 })
+    try {
+      return await body(createPostgresStorage({ pool }, { ...options, schema }))
+    } finally {
+      await pool.query(`drop schema if exists "${schema}" cascade`)
+      await pool.end()
+    }
+  }
+  const pglite = new PGlite()
+  await pglite.waitReady
+  const kysely = new KyselyClient<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
+  try {
+    return await body(createPostgresStorage({ kysely }, { ...options, schema }))
+  } finally {
+    await kysely.destroy()
   }
 }
 
