@@ -187,7 +187,11 @@ export function createPostgresStorage(
     ...(rls
       ? {
           bindTenant: (trx: Kysely<any>, tenantId: string) => bindTenant(trx, rls.role, tenantId),
-          beginBoundSql: (tenantId: string) => beginBoundSql(rls.role, tenantId),
+          // `begin; select set_config(…)` is two statements in one text: pg sends it by the simple protocol, but
+          // PGlite prepares every query and refuses it, so PGlite opens and binds in two round trips.
+          ...(multipleConnections
+            ? { beginBoundSql: (tenantId: string) => beginBoundSql(rls.role, tenantId) }
+            : {}),
         }
       : {}),
   })
