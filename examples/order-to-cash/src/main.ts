@@ -7,6 +7,9 @@ console.log(`lead converted into deal "${story.deal.name}", now ${story.deal.sta
 console.log(
   `quote: ${story.quote.lines.length} lines, subtotal ${story.quote.subtotalMinor}, tax ${story.quote.taxMinor}, total ${story.quote.totalMinor} (EUR cents)`,
 )
+console.log(
+  `quote: ${story.quote.statuses.join(' → ')}; the contract it created is linked to it: ${story.contract.fromQuote}`,
+)
 console.log(`contract approval: ${story.approval.log.join(' → ')}; contract ${story.approval.status}`)
 for (const [asOf, statuses] of Object.entries(story.statuses))
   console.log(`installments on ${asOf}: ${statuses.join(', ')}`)

@@ -4,20 +4,26 @@ import { automationPlugin, createInProcessQueue } from '@rapport/automation'
 import { createCrm } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { contractApprovalPolicy } from '@rapport/sales/contracts'
-import { calculateDocument } from '@rapport/sales/money'
+import { quotesPlugin } from '@rapport/sales/quotes'
 import type { AgingLine, ContractBalance } from '@rapport/sales/receivables'
 import { dunningRules, receivablesPlugin } from '@rapport/sales/receivables'
 
 /** What the walkthrough did, step by step. */
 export interface OrderToCashStory {
   readonly deal: { readonly name: string; readonly stage: string }
-  /** The quote as computed on the server: per line net, tax and total, then the header totals (EUR cents). */
+  /**
+   * The quote as the server computed it from its lines (its document view): per line net, tax and total, then the
+   * header totals (EUR cents), and the lifecycle it went through.
+   */
   readonly quote: {
+    readonly statuses: readonly string[]
     readonly lines: readonly (readonly [number, number, number])[]
     readonly subtotalMinor: number
     readonly taxMinor: number
     readonly totalMinor: number
   }
+  /** The contract accepting the quote created: linked to the quote and the deal, for the quote's total. */
+  readonly contract: { readonly fromQuote: boolean; readonly amountMinor: number }
   /** The contract's approval log (actions) and the status it ends in. */
   readonly approval: { readonly log: readonly string[]; readonly status: string }
   /** The installments' amounts (30 %, 30 %, the balance). */
@@ -41,7 +47,8 @@ const people = defineAccessPolicy({
 })
 
 /**
- * Runs order to cash on `storage`: lead → won deal → quote (3 lines, a discount, 19 % and 7 % VAT) → contract approved
+ * Runs order to cash on `storage`: lead → deal → quote (3 lines, a discount, 19 % and 7 % VAT) sent and accepted, which
+ * creates the contract → won deal → contract approved
  * by the rep's manager → 3 installments dunned through automation → a partial payment → overdue on a later as-of date
  * → paid. The clock is simulated, one automation tick a day.
  */
@@ -53,6 +60,7 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
     clock,
     plugins: [
       receivablesPlugin(),
+      quotesPlugin(),
       approvalsPlugin({
         clock,
         directory: accessDirectory(people),
@@ -93,26 +101,40 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
   })
   if (!deal) throw new Error('the conversion made no deal')
 
-  // 2. The quote: computed on the server from its lines (a client's totals would never be read).
-  const quote = calculateDocument({
+  // 2. The quote: the server computes every total from its lines (a client's totals are refused), on every write.
+  await ray.deals.moveStage(deal.id, stage('Proposal'))
+  const quotes = crm.plugins.quotes
+  const draft = await quotes.create({
+    title: 'ACME rollout 2026',
+    number: 'Q-2026-001',
     currency: 'EUR',
+    dealId: deal.id,
+    termStartDate: '2026-01-15',
+    termEndDate: '2026-12-31',
     lines: [
-      { quantity: '10', unitPriceMinor: 120_000, discount: { percent: '10' }, taxRate: '19' }, // licences, 10 % off
-      { quantity: '1', unitPriceMinor: 500_000, taxRate: '19' }, // onboarding
-      { quantity: '4', unitPriceMinor: 5_000, taxRate: '7' }, // printed manuals, reduced VAT
+      {
+        description: 'Licences',
+        quantity: '10',
+        unitPriceMinor: 120_000,
+        discount: { percent: '10' },
+        taxRate: '19',
+      },
+      { description: 'Onboarding', quantity: '1', unitPriceMinor: 500_000, taxRate: '19' },
+      { description: 'Printed manuals', quantity: '4', unitPriceMinor: 5_000, taxRate: '7' }, // reduced VAT
     ],
   })
-  await ray.deals.moveStage(deal.id, stage('Proposal'))
-  await ray.deals.update(deal.id, { amount: { amountMinor: quote.totals.totalMinor, currency: 'EUR' } })
+  const quoteStatuses = [String(draft['status'])]
+  quoteStatuses.push(String((await quotes.submitForReview(draft.id))['status']))
+  quoteStatuses.push(String((await quotes.send(draft.id))['status']))
+  // 3. The customer accepts: the contract (draft) is created from the quote, linked to it and to the deal.
+  const { quote: accepted, contract } = await quotes.accept(draft.id)
+  quoteStatuses.push(String(accepted['status']))
+  const document = await quotes.quoteDocument(draft.id)
+  await ray.deals.update(deal.id, { amount: { amountMinor: document.totals.totalMinor, currency: 'EUR' } })
   const won = await ray.deals.moveStage(deal.id, stage('Won'))
 
-  // 3. The contract from the won deal, approved by the rep's manager through @rapport/approvals.
+  // 4. The contract is approved by the rep's manager through @rapport/approvals.
   const receivables = crm.plugins.receivables
-  const contract = await receivables.contractFromDeal(won.id, {
-    startDate: '2026-01-15',
-    endDate: '2026-12-31',
-    number: 'C-2026-001',
-  })
   const contractId = String(contract['id'])
   await ray.entity('contract').update(contractId, { status: 'pending_approval' }) // opens the request
   const [request] = await crm.plugins.approvals.requestsOf('contract', contractId)
@@ -120,14 +142,14 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
   await crm.plugins.approvals.as('usr_mia').approve(request.id, { comment: 'terms ok' })
   await crm.entity('contract').update(contractId, { status: 'active' })
 
-  // 4. Three installments: 30 %, 30 %, and a balance line that absorbs the rounding.
+  // 5. Three installments: 30 %, 30 %, and a balance line that absorbs the rounding.
   const plan = await receivables.planInstallments(contractId, [
     { percent: 30, dueDate: '2026-02-28' },
     { percent: 30, dueDate: '2026-04-30' },
     { balance: true, dueDate: '2026-06-30' },
   ])
 
-  // 5. Time passes, one automation tick a day: dunning reminders go out around due dates while money is owed.
+  // 6. Time passes, one automation tick a day: dunning reminders go out around due dates while money is owed.
   const statuses: Record<string, string[]> = {}
   const readOn = async (asOf: string) => {
     statuses[asOf] = (await receivables.installments(contractId, { asOf })).map((i) => i.status)
@@ -164,10 +186,15 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
   return {
     deal: { name: won.name, stage: 'Won' },
     quote: {
-      lines: quote.lines.map((l) => [l.subtotalMinor, l.taxMinor, l.totalMinor] as const),
-      subtotalMinor: quote.totals.subtotalMinor,
-      taxMinor: quote.totals.taxMinor,
-      totalMinor: quote.totals.totalMinor,
+      statuses: quoteStatuses,
+      lines: document.lines.map((l) => [l.subtotalMinor, l.taxMinor, l.totalMinor] as const),
+      subtotalMinor: document.totals.subtotalMinor,
+      taxMinor: document.totals.taxMinor,
+      totalMinor: document.totals.totalMinor,
+    },
+    contract: {
+      fromQuote: contract['quoteId'] === draft.id && contract['dealId'] === deal.id,
+      amountMinor: Number(contract['amountMinor']),
     },
     approval: {
       log: (await crm.plugins.approvals.logOf(request.id)).map((e) => e.action),

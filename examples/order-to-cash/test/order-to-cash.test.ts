@@ -6,6 +6,7 @@ import { runOrderToCash } from '../src/order-to-cash.js'
 const expected = {
   deal: { name: 'ACME rollout 2026', stage: 'Won' },
   quote: {
+    statuses: ['draft', 'in_review', 'sent', 'accepted'],
     // licences 10 × 1,200.00 − 10 % at 19 %; onboarding 5,000.00 at 19 %; manuals 4 × 50.00 at 7 %
     lines: [
       [1_080_000, 205_200, 1_285_200],
@@ -16,6 +17,7 @@ const expected = {
     taxMinor: 301_600,
     totalMinor: 1_901_600,
   },
+  contract: { fromQuote: true, amountMinor: 1_901_600 },
   approval: { log: ['submitted', 'assigned', 'approved', 'stepApproved', 'completed'], status: 'active' },
   installments: [570_480, 570_480, 760_640],
   statuses: {
