@@ -45,12 +45,7 @@ export { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
 // Adapters get what they genuinely need: the name of schema objects and the statement type of a migration step.
 export { type DdlStatement, objectName } from './schema-ddl.js'
 export { backfillSearchDocuments, searchMigrationName } from './search-backfill.js'
-export {
-  KEY_RANGE_END,
-  SEARCH_KEY_COLUMNS,
-  type SearchKeyIndex,
-} from './search-key-index.js'
-export { searchColumns, searchStatement, type TieredSearch, tierStatement } from './search-statement.js'
+export { searchColumns, searchStatement } from './search-statement.js'
 export { SerialQueue } from './serial-queue.js'
 export {
   type FullTextSearchMatch,

@@ -18,8 +18,7 @@ import { checkLimit, requireFilter } from './operation-arguments.js'
 import type { KyselyOperationsOptions } from './operation-runner.js'
 import { aggregateCustomerOrdersSql } from './order-aggregation.js'
 import { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
-import type { TieredSearch } from './search-statement.js'
-import { searchStatement, tierStatement } from './search-statement.js'
+import { searchStatement } from './search-statement.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
 
@@ -291,30 +290,16 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       if (mapping.model.searchFields.length === 0 || args.limit === 0) return []
       const query = parseSearchQuery(args.query)
       if (query.terms.length === 0) return []
-      const filter = where(args.where)
-      if (!fts.keyIndex) {
-        const statement = searchStatement(dialect, fts, mapping, TABLE_ALIAS, query, filter, args.limit)
-        return run(mapping, async (db) => decodeAll(mapping, (await statement.execute(db)).rows))
-      }
-      const tiered: TieredSearch = {
+      const statement = searchStatement(
         dialect,
         fts,
-        index: fts.keyIndex,
         mapping,
-        alias: TABLE_ALIAS,
-        tenantId: args.tenantId,
+        TABLE_ALIAS,
         query,
-        where: filter,
-      }
-      return run(mapping, async (db) => {
-        const rows: Record<string, unknown>[] = []
-        for (const tier of [0, 1, 2] as const) {
-          const statement = tierStatement(tiered, tier, args.limit - rows.length)
-          rows.push(...(await statement.execute(db)).rows)
-          if (rows.length >= args.limit) break
-        }
-        return decodeAll(mapping, rows)
-      })
+        where(args.where),
+        args.limit,
+      )
+      return run(mapping, async (db) => decodeAll(mapping, (await statement.execute(db)).rows))
     },
 
     async updateById(args) {
