@@ -1,11 +1,9 @@
 import type { Crm } from '@rapport/core'
-import { createCrm, definePlugin, isRapportError } from '@rapport/core'
-import { defineEntity, stagedFields } from '@rapport/core/entities'
+import { createCrm, isRapportError } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
-import { createMemoryStorage } from '@rapport/core/testing'
+import { createMemoryStorage, permitsPlugin as permits } from '@rapport/core/testing'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import * as z from 'zod'
 import { createPostgresStorage } from '../src/index.js'
 import type { PgTestBackend } from './pg-test-backend.js'
 import { openTestBackend } from './pg-test-backend.js'
@@ -14,40 +12,6 @@ import { openTestBackend } from './pg-test-backend.js'
  * A host plugin's staged entity (EntityDefinition.staged) on memory, SQLite and Postgres: the same script of creates,
  * accepted and refused moves gives the same records, statuses, stage history, filters and events on every adapter.
  */
-
-const permitEntity = defineEntity({
-  name: 'permit',
-  idPrefix: 'prm',
-  shape: {
-    ...stagedFields,
-    title: z.string().min(1).max(200),
-    inspectorId: z.string().nullable().optional(),
-    refusalReason: z.string().max(500).nullable().optional(),
-    status: z.string().nullable().optional(),
-  },
-  staged: {
-    statusField: 'status',
-    reasonField: 'refusalReason',
-    defaultPipeline: {
-      name: 'Permits',
-      policy: 'explicit',
-      stages: [
-        { key: 'draft', name: 'Draft' },
-        { key: 'submitted', name: 'Submitted', requiredFields: ['inspectorId'] },
-        { key: 'approved', name: 'Approved', kind: 'won' },
-        { key: 'refused', name: 'Refused', kind: 'lost' },
-      ],
-      transitions: [
-        { from: 'draft', to: 'submitted' },
-        { from: 'submitted', to: 'approved' },
-        { from: 'submitted', to: 'refused' },
-      ],
-    },
-    events: ({ to }) => (to.key ? [to.key] : []),
-  },
-})
-
-const permits = definePlugin({ id: 'permits', schema: { entities: [permitEntity] } })
 
 const T0 = Date.parse('2026-04-01T08:00:00.000Z')
 

@@ -35,4 +35,5 @@ export type {
 export { differentialModels, differentialSchema, systemColumns } from './differential-schema.js'
 export { createMemoryStorage, type MemoryStorageOptions } from './memory-storage.js'
 export { type RunConformanceOptions, runConformance } from './run-conformance.js'
+export { permitEntity, permitsPlugin } from './staged-permit-fixture.js'
 export { valuePool } from './value-pool.js'

@@ -1,51 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { defineEntity, stagedFields } from '../../src/entities/index.js'
+import { defineEntity } from '../../src/entities/index.js'
 import type { CrmPlugin } from '../../src/index.js'
 import { createCrm, definePlugin } from '../../src/index.js'
 import { defineTransitionGuard } from '../../src/pipeline/index.js'
-import { createMemoryStorage } from '../../src/testing/index.js'
+// permits: a host's own staged plugin entity (building permits), shared with the adapters' differential test.
+import { createMemoryStorage, permitsPlugin as permits } from '../../src/testing/index.js'
 import { DAY, expectError, setupPipelineCrm } from './helpers.js'
-
-/**
- * A host's own plugin entity on the pipeline machine, declared exactly as a Rapport package would: building permits
- * going draft → submitted → approved | refused, with a required field on one stage and a refusal reason.
- */
-const permitEntity = defineEntity({
-  name: 'permit',
-  idPrefix: 'prm',
-  shape: {
-    ...stagedFields,
-    title: z.string().min(1).max(200),
-    inspectorId: z.string().nullable().optional(),
-    refusalReason: z.string().max(500).nullable().optional(),
-    status: z.string().nullable().optional(),
-  },
-  staged: {
-    statusField: 'status',
-    reasonField: 'refusalReason',
-    defaultPipeline: {
-      name: 'Permits',
-      policy: 'explicit',
-      stages: [
-        { key: 'draft', name: 'Draft' },
-        { key: 'submitted', name: 'Submitted', requiredFields: ['inspectorId'] },
-        { key: 'approved', name: 'Approved', kind: 'won' },
-        { key: 'refused', name: 'Refused', kind: 'lost' },
-      ],
-      transitions: [
-        { from: 'draft', to: 'submitted' },
-        { from: 'submitted', to: 'draft' },
-        { from: 'submitted', to: 'approved' },
-        { from: 'submitted', to: 'refused' },
-      ],
-      allowReopen: false,
-    },
-    events: ({ to }) => (to.key ? [to.key] : []),
-  },
-})
-
-const permits = definePlugin({ id: 'permits', schema: { entities: [permitEntity] } })
 
 interface Permit {
   id: string
