@@ -102,7 +102,7 @@ async function measure(engine: Engine, where: string, mode: Mode): Promise<void>
 
 function child(engine: Engine, where: string, mode: Mode): Record<string, unknown> {
   const self = fileURLToPath(import.meta.url)
-  const register = fileURLToPath(new URL('./register.ts', import.meta.url))
+  const register = fileURLToPath(new URL('../../../scripts/source-hooks.ts', import.meta.url))
   const out = execFileSync(
     process.execPath,
     ['--conditions=@rapport/source', '--import', register, self, 'child', engine, where, mode],

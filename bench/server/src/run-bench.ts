@@ -38,7 +38,7 @@ async function seed(file: string): Promise<void> {
 
 async function start(mode: 'rapport' | 'bare', file: string) {
   const child = fork(join(here, 'serve.ts'), [mode, file], {
-    execArgv: ['--conditions=@rapport/source', '--import', join(here, 'register.ts')],
+    execArgv: ['--conditions=@rapport/source', '--import', join(here, '../../../scripts/source-hooks.ts')],
   })
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port))
