@@ -66,6 +66,8 @@ export const SalesErrorCodes = {
   INVALID_PERIOD: 'SALES_INVALID_PERIOD',
   /** Two price books or two entries whose validity periods must not overlap do (`details.conflictId`). */
   OVERLAPPING_VALIDITY: 'SALES_OVERLAPPING_VALIDITY',
+  /** A derived price book's rule cannot work: self or cyclic base, other currency, margins crossed (`details.reason`). */
+  INVALID_PRICE_RULE: 'SALES_INVALID_PRICE_RULE',
   /** A price was asked for an inactive product (`details.productId`). */
   PRODUCT_INACTIVE: 'SALES_PRODUCT_INACTIVE',
   /** No price book entry applies to the product, quantity, date and currency asked (`details`). */

@@ -248,6 +248,79 @@ for (const adapter of ADAPTERS) {
       const july = await lookup({ productId, currency: 'CNY', date: '2026-07-15', quantity: '3' })
       expect(july.unitPriceMinor).toBe(95)
     })
+
+    it('prices through a derived book (Odoo formula, golden vector #10) and refuses broken rules, writing nothing', async () => {
+      const p = await products().create({ code: 'P-GBP', name: 'Kettle' })
+      const productId = String(p['id'])
+      const cost = await books().create({
+        name: 'Cost',
+        kind: 'segment',
+        segmentId: 'seg_internal',
+        currency: 'GBP',
+      })
+      await entries().create({ priceBookId: cost['id'], productId, unitPriceMinor: 12_300 })
+      await entries().create({ priceBookId: cost['id'], productId, unitPriceMinor: 11_000, minQuantity: 50 })
+      const retail = await books().create({
+        name: 'Retail',
+        currency: 'GBP',
+        priceRule: {
+          basePriceBookId: cost['id'],
+          discountPercent: '0',
+          roundingMinor: 1_000,
+          surchargeMinor: -1,
+        },
+      })
+      const ask = { productId, currency: 'GBP', date: '2026-03-01' }
+      expect(await lookup({ ...ask, quantity: '1' })).toMatchObject({
+        unitPriceMinor: 11_999,
+        source: 'default',
+        priceBookId: retail['id'],
+        derivedFrom: { priceBookId: cost['id'], unitPriceMinor: 12_300 },
+      })
+      // The base book's tier for the quantity: 110.00 → 110.00 → 109.99.
+      expect((await lookup({ ...ask, quantity: '50' })).unitPriceMinor).toBe(10_999)
+      // The base book's own buyers still get the base price.
+      expect((await lookup({ ...ask, quantity: '1', segmentIds: ['seg_internal'] })).unitPriceMinor).toBe(
+        12_300,
+      )
+      const usd = await books().create({
+        name: 'USD cost',
+        kind: 'segment',
+        segmentId: 'seg_us',
+        currency: 'USD',
+      })
+      const before = await rows(books)
+      const rule = (basePriceBookId: unknown, extra: Record<string, unknown> = {}) => ({
+        name: 'Partner',
+        kind: 'segment',
+        segmentId: 'seg_partner',
+        currency: 'GBP',
+        priceRule: { basePriceBookId, ...extra },
+      })
+      const refusals: [string, () => Promise<unknown>][] = [
+        ['SALES_INVALID_PRICE_RULE', () => books().create(rule(usd['id']))],
+        ['NOT_FOUND', () => books().create(rule('pbk_missing'))],
+        [
+          'SALES_INVALID_PRICE_RULE',
+          () => books().create(rule(cost['id'], { minMarginMinor: 500, maxMarginMinor: 100 })),
+        ],
+        // The cost book deriving from retail closes a cycle.
+        [
+          'SALES_INVALID_PRICE_RULE',
+          () => books().update(String(cost['id']), { priceRule: { basePriceBookId: retail['id'] } }),
+        ],
+        [
+          'SALES_INVALID_PRICE_RULE',
+          () => books().update(String(retail['id']), { priceRule: { basePriceBookId: retail['id'] } }),
+        ],
+        ['VALIDATION_FAILED', () => books().create(rule(cost['id'], { discountPercent: '101' }))],
+        ['VALIDATION_FAILED', () => books().create(rule(cost['id'], { roundingMinor: 0 }))],
+        ['VALIDATION_FAILED', () => books().create(rule(cost['id'], { price: 1 }))],
+      ]
+      for (const [i, [code, attempt]] of refusals.entries())
+        expect([i, await codeOf(attempt())]).toEqual([i, code])
+      expect(await rows(books)).toEqual(before)
+    })
   })
 }
 

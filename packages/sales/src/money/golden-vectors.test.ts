@@ -1,5 +1,7 @@
-// The golden vectors of the sales reference (§G, rows 1–9), one test each, in minor units.
+// The golden vectors of the sales reference (§G, rows 1–10), one test each, in minor units.
 import { describe, expect, it } from 'vitest'
+import { applyPriceFormula } from '../products/price-formula.js'
+import { choosePrice } from '../products/price-lookup.js'
 import { allocateLargestRemainder } from './allocate.js'
 import { calculateDocument } from './calculate-document.js'
 import { multiplyMinor } from './multiply.js'
@@ -97,5 +99,41 @@ describe('golden vectors (sales reference §G)', () => {
   it('#9 EUR 21.53 × 0.21 is 4.5213 exactly, 4.52 rounded', () => {
     expect(multiplyMinor(2153, '0.21')).toBe(452)
     expect(multiplyMinor(2153, '0.21', 'up')).toBe(453)
+  })
+
+  it('#10 an Odoo formula item with discount 0, price_round 10 and surcharge −0.01 prices a base of 123 at 119.99', () => {
+    const rule = { discountPercent: '0', roundingMinor: 1_000, surchargeMinor: -1 }
+    expect(applyPriceFormula(12_300, rule)).toBe(11_999)
+    // The same through a derived price book: the default book derives from a cost book holding 123.00.
+    const answer = choosePrice(
+      [
+        { id: 'pbk_cost', kind: 'segment', segmentId: 'seg_internal', currency: 'EUR', active: true },
+        {
+          id: 'pbk_retail',
+          kind: 'default',
+          currency: 'EUR',
+          active: true,
+          priceRule: { basePriceBookId: 'pbk_cost', ...rule },
+        },
+      ],
+      [
+        {
+          id: 'pbe_cost',
+          priceBookId: 'pbk_cost',
+          productId: 'prd_1',
+          unitPriceMinor: 12_300,
+          minQuantity: 0,
+          active: true,
+        },
+      ],
+      { productId: 'prd_1', quantity: { n: 1n, d: 1n }, date: '2026-03-01', currency: 'EUR' },
+    )
+    expect(answer).toMatchObject({
+      unitPriceMinor: 11_999,
+      source: 'default',
+      priceBookId: 'pbk_retail',
+      priceBookEntryId: 'pbe_cost',
+      derivedFrom: { priceBookId: 'pbk_cost', unitPriceMinor: 12_300 },
+    })
   })
 })

@@ -17,19 +17,23 @@
  *
  * @module
  */
+export { applyPriceFormula, type PriceFormula } from './price-formula.js'
 export {
   choosePrice,
+  MAX_PRICE_RULE_DEPTH,
   PRICE_PRECEDENCE,
   type PriceAnswer,
   type PriceBookView,
   type PriceEntryView,
   type PriceQuestion,
+  type PriceRule,
 } from './price-lookup.js'
 export {
   PRICE_BOOK_KINDS,
   type PriceBookKind,
   priceBookEntity,
   priceBookEntryEntity,
+  priceRuleSchema,
   productEntity,
 } from './product-entities.js'
 export { type ProductErrorCode, ProductErrorCodes, productError } from './product-errors.js'

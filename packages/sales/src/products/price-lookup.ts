@@ -1,5 +1,7 @@
 import type { Ratio } from '../money/decimal.js'
 import { parseDecimal } from '../money/decimal.js'
+import type { PriceFormula } from './price-formula.js'
+import { applyPriceFormula } from './price-formula.js'
 import type { PriceBookKind } from './product-entities.js'
 import { intersectPeriods, periodCovers, periodLength } from './validity-period.js'
 
@@ -13,6 +15,13 @@ export interface PriceBookView {
   readonly validFrom?: string | null
   readonly validTo?: string | null
   readonly active: boolean
+  /** A derived book's rule: prices of its base book through a formula (for products it has no entry of its own). */
+  readonly priceRule?: PriceRule | null
+}
+
+/** A derived price book's rule: the book it derives from, and the formula. */
+export interface PriceRule extends PriceFormula {
+  readonly basePriceBookId: string
 }
 
 /** The fields of a price book entry the lookup reads. */
@@ -52,10 +61,21 @@ export interface PriceAnswer {
   /** The period the price holds in (the entry's within its book's); `null` is open-ended. */
   readonly validFrom: string | null
   readonly validTo: string | null
+  /**
+   * Set when the price came from a derived book's rule: the base book and its price the formula was applied to
+   * (`priceBookEntryId` and `minQuantity` are then the base entry's).
+   */
+  readonly derivedFrom?: { readonly priceBookId: string; readonly unitPriceMinor: number }
 }
 
 /** Kinds in precedence order: a customer's own list, then a segment's, then the default book. */
 export const PRICE_PRECEDENCE: readonly PriceBookKind[] = ['customer', 'segment', 'default']
+
+/**
+ * How many books one chain of derived books may span, the first included (a derived book of a derived book …): a
+ * longer chain is refused when written and prices nothing if found.
+ */
+export const MAX_PRICE_RULE_DEPTH = 5
 
 function compareRatio(a: Ratio, b: Ratio): number {
   const left = a.n * b.d
@@ -63,16 +83,104 @@ function compareRatio(a: Ratio, b: Ratio): number {
   return left === right ? 0 : left < right ? -1 : 1
 }
 
+interface Candidate {
+  readonly answer: PriceAnswer
+  readonly length: number
+  readonly tier: Ratio
+}
+
+/** Within one book: the narrowest period, then the highest tier, then the lowest price, then the smallest entry id. */
+function beatsInBook(a: Candidate, b: Candidate): boolean {
+  if (a.length !== b.length) return a.length < b.length
+  const tier = compareRatio(a.tier, b.tier)
+  if (tier !== 0) return tier > 0
+  if (a.answer.unitPriceMinor !== b.answer.unitPriceMinor)
+    return a.answer.unitPriceMinor < b.answer.unitPriceMinor
+  return a.answer.priceBookEntryId < b.answer.priceBookEntryId
+}
+
+interface Catalogue {
+  readonly books: ReadonlyMap<string, PriceBookView>
+  readonly entries: ReadonlyMap<string, readonly PriceEntryView[]>
+  readonly question: PriceQuestion
+}
+
+/** A book can price the question at all: active, in the currency, valid on the date. */
+function usable(book: PriceBookView | undefined, question: PriceQuestion): book is PriceBookView {
+  return !!book && book.active && book.currency === question.currency && periodCovers(book, question.date)
+}
+
 /**
- * The one price for a question, or `undefined` when nothing applies. An entry applies when it and its book are
- * active, the book is in the currency and for this buyer (a `customer` book of `customerId`, a `segment` book of one
- * of `segmentIds`, or a `default` book), both validity periods include the date, and its `minQuantity` is at most the
- * quantity. Among the entries that apply, the winner is, in order:
+ * The price one book gives: its own best entry, else (for a derived book) its rule applied to its base book's price.
+ * `seen` stops a cycle; {@link MAX_PRICE_RULE_DEPTH} stops a chain.
+ */
+function bookPrice(
+  book: PriceBookView,
+  catalogue: Catalogue,
+  seen: readonly string[],
+): Candidate | undefined {
+  const { question } = catalogue
+  let best: Candidate | undefined
+  for (const entry of catalogue.entries.get(book.id) ?? []) {
+    if (!entry.active || entry.productId !== question.productId) continue
+    if (!periodCovers(entry, question.date)) continue
+    const tier = parseDecimal(entry.minQuantity, ['minQuantity'])
+    if (compareRatio(tier, question.quantity) > 0) continue
+    const period = intersectPeriods(book, entry)
+    const candidate: Candidate = {
+      answer: {
+        productId: entry.productId,
+        currency: book.currency,
+        unitPriceMinor: entry.unitPriceMinor,
+        source: book.kind,
+        priceBookId: book.id,
+        priceBookEntryId: entry.id,
+        minQuantity: entry.minQuantity,
+        validFrom: period.validFrom,
+        validTo: period.validTo,
+      },
+      length: periodLength(period),
+      tier,
+    }
+    if (!best || beatsInBook(candidate, best)) best = candidate
+  }
+  const rule = book.priceRule
+  if (best || !rule || seen.length >= MAX_PRICE_RULE_DEPTH) return best
+  const baseBook = catalogue.books.get(rule.basePriceBookId)
+  if (!usable(baseBook, question) || seen.includes(baseBook.id)) return undefined
+  const base = bookPrice(baseBook, catalogue, [...seen, baseBook.id])
+  if (!base) return undefined
+  const period = intersectPeriods(book, base.answer)
+  return {
+    answer: {
+      ...base.answer,
+      unitPriceMinor: applyPriceFormula(base.answer.unitPriceMinor, rule),
+      source: book.kind,
+      priceBookId: book.id,
+      validFrom: period.validFrom,
+      validTo: period.validTo,
+      derivedFrom: {
+        priceBookId: base.answer.priceBookId,
+        unitPriceMinor: base.answer.unitPriceMinor,
+      },
+    },
+    length: periodLength(period),
+    tier: base.tier,
+  }
+}
+
+/**
+ * The one price for a question, or `undefined` when nothing applies. A book applies when it is active, in the
+ * currency, valid on the date and for this buyer (a `customer` book of `customerId`, a `segment` book of one of
+ * `segmentIds`, or a `default` book). A book's price is its own best entry (active, valid on the date, `minQuantity`
+ * at most the quantity); a book with a `priceRule` and no such entry derives the price from its base book's (see
+ * {@link applyPriceFormula}; the base book need not be for this buyer but must be active, in the currency and valid
+ * on the date). Among the books' prices the winner is, in order:
  * 1. the book kind: customer, then segment, then default;
  * 2. the narrowest validity period (a dated promotion beats an open-ended list);
  * 3. the highest tier: the largest `minQuantity`;
  * 4. the lowest unit price (two segment lists of the same buyer);
- * 5. the smallest entry id, so the answer never depends on storage order.
+ * 5. the smallest entry id, then the smallest book id, so the answer never depends on storage order.
  *
  * @example
  * ```ts
@@ -86,55 +194,35 @@ export function choosePrice(
   question: PriceQuestion,
 ): PriceAnswer | undefined {
   const segments = new Set(question.segmentIds ?? [])
-  const eligible = new Map<string, PriceBookView>()
+  const byId = new Map(books.map((book) => [book.id, book]))
+  const byBook = new Map<string, PriceEntryView[]>()
+  for (const entry of entries) {
+    const list = byBook.get(entry.priceBookId)
+    if (list) list.push(entry)
+    else byBook.set(entry.priceBookId, [entry])
+  }
+  const catalogue: Catalogue = { books: byId, entries: byBook, question }
+  let best: (Candidate & { rank: number }) | undefined
   for (const book of books) {
-    if (!book.active || book.currency !== question.currency || !periodCovers(book, question.date)) continue
+    if (!usable(book, question)) continue
     const forBuyer =
       book.kind === 'default' ||
       (book.kind === 'customer' &&
         question.customerId !== undefined &&
         book.customerId === question.customerId) ||
       (book.kind === 'segment' && book.segmentId != null && segments.has(book.segmentId))
-    if (forBuyer) eligible.set(book.id, book)
-  }
-  let best: { answer: PriceAnswer; rank: number; length: number; tier: Ratio } | undefined
-  for (const entry of entries) {
-    const book = eligible.get(entry.priceBookId)
-    if (!book || !entry.active || entry.productId !== question.productId) continue
-    if (!periodCovers(entry, question.date)) continue
-    const tier = parseDecimal(entry.minQuantity, ['minQuantity'])
-    if (compareRatio(tier, question.quantity) > 0) continue
-    const period = intersectPeriods(book, entry)
-    const candidate = {
-      answer: {
-        productId: entry.productId,
-        currency: book.currency,
-        unitPriceMinor: entry.unitPriceMinor,
-        source: book.kind,
-        priceBookId: book.id,
-        priceBookEntryId: entry.id,
-        minQuantity: entry.minQuantity,
-        validFrom: period.validFrom,
-        validTo: period.validTo,
-      },
-      rank: PRICE_PRECEDENCE.indexOf(book.kind),
-      length: periodLength(period),
-      tier,
-    }
+    if (!forBuyer) continue
+    const price = bookPrice(book, catalogue, [book.id])
+    if (!price) continue
+    const candidate = { ...price, rank: PRICE_PRECEDENCE.indexOf(book.kind) }
     if (!best || beats(candidate, best)) best = candidate
   }
   return best?.answer
 }
 
-function beats(
-  a: { answer: PriceAnswer; rank: number; length: number; tier: Ratio },
-  b: { answer: PriceAnswer; rank: number; length: number; tier: Ratio },
-): boolean {
+function beats(a: Candidate & { rank: number }, b: Candidate & { rank: number }): boolean {
   if (a.rank !== b.rank) return a.rank < b.rank
-  if (a.length !== b.length) return a.length < b.length
-  const tier = compareRatio(a.tier, b.tier)
-  if (tier !== 0) return tier > 0
-  if (a.answer.unitPriceMinor !== b.answer.unitPriceMinor)
-    return a.answer.unitPriceMinor < b.answer.unitPriceMinor
-  return a.answer.priceBookEntryId < b.answer.priceBookEntryId
+  if (beatsInBook(a, b)) return true
+  if (beatsInBook(b, a)) return false
+  return a.answer.priceBookId < b.answer.priceBookId
 }

@@ -29,6 +29,27 @@ export const productEntity = defineEntity({
   searchFields: ['code', 'name', 'family'],
 })
 
+const minorDelta = z.int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)
+
+/**
+ * A derived book's rule (`applyPriceFormula`): `basePriceBookId`, then an optional discount percentage (a decimal
+ * string ≤ 100; negative is a markup), rounding to a multiple of `roundingMinor`, a surcharge, and margins over the
+ * base price, all in minor units of the currency.
+ */
+export const priceRuleSchema = z.strictObject({
+  basePriceBookId: id,
+  discountPercent: z
+    .string()
+    .regex(/^-?\d{1,6}(\.\d{1,6})?$/, 'a decimal percentage such as "15" or "-7.5"')
+    .refine((v) => Number(v) <= 100, 'at most 100')
+    .nullable()
+    .optional(),
+  roundingMinor: z.int().min(1).max(1e12).nullable().optional(),
+  surchargeMinor: minorDelta.nullable().optional(),
+  minMarginMinor: minorDelta.nullable().optional(),
+  maxMarginMinor: minorDelta.nullable().optional(),
+})
+
 /** Who a price book is for: everyone (`default`), one customer, or one segment. */
 export const PRICE_BOOK_KINDS = ['default', 'customer', 'segment'] as const
 
@@ -53,6 +74,11 @@ export const priceBookEntity = defineEntity({
     validFrom: day.nullable().optional(),
     validTo: day.nullable().optional(),
     active: z.boolean().default(true),
+    /**
+     * Makes this a derived book (Odoo's formula price-list item): a product with no entry of its own here is priced
+     * from the base book (same currency) through the formula. Checked when written (`SALES_INVALID_PRICE_RULE`).
+     */
+    priceRule: priceRuleSchema.nullable().optional(),
   },
   indexes: [
     { name: 'by_currency_kind', fields: ['currency', 'kind', 'active'] },

@@ -18,6 +18,12 @@ export const ProductErrorCodes = {
    * minimum quantity.
    */
   SALES_OVERLAPPING_VALIDITY: 'SALES_OVERLAPPING_VALIDITY',
+  /**
+   * A derived book's `priceRule` cannot work (`details.reason`): its base book is itself, in another currency, part
+   * of a cycle or of a chain longer than `MAX_PRICE_RULE_DEPTH`, or its minimum margin is above its maximum. A base
+   * book the writer cannot read is `NOT_FOUND`.
+   */
+  SALES_INVALID_PRICE_RULE: 'SALES_INVALID_PRICE_RULE',
   /** A price was asked for a product that is not active (`details.productId`). */
   SALES_PRODUCT_INACTIVE: 'SALES_PRODUCT_INACTIVE',
   /**

@@ -1,4 +1,6 @@
 import type { EntityHooks, HookContext } from '@rapport/core/plugin'
+import type { PriceRule } from './price-lookup.js'
+import { MAX_PRICE_RULE_DEPTH } from './price-lookup.js'
 import { productError } from './product-errors.js'
 import type { ValidityPeriod } from './validity-period.js'
 import { periodsOverlap } from './validity-period.js'
@@ -61,10 +63,48 @@ function refuseOverlap(record: Row, rivals: readonly Row[], what: string): void 
   }
 }
 
+function badRule(book: Row, reason: string): never {
+  throw productError('SALES_INVALID_PRICE_RULE', `The price rule of book ${String(book['id'])}: ${reason}`, {
+    id: book['id'],
+    reason,
+  })
+}
+
+/** A derived book's base is another book in its currency, the chain ends within the depth limit, no cycle. */
+async function checkRule(book: Row, ctx: HookContext): Promise<void> {
+  const rule = book['priceRule'] as PriceRule | null | undefined
+  if (!rule) return
+  if (
+    rule.minMarginMinor != null &&
+    rule.maxMarginMinor != null &&
+    rule.minMarginMinor > rule.maxMarginMinor
+  ) {
+    badRule(book, 'the minimum margin is above the maximum margin')
+  }
+  const chain = [String(book['id'])]
+  let next: string | null | undefined = rule.basePriceBookId
+  while (next) {
+    if (chain.includes(next)) badRule(book, `its base books form a cycle (${[...chain, next].join(' → ')})`)
+    if (chain.length >= MAX_PRICE_RULE_DEPTH) {
+      badRule(book, `its chain of base books is longer than ${MAX_PRICE_RULE_DEPTH}`)
+    }
+    const base = await ctx.crm.entity('priceBook').get(next) // NOT_FOUND outside the writer's access
+    if (base['currency'] !== book['currency']) {
+      badRule(
+        book,
+        `its base book ${next} is in ${String(base['currency'])}, not ${String(book['currency'])}`,
+      )
+    }
+    chain.push(next)
+    next = (base['priceRule'] as PriceRule | null | undefined)?.basePriceBookId
+  }
+}
+
 /** Books of one kind, target and currency must not overlap: on any date one default book per currency, at most. */
 async function checkBook(book: Row, ctx: HookContext): Promise<void> {
   checkTarget(book)
   checkPeriod(book)
+  await checkRule(book, ctx)
   const same: unknown[] = [
     { field: 'kind', op: 'eq', value: book['kind'] },
     { field: 'currency', op: 'eq', value: book['currency'] },
@@ -96,7 +136,8 @@ async function checkEntry(entry: Row, ctx: HookContext): Promise<void> {
 /**
  * The rules of products and price books, whoever writes them (the products API, the REST server, a host's code): a
  * book's target fits its kind, periods end after they start, books of one kind, target and currency never overlap in
- * time, entries of one book, product and minimum quantity never overlap, and a book's currency is fixed. They run
+ * time, entries of one book, product and minimum quantity never overlap, a derived book's rule has a base book in its
+ * currency without cycles, and a book's currency is fixed. They run
  * on the stored (validated, defaulted) record inside the write's transaction, so a refusal writes nothing.
  */
 export const productHooks: Readonly<Record<string, EntityHooks>> = {

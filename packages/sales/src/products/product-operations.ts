@@ -15,6 +15,10 @@ const priceAnswer = z.object({
   minQuantity: z.number().describe('The tier: the entry’s minimum quantity'),
   validFrom: z.string().nullable(),
   validTo: z.string().nullable(),
+  derivedFrom: z
+    .object({ priceBookId: z.string(), unitPriceMinor: z.int() })
+    .optional()
+    .describe('For a derived book: the base book and the base price its rule was applied to'),
 })
 
 /**

@@ -5,7 +5,7 @@ import type { DecimalInput } from '../money/decimal.js'
 import { parseDecimal } from '../money/decimal.js'
 import { asOfDate } from '../receivables/calendar-days.js'
 import type { PriceAnswer, PriceBookView, PriceEntryView, PriceQuestion } from './price-lookup.js'
-import { choosePrice } from './price-lookup.js'
+import { choosePrice, MAX_PRICE_RULE_DEPTH } from './price-lookup.js'
 import { productError } from './product-errors.js'
 
 /** What `lookupPrice` asks: a product, how many, on which date, in which currency, for whom. */
@@ -77,6 +77,28 @@ export function parsePriceQuery(input: PriceLookupInput): PriceQuestion {
 }
 
 /**
+ * Adds the base books derived books stand on (whoever they are for), as far as the caller can read them and at most
+ * `MAX_PRICE_RULE_DEPTH` deep: `choosePrice` needs their entries to apply a rule.
+ */
+async function addBaseBooks(crm: CrmServices, books: PriceBookView[]): Promise<void> {
+  const known = new Set(books.map((b) => b.id))
+  let wave = books
+  for (let depth = 1; depth < MAX_PRICE_RULE_DEPTH && wave.length > 0; depth++) {
+    const wanted = [
+      ...new Set(wave.flatMap((b) => (b.priceRule ? [b.priceRule.basePriceBookId] : []))),
+    ].filter((id) => !known.has(id))
+    const found: PriceBookView[] = []
+    for (const id of wanted) {
+      known.add(id)
+      const base = await crm.entity('priceBook').find(id)
+      if (base) found.push(base as unknown as PriceBookView)
+    }
+    books.push(...found)
+    wave = found
+  }
+}
+
+/**
  * The products API (`crm.plugins.products`): price lookups over the catalogue and price books, within the caller's
  * read scope (a product or book the caller cannot see does not exist for it).
  */
@@ -85,7 +107,8 @@ export function productsService(crm: CrmServices) {
     /**
      * The unit price of a product for a quantity, buyer, date and currency, with the book and entry it came from.
      * Precedence (see `choosePrice`): the customer's own list, then a segment list, then the default book; within
-     * those the narrowest validity period, then the highest tier at most the quantity, then the lowest price.
+     * those the narrowest validity period, then the highest tier at most the quantity, then the lowest price. A
+     * derived book (`priceRule`) prices products it has no entry for from its base book through its formula.
      *
      * @throws `SALES_INVALID_PRICE_QUERY`, `SALES_INVALID_DECIMAL`, `SALES_NEGATIVE_QUANTITY`,
      * `SALES_INVALID_CURRENCY` for a malformed question; `NOT_FOUND` for an unknown product;
@@ -128,6 +151,7 @@ export function productsService(crm: CrmServices) {
       })) {
         books.push(book as unknown as PriceBookView)
       }
+      await addBaseBooks(crm, books)
       const entries: PriceEntryView[] = []
       if (books.length > 0) {
         for await (const entry of crm.entity('priceBookEntry').iterate({
