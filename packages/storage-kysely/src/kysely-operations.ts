@@ -109,6 +109,33 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     return direct(compiled.sql, compiled.parameters)
   }
 
+  /**
+   * A read run at once when the one connection is free ({@link OperationRunner.idle}): the statement, the decoding
+   * and the error mapping happen in this call, and the caller gets one settled promise instead of a queue turn and a
+   * promise per layer. `undefined` when the read must take the normal path: no direct driver, the connection is
+   * busy, or SQLite answered `busy` (nothing was read, so `run` retries it from the start).
+   */
+  const readNow = <T>(
+    mapping: ModelMapping,
+    statement: (db: Kysely<any>) => { readonly sql: string; readonly parameters: readonly unknown[] },
+    decode: (rows: readonly unknown[]) => T,
+  ): Promise<T> | undefined => {
+    const db = direct ? runner.idle?.() : undefined
+    if (!db || !direct) return undefined
+    try {
+      const { sql: text, parameters } = statement(db)
+      const rows = direct(text, parameters)
+      return Array.isArray(rows)
+        ? Promise.resolve(decode(rows))
+        : Promise.resolve(rows).then(decode, (error: unknown) => {
+            throw toRapportError(error, dialect, {}, mapping)
+          })
+    } catch (error) {
+      if (dialect.classifyError(error) === 'busy') return undefined
+      return Promise.reject(toRapportError(error, dialect, {}, mapping))
+    }
+  }
+
   // The hot path `findById` reuses its SQL text per model: no query building or compiling per call, and the same text
   // hits the driver's prepared-statement cache.
   const findByIdSql = sqlTextCache(mappings).findById
@@ -212,17 +239,23 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       return chunks.length === 1 ? run(mapping, write) : atomic(mapping, write)
     },
 
-    async findById(args) {
+    findById(args) {
       const mapping = mappings.get(args.model)
-      return run(mapping, async (db) => {
-        const text = findByIdText(db, mapping)
-        const parameters = [args.tenantId, args.id]
-        const rows = direct
-          ? await direct(text, parameters)
-          : (await db.executeQuery(CompiledQuery.raw(text, parameters))).rows
+      const parameters = [args.tenantId, args.id]
+      const decodeFirst = (rows: readonly unknown[]) => {
         const row = rows[0]
         return row ? decodeRow(mapping, row as Record<string, unknown>, dialect) : null
-      })
+      }
+      return (
+        readNow(mapping, (db) => ({ sql: findByIdText(db, mapping), parameters }), decodeFirst) ??
+        run(mapping, async (db) => {
+          const text = findByIdText(db, mapping)
+          const rows = direct
+            ? await direct(text, parameters)
+            : (await db.executeQuery(CompiledQuery.raw(text, parameters))).rows
+          return decodeFirst(rows)
+        })
+      )
     },
 
     async findByIds(args) {
@@ -258,13 +291,13 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
             : sql``
       const offset = args.offset !== undefined ? sql` offset ${args.offset}` : sql``
       if (args.limit === 0) return []
-      return run(mapping, async (db) => {
-        const rows = await selectRows(
-          db,
-          sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`,
-        )
-        return decodeAll(mapping, rows)
-      })
+      const query = sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`
+      // `return await`: an async function that returns a promise unwrapped by `await` settles ticks sooner.
+      return await (readNow(
+        mapping,
+        (db) => query.compile(db),
+        (rows) => decodeAll(mapping, rows),
+      ) ?? run(mapping, async (db) => decodeAll(mapping, await selectRows(db, query))))
     },
 
     async count(args) {

@@ -165,11 +165,15 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
   const topRunner: OperationRunner = {
     run: (work) => operation(() => withBusyRetry(() => work(db), dialect, retry)),
     atomic: inTransaction,
+    // The same rule as `operation`: the connection is free when nothing is queued, or when this call comes from
+    // inside the queued task (a transaction's own code) and so already owns it.
+    ...(queue ? { idle: () => (queue.idle || context.getStore() ? db : undefined) } : {}),
   }
   const transactionOps = (trx: Kysely<any>): StorageOperations => {
     const runner: OperationRunner = {
       run: (work) => work(trx),
       atomic: (work) => work(trx),
+      ...(queue ? { idle: () => trx } : {}),
     }
     const inner = createKyselyOperations({
       dialect,

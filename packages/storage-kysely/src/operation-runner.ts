@@ -12,6 +12,13 @@ export interface OperationRunner {
   run<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
   /** Runs work that must be all-or-nothing. */
   atomic<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>
+  /**
+   * The connection a read may run on synchronously right now, or `undefined` when it must take its turn through
+   * `run`. Only single-connection engines answer: with nothing queued (or from inside the queued task itself, or
+   * inside a transaction) the one connection is free, so a read needs no queue turn and none of the promises of
+   * `run`. Absent on engines whose reads always go through `run`.
+   */
+  readonly idle?: () => Kysely<any> | undefined
 }
 
 /** Options of `createKyselyOperations`. */

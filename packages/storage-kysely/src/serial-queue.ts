@@ -12,6 +12,11 @@ export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve()
   #pending = 0
 
+  /** True when no task is queued or running, so work may start at once. */
+  get idle(): boolean {
+    return this.#pending === 0
+  }
+
   /** Runs `task` after every previously queued task has settled (at once when the queue is idle). */
   run<T>(task: () => Promise<T>): Promise<T> {
     const result = this.#pending === 0 ? task() : this.#tail.then(task, task)

@@ -203,6 +203,7 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
   const bus = new EventBus<Record<string, unknown>>(onError)
   const customFieldCache = new Map<string, Promise<ReadonlyMap<string, readonly CustomFieldDefinition[]>>>()
   let readyPromise: Promise<void> | null = null
+  let isReady = false
   const tenantId = config.tenantId ?? DEFAULT_TENANT_ID
 
   const runtime: CrmRuntime = Object.freeze({
@@ -233,9 +234,11 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     ready() {
       readyPromise ??= (async () => {
         for (const plugin of plugins) await plugin.init?.(initContext)
+        isReady = true
       })()
       return readyPromise
     },
+    isReady: () => isReady,
     servicesFor(session: Session) {
       return buildServices(session)
     },
@@ -286,7 +289,11 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     derivedColumns,
   }
   // `init` runs while ready() is pending: its own CRM calls must not wait for ready() again, or they deadlock.
-  const initRuntime: CrmRuntime = Object.freeze({ ...runtime, ready: () => Promise.resolve() })
+  const initRuntime: CrmRuntime = Object.freeze({
+    ...runtime,
+    ready: () => Promise.resolve(),
+    isReady: () => true,
+  })
   const initContext: PluginContext = {
     crm: buildServices(new Session(initRuntime, tenantId, config.actor ?? null)),
     schema: schema.storage,

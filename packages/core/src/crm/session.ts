@@ -37,6 +37,8 @@ export interface CrmRuntime {
   invalidateCustomFields(tenantId: string): void
   /** Resolves once every plugin's `init` has run. */
   ready(): Promise<void>
+  /** True once `ready()` has resolved, so a read may skip awaiting it (absent: always await). */
+  readonly isReady?: () => boolean
   /** The service facade bound to a session (used for hook contexts and transactions). */
   servicesFor(session: Session): CrmServices
 }
@@ -178,8 +180,15 @@ export class Session {
   }
 
   /** Runs a read; inside a transaction it sees the transaction's own writes. */
-  async read<R>(fn: (ops: StorageOperations) => Promise<R>): Promise<R> {
-    await this.runtime.ready()
-    return fn(this.ops)
+  read<R>(fn: (ops: StorageOperations) => Promise<R>): Promise<R> {
+    // Once ready, a read starts at once: no extra promise and tick per call on the hot path.
+    if (this.runtime.isReady?.()) {
+      try {
+        return fn(this.ops)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return this.runtime.ready().then(() => fn(this.ops))
   }
 }

@@ -1,6 +1,7 @@
 import type { AccessAction } from '../access/access-policy.js'
 import {
   accessFieldRights,
+  accessPolicies,
   checkFilterFields,
   compiledAccessScope,
   projectRecord,
@@ -10,6 +11,7 @@ import type { Session } from '../crm/session.js'
 import { RapportError } from '../errors/rapport-error.js'
 import { asFilterReadError, compileFilter } from '../filter/compile-filter.js'
 import type { Filter } from '../filter/filter-types.js'
+import type { CrmPlugin } from '../plugins/crm-plugin.js'
 import type { StoragePredicate } from '../storage/evaluate-storage-filter.js'
 import { compileStorageFilter } from '../storage/evaluate-storage-filter.js'
 import type { StorageFilter, StorageRow } from '../storage/storage-filter.js'
@@ -70,6 +72,7 @@ export async function scopeFilter(
   session: Session,
   action: AccessAction,
 ): Promise<StorageFilter | null> {
+  if (!mayRestrict(session)) return null
   const scopes: Filter[] = []
   for (const plugin of session.runtime.plugins) {
     const filter = plugin.scope?.({
@@ -109,14 +112,41 @@ export async function readFilters(
   return filters
 }
 
+const restricting = new WeakMap<readonly CrmPlugin[], boolean>()
+
+/**
+ * Whether any plugin can restrict what a session reaches (a `scope()` filter or an access policy). Without one, no
+ * scope is ever computed, so a read need not wait for the tenant's custom fields or the policy's answer.
+ */
+function mayRestrict(session: Session): boolean {
+  const plugins = session.runtime.plugins
+  let answer = restricting.get(plugins)
+  if (answer === undefined) {
+    answer = plugins.some((p) => p.scope) || accessPolicies(session).length > 0
+    restricting.set(plugins, answer)
+  }
+  return answer
+}
+
 /** The stored row with this id when it is inside the caller's scope for `action`, else `null`. */
-export async function loadRow(
+export function loadRow(
   ctx: EntityContext,
   session: Session,
   id: string,
   action: AccessAction,
 ): Promise<StorageRow | null> {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return null
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return Promise.resolve(null)
+  // The hot path (no plugin restricts reads): one primary-key lookup, no scope to compute or await.
+  if (!mayRestrict(session)) return session.ops.findById({ ...storageScope(ctx, session), id })
+  return loadScopedRow(ctx, session, id, action)
+}
+
+async function loadScopedRow(
+  ctx: EntityContext,
+  session: Session,
+  id: string,
+  action: AccessAction,
+): Promise<StorageRow | null> {
   const scope = await scopeFilter(ctx, session, action)
   if (!scope) return session.ops.findById({ ...storageScope(ctx, session), id })
   // A scope without `exists` is tested on the row in memory with the adapters' reference evaluator (the same

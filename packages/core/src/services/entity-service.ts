@@ -1,5 +1,6 @@
 import type { Session } from '../crm/session.js'
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
+import type { StorageRow } from '../storage/storage-filter.js'
 import type { EntityService } from '../types/entity-service.js'
 import type { AggregateOptions, AggregateResult } from './aggregate-options.js'
 import { aggregateRecords } from './entity-aggregate.js'
@@ -52,18 +53,21 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
   }
 
   async get(id: string): Promise<R> {
-    const record = await this.find(id)
-    if (!record) throw recordNotFound(this.#ctx.entity.name, id)
-    return record
+    const row = await this.#load(id)
+    if (!row) throw recordNotFound(this.#ctx.entity.name, id)
+    return this.#visible(this.#ctx.entity.fromRow(row)) as R
   }
 
   async find(id: string): Promise<R | null> {
-    if (typeof id !== 'string' || id.length === 0) return null
+    const row = await this.#load(id)
+    return row ? (this.#visible(this.#ctx.entity.fromRow(row)) as R) : null
+  }
+
+  /** The stored row of a readable record, straight from `loadRow` (no wrapper promise per layer: `get` is hot). */
+  #load(id: string): Promise<StorageRow | null> {
+    if (typeof id !== 'string' || id.length === 0) return Promise.resolve(null)
     const ctx = this.#ctx
-    return ctx.session.read(async () => {
-      const row = await loadRow(ctx, ctx.session, id, 'read')
-      return row ? (this.#visible(ctx.entity.fromRow(row)) as R) : null
-    })
+    return ctx.session.read(() => loadRow(ctx, ctx.session, id, 'read'))
   }
 
   async update(id: string, patch: U, options: WriteOptions = {}): Promise<R> {
