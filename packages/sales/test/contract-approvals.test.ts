@@ -4,6 +4,7 @@ import { isRapportError } from '@rapport/core'
 import { ADAPTERS, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contractApprovalPolicy } from '../src/contracts/contract-approval.js'
+import { contractPipelineTemplate } from '../src/contracts/contract-lifecycle.js'
 import { agingOf } from '../src/receivables/aging.js'
 import { receivablesPlugin } from '../src/receivables/receivables-plugin.js'
 
@@ -93,9 +94,7 @@ describe.each(ADAPTERS)('contracts approved through @rapport/approvals on $name'
         }),
       ),
     ).toBe('APPROVALS_APPROVAL_REQUIRED')
-    expect(await codeOf(ray.entity('contract').update(id, { status: 'approved' }))).toBe(
-      'SALES_INVALID_TRANSITION',
-    )
+    expect(await codeOf(ray.entity('contract').update(id, { status: 'approved' }))).toBe('INVALID_TRANSITION')
 
     // The rep moves it to pending approval: the request opens in that write, with the rep as submitter.
     await ray.entity('contract').update(id, { status: 'pending_approval' })
@@ -193,6 +192,46 @@ describe.each(ADAPTERS)('contracts approved through @rapport/approvals on $name'
         c['status'],
       ]),
     }
+  })
+
+  it('lets nobody reach approved by moving the stage instead of the status: APPROVALS_APPROVAL_REQUIRED, nothing written', async () => {
+    const { crm } = t
+    const ray = crm.scoped({ actor: { id: 'usr_ray' } })
+    // A tenant pipeline with a shortcut draft → approved: the machine allows the edge, the approval policy does not.
+    const shortcut = await crm.pipelines.create({
+      ...contractPipelineTemplate,
+      name: 'Shortcut',
+      entityType: 'contract',
+      transitions: [...(contractPipelineTemplate.transitions ?? []), { from: 'draft', to: 'approved' }],
+    })
+    const approvedStage = shortcut.stages.find((s) => s.key === 'approved')?.id as string
+    const contract = await ray.staged('contract').create({
+      name: 'Shortcut deal',
+      currency: 'EUR',
+      amountMinor: 5_000,
+      startDate: '2026-01-01',
+      endDate: '2026-06-30',
+      pipelineId: shortcut.id,
+    })
+    const id = String(contract['id'])
+    const before = await everything()
+    expect(await codeOf(ray.staged('contract').moveStage(id, approvedStage))).toBe(
+      'APPROVALS_APPROVAL_REQUIRED',
+    )
+    expect(await codeOf(ray.entity('contract').update(id, { stageId: approvedStage }))).toBe(
+      'APPROVALS_APPROVAL_REQUIRED',
+    )
+    expect(await codeOf(ray.entity('contract').update(id, { status: 'approved' }))).toBe(
+      'APPROVALS_APPROVAL_REQUIRED',
+    )
+    expect(await everything()).toEqual(before)
+    expect(await crm.staged('contract').stageHistory(id)).toHaveLength(1)
+    // The way through is the approval.
+    await ray.entity('contract').update(id, { status: 'pending_approval' })
+    const [request] = await crm.plugins.approvals.requestsOf('contract', id)
+    await crm.plugins.approvals.as('usr_mia').approve(String(request?.id))
+    expect((await crm.staged('contract').get(id))['stageId']).toBe(approvedStage)
+    await crm.entity('contract').update(id, { status: 'void' }) // out of the adapters' transcript
   })
 })
 

@@ -77,14 +77,14 @@ for (const adapter of ADAPTERS) {
 
     it('runs the lifecycle and refuses skipped or final-state moves, writing nothing', async () => {
       const id = await newContract()
-      expect(await codeOf(contracts().update(id, { status: 'active' }))).toBe('SALES_INVALID_TRANSITION')
+      expect(await codeOf(contracts().update(id, { status: 'active' }))).toBe('INVALID_TRANSITION')
       await contracts().update(id, { status: 'pending_approval' })
       await contracts().update(id, { status: 'draft' }) // rejected / recalled
       await approve(id)
       await contracts().update(id, { status: 'active' })
       const before = await contracts().get(id)
       expect(await codeOf(contracts().update(id, { amountMinor: 1 }))).toBe('SALES_RECORD_LOCKED')
-      expect(await codeOf(contracts().update(id, { status: 'draft' }))).toBe('SALES_INVALID_TRANSITION')
+      expect(await codeOf(contracts().update(id, { status: 'draft' }))).toBe('INVALID_TRANSITION')
       expect(await contracts().get(id)).toEqual(before)
       await contracts().update(id, { status: 'void' })
       expect(await codeOf(contracts().update(id, { name: 'again' }))).toBe('SALES_RECORD_LOCKED')

@@ -39,13 +39,20 @@ export function lockHooks(
     }
   }
   const isSystem = (ctx: HookContext) => ctx.actor?.id === systemActor.id
-  const refuseApprovedByHand = (data: Record<string, unknown>, ctx: HookContext, pendingToo: boolean) => {
+  // Checked on the record as written, not on the patch: a staged entity reaches its approved stage through a written
+  // status, a stageId or moveStage alike, and the record's status field says where it ended up.
+  const refuseApprovedByHand = (
+    record: Readonly<Record<string, unknown>>,
+    before: Readonly<Record<string, unknown>> | null,
+    ctx: HookContext,
+  ) => {
     if (isSystem(ctx)) return
     for (const policy of bound) {
       const binding = policy.recordStatus
-      if (!binding || !(binding.field in data)) continue
-      const value = data[binding.field]
-      if (value === binding.approved || (pendingToo && value === binding.pending)) {
+      if (!binding) continue
+      const value = record[binding.field]
+      if (before !== null && before[binding.field] === value) continue
+      if (value === binding.approved || (before === null && value === binding.pending)) {
         throw approvalsError(
           'APPROVALS_APPROVAL_REQUIRED',
           `Only an approval under "${policy.id}" sets ${entity}.${binding.field} to "${String(value)}"`,
@@ -56,19 +63,16 @@ export function lockHooks(
   }
   return {
     create: {
-      before: (data, ctx) => {
-        // A record cannot be born approved or pending: create it, then submit it.
-        refuseApprovedByHand(data, ctx, true)
-        return undefined
-      },
+      // A record cannot be born approved or pending: create it, then submit it.
+      after: (record, ctx) => refuseApprovedByHand(record, null, ctx),
     },
     update: {
-      before: async (patch, ctx) => {
+      before: async (_patch, ctx) => {
         await refuseIfLocked(ctx.current['id'], ctx)
-        refuseApprovedByHand(patch, ctx, false)
         return undefined
       },
       after: async (record, ctx) => {
+        refuseApprovedByHand(record, ctx.before, ctx)
         if (isSystem(ctx)) return
         const entering = bound.filter((p) => {
           const b = p.recordStatus

@@ -45,6 +45,15 @@ export interface StagedEntityDeclaration {
    * can be filtered by a stable name. It becomes read-only: the stage is changed through `moveStage`.
    */
   readonly statusField?: string
+  /**
+   * What a write of `statusField` means: `readOnly` (default) refuses it (`VALIDATION_FAILED`); `move` takes it as a
+   * move to the stage of the record's pipeline with that key, through the same machine as `moveStage` (policy,
+   * required fields, guards, history, events), so `update(id, { status: 'approved' })` from a host, the REST server,
+   * an automation rule or another plugin is a checked move. A key the pipeline does not have is
+   * `INVALID_TRANSITION` (guard `stageInPipeline`; `VALIDATION_FAILED` on create); a write naming both a
+   * `stageId` and a different status is `VALIDATION_FAILED`.
+   */
+  readonly statusWrites?: 'readOnly' | 'move'
   /** A string field that must hold a reason to enter a `lost` stage (deals' `lostReason`); `moveStage`'s reason fills it. */
   readonly reasonField?: string
   /** Created as the tenant's default pipeline for this entity when a record names no pipeline and none exists. */

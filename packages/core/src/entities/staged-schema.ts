@@ -56,6 +56,9 @@ function checkDeclaration(plugin: string, entity: EntityDefinition, extension: z
     throw new RapportError('PLUGIN_ERROR', message, { details: { plugin, entity: entity.name, field } })
   }
   const shape = { ...entity.shape, ...extension }
+  if (entity.staged?.statusWrites === 'move' && entity.staged.statusField === undefined) {
+    fail(`staged.statusWrites of "${entity.name}" is "move" but it declares no statusField`, 'statusWrites')
+  }
   for (const name of ['statusField', 'reasonField'] as const) {
     const field = entity.staged?.[name]
     if (field === undefined) continue
@@ -66,7 +69,8 @@ function checkDeclaration(plugin: string, entity: EntityDefinition, extension: z
 }
 
 function withStageFields(entity: EntityDefinition): EntityDefinition {
-  const statusField = entity.staged?.statusField
+  // A status written as a move is input like any other field; otherwise only the machine sets it.
+  const statusField = entity.staged?.statusWrites === 'move' ? undefined : entity.staged?.statusField
   const indexes = entity.indexes ?? []
   const relations = entity.relations ?? {}
   return {

@@ -11,6 +11,7 @@ import { transitionGuardsOf } from '../pipeline/transition-guard.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
 import type { EntityBehaviour } from './entity-service.js'
 import { failValidation } from './record-validation.js'
+import { stageFromStatus } from './stage-from-status.js'
 import type { PendingTransition } from './stage-intents.js'
 import { moveIntentOf, setPendingTransition, takePendingTransition } from './stage-intents.js'
 
@@ -24,6 +25,8 @@ export interface StagedEntityOptions {
   readonly reasonField: string | null
   /** A field kept equal to the current stage's key (plugin entities' `staged.statusField`). */
   readonly statusField?: string
+  /** A write of `statusField` is a move to the stage with that key (`staged.statusWrites: 'move'`). */
+  readonly statusMoves?: boolean
   /** Deals: maintain probability and forecast category from the stage. */
   readonly probability?: boolean
   /** Creates the tenant's default pipeline when a record names none (leads and tickets). */
@@ -136,6 +139,9 @@ export function stagedBehaviour(options: StagedEntityOptions, base: EntityBehavi
             code: 'invalid_value',
           },
         ])
+      }
+      if (options.statusMoves && options.statusField) {
+        stageFromStatus(entity, options.statusField, record, current, pipeline)
       }
       if (!record['stageId']) record['stageId'] = initialStage(pipeline).id
       const pipelineChanged = current !== null && current['pipelineId'] !== record['pipelineId']

@@ -25,6 +25,7 @@ export function stagedOptionsOf(name: string, declaration: StagedEntityDeclarati
     entityType: name,
     reasonField: declaration.reasonField ?? null,
     ...(declaration.statusField ? { statusField: declaration.statusField } : {}),
+    ...(declaration.statusWrites === 'move' ? { statusMoves: true } : {}),
     ...(template
       ? { defaultTemplate: (overrides) => ({ ...template, ...overrides, entityType: name }) }
       : {}),

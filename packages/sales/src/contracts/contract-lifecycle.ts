@@ -1,37 +1,62 @@
+import type { StagedPipelineTemplate } from '@rapport/core/entities'
+import { stagedLifecycle } from '../lifecycle/staged-lifecycle.js'
 import type { ContractStanding } from '../receivables/installment-status.js'
 import { receivableError } from '../receivables/receivable-errors.js'
 
-/** The states of a contract (WukongCRM's check status and SuiteCRM's contract lifecycle, sales-marketing §A3.4). */
-export const CONTRACT_STATUSES = [
-  'draft',
-  'pending_approval',
-  'approved',
-  'active',
-  'expiring',
-  'expired',
-  'renewed',
-  'terminated',
-  'void',
-] as const
+/**
+ * The contract lifecycle (WukongCRM's check status and SuiteCRM's contract lifecycle, sales-marketing §A3.4), declared
+ * once: draft → pending approval → approved → active → expiring → expired, renewed or terminated; a rejection or a
+ * recall goes back to draft; `void` is reachable from every state but itself. Renewed is won; expired, terminated and
+ * void are lost (the pipeline lets a closed contract move on along these edges: expired → renewed, anything → void).
+ */
+export const contractLifecycle = stagedLifecycle({
+  name: 'Contracts',
+  allowReopen: true,
+  stages: [
+    { key: 'draft', name: 'Draft' },
+    { key: 'pending_approval', name: 'Pending approval' },
+    { key: 'approved', name: 'Approved' },
+    { key: 'active', name: 'Active' },
+    { key: 'expiring', name: 'Expiring' },
+    { key: 'expired', name: 'Expired', kind: 'lost', forecastCategory: 'omitted' },
+    { key: 'renewed', name: 'Renewed', kind: 'won', probability: 100, forecastCategory: 'closed' },
+    { key: 'terminated', name: 'Terminated', kind: 'lost', forecastCategory: 'omitted' },
+    { key: 'void', name: 'Void', kind: 'lost', forecastCategory: 'omitted' },
+  ],
+  next: {
+    draft: ['pending_approval', 'void'],
+    pending_approval: ['approved', 'draft', 'void'],
+    approved: ['active', 'void'],
+    active: ['expiring', 'expired', 'renewed', 'terminated', 'void'],
+    expiring: ['expired', 'renewed', 'terminated', 'void'],
+    expired: ['renewed', 'void'],
+    renewed: ['void'],
+    terminated: ['void'],
+    void: [],
+  },
+})
+
+/** The states of a contract: the stage keys of {@link contractLifecycle}, in order. */
+export const CONTRACT_STATUSES = contractLifecycle.statuses
 
 /** One of {@link CONTRACT_STATUSES}. */
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number]
 
+/** Where each status may move to: the edges of {@link contractPipelineTemplate}. */
+export const CONTRACT_TRANSITIONS: Readonly<Record<ContractStatus, readonly ContractStatus[]>> =
+  contractLifecycle.transitions
+
 /**
- * The lifecycle: draft → pending approval → approved → active → expiring → expired, renewed or terminated; a
- * rejection or a recall goes back to draft; `void` is reachable from every state but itself.
+ * The contract pipeline a tenant gets on its first contract (the `contract` entity's `staged.defaultPipeline`).
+ * A tenant's own contract pipeline must key its stages with {@link CONTRACT_STATUSES}: receivables read the status
+ * (the transition guard `contractStageIsStatus` refuses any other key).
+ *
+ * @example
+ * ```ts
+ * await crm.pipelines.create({ ...contractPipelineTemplate, name: 'Framework agreements', entityType: 'contract' })
+ * ```
  */
-export const CONTRACT_TRANSITIONS: Readonly<Record<ContractStatus, readonly ContractStatus[]>> = {
-  draft: ['pending_approval', 'void'],
-  pending_approval: ['approved', 'draft', 'void'],
-  approved: ['active', 'void'],
-  active: ['expiring', 'expired', 'renewed', 'terminated', 'void'],
-  expiring: ['expired', 'renewed', 'terminated', 'void'],
-  expired: ['renewed', 'void'],
-  renewed: ['void'],
-  terminated: ['void'],
-  void: [],
-}
+export const contractPipelineTemplate: StagedPipelineTemplate = contractLifecycle.template
 
 /** States in which a contract's terms (amount, dates, currency, parties) may still be edited. */
 export const EDITABLE_CONTRACT_STATUSES: readonly ContractStatus[] = ['draft']
@@ -65,7 +90,8 @@ export const DUNNING_CONTRACT_STATUSES: readonly ContractStatus[] = EFFECTIVE_CO
 )
 
 /**
- * Checks a status change against {@link CONTRACT_TRANSITIONS}.
+ * Checks a status change against {@link CONTRACT_TRANSITIONS}, the default pipeline's edges, before trying it (the
+ * write itself is checked by core's machine against the contract's own pipeline: `INVALID_TRANSITION`).
  *
  * @throws `SALES_INVALID_TRANSITION` with `details.from`, `details.to` and `details.allowed`.
  *

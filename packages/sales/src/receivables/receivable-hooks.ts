@@ -1,6 +1,6 @@
 import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import type { ContractStatus } from '../contracts/contract-lifecycle.js'
-import { assertContractTransition, EDITABLE_CONTRACT_STATUSES } from '../contracts/contract-lifecycle.js'
+import { EDITABLE_CONTRACT_STATUSES } from '../contracts/contract-lifecycle.js'
 import { receivableError } from './receivable-errors.js'
 
 /** Contract fields that are the agreement itself: editable only while the contract is a draft. */
@@ -49,7 +49,8 @@ const PAYMENT_COMPUTED = ['unallocatedMinor'] as const
 
 /**
  * The hooks that keep contracts and receivables consistent whoever writes them (the receivables API, the REST
- * server, a host's own code): a contract moves only along its lifecycle and its terms change only in draft; an
+ * server, a host's own code): a contract's terms change only in draft and a void contract not at all (its moves
+ * are checked by core's pipeline machine); an
  * installment with payments keeps its amount and date and cannot be deleted; allocations are append-only; a payment's
  * amount, currency and contract are fixed; `paidMinor`, `outstandingMinor` and `unallocatedMinor` are computed from
  * the allocations on every write (`update(id, {})` recomputes them) and refused as input. Each refusal is a typed error thrown inside the write's transaction, so
@@ -61,8 +62,7 @@ export const receivableHooks: Readonly<Record<string, EntityHooks>> = {
       before(patch, ctx) {
         const from = ctx.current['status'] as ContractStatus
         if (from === 'void') throw locked('contract', ctx.current['id'], 'it is void')
-        const to = patch['status'] as ContractStatus | undefined
-        if (to !== undefined && to !== from) assertContractTransition(from, to)
+        // Status moves are core's pipeline machine's (INVALID_TRANSITION); the terms are this hook's.
         const terms = touched(patch, ctx.current, CONTRACT_TERMS)
         if (terms.length > 0 && !EDITABLE_CONTRACT_STATUSES.includes(from)) {
           throw locked(

@@ -1,5 +1,7 @@
 import { definePlugin } from '@rapport/core'
+import type { TransitionGuardPlugin } from '@rapport/core/pipeline'
 import { contractEntity } from '../contracts/contract-entity.js'
+import { contractTransitionGuards } from '../contracts/contract-guards.js'
 import { installmentEntity, paymentAllocationEntity, paymentEntity } from './receivable-entities.js'
 import { receivableHooks } from './receivable-hooks.js'
 import { receivableOperations } from './receivable-operations.js'
@@ -8,7 +10,8 @@ import { receivablesService } from './receivables-service.js'
 
 /**
  * Contracts and receivables as a core plugin: the `contract`, `installment`, `payment` and `paymentAllocation`
- * entities, the hooks that lock what must not change, and `crm.plugins.receivables` (plans, payments, statuses,
+ * entities (the contract's status on core's pipeline machine, with its transition guards), the hooks that lock what
+ * must not change, and `crm.plugins.receivables` (plans, payments, statuses,
  * balances, aging).
  *
  * @example
@@ -25,7 +28,7 @@ import { receivablesService } from './receivables-service.js'
  * ```
  */
 export function receivablesPlugin() {
-  return definePlugin({
+  const plugin = definePlugin({
     id: 'receivables',
     schema: { entities: [contractEntity, installmentEntity, paymentEntity, paymentAllocationEntity] },
     hooks: receivableHooks,
@@ -36,4 +39,6 @@ export function receivablesPlugin() {
     // so the faces get them as operations, not as collections.
     expose: { entities: ['contract'], operations: receivableOperations },
   })
+  const guards: TransitionGuardPlugin = { transitionGuards: contractTransitionGuards }
+  return { ...plugin, ...guards }
 }
