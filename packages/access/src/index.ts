@@ -27,6 +27,7 @@ export { twoValuedCompare } from './casl/two-valued-matcher.js'
 export { type MaskKind, maskEmail, maskPhone } from './fields/masks.js'
 export { type StoredShareGrant, shareGrantEntity } from './grants/share-grant-entity.js'
 export {
+  type AccessCheckOptions,
   type AccessControlApi,
   type AccessControlOptions,
   accessControl,

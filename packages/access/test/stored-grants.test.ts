@@ -89,6 +89,45 @@ for (const adapter of adapters) {
       expect((await samB.contacts.get(theirs.id)).id).toBe(theirs.id)
     })
 
+    it('can() and scopeOf() see the grants stored in the tenant asked about, and follow their changes', async () => {
+      const storage = fresh(adapter)
+      const { crm, people, as } = await seededCrm(storage)
+      const access = crm.plugins.access
+      const sam = { id: 'usr_sam' }
+      const rays = await as('usr_ada').contacts.get(people['usr_ray']!.contactId)
+      const samScope = async (tenantId?: string) => {
+        const where = await access.scopeOf(sam, 'read', 'contact', tenantId ? { tenantId } : undefined)
+        const reader = crm.scoped({ tenantId: tenantId ?? 'default', actor: { id: 'usr_ada' } })
+        return (await reader.contacts.list({ ...(where ? { where } : {}) })).items.map((c) => c.id)
+      }
+      expect(await access.can(sam, 'read', 'contact', rays)).toBe(false)
+      expect(await samScope()).not.toContain(rays.id)
+
+      const stored = (await as('usr_ada').entity('shareGrant').create(grant(rays.id))) as { id: string }
+      expect(await access.can(sam, 'read', 'contact', rays)).toBe(true)
+      expect(await access.can(sam, 'update', 'contact', rays)).toBe(false)
+      expect(await samScope()).toContain(rays.id)
+      // Stored grants are per tenant: the same record id asked about in another tenant is not shared.
+      expect(await access.can(sam, 'read', 'contact', rays, { tenantId: 'tenant_b' })).toBe(false)
+      expect(await samScope('tenant_b')).toEqual([])
+
+      await as('usr_ada').entity('shareGrant').update(stored.id, { level: 'edit' })
+      expect(await access.can(sam, 'update', 'contact', rays)).toBe(true)
+      await as('usr_ada').entity('shareGrant').archive(stored.id)
+      expect(await access.can(sam, 'read', 'contact', rays)).toBe(false)
+      expect(await samScope()).not.toContain(rays.id)
+
+      // A CRM that has run no operation yet initialises itself (and reads the stored grants) on the first call.
+      await as('usr_ada').entity('shareGrant').restore(stored.id)
+      const cold = createCrm({ storage, plugins: [accessControl(salesPolicy())] as const })
+      expect(await cold.plugins.access.can(sam, 'read', 'contact', rays)).toBe(true)
+      // An unusable tenant is a typed error, as crm.scoped() gives.
+      for (const tenantId of ['', 'x'.repeat(101)]) {
+        const error = await access.can(sam, 'read', 'contact', rays, { tenantId }).catch((e: unknown) => e)
+        expect(isRapportError(error, 'INVALID_CONFIG')).toBe(true)
+      }
+    })
+
     it('never applies a grant whose transaction rolled back', async () => {
       const storage = fresh(adapter)
       const { crm, people, as } = await seededCrm(storage)

@@ -1,5 +1,6 @@
 import { subject } from '@casl/ability'
 import type { CrmPlugin } from '@rapport/core'
+import { RapportError } from '@rapport/core'
 import type { AccessAction, AccessPolicy, FieldRights } from '@rapport/core/access'
 import type { Actor } from '@rapport/core/events'
 import type { Filter } from '@rapport/core/filter'
@@ -79,15 +80,50 @@ interface ActorState {
 }
 
 const MAX_CACHED_ACTORS = 10_000
-/** Grants of no tenant: what `can()` and `scopeOf()` evaluate (the definition's and `policy.share()`'s only). */
+/** No stored grants: what calls without an actor and inherited entities evaluate (they never depend on grants). */
 const NO_STORED_GRANTS: LoadedGrants = Object.freeze({ grants: Object.freeze([]) })
+
+/** Options of {@link AccessControlApi.can} and {@link AccessControlApi.scopeOf}. */
+export interface AccessCheckOptions {
+  /**
+   * The tenant the record belongs to: its stored share grants apply, as they do to the tenant's queries. Defaults to
+   * the CRM's tenant (`CrmConfig.tenantId`, else `'default'`), the tenant of an unscoped `crm`.
+   */
+  readonly tenantId?: string
+}
 
 /** The API of the access plugin, as `crm.plugins.access`. */
 export interface AccessControlApi {
-  /** Whether the actor may do `action` on `record` of `entity`: CASL's in-memory check, same algebra as the scope. */
-  can(actor: Actor, action: AccessAction, entity: string, record: Readonly<Record<string, unknown>>): boolean
-  /** The scope of an action as a Rapport filter (`null`: no restriction), e.g. to show a host's own query. */
-  scopeOf(actor: Actor | null, action: AccessAction, entity: string): Filter | null
+  /**
+   * Whether the actor may do `action` on `record` of `entity` in a tenant: CASL's in-memory check over the roles,
+   * the restrictions and every grant (the definition's, `policy.share()`'s and the tenant's stored `shareGrant`
+   * rows, loaded and cached as queries load them), the same algebra as the scope. So `can(actor, 'read', …)` on a
+   * record is true exactly when that actor's `get` of it succeeds. Pass the record as stored: a condition on a
+   * field the actor sees masked is evaluated on the value given.
+   *
+   * @example
+   * ```ts
+   * const record = await crm.contacts.get(id) // as an unrestricted caller
+   * if (await crm.plugins.access.can({ id: 'usr_sam' }, 'update', 'contact', record)) showEditButton()
+   * ```
+   */
+  can(
+    actor: Actor,
+    action: AccessAction,
+    entity: string,
+    record: object,
+    options?: AccessCheckOptions,
+  ): Promise<boolean>
+  /**
+   * The scope of an action in a tenant as a Rapport filter (`null`: no restriction), stored grants included, e.g. to
+   * show a host's own query or to run it through `crm.entity(name).list({ where })`.
+   */
+  scopeOf(
+    actor: Actor | null,
+    action: AccessAction,
+    entity: string,
+    options?: AccessCheckOptions,
+  ): Promise<Filter | null>
   /** The policy (for `share` / `unshare`). */
   readonly policy: AccessPolicyModel
   /**
@@ -175,9 +211,6 @@ export function accessControl(
     state.scopes.set(key, scope)
     return scope
   }
-  const scopeOf = (actor: Actor | null, action: AccessAction, entity: string): Filter | null =>
-    scopeWith(actor, action, entity, NO_STORED_GRANTS)
-
   const access: AccessPolicy = {
     scope: ({ entity, action, actor, tenantId, storage, inTransaction }) => {
       // Inherited entities and calls without an actor never depend on grants: no load.
@@ -220,18 +253,37 @@ export function accessControl(
       validateAgainstSchema(model, schema, inherit)
       stored.bind(schema, storage)
     },
-    api: () => ({
-      policy: model,
-      scopeOf,
-      invalidateGrants: (tenantId) => stored.invalidate(tenantId),
-      can(actor, action, entity, record) {
-        if (inherit[entity])
-          throw new TypeError(`can() does not evaluate inherited entities such as "${entity}"`)
-        return abilityOf(actor, stateOf(actor, NO_STORED_GRANTS), entity, NO_STORED_GRANTS).can(
-          action,
-          subject(entity, { ...record }) as never,
-        )
-      },
-    }),
+    api: (ctx) => {
+      // The tenant's stored grants, as a query outside a transaction loads them (cached until a grant changes).
+      const grantsIn = (options: AccessCheckOptions | undefined): Promise<LoadedGrants> | LoadedGrants => {
+        const tenantId = options?.tenantId ?? ctx.tenantId
+        if (typeof tenantId !== 'string' || tenantId.length === 0 || tenantId.length > 100) {
+          throw new RapportError(
+            'INVALID_CONFIG',
+            'tenantId must be a non-empty string of at most 100 characters',
+          )
+        }
+        return stored.cached(tenantId) ?? stored.load(tenantId, undefined, false)
+      }
+      return {
+        policy: model,
+        async scopeOf(actor, action, entity, options) {
+          await ctx.ready() // init binds the storage grants are read from and completes `inherit`
+          if (!actor || inherit[entity]) return scopeWith(actor, action, entity, NO_STORED_GRANTS)
+          return scopeWith(actor, action, entity, await grantsIn(options))
+        },
+        invalidateGrants: (tenantId) => stored.invalidate(tenantId),
+        async can(actor, action, entity, record, options) {
+          await ctx.ready()
+          if (inherit[entity])
+            throw new TypeError(`can() does not evaluate inherited entities such as "${entity}"`)
+          const loaded = await grantsIn(options)
+          return abilityOf(actor, stateOf(actor, loaded), entity, loaded).can(
+            action,
+            subject(entity, { ...record }) as never,
+          )
+        },
+      }
+    },
   }
 }

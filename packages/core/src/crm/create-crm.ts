@@ -283,6 +283,8 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
   }
   const pluginContext: PluginContext = {
     crm: root,
+    tenantId,
+    ready: () => runtime.ready(),
     schema: schema.storage,
     storage: config.storage,
     scoped: scopedServices,
@@ -296,6 +298,8 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
   })
   const initContext: PluginContext = {
     crm: buildServices(new Session(initRuntime, tenantId, config.actor ?? null)),
+    tenantId,
+    ready: initRuntime.ready,
     schema: schema.storage,
     storage: config.storage,
     scoped: scopedOn(initRuntime),

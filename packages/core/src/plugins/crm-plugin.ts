@@ -172,6 +172,16 @@ export interface CommitContext {
 export interface PluginContext {
   /** The CRM's services (outside any transaction). */
   readonly crm: CrmServices
+  /**
+   * The tenant {@link PluginContext.crm} acts for: `CrmConfig.tenantId`, else `'default'`. A plugin API that takes
+   * an optional tenant (e.g. `crm.plugins.access.can(…)`) defaults to it, as the CRM's own services do.
+   */
+  readonly tenantId: string
+  /**
+   * Resolves once every plugin's `init` has run (running them if no operation has yet). A plugin API that reads
+   * state its `init` sets up, outside the CRM's services, awaits it first. Inside `init` it resolves at once.
+   */
+  ready(): Promise<void>
   /** The resolved storage schema, plugin models included. */
   readonly schema: StorageSchema
   /**
