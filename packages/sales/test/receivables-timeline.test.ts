@@ -71,8 +71,11 @@ describe.each(ADAPTERS)('receivables on the timeline on $name', (adapter) => {
         return out
       }
       const company = await read({ type: 'company', id: acme.id }, ['contract', 'payment', 'quote'])
+      // Ada works at Acme: her personal contract and its payment are on Acme's timeline too.
       expect(company).toEqual([
         'payment 20000',
+        'payment 10000',
+        'contract Ada personal',
         'payment 30000',
         'contract Acme 2026',
         'quote Robots for Acme',

@@ -1,26 +1,21 @@
 import type { Filter } from '../filter/filter-types.js'
-import type { TimelineSource, TimelineSubject } from './timeline-types.js'
+import type { TimelineParty } from './timeline-party.js'
+import { partySource } from './timeline-party.js'
+import type { TimelineSource } from './timeline-types.js'
 
-// Core's own timeline sources, declared exactly as a plugin declares its own (CrmPlugin.timeline).
+// Core's own timeline sources, declared exactly as a plugin declares its own (CrmPlugin.timeline). Each names its
+// customer through a TimelineParty, so a company's timeline is its own records plus its people's, for every kind.
 
-const idIs = (id: string): Filter => ({ field: 'id', op: 'eq', value: id })
+/** Activities and tasks: linked through `recordLink` to contacts and companies. */
+const linked: TimelineParty = { contact: { relation: 'contacts' }, company: { relation: 'companies' } }
 
-/** Linked through `recordLink` (activities, tasks): to the subject, or for a company also to one of its people. */
-function linked(subject: TimelineSubject): Filter {
-  if (subject.type === 'contact') return { exists: 'contacts', where: idIs(subject.id) }
-  return {
-    or: [
-      { exists: 'companies', where: idIs(subject.id) },
-      { exists: 'contacts', where: { field: 'companyId', op: 'eq', value: subject.id } },
-    ],
-  }
-}
+/** Deals: a contact through its deal roles, a company by `companyId`. */
+const dealParty: TimelineParty = { contact: { relation: 'contacts' }, company: { field: 'companyId' } }
 
-/** The subject's deals: a contact's through its deal roles, a company's by `companyId`. */
-function deals(subject: TimelineSubject): Filter {
-  return subject.type === 'contact'
-    ? { exists: 'contacts', where: idIs(subject.id) }
-    : { field: 'companyId', op: 'eq', value: subject.id }
+/** Tickets: the requester, and the company by `companyId`. */
+const ticketParty: TimelineParty = {
+  contact: { field: 'requesterId', relation: 'requester' },
+  company: { field: 'companyId' },
 }
 
 /**
@@ -28,56 +23,40 @@ function deals(subject: TimelineSubject): Filter {
  * tickets and orders.
  */
 export const coreTimelineSources: readonly TimelineSource[] = Object.freeze([
-  { kind: 'activity', entity: 'activity', at: 'occurredAt', where: linked },
-  { kind: 'task', entity: 'task', at: 'createdAt', where: linked },
-  { kind: 'deal', entity: 'deal', at: 'createdAt', where: deals },
-  {
+  partySource({ kind: 'activity', entity: 'activity', at: 'occurredAt', party: linked }),
+  partySource({ kind: 'task', entity: 'task', at: 'createdAt', party: linked }),
+  partySource({ kind: 'deal', entity: 'deal', at: 'createdAt', party: dealParty }),
+  partySource({
     kind: 'stageChange',
     entity: 'stageChange',
     at: 'at',
-    where: (subject) => ({
-      and: [
-        { field: 'entityType', op: 'eq', value: 'deal' },
-        { exists: 'deal', where: deals(subject) },
-      ],
-    }),
-  },
+    party: dealParty,
+    via: 'deal',
+    and: { field: 'entityType', op: 'eq', value: 'deal' },
+  }),
+  partySource({ kind: 'ticket', entity: 'ticket', at: 'createdAt', party: ticketParty }),
   {
-    kind: 'ticket',
-    entity: 'ticket',
-    at: 'createdAt',
-    where: (subject) =>
-      subject.type === 'contact'
-        ? { field: 'requesterId', op: 'eq', value: subject.id }
-        : { field: 'companyId', op: 'eq', value: subject.id },
-  },
-  {
+    // An order's customer is polymorphic (customerType + customerId), so its filter is written out; it follows the
+    // same rule: a company's orders and its people's.
     kind: 'order',
     entity: 'order',
     at: 'occurredAt',
-    where: (subject) =>
-      subject.type === 'contact'
-        ? {
-            and: [
-              { field: 'customerType', op: 'eq', value: 'contact' },
-              { field: 'customerId', op: 'eq', value: subject.id },
-            ],
-          }
+    where: (subject): Filter => {
+      const of = (type: string, customer: Filter): Filter => ({
+        and: [{ field: 'customerType', op: 'eq', value: type }, customer],
+      })
+      const id = (value: string): Filter => ({ field: 'customerId', op: 'eq', value })
+      return subject.type === 'contact'
+        ? of('contact', id(subject.id))
         : {
             or: [
-              {
-                and: [
-                  { field: 'customerType', op: 'eq', value: 'company' },
-                  { field: 'customerId', op: 'eq', value: subject.id },
-                ],
-              },
-              {
-                and: [
-                  { field: 'customerType', op: 'eq', value: 'contact' },
-                  { exists: 'contact', where: { field: 'companyId', op: 'eq', value: subject.id } },
-                ],
-              },
+              of('company', id(subject.id)),
+              of('contact', {
+                exists: 'contact',
+                where: { field: 'companyId', op: 'eq', value: subject.id },
+              }),
             ],
-          },
+          }
+    },
   },
-])
+] satisfies TimelineSource[])

@@ -5,21 +5,24 @@
  *
  * @example
  * ```ts
- * import type { TimelineSource } from '@rapport/core/timeline'
+ * import { partySource, type TimelineSource } from '@rapport/core/timeline'
  *
  * const page = await crm.timeline.page({ type: 'contact', id: ada.id }, { kinds: ['activity', 'order'], limit: 20 })
- * const quotes: TimelineSource = {
+ * // A plugin's source: a company's timeline gets the company's quotes and its people's.
+ * const quotes: TimelineSource = partySource({
  *   kind: 'quote',
  *   entity: 'quote',
  *   at: 'createdAt',
- *   where: (subject) => (subject.type === 'company' ? { field: 'companyId', op: 'eq', value: subject.id } : null),
- * }
+ *   party: { contact: { field: 'contactId', relation: 'contact' }, company: { field: 'companyId' } },
+ * })
  * ```
  *
  * @module
  */
 
 export { coreTimelineSources } from './core-timeline-sources.js'
+export type { TimelineParty } from './timeline-party.js'
+export { partyFilter, partySource } from './timeline-party.js'
 export type {
   MoneyTotals,
   TimelineFigures,

@@ -48,6 +48,9 @@ export const contractEntity = defineEntity({
     { name: 'by_id_status', fields: ['id', 'status'] },
   ],
   relations: {
+    // The customer, so filters (and a company's timeline) can reach a contract through its contact.
+    contact: { kind: 'belongsTo', model: 'contact', localKey: 'contactId' },
+    company: { kind: 'belongsTo', model: 'company', localKey: 'companyId' },
     installments: { kind: 'hasMany', model: 'installment', foreignKey: 'contractId' },
     payments: { kind: 'hasMany', model: 'payment', foreignKey: 'contractId' },
   },

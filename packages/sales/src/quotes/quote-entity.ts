@@ -118,6 +118,9 @@ export const quoteEntity = defineEntity({
   ],
   relations: {
     deal: { kind: 'belongsTo', model: 'deal', localKey: 'dealId' },
+    // The customer, so filters (and a company's timeline) can reach a quote through its contact.
+    contact: { kind: 'belongsTo', model: 'contact', localKey: 'contactId' },
+    company: { kind: 'belongsTo', model: 'company', localKey: 'companyId' },
     revisions: { kind: 'hasMany', model: 'quote', foreignKey: 'previousQuoteId' },
   },
   searchFields: ['title', 'number'],

@@ -1,7 +1,8 @@
 import type { CrmPlugin } from '@rapport/core'
 import { definePlugin, RapportError } from '@rapport/core'
 import type { TransitionGuardPlugin } from '@rapport/core/pipeline'
-import { partyIs } from '../receivables/receivable-timeline.js'
+import { partySource } from '@rapport/core/timeline'
+import { salesParty } from '../receivables/receivable-timeline.js'
 import { quoteEntity } from './quote-entity.js'
 import { quoteHooks, quoteTransitionGuards } from './quote-hooks.js'
 import type { QuotesApi } from './quote-service.js'
@@ -44,8 +45,9 @@ export function quotesPlugin(): CrmPlugin<'quotes', QuotesApi> & TransitionGuard
       },
       api: ({ crm }) => quotesService(crm),
       expose: { entities: ['quote'] },
-      // A customer's quotes appear on their timeline (crm.timeline.page), dated when drawn up.
-      timeline: [{ kind: 'quote', entity: 'quote', at: 'createdAt', where: partyIs }],
+      // A customer's quotes appear on their timeline (crm.timeline.page), dated when drawn up; a company's
+      // timeline also holds its people's.
+      timeline: [partySource({ kind: 'quote', entity: 'quote', at: 'createdAt', party: salesParty })],
     }),
     transitionGuards: quoteTransitionGuards,
   }

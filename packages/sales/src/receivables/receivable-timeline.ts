@@ -1,11 +1,15 @@
-import type { Filter } from '@rapport/core/filter'
-import type { TimelineSource, TimelineSubject } from '@rapport/core/timeline'
+import type { TimelineParty, TimelineSource } from '@rapport/core/timeline'
+import { partySource } from '@rapport/core/timeline'
 
-// What contracts and payments add to the customer timeline (crm.timeline), declared through the plugin API.
+// What contracts, payments and quotes add to the customer timeline (crm.timeline), declared through the plugin API.
 
-/** The subject's own sales records: a contact's by `contactId`, a company's by `companyId`. @internal */
-export function partyIs(subject: TimelineSubject): Filter {
-  return { field: subject.type === 'contact' ? 'contactId' : 'companyId', op: 'eq', value: subject.id }
+/**
+ * How a contract or a quote names its customer: `contactId` (the `contact` relation) and `companyId`. A company's
+ * timeline therefore holds its own contracts and quotes and its people's. @internal
+ */
+export const salesParty: TimelineParty = {
+  contact: { field: 'contactId', relation: 'contact' },
+  company: { field: 'companyId' },
 }
 
 /**
@@ -13,11 +17,6 @@ export function partyIs(subject: TimelineSubject): Filter {
  * contracts. Installments are a contract's plan, not events, so they stay on the contract.
  */
 export const receivableTimelineSources: readonly TimelineSource[] = Object.freeze([
-  { kind: 'contract', entity: 'contract', at: 'createdAt', where: partyIs },
-  {
-    kind: 'payment',
-    entity: 'payment',
-    at: 'createdAt',
-    where: (subject: TimelineSubject): Filter => ({ exists: 'contract', where: partyIs(subject) }),
-  },
+  partySource({ kind: 'contract', entity: 'contract', at: 'createdAt', party: salesParty }),
+  partySource({ kind: 'payment', entity: 'payment', at: 'createdAt', party: salesParty, via: 'contract' }),
 ])
