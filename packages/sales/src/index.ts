@@ -1,6 +1,6 @@
 /**
- * `@rapport/sales`: sales documents on Rapport's plugin API. The root exports the error table; each concept has its own
- * subpath (`@rapport/sales/money`, ...).
+ * `@rapport/sales`: sales documents on Rapport's plugin API. The root exports the error table and `stagedLifecycle`
+ * (one declaration of a document's statuses, moves and default pipeline); each concept has its own subpath (`@rapport/sales/money`, ...).
  *
  * @example
  * ```ts
@@ -18,3 +18,4 @@
  * @module
  */
 export { type SalesErrorCode, SalesErrorCodes, salesError } from './errors.js'
+export { type LifecycleStage, type StagedLifecycle, stagedLifecycle } from './lifecycle/staged-lifecycle.js'

@@ -1,7 +1,8 @@
 /**
- * `@rapport/sales/contracts`: the contract entity and its lifecycle (draft → pending approval → approved → active →
- * expiring → expired, renewed or terminated; rejection back to draft; void from anywhere). The entity is registered
- * by the receivables plugin (`@rapport/sales/receivables`).
+ * `@rapport/sales/contracts`: the contract entity and its lifecycle on core's pipeline machine (draft → pending
+ * approval → approved → active → expiring → expired, renewed or terminated; rejection back to draft; void from
+ * anywhere), its approval policy and renewal rule. The entity is registered by the receivables plugin
+ * (`@rapport/sales/receivables`); `crm.staged('contract')` moves it and reads its stage history.
  *
  * @example
  * ```ts
@@ -15,11 +16,14 @@
  */
 export { CONTRACT_APPROVAL_STATUS, contractApprovalPolicy } from './contract-approval.js'
 export { contractEntity } from './contract-entity.js'
+export { contractTransitionGuards } from './contract-guards.js'
 export {
   assertContractTransition,
   CONTRACT_STATUSES,
   CONTRACT_TRANSITIONS,
   type ContractStatus,
+  contractLifecycle,
+  contractPipelineTemplate,
   contractStanding,
   DUNNING_CONTRACT_STATUSES,
   EDITABLE_CONTRACT_STATUSES,

@@ -1,9 +1,9 @@
 import type { StagedPipelineTemplate } from '@rapport/core/entities'
 
-type TemplateStage = StagedPipelineTemplate['stages'][number]
-
 /** A stage of a {@link stagedLifecycle}: a pipeline stage whose `key` is required (it is the status). */
-export type LifecycleStage<K extends string = string> = TemplateStage & { readonly key: K }
+export type LifecycleStage<K extends string = string> = StagedPipelineTemplate['stages'][number] & {
+  readonly key: K
+}
 
 /** What {@link stagedLifecycle} derives from one table of stages and moves. */
 export interface StagedLifecycle<K extends string> {

@@ -30,6 +30,7 @@ export {
   FINAL_QUOTE_STATUSES,
   QUOTE_STATUSES,
   type QuoteStatus,
+  quoteLifecycle,
   quotePipelineTemplate,
   REVISABLE_QUOTE_STATUSES,
 } from './quote-lifecycle.js'

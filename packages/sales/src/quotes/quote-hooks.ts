@@ -27,6 +27,9 @@ const locked = (id: unknown, reason: string, fields: readonly string[] = []) =>
     ...(fields.length > 0 ? { fields } : {}),
   })
 
+/** A patch that only moves the quote (what `moveStage` writes), changing nothing of its content. */
+const isMoveOnly = (patch: Row) => Object.keys(patch).every((k) => k === 'stageId' || k === 'status')
+
 function refuseComputed(input: Row): void {
   const sent = COMPUTED_QUOTE_FIELDS.filter((f) => input[f] !== undefined)
   if (sent.length > 0) {
@@ -96,7 +99,13 @@ export const quoteHooks: Readonly<Record<string, EntityHooks>> = {
         refuseComputed(patch)
         const current = ctx.current
         const status = current['status'] as QuoteStatus
-        if (FINAL_QUOTE_STATUSES.includes(status)) throw locked(current['id'], `it is ${status}`)
+        if (
+          FINAL_QUOTE_STATUSES.includes(status) &&
+          !(isMoveOnly(patch) && REVISABLE_QUOTE_STATUSES.includes(status))
+        ) {
+          // A closed quote changes no more; a rejected or expired one only moves on to superseded, by revision.
+          throw locked(current['id'], `it is ${status}`)
+        }
         if ('previousQuoteId' in patch && patch['previousQuoteId'] !== current['previousQuoteId']) {
           throw locked(current['id'], 'the quote a revision follows is set when it is created', [
             'previousQuoteId',

@@ -31,7 +31,7 @@ export const ReceivableErrorCodes = {
 /** One of the contract and receivable error codes. */
 export type ReceivableErrorCode = keyof typeof ReceivableErrorCodes
 
-/** Builds a {@link RapportError} with one of the {@link ReceivableErrorCodes}. */
+/** Builds a `RapportError` (from `@rapport/core`) with one of the {@link ReceivableErrorCodes}. */
 export function receivableError(
   code: ReceivableErrorCode,
   message: string,
