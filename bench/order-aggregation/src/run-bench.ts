@@ -4,17 +4,23 @@
 //   pnpm --filter @rapport/bench-order-aggregation bench          # 1M orders on SQLite (+ Postgres when reachable)
 //   BENCH_ORDERS=10000000 pnpm --filter @rapport/bench-order-aggregation bench
 //
+// The orders are seeded with the raw driver into the migrated table (src/seed-raw.ts). BENCH_DB=<file> and
+// BENCH_PG_SCHEMA=<schema> reuse a dataset seeded before (`node … src/seed-raw.ts sqlite <file> <orders>`);
+// BENCH_MODES=sql or scan runs one path; BENCH_ENGINES=sqlite or postgres one engine. Each child reports wall time,
+// its own CPU time and peak RSS. Results go to bench/results/order-aggregation-<orders>.json.
+//
 // Postgres comes from RAPPORT_BENCH_PG_URL, else RAPPORT_TEST_PG_URL; without either it is skipped (with a reason).
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createCrm, definePlugin } from '@rapport/core'
-import type { StorageAdapter, StorageRow, StorageSchema } from '@rapport/core/storage'
+import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
+import { seedPostgresRaw, seedSqliteRaw } from './seed-raw.js'
 
 const ORDERS = Number(process.env['BENCH_ORDERS'] ?? 1_000_000)
 const CUSTOMERS = Number(process.env['BENCH_CUSTOMERS'] ?? Math.max(10, Math.round(ORDERS / 20)))
@@ -31,50 +37,6 @@ function open(engine: Engine, where: string): StorageAdapter {
     : createPostgresStorage({ connectionString: PG_URL! }, { schema: where })
 }
 
-function schemaOf(storage: StorageAdapter): StorageSchema {
-  const probe = definePlugin({ id: 'probe', api: (ctx) => ctx.schema })
-  return createCrm({ storage, plugins: [probe] as const }).plugins.probe
-}
-
-/** Deterministic pseudo-random orders (xorshift), written straight through the storage port in chunks. */
-async function seed(storage: StorageAdapter): Promise<void> {
-  const schema = schemaOf(storage)
-  await storage.migrations.apply(schema)
-  const model = schema.models['order']!
-  let x = 2463534242
-  const rnd = () => {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    return (x >>> 0) / 4294967296
-  }
-  const now = new Date()
-  const chunk = 10_000
-  for (let start = 0; start < ORDERS; start += chunk) {
-    const rows: StorageRow[] = []
-    for (let i = start; i < Math.min(ORDERS, start + chunk); i++) {
-      const c = Math.floor(rnd() * CUSTOMERS)
-      rows.push({
-        id: `ord_${String(i).padStart(10, '0')}`,
-        tenantId: TENANT,
-        createdAt: now,
-        updatedAt: now,
-        version: 1,
-        archivedAt: null,
-        customerType: 'contact',
-        customerId: `con_${String(c).padStart(8, '0')}`,
-        occurredAt: new Date(AS_OF.getTime() - Math.floor(rnd() * 730 * 86_400_000)),
-        amountMinor: 100 + Math.floor(rnd() * 20_000),
-        amountCurrency: 'EUR',
-        status: rnd() < 0.9 ? 'completed' : 'refunded',
-        externalId: null,
-        custom: {},
-      })
-    }
-    await storage.createMany({ model, tenantId: TENANT, schema, data: rows })
-  }
-}
-
 /** Child process: run one path once, print JSON. */
 async function measure(engine: Engine, where: string, mode: Mode): Promise<void> {
   const inner = open(engine, where)
@@ -83,14 +45,17 @@ async function measure(engine: Engine, where: string, mode: Mode): Promise<void>
   const crm = createCrm({ storage, tenantId: TENANT })
   const rssBefore = process.memoryUsage().rss
   const started = process.hrtime.bigint()
+  const cpu = process.cpuUsage()
   const summaries = await crm.orders.customerSummaries({ asOf: AS_OF, timeUnit: 'week', currency: 'EUR' })
   const ms = Number(process.hrtime.bigint() - started) / 1e6
+  const used = process.cpuUsage(cpu)
   const digest = createHash('sha256').update(JSON.stringify(summaries.customers)).digest('hex').slice(0, 16)
   await crm.close()
   process.stdout.write(
     JSON.stringify({
       source: summaries.source,
       ms: Math.round(ms),
+      cpuMs: Math.round((used.user + used.system) / 1000),
       customers: summaries.customers.length,
       orders: summaries.customers.reduce((n, c) => n + c.orders, 0),
       rssBeforeMb: Math.round(rssBefore / 2 ** 20),
@@ -111,16 +76,23 @@ function child(engine: Engine, where: string, mode: Mode): Record<string, unknow
   return JSON.parse(out.trim().split('\n').at(-1)!)
 }
 
+const MODES = (process.env['BENCH_MODES'] ?? 'sql,scan').split(',') as Mode[]
+const ENGINES = (process.env['BENCH_ENGINES'] ?? 'sqlite,postgres').split(',') as Engine[]
+
 async function compare(engine: Engine, where: string) {
-  const sql = child(engine, where, 'sql')
-  const scan = child(engine, where, 'scan')
-  if (sql['digest'] !== scan['digest']) throw new Error(`${engine}: SQL and scan summaries differ`)
-  return {
-    sql,
-    scan,
-    identicalResults: true,
-    speedup: Number(((scan['ms'] as number) / (sql['ms'] as number)).toFixed(1)),
+  const out: Record<string, unknown> = {}
+  for (const mode of MODES) {
+    out[mode] = { ...child(engine, where, mode), loadAverage: loadavg().map((l) => Math.round(l * 10) / 10) }
+    console.log(engine, mode, JSON.stringify(out[mode]))
   }
+  const sql = out['sql'] as Record<string, number | string> | undefined
+  const scan = out['scan'] as Record<string, number | string> | undefined
+  if (sql && scan) {
+    if (sql['digest'] !== scan['digest']) throw new Error(`${engine}: SQL and scan summaries differ`)
+    out['identicalResults'] = true
+    out['speedup'] = Number(((scan['ms'] as number) / (sql['ms'] as number)).toFixed(1))
+  }
+  return out
 }
 
 async function main(): Promise<void> {
@@ -133,41 +105,45 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'rapport-orders-'))
   try {
-    const file = join(dir, 'orders.db')
-    const seeding = createSqliteStorage({ file })
-    let t = Date.now()
-    await seed(seeding)
-    await seeding.close()
-    console.log(`sqlite: seeded ${ORDERS} orders in ${Date.now() - t} ms`)
-    results['sqlite'] = await compare('sqlite', file)
-    console.log('sqlite', JSON.stringify(results['sqlite']))
-    if (!PG_URL) {
+    if (ENGINES.includes('sqlite')) {
+      let file = process.env['BENCH_DB']
+      if (!file) {
+        file = join(dir, 'orders.db')
+        results['sqliteSeedMs'] = await seedSqliteRaw(file, ORDERS, CUSTOMERS, TENANT, AS_OF)
+        console.log(`sqlite: seeded ${ORDERS} orders in ${results['sqliteSeedMs']} ms (raw driver)`)
+      }
+      results['sqlite'] = await compare('sqlite', file)
+    }
+    if (ENGINES.includes('postgres') && !PG_URL) {
       results['postgres'] = { skipped: 'set RAPPORT_BENCH_PG_URL or RAPPORT_TEST_PG_URL to include Postgres' }
-    } else {
-      const schema = `bench_orders_${process.pid}`
-      const pg = open('postgres', schema)
+    } else if (ENGINES.includes('postgres') && PG_URL) {
+      const reused = process.env['BENCH_PG_SCHEMA']
+      const schema = reused ?? `bench_orders_${process.pid}`
       try {
-        t = Date.now()
-        await seed(pg)
-        console.log(`postgres: seeded ${ORDERS} orders in ${Date.now() - t} ms`)
+        if (!reused) {
+          results['postgresSeedMs'] = await seedPostgresRaw(PG_URL, schema, ORDERS, CUSTOMERS, TENANT, AS_OF)
+          console.log(`postgres: seeded ${ORDERS} orders in ${results['postgresSeedMs']} ms (raw driver)`)
+        }
         results['postgres'] = await compare('postgres', schema)
-        console.log('postgres', JSON.stringify(results['postgres']))
       } catch (error) {
         results['postgres'] = { skipped: `Postgres unreachable or failed: ${String(error)}` }
       } finally {
-        await (pg as ReturnType<typeof createPostgresStorage>).kysely.schema
-          .dropSchema(schema)
-          .ifExists()
-          .cascade()
-          .execute()
-          .catch(() => {})
-        await pg.close()
+        if (!reused) {
+          const pg = open('postgres', schema) as ReturnType<typeof createPostgresStorage>
+          await pg.kysely.schema
+            .dropSchema(schema)
+            .ifExists()
+            .cascade()
+            .execute()
+            .catch(() => {})
+          await pg.close()
+        }
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-  const out = fileURLToPath(new URL('../../results/order-aggregation.json', import.meta.url))
+  const out = fileURLToPath(new URL(`../../results/order-aggregation-${ORDERS}.json`, import.meta.url))
   mkdirSync(join(out, '..'), { recursive: true })
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
   console.log(`wrote ${out}`)

@@ -1,4 +1,5 @@
 import { RapportError } from '../errors/rapport-error.js'
+import { keysetAfter } from '../storage/keyset-after.js'
 import type {
   FieldRef,
   StorageFilter,
@@ -90,40 +91,11 @@ export function decodeCursor(cursor: string, orderBy: readonly StorageOrderBy[])
 
 /**
  * The filter selecting rows strictly after the cursor position, honouring the null placement of the storage
- * ordering (nulls first ascending, last descending): `(k1 > v1) or (k1 = v1 and k2 > v2) or …`.
+ * ordering (nulls first ascending, last descending): one `after` node, which SQL adapters run as a row-value range.
  */
 export function afterCursor(
   orderBy: readonly StorageOrderBy[],
   values: readonly StorageValue[],
 ): StorageFilter {
-  const branches: StorageFilter[] = []
-  for (let i = 0; i < orderBy.length; i++) {
-    const equalities: StorageFilter[] = []
-    for (let j = 0; j < i; j++) equalities.push(equals((orderBy[j] as StorageOrderBy).ref, values[j] ?? null))
-    const after = strictlyAfter(orderBy[i] as StorageOrderBy, values[i] ?? null)
-    if (after.kind === 'const' && !after.value) continue
-    branches.push({ kind: 'and', filters: [...equalities, after] })
-  }
-  return { kind: 'or', filters: branches }
-}
-
-function equals(ref: FieldRef, value: StorageValue): StorageFilter {
-  return value === null ? { kind: 'isNull', ref, isNull: true } : { kind: 'compare', ref, op: 'eq', value }
-}
-
-function strictlyAfter(order: StorageOrderBy, value: StorageValue): StorageFilter {
-  const { ref, direction } = order
-  if (direction === 'asc') {
-    // Nulls come first ascending: after a null come all non-nulls; after a value come the greater ones.
-    return value === null ? { kind: 'isNull', ref, isNull: false } : { kind: 'compare', ref, op: 'gt', value }
-  }
-  // Nulls come last descending: nothing follows a null; after a value come smaller values and then the nulls.
-  if (value === null) return { kind: 'const', value: false }
-  return {
-    kind: 'or',
-    filters: [
-      { kind: 'compare', ref, op: 'lt', value },
-      { kind: 'isNull', ref, isNull: true },
-    ],
-  }
+  return keysetAfter(orderBy, values)
 }

@@ -1,5 +1,6 @@
 import { RapportError } from '../errors/rapport-error.js'
 import { compareStorageValues, compareStringsByCodePoint, readFieldRef } from './compare-storage-values.js'
+import { expandKeysetAfter } from './keyset-after.js'
 import type {
   CompareOperator,
   FieldRef,
@@ -119,6 +120,8 @@ function compileNode(node: StorageFilter, options: CompileStorageFilterOptions):
       const isNull = nullTest(node.ref)
       return node.isNull ? isNull : (row) => !isNull(row)
     }
+    case 'after':
+      return compileNode(expandKeysetAfter(node.orderBy, node.values), options)
     case 'exists': {
       const { relation } = node
       const inner = compileNode(node.filter, options)

@@ -25,6 +25,7 @@ export type {
   AggregateRowsArgs,
 } from './grouped-aggregation.js'
 export { type AggregateScanOptions, aggregateRowsByScan, sortGroups } from './grouped-aggregation-scan.js'
+export { expandKeysetAfter, keysetAfter } from './keyset-after.js'
 export type {
   FieldDefinition,
   IndexDefinition,

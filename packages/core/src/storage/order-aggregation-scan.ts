@@ -1,3 +1,4 @@
+import { keysetAfter } from './keyset-after.js'
 import type { AggregateCustomerOrdersArgs, CustomerOrderAggregate } from './order-aggregation.js'
 import { orderPeriodIndex } from './order-aggregation.js'
 import type { StorageOperations } from './storage-adapter.js'
@@ -96,7 +97,18 @@ export async function aggregateCustomerOrdersByScan(
   let after: StorageRow | null = null
   for (;;) {
     const where: StorageFilter = after
-      ? { kind: 'and', filters: [args.where, keysetAfter(after)] }
+      ? {
+          kind: 'and',
+          filters: [
+            args.where,
+            keysetAfter(orderBy, [
+              after[fields.customerType] ?? null,
+              after[fields.customerId] ?? null,
+              after[fields.occurredAt] ?? null,
+              after['id'] ?? null,
+            ]),
+          ],
+        }
       : args.where
     const rows = await ops.findMany({
       model: args.model,
@@ -148,23 +160,4 @@ export async function aggregateCustomerOrdersByScan(
   const done = current && finish(current)
   if (done) out.push(done)
   return out
-
-  function keysetAfter(row: StorageRow): StorageFilter {
-    const keys = [refs.type, refs.id, refs.at, refs.key]
-    const branches: StorageFilter[] = keys.map((ref, i) => ({
-      kind: 'and',
-      filters: [
-        ...keys.slice(0, i).map(
-          (prev): StorageFilter => ({
-            kind: 'compare',
-            ref: prev,
-            op: 'eq',
-            value: row[prev.field] ?? null,
-          }),
-        ),
-        { kind: 'compare', ref, op: 'gt', value: row[ref.field] ?? null },
-      ],
-    }))
-    return { kind: 'or', filters: branches }
-  }
 }

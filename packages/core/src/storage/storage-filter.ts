@@ -77,6 +77,16 @@ export type StorageFilter =
     }
   | { readonly kind: 'isNull'; readonly ref: FieldRef; readonly isNull: boolean }
   | { readonly kind: 'exists'; readonly relation: ResolvedRelation; readonly filter: StorageFilter }
+  | {
+      /**
+       * Rows strictly after the position `values` (one per key) in the ordering `orderBy`, nulls first ascending and
+       * last descending: the keyset condition of a page that resumes after a row. It means exactly
+       * `expandKeysetAfter(orderBy, values)`; SQL adapters compile it to a row-value comparison where that is exact.
+       */
+      readonly kind: 'after'
+      readonly orderBy: readonly StorageOrderBy[]
+      readonly values: readonly StorageValue[]
+    }
 
 /**
  * A relation resolved for an `exists` node. The related rows are those of `model` in the same tenant that satisfy the

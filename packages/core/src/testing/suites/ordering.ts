@@ -1,7 +1,8 @@
-import { compareRows } from '../../storage/compare-storage-values.js'
+import { compareRows, readFieldRef } from '../../storage/compare-storage-values.js'
+import { keysetAfter } from '../../storage/keyset-after.js'
 import type { StorageFilter, StorageOrderBy, StorageRow } from '../../storage/storage-filter.js'
 import { check, checkEqual } from '../conformance-assert.js'
-import { columnRef } from '../conformance-context.js'
+import { columnRef, pathRef } from '../conformance-context.js'
 import type { ConformanceContext, ConformanceSuite } from '../conformance-types.js'
 import { and, cmp, createAll, idsOf, isNull, or, seededRandom } from './suite-helpers.js'
 
@@ -126,6 +127,52 @@ export const orderingSuite: ConformanceSuite = {
         ).slice(0, 3),
         'where, orderBy and limit together',
       )
+    },
+
+    '`after` selects exactly the rows past a position, either direction, with nulls': async (ctx) => {
+      // Adapters may compile `after` to a row-value comparison; it must mean exactly its expansion: NULLs first
+      // ascending and last descending, mixed directions, JSON paths, and positions holding NULLs.
+      const extra = [
+        ctx.factories.person({ name: 'a', age: 1, score: 0, custom: { n: 2 } }),
+        ctx.factories.person({ name: 'a', age: 1, score: 0, custom: { n: 1 } }),
+        ctx.factories.person({ name: 'a', age: null, score: 0 }),
+      ]
+      await createAll(ctx, 'person', extra)
+      const rows = [...(await seed(ctx)), ...extra]
+      const scope = ctx.scope('person')
+      const orderings: StorageOrderBy[][] = [
+        [asc('id')],
+        [desc('id')],
+        [asc('name'), asc('id')],
+        [desc('name'), desc('id')],
+        [asc('age'), asc('score'), asc('id')],
+        [desc('age'), desc('score'), desc('id')],
+        [desc('lastSeenAt'), desc('id')],
+        [asc('lastSeenAt'), asc('id')],
+        [asc('age'), desc('name'), asc('id')],
+        [{ ref: pathRef('custom', ['n'], 'number'), direction: 'desc' }, desc('id')],
+      ]
+      for (const orderBy of orderings) {
+        const label = orderBy.map((k) => `${k.ref.field}${k.ref.path ? `.${k.ref.path}` : ''} ${k.direction}`)
+        const expected = expectedOrder(rows, orderBy)
+        for (const [position, id] of expected.entries()) {
+          const row = rows.find((r) => r['id'] === id) as StorageRow
+          const where = keysetAfter(
+            orderBy,
+            orderBy.map((o) => readFieldRef(row, o.ref)),
+          )
+          checkEqual(
+            idsOf(await ctx.storage.findMany({ ...scope, where, orderBy })),
+            expected.slice(position + 1),
+            `after row ${position} of ${label.join(', ')}`,
+          )
+          checkEqual(
+            idsOf(await ctx.storage.findMany({ ...scope, where: { kind: 'not', filter: where }, orderBy })),
+            expected.slice(0, position + 1),
+            `not after row ${position} of ${label.join(', ')}`,
+          )
+        }
+      }
     },
 
     'keyset pagination has no gaps or duplicates under concurrent inserts': async (ctx) => {
