@@ -38,6 +38,14 @@ export const CONTACT_COLUMNS = [
   'search_keys',
 ] as const
 
+/**
+ * The columns a contact record is built from (the derived email/phone lists and search columns are written, never
+ * shown): what the service selects for `get` and `list`, so the raw side selects the same.
+ */
+export const RECORD_COLUMNS = CONTACT_COLUMNS.filter(
+  (c) => !['primary_email', 'email_addresses', 'phone_numbers', 'search_terms', 'search_keys'].includes(c),
+)
+
 export interface ContactInput {
   firstName: string
   lastName: string

@@ -12,6 +12,7 @@ import {
   contactValues,
   OWNERS,
   postgresContact,
+  RECORD_COLUMNS,
   rawId,
   TENANT,
 } from './contact-rows.ts'
@@ -69,7 +70,10 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
     ).rows.map((r: { id: string }) => r.id)
     const results: Comparison[] = []
 
-    const get = { name: `${schema}_get`, text: `select * from ${table} where tenant_id = $1 and id = $2` }
+    const get = {
+      name: `${schema}_get`,
+      text: `select ${RECORD_COLUMNS.join(', ')} from ${table} where tenant_id = $1 and id = $2`,
+    }
     assertSameRecord(
       await crm.contacts.get(ids[0]!),
       postgresContact((await client.query({ ...get, values: [TENANT, ids[0]] })).rows[0]),
@@ -100,7 +104,7 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
 
     const page = {
       name: `${schema}_page`,
-      text: `select * from ${table} where tenant_id = $1 and owner_id = $2 and archived_at is null order by updated_at desc, id desc limit 51`,
+      text: `select ${RECORD_COLUMNS.join(', ')} from ${table} where tenant_id = $1 and owner_id = $2 and archived_at is null order by updated_at desc, id desc limit 51`,
     }
     const listOptions = (owner: number) => ({
       where: { field: 'ownerId', op: 'eq', value: `usr_${owner % OWNERS}` } as const,

@@ -11,6 +11,7 @@ import {
   contactInput,
   contactValues,
   OWNERS,
+  RECORD_COLUMNS,
   rawId,
   sqliteContact,
   TENANT,
@@ -51,7 +52,8 @@ export async function sqlitePaths(dir: string, sizes: Sizes) {
   const results: Comparison[] = []
 
   // get by id
-  const get = db.prepare('select * from contact where tenant_id = ? and id = ?')
+  // The raw side selects the record's columns, as the service does (it reads no column the record does not show).
+  const get = db.prepare(`select ${RECORD_COLUMNS.join(', ')} from contact where tenant_id = ? and id = ?`)
   assertSameRecord(await crm.contacts.get(ids[0]!), sqliteContact(get.get(TENANT, ids[0]) as never))
   let g = 0
   results.push(
@@ -80,7 +82,7 @@ export async function sqlitePaths(dir: string, sizes: Sizes) {
 
   // a page of 50 by owner, newest first: the SQL the service runs (it reads one row more to know if more follow)
   const page = db.prepare(
-    'select * from contact where tenant_id = ? and owner_id = ? and archived_at is null order by updated_at desc, id desc limit 51',
+    `select ${RECORD_COLUMNS.join(', ')} from contact where tenant_id = ? and owner_id = ? and archived_at is null order by updated_at desc, id desc limit 51`,
   )
   const listOptions = (owner: number) => ({
     where: { field: 'ownerId', op: 'eq', value: `usr_${owner % OWNERS}` } as const,

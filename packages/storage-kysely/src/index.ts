@@ -41,6 +41,8 @@ export type { DirectQuery, KyselyOperationsOptions, OperationRunner } from './op
 export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export type { RowDecoder } from './row-codec.js'
 export { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
+export type { RowProjection } from './row-projection.js'
+export { rowProjection } from './row-projection.js'
 // The DDL builders (create table, indexes, foreign keys, set-null triggers) are internal: the migrations use them.
 // Adapters get what they genuinely need: the name of schema objects and the statement type of a migration step.
 export { type DdlStatement, objectName } from './schema-ddl.js'

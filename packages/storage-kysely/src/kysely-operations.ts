@@ -18,6 +18,8 @@ import { checkLimit, requireFilter } from './operation-arguments.js'
 import type { KyselyOperationsOptions } from './operation-runner.js'
 import { aggregateCustomerOrdersSql } from './order-aggregation.js'
 import { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
+import type { RowProjection } from './row-projection.js'
+import { rowProjection } from './row-projection.js'
 import { searchStatement } from './search-statement.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
@@ -31,7 +33,7 @@ export const TABLE_ALIAS = '_t'
  */
 const sqlTexts = new WeakMap<
   ModelMappings,
-  { readonly findById: WeakMap<ModelMapping, string>; readonly inserts: Map<string, string> }
+  { readonly findById: WeakMap<RowProjection, string>; readonly inserts: Map<string, string> }
 >()
 function sqlTextCache(mappings: ModelMappings) {
   let cache = sqlTexts.get(mappings)
@@ -69,6 +71,11 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     }
   }
   const tableOf = (m: ModelMapping) => sql`${sql.table(m.table)} as ${sql.id(TABLE_ALIAS)}`
+  /** What a read selects: every column, or only the projection's. */
+  const selectList = (projection: RowProjection) =>
+    projection.all
+      ? sql`${sql.id(TABLE_ALIAS)}.*`
+      : sql.join(projection.columns.map((c) => sql.id(TABLE_ALIAS, c.column)))
 
   const scope = (args: ModelScope) => {
     const mapping = mappings.get(args.model)
@@ -82,8 +89,12 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     return { mapping, compiler, where, byId, idColumn, tenantColumn }
   }
 
-  const decodeAll = (mapping: ModelMapping, rows: readonly unknown[]): StorageRow[] => {
-    const decode = rowDecoder(mapping, dialect)
+  const decodeAll = (
+    mapping: ModelMapping,
+    rows: readonly unknown[],
+    projection?: RowProjection,
+  ): StorageRow[] => {
+    const decode = rowDecoder(mapping, dialect, projection)
     const out = new Array<StorageRow>(rows.length)
     for (let i = 0; i < rows.length; i++) out[i] = decode(rows[i] as Record<string, unknown>)
     return out
@@ -139,16 +150,16 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
   // The hot path `findById` reuses its SQL text per model: no query building or compiling per call, and the same text
   // hits the driver's prepared-statement cache.
   const findByIdSql = sqlTextCache(mappings).findById
-  const findByIdText = (db: Kysely<any>, mapping: ModelMapping): string => {
-    let text = findByIdSql.get(mapping)
+  const findByIdText = (db: Kysely<any>, mapping: ModelMapping, projection: RowProjection): string => {
+    let text = findByIdSql.get(projection)
     if (text === undefined) {
       const tenant = sql.id(TABLE_ALIAS, mapping.byField.get('tenantId')!.column)
       const key = sql.id(TABLE_ALIAS, mapping.byField.get('id')!.column)
       text =
-        sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${tenant} = ${''} and ${key} = ${''} limit 1`.compile(
+        sql`select ${selectList(projection)} from ${tableOf(mapping)} where ${tenant} = ${''} and ${key} = ${''} limit 1`.compile(
           db,
         ).sql
-      findByIdSql.set(mapping, text)
+      findByIdSql.set(projection, text)
     }
     return text
   }
@@ -241,15 +252,16 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
 
     findById(args) {
       const mapping = mappings.get(args.model)
+      const projection = rowProjection(mapping, args.fields)
       const parameters = [args.tenantId, args.id]
       const decodeFirst = (rows: readonly unknown[]) => {
         const row = rows[0]
-        return row ? decodeRow(mapping, row as Record<string, unknown>, dialect) : null
+        return row ? rowDecoder(mapping, dialect, projection)(row as Record<string, unknown>) : null
       }
       return (
-        readNow(mapping, (db) => ({ sql: findByIdText(db, mapping), parameters }), decodeFirst) ??
+        readNow(mapping, (db) => ({ sql: findByIdText(db, mapping, projection), parameters }), decodeFirst) ??
         run(mapping, async (db) => {
-          const text = findByIdText(db, mapping)
+          const text = findByIdText(db, mapping, projection)
           const rows = direct
             ? await direct(text, parameters)
             : (await db.executeQuery(CompiledQuery.raw(text, parameters))).rows
@@ -291,13 +303,14 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
             : sql``
       const offset = args.offset !== undefined ? sql` offset ${args.offset}` : sql``
       if (args.limit === 0) return []
-      const query = sql`select ${sql.id(TABLE_ALIAS)}.* from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`
+      const projection = rowProjection(mapping, args.fields)
+      const query = sql`select ${selectList(projection)} from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`
       // `return await`: an async function that returns a promise unwrapped by `await` settles ticks sooner.
       return await (readNow(
         mapping,
         (db) => query.compile(db),
-        (rows) => decodeAll(mapping, rows),
-      ) ?? run(mapping, async (db) => decodeAll(mapping, await selectRows(db, query))))
+        (rows) => decodeAll(mapping, rows, projection),
+      ) ?? run(mapping, async (db) => decodeAll(mapping, await selectRows(db, query), projection)))
     },
 
     async count(args) {

@@ -1,6 +1,7 @@
 import { RapportError } from '@rapport/core'
 import type { FieldDefinition, StorageRow, StorageValue } from '@rapport/core/storage'
-import type { ModelMapping } from './model-mapping.js'
+import type { ColumnMapping, ModelMapping } from './model-mapping.js'
+import type { RowProjection } from './row-projection.js'
 import type { SqlDialect } from './sql-dialect.js'
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
@@ -70,10 +71,13 @@ export function encodeRow(
 /** Decodes one database row (column → driver value) into a storage row with every field of the model. */
 export type RowDecoder = (raw: Record<string, unknown>) => StorageRow
 
-const decoders = new WeakMap<ModelMapping, { readonly dialect: SqlDialect; readonly decode: RowDecoder }>()
+const decoders = new WeakMap<
+  ModelMapping | RowProjection,
+  { readonly dialect: SqlDialect; readonly decode: RowDecoder }
+>()
 
 /**
- * The row decoder of a model on a dialect, compiled once and cached: each column's value decoder is chosen up front
+ * The row decoder of a model on a dialect (of the projection's columns only, when given), compiled once and cached: each column's value decoder is chosen up front
  * ({@link SqlDialect.valueDecoder}), and where the runtime allows it the decoder is generated as one object literal
  * with every field, so a row is a single allocation with a fixed shape instead of a dictionary built key by key.
  * Runtimes that forbid code generation (a strict Content-Security-Policy) get an equivalent loop.
@@ -84,16 +88,20 @@ const decoders = new WeakMap<ModelMapping, { readonly dialect: SqlDialect; reado
  * const rows = result.rows.map(decode)
  * ```
  */
-export function rowDecoder(mapping: ModelMapping, dialect: SqlDialect): RowDecoder {
-  const cached = decoders.get(mapping)
+export function rowDecoder(
+  mapping: ModelMapping,
+  dialect: SqlDialect,
+  projection?: RowProjection,
+): RowDecoder {
+  const key = projection && !projection.all ? projection : mapping
+  const cached = decoders.get(key)
   if (cached && cached.dialect === dialect) return cached.decode
-  const decode = compileRowDecoder(mapping, dialect)
-  decoders.set(mapping, { dialect, decode })
+  const decode = compileRowDecoder(key === mapping ? mapping.columns : projection!.columns, dialect)
+  decoders.set(key, { dialect, decode })
   return decode
 }
 
-function compileRowDecoder(mapping: ModelMapping, dialect: SqlDialect): RowDecoder {
-  const columns = mapping.columns
+function compileRowDecoder(columns: readonly ColumnMapping[], dialect: SqlDialect): RowDecoder {
   const decodeOf = columns.map(({ definition }) =>
     dialect.valueDecoder
       ? dialect.valueDecoder(definition)

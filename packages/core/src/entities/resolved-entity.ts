@@ -71,6 +71,10 @@ export class ResolvedEntity {
     this.hasCustom = 'custom' in this.shape
     this.mappings = mapShape(this.shape, definition.references)
     this.fromRow = compileRecordDecoder(SYSTEM_FIELDS, this.mappings)
+    this.recordFields = Object.freeze([
+      ...SYSTEM_FIELDS,
+      ...this.mappings.flatMap((m) => (m.kind === 'money' ? [m.minorColumn, m.currencyColumn] : [m.field])),
+    ])
     const fields: Record<string, FieldDefinition> = { ...systemColumns }
     const refs = new Map<string, FieldRef>(Object.entries(systemRefs))
     for (const m of this.mappings) {
@@ -164,6 +168,12 @@ export class ResolvedEntity {
 
   /** Converts a storage row back into the domain record (compiled once per entity; see `compileRecordDecoder`). */
   readonly fromRow: RecordDecoder
+
+  /**
+   * The storage fields `fromRow` reads (system fields, the shape's columns, both columns of money), one array for the
+   * entity's life: passed to reads as `fields`, so adapters skip derived and search columns no record shows.
+   */
+  readonly recordFields: readonly string[]
 }
 
 /** `.default(x)` applies on update too unless removed: an update must not reset omitted fields. */

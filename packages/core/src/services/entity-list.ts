@@ -83,11 +83,14 @@ export async function listPage(
       opts.includeArchived ?? false,
     )
     if (opts.cursor) filters.push(afterCursor(orderBy, decodeCursor(opts.cursor, orderBy)))
+    const recordFields = ctx.entity.recordFields
     const rows: StorageRow[] = await ops.findMany({
       ...storageScope(ctx, session),
       where: { kind: 'and', filters },
       orderBy,
       limit: limit + 1,
+      // The records and the cursor are all a page reads; a sort by a field no record shows needs the whole row.
+      ...(orderBy.every((o) => recordFields.includes(o.ref.field)) ? { fields: recordFields } : {}),
     })
     const hasMore = rows.length > limit
     const pageRows = hasMore ? rows.slice(0, limit) : rows

@@ -128,17 +128,26 @@ function mayRestrict(session: Session): boolean {
   return answer
 }
 
-/** The stored row with this id when it is inside the caller's scope for `action`, else `null`. */
+/**
+ * The stored row with this id when it is inside the caller's scope for `action`, else `null`. With `fields` (see
+ * `ReadFields`) the adapter may leave out every other field.
+ */
 export function loadRow(
   ctx: EntityContext,
   session: Session,
   id: string,
   action: AccessAction,
+  fields?: readonly string[],
 ): Promise<StorageRow | null> {
   if (typeof id !== 'string' || id.length === 0 || id.length > 200) return Promise.resolve(null)
   // The hot path (no plugin restricts reads): one primary-key lookup, no scope to compute or await.
-  if (!mayRestrict(session)) return session.ops.findById({ ...storageScope(ctx, session), id })
-  return loadScopedRow(ctx, session, id, action)
+  if (!mayRestrict(session)) return session.ops.findById(byIdArgs(ctx, session, id, fields))
+  return loadScopedRow(ctx, session, id, action, fields)
+}
+
+function byIdArgs(ctx: EntityContext, session: Session, id: string, fields: readonly string[] | undefined) {
+  const args = { ...storageScope(ctx, session), id }
+  return fields ? { ...args, fields } : args
 }
 
 async function loadScopedRow(
@@ -146,9 +155,10 @@ async function loadScopedRow(
   session: Session,
   id: string,
   action: AccessAction,
+  fields: readonly string[] | undefined,
 ): Promise<StorageRow | null> {
   const scope = await scopeFilter(ctx, session, action)
-  if (!scope) return session.ops.findById({ ...storageScope(ctx, session), id })
+  if (!scope) return session.ops.findById(byIdArgs(ctx, session, id, fields))
   // A scope without `exists` is tested on the row in memory with the adapters' reference evaluator (the same
   // two-valued semantics, proven by the differential tests), so a get stays a primary-key lookup.
   const predicate = rowPredicate(scope)
@@ -156,6 +166,7 @@ async function loadScopedRow(
     const row = await session.ops.findById({ ...storageScope(ctx, session), id })
     return row && predicate(row) ? row : null
   }
+  // The scope runs in SQL here, so the row only needs the caller's fields.
   const rows = await session.ops.findMany({
     ...storageScope(ctx, session),
     where: {
@@ -163,6 +174,7 @@ async function loadScopedRow(
       filters: [{ kind: 'compare', ref: { field: 'id', type: 'string' }, op: 'eq', value: id }, scope],
     },
     limit: 1,
+    ...(fields ? { fields } : {}),
   })
   return rows[0] ?? null
 }

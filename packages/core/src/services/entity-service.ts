@@ -67,7 +67,7 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
   #load(id: string): Promise<StorageRow | null> {
     if (typeof id !== 'string' || id.length === 0) return Promise.resolve(null)
     const ctx = this.#ctx
-    return ctx.session.read(() => loadRow(ctx, ctx.session, id, 'read'))
+    return ctx.session.read(() => loadRow(ctx, ctx.session, id, 'read', ctx.entity.recordFields))
   }
 
   async update(id: string, patch: U, options: WriteOptions = {}): Promise<R> {

@@ -45,9 +45,11 @@ export {
 export { aggregateCustomerOrdersByScan, type OrderScanOptions } from './order-aggregation-scan.js'
 export { unstorableInstantReason, unstorableTextReason } from './storable-value.js'
 export type {
+  FindByIdArgs,
   FindManyArgs,
   MigrationPlan,
   MigrationReport,
+  ReadFields,
   SearchArgs,
   StorageAdapter,
   StorageCapabilities,

@@ -39,6 +39,24 @@ export interface FindManyArgs extends ModelScope {
   readonly limit?: number
   /** Skip this many rows first (simple UIs; core's `list()` uses keyset cursors instead). */
   readonly offset?: number
+  /** The fields the caller reads from each row; see {@link ReadFields}. */
+  readonly fields?: ReadFields
+}
+
+/**
+ * The fields a caller will read from the rows it asks for (core passes the fields its records are built from). An
+ * adapter may then read and decode only these, skipping derived columns no record shows; it must still return every
+ * one of them (`null` where unset), and returning more is always correct, so an adapter may ignore the hint. Pass the
+ * same array on every call (adapters cache per array); absent, every field.
+ */
+export type ReadFields = readonly string[]
+
+/** Arguments of {@link StorageOperations.findById}. */
+export interface FindByIdArgs extends ModelScope {
+  /** The row's id. */
+  readonly id: string
+  /** The fields the caller reads; see {@link ReadFields}. */
+  readonly fields?: ReadFields
 }
 
 /** Arguments of {@link StorageOperations.search}. */
@@ -64,7 +82,7 @@ export interface StorageOperations {
    */
   createMany(args: ModelScope & { readonly data: readonly StorageRow[] }): Promise<number>
   /** The row with this id in this tenant, or `null`. */
-  findById(args: ModelScope & { readonly id: string }): Promise<StorageRow | null>
+  findById(args: FindByIdArgs): Promise<StorageRow | null>
   /** The rows with these ids in this tenant, in any order; missing ids are omitted. */
   findByIds(args: ModelScope & { readonly ids: readonly string[] }): Promise<StorageRow[]>
   /** Rows matching `where`, ordered and paged. */

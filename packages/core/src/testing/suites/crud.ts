@@ -96,6 +96,30 @@ export const crudSuite: ConformanceSuite = {
       }
     },
 
+    'reads given fields return every one of them unchanged, null included': async (ctx) => {
+      const rows = edgeCasePeople(ctx)
+      await createPeople(ctx, rows)
+      const scope = ctx.scope('person')
+      // Nullable columns (email, custom) and a datetime among them: a projection must still return null as null.
+      const fields = ['id', 'name', 'email', 'lastSeenAt', 'custom']
+      const pick = (row: StorageRow | null | undefined) =>
+        row ? Object.fromEntries(fields.map((f) => [f, row[f] === undefined ? 'MISSING' : row[f]])) : row
+      for (const data of rows) {
+        const found = await ctx.storage.findById({ ...scope, id: String(data['id']), fields })
+        checkEqual(pick(found), pick(data), `findById({ fields }) of ${String(data['name'])}`)
+      }
+      const listed = await ctx.storage.findMany({
+        ...scope,
+        fields,
+        orderBy: [{ ref: { field: 'id', type: 'string' }, direction: 'asc' }],
+      })
+      checkEqual(
+        listed.map(pick),
+        [...rows].sort((a, b) => (String(a['id']) < String(b['id']) ? -1 : 1)).map(pick),
+        'findMany({ fields })',
+      )
+    },
+
     'null and missing columns both read back as null': async (ctx) => {
       const full = ctx.factories.person({ name: 'sparse' })
       const data: StorageRow = {}
