@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { accessControl, defineAccessPolicy } from '@rapport/access'
@@ -50,6 +51,7 @@ const PG_URL = process.env['RAPPORT_TEST_PG_URL'] || undefined
 const ONLY_RLS = process.env['BENCH_ONLY'] === 'rls'
 const previous = ONLY_RLS && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined
 const results: Record<string, unknown> = previous?.results ?? {}
+const loadBefore = loadavg()
 if (!ONLY_RLS) await sqliteBench()
 const postgresRls = PG_URL
   ? {
@@ -119,29 +121,47 @@ async function sqliteBench() {
     search: (crm, i) => crm.contacts.search(`Client${i % 97}`, { limit: 20, where: team }),
   }
 
+  // Wall and CPU (user + system of this process: better-sqlite3 runs on the main thread) per call, in ms.
+  const cpu: number[] = []
   async function time(
     crm: CrmServices,
     run: (crm: CrmServices, i: number) => Promise<unknown>,
   ): Promise<number> {
+    const cpuStart = process.cpuUsage()
     const start = process.hrtime.bigint()
     for (let i = 0; i < CALLS; i++) await run(crm, i)
-    return Number(process.hrtime.bigint() - start) / 1e6 / CALLS
+    const wall = Number(process.hrtime.bigint() - start) / 1e6 / CALLS
+    const used = process.cpuUsage(cpuStart)
+    cpu.push((used.user + used.system) / 1e3 / CALLS)
+    return wall
   }
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+  const only = process.env['BENCH_WORKLOADS']?.split(',')
   for (const [name, run] of Object.entries(workloads)) {
+    if (only && !only.includes(name)) continue
     await time(plain, run)
     await time(guarded, run)
     const ratios: number[] = []
+    const cpuRatios: number[] = []
     const plainMs: number[] = []
     const guardedMs: number[] = []
+    const plainCpu: number[] = []
+    const guardedCpu: number[] = []
     for (let r = 0; r < ROUNDS; r++) {
-      const a = r % 2 === 0 ? await time(plain, run) : 0
-      const b = await time(guarded, run)
-      const c = r % 2 === 1 ? await time(plain, run) : a
-      plainMs.push(c)
-      guardedMs.push(b)
-      ratios.push(b / c)
+      // Alternate which side runs first, so a load spike hits both alike.
+      const first = r % 2 === 0 ? plain : guarded
+      const a = await time(first, run)
+      const aCpu = cpu.at(-1) as number
+      const b = await time(first === plain ? guarded : plain, run)
+      const bCpu = cpu.at(-1) as number
+      const [p, pc, g, gc] = first === plain ? [a, aCpu, b, bCpu] : [b, bCpu, a, aCpu]
+      plainMs.push(p)
+      guardedMs.push(g)
+      plainCpu.push(pc)
+      guardedCpu.push(gc)
+      ratios.push(g / p)
+      cpuRatios.push(gc / pc)
     }
     const hand = handWritten[name] as (crm: CrmServices, i: number) => Promise<unknown>
     const handRatios: number[] = []
@@ -153,7 +173,10 @@ async function sqliteBench() {
       vsHandWrittenWhere: median(handRatios),
       noPolicyMsPerCall: median(plainMs),
       policyMsPerCall: median(guardedMs),
+      noPolicyCpuMsPerCall: median(plainCpu),
+      policyCpuMsPerCall: median(guardedCpu),
       ratio: median(ratios),
+      cpuRatio: median(cpuRatios),
       target: 1.25,
       met: median(ratios) <= 1.25,
     }
@@ -170,6 +193,7 @@ writeFileSync(
       at: ONLY_RLS ? previous?.at : new Date().toISOString(),
       ...(ONLY_RLS ? { postgresRlsAt: new Date().toISOString() } : {}),
       node: process.version,
+      loadAverage: { before: loadBefore, after: loadavg() },
       adapter: 'sqlite (better-sqlite3, file)',
       contacts: CONTACTS,
       rounds: ROUNDS,

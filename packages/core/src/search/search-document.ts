@@ -66,29 +66,48 @@ export function searchDocument(
 ): SearchDocument {
   const keys = new Set<string>()
   const tokens = new Set<string>()
-  const addKey = (normalized: string) => {
-    if (normalized.length === 0) return
+  forEachSearchValue(model, row, normalizeSearchText, (normalized) => {
     keys.add(phoneDigits(normalized) ?? normalized)
     addSearchTokens(normalized, tokens)
+    return false
+  })
+  return {
+    searchTerms: tokens.size > 0 ? ` ${[...tokens].join(' ')} ` : '',
+    searchKeys: keys.size > 0 ? `\n${[...keys].join('\n')}\n` : '',
   }
+}
+
+/**
+ * Calls `visit` with each normalised value a row is found by, as {@link searchDocument} keys them: every non-empty
+ * string of the model's search fields, then each phrase of two or more non-empty parts (with the parts, normalised).
+ * The document holds each value as a key (a phone number as its digits) and its tokens. `normalize` is
+ * {@link normalizeSearchText} or a memo of it. A visitor that has seen enough returns `true` to stop.
+ *
+ * @internal
+ */
+export function forEachSearchValue(
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  row: Readonly<StorageRow>,
+  normalize: (text: string) => string,
+  visit: (normalized: string, parts?: readonly string[]) => boolean | undefined,
+): void {
   for (const field of model.searchFields) {
     const strings: string[] = []
     stringsOf(row[field], strings)
-    for (const s of strings) addKey(normalizeSearchText(s))
+    for (const s of strings) {
+      const normalized = normalize(s)
+      if (normalized.length > 0 && visit(normalized)) return
+    }
   }
   for (const phrase of model.searchPhrases ?? []) {
     const parts: string[] = []
     for (const field of phrase) {
       const value = row[field]
       if (typeof value !== 'string') continue
-      const normalized = normalizeSearchText(value)
+      const normalized = normalize(value)
       if (normalized.length > 0) parts.push(normalized)
     }
-    if (parts.length >= 2) addKey(joinPhrase(parts))
-  }
-  return {
-    searchTerms: tokens.size > 0 ? ` ${[...tokens].join(' ')} ` : '',
-    searchKeys: keys.size > 0 ? `\n${[...keys].join('\n')}\n` : '',
+    if (parts.length >= 2 && visit(joinPhrase(parts), parts)) return
   }
 }
 

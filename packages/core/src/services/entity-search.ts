@@ -1,8 +1,8 @@
 import * as z from 'zod'
 import { accessFieldRights, unreadableFields } from '../access/session-access.js'
 import type { Filter } from '../filter/filter-types.js'
-import { searchDocument } from '../search/search-document.js'
-import { matchesSearch, searchFilters } from '../search/search-match.js'
+import { searchFilters } from '../search/search-match.js'
+import { searchRowMatcher } from '../search/search-row-matcher.js'
 import type { ParsedSearchQuery } from '../search/search-text.js'
 import { parseSearchQuery } from '../search/search-text.js'
 import type { ModelScope } from '../storage/model-definition.js'
@@ -91,7 +91,7 @@ export async function searchRecords(
       }
       rows = await readableMatches(
         (seen, count) => fetchRanked(excluding(where, seen), count),
-        (row) => matchesSearch({ ...row, ...searchDocument(readable, row) }, terms),
+        searchRowMatcher(readable, terms),
         limit,
         session.runtime.limits.maxPageSize,
       )

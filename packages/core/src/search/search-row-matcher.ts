@@ -1,0 +1,93 @@
+import type { ModelDefinition } from '../storage/model-definition.js'
+import type { StorageRow } from '../storage/storage-filter.js'
+import { forEachSearchValue, searchDocument } from './search-document.js'
+import { matchesSearch } from './search-match.js'
+import type { ParsedSearchQuery } from './search-text.js'
+import { addSearchTokens, normalizeSearchText, phoneDigits } from './search-text.js'
+
+/** At most this many terms and runs fit one bitmask of satisfied conditions; longer queries take the slow path. */
+const MAX_MASK_CONDITIONS = 31
+/** A matcher forgets its memo past this many distinct values, so one long scan cannot hold every string it read. */
+const MAX_MEMO_ENTRIES = 4096
+
+/**
+ * A test equal to `matchesSearch({ ...row, ...searchDocument(model, row) }, query)` (the row found by `model`'s search
+ * fields and phrases, not by its stored search columns), without building the document. Each normalised value of the
+ * row is reduced to the query's conditions it satisfies (a term starting one of its tokens, a CJK run inside its
+ * key), memoised per value, and the row matches when its values together satisfy all of them: the document's tokens
+ * and keys are the union of its values'. Values repeat across the rows of one search (a surname, a company), so a
+ * value is normalised and tokenised once per matcher.
+ *
+ * Core uses it to re-check search results against the fields a caller may read.
+ *
+ * @example
+ * ```ts
+ * const readable = searchRowMatcher({ searchFields: ['firstName', 'lastName'] }, parseSearchQuery('ada'))
+ * readable({ firstName: 'Ada', emailAddresses: ['x@y.example'] }) // true
+ * ```
+ *
+ * @internal
+ */
+export function searchRowMatcher(
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  query: ParsedSearchQuery,
+): (row: Readonly<StorageRow>) => boolean {
+  if (query.terms.length === 0) return () => false
+  const conditions = query.terms.length + query.runs.length
+  if (conditions > MAX_MASK_CONDITIONS) {
+    return (row) => matchesSearch({ ...row, ...searchDocument(model, row) }, query)
+  }
+  const all = 2 ** conditions - 1
+  const normalized = new Map<string, string>()
+  const satisfied = new Map<string, number>()
+  const normalize = (text: string): string => {
+    let out = normalized.get(text)
+    if (out === undefined) {
+      if (normalized.size >= MAX_MEMO_ENTRIES) normalized.clear()
+      out = normalizeSearchText(text)
+      normalized.set(text, out)
+    }
+    return out
+  }
+  const conditionsOf = (value: string): number => {
+    let mask = satisfied.get(value)
+    if (mask !== undefined) return mask
+    mask = 0
+    const tokens = new Set<string>()
+    addSearchTokens(value, tokens)
+    for (const [i, term] of query.terms.entries()) {
+      for (const token of tokens) {
+        if (token.startsWith(term)) {
+          mask |= 1 << i
+          break
+        }
+      }
+    }
+    // Runs are CJK text: the value's key (its digits, for a phone number) holds one exactly when the value does.
+    for (const [i, run] of query.runs.entries())
+      if (value.includes(run)) mask |= 1 << (query.terms.length + i)
+    if (satisfied.size >= MAX_MEMO_ENTRIES) satisfied.clear()
+    satisfied.set(value, mask)
+    return mask
+  }
+  // A phrase of search fields joined by spaces adds no token and no key text its parts lack (they are values of the
+  // row themselves), unless the joined text reads as a phone number (its digits are new tokens): skip it then.
+  const fields = new Set(model.searchFields)
+  const partsAreFields = (model.searchPhrases ?? []).every((p) => p.every((f) => fields.has(f)))
+  return (row) => {
+    let mask = 0
+    forEachSearchValue(model, row, normalize, (value, parts) => {
+      if (parts && partsAreFields && isSpaced(value, parts) && phoneDigits(value) === undefined) return false
+      mask |= conditionsOf(value)
+      return mask === all
+    })
+    return mask === all
+  }
+}
+
+/** True when `joined` is `parts` joined by single spaces (no CJK parts written together). */
+function isSpaced(joined: string, parts: readonly string[]): boolean {
+  let length = parts.length - 1
+  for (const part of parts) length += part.length
+  return joined.length === length
+}
