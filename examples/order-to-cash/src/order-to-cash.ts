@@ -4,6 +4,7 @@ import { automationPlugin, createInProcessQueue } from '@rapport/automation'
 import { createCrm } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { contractApprovalPolicy } from '@rapport/sales/contracts'
+import { productsPlugin } from '@rapport/sales/products'
 import { quotesPlugin } from '@rapport/sales/quotes'
 import type { AgingLine, ContractBalance } from '@rapport/sales/receivables'
 import { dunningRules, receivablesPlugin } from '@rapport/sales/receivables'
@@ -17,6 +18,8 @@ export interface OrderToCashStory {
    */
   readonly quote: {
     readonly statuses: readonly string[]
+    /** The licence line as the catalogue priced it: its unit price and the kind of price book it came from. */
+    readonly licencePrice: { readonly unitPriceMinor: number; readonly source: string | null }
     readonly lines: readonly (readonly [number, number, number])[]
     readonly subtotalMinor: number
     readonly taxMinor: number
@@ -59,8 +62,9 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
     storage,
     clock,
     plugins: [
+      productsPlugin(),
       receivablesPlugin(),
-      quotesPlugin(),
+      quotesPlugin({ clock }),
       approvalsPlugin({
         clock,
         directory: accessDirectory(people),
@@ -101,7 +105,13 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
   })
   if (!deal) throw new Error('the conversion made no deal')
 
-  // 2. The quote: the server computes every total from its lines (a client's totals are refused), on every write.
+  // 2. The quote: the licences come from the catalogue, priced by the EUR list (the line gives no unit price); the
+  // server computes every total from the lines (a client's totals are refused), on every write.
+  const licence = await crm.entity('product').create({ code: 'LIC-Y', name: 'Licences', unit: 'seat' })
+  const list = await crm.entity('priceBook').create({ name: 'EUR list 2026', currency: 'EUR' })
+  await crm
+    .entity('priceBookEntry')
+    .create({ priceBookId: list.id, productId: licence.id, unitPriceMinor: 120_000 })
   await ray.deals.moveStage(deal.id, stage('Proposal'))
   const quotes = crm.plugins.quotes
   const draft = await quotes.create({
@@ -112,13 +122,7 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
     termStartDate: '2026-01-15',
     termEndDate: '2026-12-31',
     lines: [
-      {
-        description: 'Licences',
-        quantity: '10',
-        unitPriceMinor: 120_000,
-        discount: { percent: '10' },
-        taxRate: '19',
-      },
+      { productId: licence.id, quantity: '10', discount: { percent: '10' }, taxRate: '19' },
       { description: 'Onboarding', quantity: '1', unitPriceMinor: 500_000, taxRate: '19' },
       { description: 'Printed manuals', quantity: '4', unitPriceMinor: 5_000, taxRate: '7' }, // reduced VAT
     ],
@@ -187,6 +191,10 @@ export async function runOrderToCash(storage: StorageAdapter): Promise<OrderToCa
     deal: { name: won.name, stage: 'Won' },
     quote: {
       statuses: quoteStatuses,
+      licencePrice: {
+        unitPriceMinor: document.lines[0]?.unitPriceMinor ?? 0,
+        source: document.lines[0]?.priceSource?.source ?? null,
+      },
       lines: document.lines.map((l) => [l.subtotalMinor, l.taxMinor, l.totalMinor] as const),
       subtotalMinor: document.totals.subtotalMinor,
       taxMinor: document.totals.taxMinor,

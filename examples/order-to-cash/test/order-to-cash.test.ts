@@ -7,6 +7,8 @@ const expected = {
   deal: { name: 'ACME rollout 2026', stage: 'Won' },
   quote: {
     statuses: ['draft', 'in_review', 'sent', 'accepted'],
+    // the licence line named the product only: the EUR list priced it
+    licencePrice: { unitPriceMinor: 120_000, source: 'default' },
     // licences 10 × 1,200.00 − 10 % at 19 %; onboarding 5,000.00 at 19 %; manuals 4 × 50.00 at 7 %
     lines: [
       [1_080_000, 205_200, 1_285_200],

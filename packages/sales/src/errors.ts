@@ -72,6 +72,13 @@ export const SalesErrorCodes = {
   PRODUCT_INACTIVE: 'SALES_PRODUCT_INACTIVE',
   /** No price book entry applies to the product, quantity, date and currency asked (`details`). */
   NO_PRICE: 'SALES_NO_PRICE',
+  /** A quote line's unit is not its product's unit (`details.path`, `details.expected`). */
+  UNIT_MISMATCH: 'SALES_UNIT_MISMATCH',
+  /**
+   * A quote line naming a product sets a unit price other than the catalogue's while the host forbids overrides
+   * (`quotesPlugin({ priceOverrides: 'forbid' })`; `details.catalogueMinor`).
+   */
+  PRICE_OVERRIDE_FORBIDDEN: 'SALES_PRICE_OVERRIDE_FORBIDDEN',
   /** A price lookup is malformed (`details.path`). */
   INVALID_PRICE_QUERY: 'SALES_INVALID_PRICE_QUERY',
 } as const

@@ -34,5 +34,13 @@ export {
   quotePipelineTemplate,
   REVISABLE_QUOTE_STATUSES,
 } from './quote-lifecycle.js'
+export {
+  type LinePriceSource,
+  type PriceOverridePolicy,
+  priceQuoteLines,
+  type QuoteLinePricingOptions,
+  quoteDateOf,
+} from './quote-line-pricing.js'
+export { withLinePricing } from './quote-pricing-hooks.js'
 export type { AcceptQuoteOptions, QuoteRecord, QuotesApi } from './quote-service.js'
 export { quotesPlugin } from './quotes-plugin.js'

@@ -1,5 +1,6 @@
 import type { CalculatedLine, CompanyTotals, DocumentTotals, TaxSummary } from '../money/document-types.js'
 import { computeQuoteTotals } from './quote-calculation.js'
+import type { LinePriceSource } from './quote-line-pricing.js'
 
 type Row = Readonly<Record<string, unknown>>
 
@@ -8,6 +9,10 @@ export interface QuoteDocumentLine extends CalculatedLine {
   readonly productId: string | null
   readonly sku: string | null
   readonly description: string | null
+  /** The unit of measure (a product line's is its product's). */
+  readonly unit: string | null
+  /** Where the server priced the line from, when it did (a price book answer); `null` for a price as written. */
+  readonly priceSource: LinePriceSource | null
   /** The line's discounts as written (one or a waterfall). */
   readonly discounts: readonly Readonly<Record<string, unknown>>[]
 }
@@ -25,6 +30,8 @@ export interface QuoteDocument {
   readonly status: string | null
   readonly stage: { readonly id: string; readonly name: string; readonly kind: string } | null
   readonly issuedAt: string
+  /** The day the quote is drawn up and its catalogue prices were looked up on (`YYYY-MM-DD`). */
+  readonly quoteDate: string | null
   readonly validUntil: string | null
   readonly parties: {
     readonly companyId: string | null
@@ -71,6 +78,7 @@ export function buildQuoteDocument(
     status: str(quote['status']),
     stage,
     issuedAt: (quote['createdAt'] as Date).toISOString(),
+    quoteDate: str(quote['quoteDate']),
     validUntil: str(quote['validUntil']),
     parties: {
       companyId: str(quote['companyId']),
@@ -90,6 +98,8 @@ export function buildQuoteDocument(
         productId: str(source['productId']),
         sku: str(source['sku']),
         description: str(source['description']),
+        unit: str(source['unit']),
+        priceSource: (source['priceSource'] as LinePriceSource | null | undefined) ?? null,
         discounts: discount === undefined ? [] : Array.isArray(discount) ? discount : [discount],
       }
     }),

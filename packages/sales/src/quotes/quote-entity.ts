@@ -25,8 +25,26 @@ export const quoteLineSchema = z.strictObject({
   description: z.string().max(2000).nullable().optional(),
   /** How many units, a decimal (`"1.5"`). */
   quantity: decimal,
-  /** The unit list price in minor units of the quote currency. */
-  unitPriceMinor: minor,
+  /** The unit of measure; for a product line, the product's (filled in when absent). */
+  unit: z.string().max(30).nullable().optional(),
+  /**
+   * The unit list price in minor units of the quote currency. A line naming a product may leave it out: the server
+   * prices it from the price books (`lookupPrice`) and records where in `priceSource`.
+   */
+  unitPriceMinor: minor.optional(),
+  /** Set by the server when it priced the line from a price book (see `LinePriceSource`); not writable. */
+  priceSource: z
+    .strictObject({
+      priceBookId: id,
+      priceBookEntryId: id,
+      source: z.string().max(20),
+      currency: z.string().max(10),
+      date,
+      minQuantity: z.number(),
+      derivedFrom: z.strictObject({ priceBookId: id, unitPriceMinor: z.int() }).optional(),
+    })
+    .nullable()
+    .optional(),
   /** Must equal the quote's currency when given. */
   currency: z.string().max(10).optional(),
   discount: z.union([discountSchema, z.array(discountSchema).max(10)]).optional(),
@@ -79,6 +97,8 @@ export const quoteEntity = defineEntity({
       .nullable()
       .optional(),
     lines: z.array(quoteLineSchema).max(2000).default([]),
+    /** The day the quote is drawn up and its catalogue prices are looked up on (default: the day it is created, UTC). */
+    quoteDate: date.nullable().optional(),
     validUntil: date.nullable().optional(),
     /** The term of the contract accepting the quote creates (required to accept). */
     termStartDate: date.nullable().optional(),

@@ -11,6 +11,7 @@ type Row = Record<string, unknown>
 /** What the price of a quote is made of: editable only in draft (a sent quote changes by revision). */
 const PRICING_FIELDS = [
   'currency',
+  'quoteDate',
   'lines',
   'pricesIncludeTax',
   'taxRounding',

@@ -5,6 +5,8 @@ import { partySource } from '@rapport/core/timeline'
 import { salesParty } from '../receivables/receivable-timeline.js'
 import { quoteEntity } from './quote-entity.js'
 import { quoteHooks, quoteTransitionGuards } from './quote-hooks.js'
+import type { QuoteLinePricingOptions } from './quote-line-pricing.js'
+import { withLinePricing } from './quote-pricing-hooks.js'
 import type { QuotesApi } from './quote-service.js'
 import { quotesService } from './quote-service.js'
 
@@ -28,13 +30,18 @@ import { quotesService } from './quote-service.js'
  * const { contract } = await crm.plugins.quotes.accept(quote.id, { termStartDate: '2026-04-01', termEndDate: '2027-03-31' })
  * ```
  */
-export function quotesPlugin(): CrmPlugin<'quotes', QuotesApi> & TransitionGuardPlugin {
+export function quotesPlugin(
+  options: QuoteLinePricingOptions = {},
+): CrmPlugin<'quotes', QuotesApi> & TransitionGuardPlugin {
+  // Whether the catalogue is there is known once the plugins are assembled (init); the hooks read it when they run.
+  const pricing = { ...options, catalogue: false }
   return {
     ...definePlugin({
       id: 'quotes',
       schema: { entities: [quoteEntity] },
-      hooks: quoteHooks,
+      hooks: withLinePricing(quoteHooks, pricing),
       init: ({ schema }) => {
+        pricing.catalogue = schema.models['product'] !== undefined
         if (!schema.models['contract']) {
           throw new RapportError(
             'PLUGIN_ERROR',
