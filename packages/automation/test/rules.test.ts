@@ -28,6 +28,23 @@ describe('rule validation', () => {
     expect(engine.rules().map((r) => r.id)).toEqual(['big-deal'])
   })
 
+  it('refuses exists and count in a rule condition (it runs on one record) and registers nothing', async () => {
+    const { engine, crm } = await setup()
+    for (const [key, condition] of [
+      ['exists', { exists: 'contacts' }],
+      ['count', { count: 'contacts', op: 'gte', value: 2 }],
+    ] as const) {
+      const conditions = { and: [condition] } as unknown as AutomationRule['conditions']
+      const err = await rejection(() => engine.register({ ...base, conditions }))
+      expect(isRapportError(err, 'AUTOMATION_INVALID_RULE')).toBe(true)
+      const issue = (err as { issues: { path: unknown[]; message: string }[] }).issues[0]!
+      expect(issue.path).toEqual(['conditions', 'and', 0, key])
+      expect(issue.message).toContain('schedule trigger')
+    }
+    expect(engine.rules()).toEqual([])
+    expect(await crm.entity('automationRun').count()).toBe(0)
+  })
+
   it('points at the exact bad part of a nested condition, with suggestions, and registers nothing', async () => {
     const { engine, crm } = await setup()
     const err = await rejection(() =>

@@ -57,6 +57,47 @@ describe('time triggers (indexed sweep, injectable clock)', () => {
     expect((await crm.tasks.list()).items.map((t) => t.title)).toEqual(['Prepare closing Live'])
   })
 
+  it('relative with a count where: only contacts with at least two completed orders, decided by the sweep', async () => {
+    const { crm, engine, advance } = await setup()
+    await crm.customFields.define('contact', { key: 'renewsOn', type: 'date' })
+    engine.register({
+      id: 'loyal-renewal',
+      name: 'Renewal reminder for repeat buyers',
+      entity: 'contact',
+      trigger: {
+        type: 'relative',
+        field: 'custom.renewsOn',
+        offset: { days: 1 },
+        direction: 'before',
+        where: {
+          count: 'orders',
+          where: { field: 'status', op: 'eq', value: 'completed' },
+          op: 'gte',
+          value: 2,
+        },
+      },
+      actions: [{ type: 'addTag', tag: 'loyal-renewal' }],
+    })
+    const buy = (customerId: string, status: 'completed' | 'canceled') =>
+      crm.orders.create({
+        customerType: 'contact',
+        customerId,
+        occurredAt: new Date('2026-03-01T00:00:00Z'),
+        amount: { amountMinor: 1_000, currency: 'EUR' },
+        status,
+      })
+    const repeat = await crm.contacts.create({ firstName: 'Repeat', custom: { renewsOn: '2026-03-05' } })
+    const once = await crm.contacts.create({ firstName: 'Once', custom: { renewsOn: '2026-03-05' } })
+    await buy(repeat.id, 'completed')
+    await buy(repeat.id, 'completed')
+    await buy(once.id, 'completed')
+    await buy(once.id, 'canceled') // two orders, but only one counts
+    advance(2 * DAY + 16 * 3_600_000) // 2026-03-04T01:00Z: the day before
+    expect((await engine.tick()).sweep.enrolled).toEqual({ 'loyal-renewal': 1 })
+    expect((await crm.contacts.get(repeat.id)).tags).toContain('loyal-renewal')
+    expect((await crm.contacts.get(once.id)).tags).not.toContain('loyal-renewal')
+  })
+
   it('inactivity: no activity for 15 days (activities reset the clock)', async () => {
     const { crm, engine, advance } = await setup()
     engine.register({

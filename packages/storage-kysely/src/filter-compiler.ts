@@ -242,6 +242,8 @@ export class FilterCompiler {
         return this.#exists(mapping, alias, filter.relation, filter.filter)
       case 'after':
         return this.#after(mapping, alias, filter.orderBy, filter.values)
+      case 'count':
+        return this.#count(mapping, alias, filter)
       default: {
         const kind = (filter as { kind?: unknown }).kind
         throw invalid(`Unknown filter node kind ${JSON.stringify(kind)}.`, { kind })
@@ -301,45 +303,129 @@ export class FilterCompiler {
     relation: ResolvedRelation,
     filter: StorageFilter,
   ): RawBuilder<SqlBool> {
+    const related = this.#related(mapping, alias, relation, filter, {
+      direct: this.#ctx.readsEveryRow === true,
+      through: true,
+    })
+    if (related.pinned) {
+      // Direct (aggregates only): receivables aging at 1M installments on SQLite: the correlated EXISTS probed the
+      // contract table once per installment (4.5 s of CPU); `contract_id in (effective contracts)` drives the
+      // installments' contract index from the 250k effective contracts instead (0.7 s).
+      // Through (always): the planner can read the few links of a pinned related record first (the link table's
+      // target index) and fetch the owners by primary key, instead of walking the owners in sort order and probing
+      // the links for every row (a contact's activities newest first: ~430 ms at 20k activities with EXISTS on
+      // SQLite). `(…) in (…)` is NULL rather than FALSE when either side holds a NULL, which is not TRUE either way,
+      // and negation is `is not true`: the result is the same.
+      const { owner, key, from, where } = related.pinned
+      return sql<SqlBool>`${owner} in (select ${key} from ${from} where ${where})`
+    }
+    const { from, where } = related.correlated
+    return sql<SqlBool>`exists (select 1 from ${from} where ${where})`
+  }
+
+  /**
+   * `count` nodes: the related rows satisfying `filter` number between `min` and `max`. A page asks "is there an
+   * n-th related row" (`exists (… limit 1 offset n - 1)`), which stops reading at the n-th row however many there
+   * are; an aggregate over a known tenant groups the related rows once (`owner in (… group by … having count(*) …)`)
+   * instead of probing them per owner. A range starting at 0 is the negation of "more than max", so owners with no
+   * related row at all, which no group holds, are counted as 0.
+   */
+  #count(
+    mapping: ModelMapping,
+    alias: string,
+    node: Extract<StorageFilter, { kind: 'count' }>,
+  ): RawBuilder<SqlBool> {
+    const { min, max } = node
+    if (
+      !Number.isSafeInteger(min) ||
+      min < 0 ||
+      (max !== null && (!Number.isSafeInteger(max) || max < min))
+    ) {
+      throw invalid(`Invalid count range [${min}, ${max}].`, { min, max })
+    }
+    const everyRow = this.#ctx.readsEveryRow === true
+    const related = this.#related(mapping, alias, node.relation, node.filter, {
+      direct: everyRow,
+      through: everyRow,
+    })
+    if (related.pinned) {
+      const { owner, key, from, where } = related.pinned
+      const grouped = (having: RawBuilder<SqlBool>) =>
+        sql<SqlBool>`${owner} in (select ${key} from ${from} where ${where} group by ${key} having ${having})`
+      if (min === 0) return sql<SqlBool>`(${grouped(sql<SqlBool>`count(*) > ${sql.lit(max)}`)} is not true)`
+      const upper = max === null ? sql`` : sql` and count(*) <= ${sql.lit(max)}`
+      return grouped(sql<SqlBool>`count(*) >= ${sql.lit(min)}${upper}`)
+    }
+    const { from, where } = related.correlated
+    const atLeast = (n: number) =>
+      sql<SqlBool>`exists (select 1 from ${from} where ${where} limit 1 offset ${sql.lit(n - 1)})`
+    const parts: RawBuilder<SqlBool>[] = []
+    if (min > 0) parts.push(atLeast(min))
+    if (max !== null) parts.push(sql<SqlBool>`(${atLeast(max + 1)} is not true)`)
+    return parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` and `)})`
+  }
+
+  /**
+   * The related rows of an `exists` or `count` node, as SQL pieces: `correlated` joins them to the owner row under
+   * `alias`; `pinned`, when the query's tenant is known and `pin` asks for it for this kind of relation, selects the
+   * owners' keys uncorrelated, pinned to that tenant.
+   */
+  #related(
+    mapping: ModelMapping,
+    alias: string,
+    relation: ResolvedRelation,
+    filter: StorageFilter,
+    pin: { readonly direct: boolean; readonly through: boolean },
+  ): {
+    correlated: { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> }
+    pinned?: {
+      owner: RawBuilder<unknown>
+      key: RawBuilder<unknown>
+      from: RawBuilder<unknown>
+      where: RawBuilder<SqlBool>
+    }
+  } {
     const related = this.#model(relation.model)
     const r = `_r${++this.#aliasCounter}`
     const inner = this.#node(related, r, filter)
-    const tenant = sql`${this.#column(related, r, 'tenantId')} = ${this.#column(mapping, alias, 'tenantId')}`
+    const tenantId = this.#ctx.tenantId
     if (relation.kind === 'direct') {
-      const tenantId = this.#ctx.tenantId
-      if (tenantId !== undefined && this.#ctx.readsEveryRow) {
-        // Receivables aging at 1M installments on SQLite: the correlated EXISTS probed the contract table once per
-        // installment (4.5 s of CPU); `contract_id in (effective contracts)` drives the installments' contract index
-        // from the 250k effective contracts instead (0.7 s). `(…) in (…)` is NULL rather than FALSE when either side
-        // holds a NULL, which is not TRUE either way, and negation is `is not true`: the result is the same.
-        const pinned = sql`${this.#column(related, r, 'tenantId')} = ${tenantId}`
-        return sql<SqlBool>`${this.#column(mapping, alias, relation.localField)} in (select ${this.#column(related, r, relation.relatedField)} from ${sql.table(related.table)} as ${sql.id(r)} where ${pinned} and ${inner})`
-      }
-      const join = sql`${this.#column(related, r, relation.relatedField)} = ${this.#column(mapping, alias, relation.localField)}`
-      return sql<SqlBool>`exists (select 1 from ${sql.table(related.table)} as ${sql.id(r)} where ${tenant} and ${join} and ${inner})`
+      const from = sql`${sql.table(related.table)} as ${sql.id(r)}`
+      const key = this.#column(related, r, relation.relatedField)
+      const owner = this.#column(mapping, alias, relation.localField)
+      const tenant = sql`${this.#column(related, r, 'tenantId')} = ${this.#column(mapping, alias, 'tenantId')}`
+      const correlated = { from, where: sql<SqlBool>`${tenant} and ${key} = ${owner} and ${inner}` }
+      if (tenantId === undefined || !pin.direct) return { correlated }
+      const pinned = sql`${this.#column(related, r, 'tenantId')} = ${tenantId}`
+      return { correlated, pinned: { owner, key, from, where: sql<SqlBool>`${pinned} and ${inner}` } }
     }
     const through = this.#model(relation.through)
     const j = `_j${++this.#aliasCounter}`
+    const from = sql`${sql.table(through.table)} as ${sql.id(j)} inner join ${sql.table(related.table)} as ${sql.id(r)} on ${this.#column(related, r, 'tenantId')} = ${this.#column(through, j, 'tenantId')} and ${this.#column(related, r, 'id')} = ${this.#column(through, j, relation.throughTo)}`
+    const key = this.#column(through, j, relation.throughFrom)
     const pins = Object.entries(relation.throughWhere).map(
       ([field, value]) => sql`${this.#column(through, j, field)} = ${value}`,
     )
     const conditions = [
       sql`${this.#column(through, j, 'tenantId')} = ${this.#column(mapping, alias, 'tenantId')}`,
-      sql`${this.#column(through, j, relation.throughFrom)} = ${this.#column(mapping, alias, 'id')}`,
+      sql`${key} = ${this.#column(mapping, alias, 'id')}`,
       ...pins,
       inner,
     ]
-    const tenantId = this.#ctx.tenantId
-    if (tenantId !== undefined) {
-      // An uncorrelated IN pinned to the tenant rather than a correlated EXISTS: the planner can read the few links
-      // of a pinned related record first (the link table's target index) and fetch the owners by primary key,
-      // instead of walking the owners in sort order and probing the links for every row (a contact's activities
-      // newest first: ~430 ms at 20k activities with EXISTS on SQLite). Every level of a query is pinned to the
-      // tenant, and both sides are non-null ids, so `not in` keeps two-valued logic and the result is the same.
-      const pinned = [sql`${this.#column(through, j, 'tenantId')} = ${tenantId}`, ...conditions.slice(2)]
-      return sql<SqlBool>`${this.#column(mapping, alias, 'id')} in (select ${this.#column(through, j, relation.throughFrom)} from ${sql.table(through.table)} as ${sql.id(j)} inner join ${sql.table(related.table)} as ${sql.id(r)} on ${this.#column(related, r, 'tenantId')} = ${this.#column(through, j, 'tenantId')} and ${this.#column(related, r, 'id')} = ${this.#column(through, j, relation.throughTo)} where ${sql.join(pinned, sql` and `)})`
+    const correlated = { from, where: sql<SqlBool>`${sql.join(conditions, sql` and `)}` }
+    if (tenantId === undefined || !pin.through) return { correlated }
+    // Every level of a query is pinned to the tenant, and both sides are non-null ids, so `not in` keeps two-valued
+    // logic and the result is the same.
+    const pinned = [sql`${this.#column(through, j, 'tenantId')} = ${tenantId}`, ...conditions.slice(2)]
+    return {
+      correlated,
+      pinned: {
+        owner: this.#column(mapping, alias, 'id'),
+        key,
+        from,
+        where: sql<SqlBool>`${sql.join(pinned, sql` and `)}`,
+      },
     }
-    return sql<SqlBool>`exists (select 1 from ${sql.table(through.table)} as ${sql.id(j)} inner join ${sql.table(related.table)} as ${sql.id(r)} on ${this.#column(related, r, 'tenantId')} = ${this.#column(through, j, 'tenantId')} and ${this.#column(related, r, 'id')} = ${this.#column(through, j, relation.throughTo)} where ${sql.join(conditions, sql` and `)})`
   }
 }
 

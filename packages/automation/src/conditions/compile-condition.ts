@@ -137,13 +137,15 @@ function compileNode(raw: unknown, path: Path, depth: number, state: State): Nod
       },
     }
   }
-  if ('exists' in raw) {
-    return issue(
-      state,
-      [...path, 'exists'],
-      '`exists` is not available in rule conditions (they run on one record); use a schedule trigger `where`',
-      'invalid_value',
-    )
+  for (const key of ['exists', 'count'] as const) {
+    if (key in raw) {
+      return issue(
+        state,
+        [...path, key],
+        `\`${key}\` is not available in rule conditions (they run on one record); use a schedule trigger \`where\``,
+        'invalid_value',
+      )
+    }
   }
   return compileLeaf(raw, path, state)
 }

@@ -70,8 +70,8 @@ export async function accessScope(
 }
 
 /**
- * Rewrites every `exists` of a filter so the related entity's read scope applies to the related rows too: a
- * relation never reaches a record its target entity's scope hides.
+ * Rewrites every `exists` and `count` of a filter so the related entity's read scope applies to the related rows
+ * too: a relation never reaches, or counts, a record its target entity's scope hides.
  *
  * @internal
  */
@@ -100,8 +100,11 @@ export async function withRelatedScopes(
   if (node['not'] !== undefined && typeof node['not'] === 'object') {
     return { not: await withRelatedScopes(session, node['not'] as Filter, target, depth) }
   }
-  if (typeof node['exists'] === 'string') {
-    const related = target.resolveRelation(node['exists'])
+  const key =
+    typeof node['exists'] === 'string' ? 'exists' : typeof node['count'] === 'string' ? 'count' : null
+  if (key !== null) {
+    // `count` counts exactly the related records `exists` may see: the related entity's scope joins `where`.
+    const related = target.resolveRelation(node[key] as string)
     if (!related) return filter // the compiler reports the unknown relation
     if (depth >= MAX_SCOPE_DEPTH) return { ...node, where: NOTHING } as Filter
     const scope = await accessScope(session, related.target.entity, 'read')
@@ -111,7 +114,7 @@ export async function withRelatedScopes(
     const scoped = scope ? await withRelatedScopes(session, scope, related.target, depth + 1) : undefined
     const parts = [inner, scoped].filter((f): f is Filter => f !== undefined)
     if (parts.length === 0) return filter
-    return { exists: node['exists'], where: parts.length === 1 ? (parts[0] as Filter) : { and: parts } }
+    return { ...node, where: parts.length === 1 ? (parts[0] as Filter) : { and: parts } } as Filter
   }
   return filter
 }
@@ -228,7 +231,7 @@ export function fieldForbidden(entity: string, fields: readonly string[], operat
 
 /**
  * Refuses a caller's filter that names a field the actor cannot read in clear, on this entity or, through
- * `exists`, on a related one: a masked value must not be inferable by filtering.
+ * `exists` or `count`, on a related one: a masked value must not be inferable by filtering.
  *
  * @internal
  */
@@ -239,8 +242,9 @@ export function checkFilterFields(session: AccessSession, filter: unknown, targe
     const n = node as Record<string, unknown>
     for (const key of ['and', 'or'] as const) if (Array.isArray(n[key])) for (const m of n[key]) visit(m, on)
     if (n['not'] !== undefined) visit(n['not'], on)
-    if (typeof n['exists'] === 'string') {
-      const related = on.resolveRelation(n['exists'])
+    const relation = typeof n['exists'] === 'string' ? n['exists'] : n['count']
+    if (typeof relation === 'string') {
+      const related = on.resolveRelation(relation)
       if (related && n['where'] !== undefined) visit(n['where'], related.target)
     }
     if (typeof n['field'] === 'string') {

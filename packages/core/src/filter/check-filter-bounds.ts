@@ -4,7 +4,7 @@ import type { FilterLimits } from './filter-target.js'
 
 interface Pending {
   readonly node: unknown
-  /** How many `and`/`or`/`not`/`exists` groups enclose this node. */
+  /** How many `and`/`or`/`not`/`exists`/`count` groups enclose this node. */
   readonly depth: number
   readonly path: string
 }
@@ -13,7 +13,7 @@ interface Pending {
  * Checks a filter's size before anything else looks at it, so a hostile tree fails fast with `INVALID_FILTER`
  * instead of exhausting the stack or the CPU in schema validation:
  *
- * - nesting depth of `and`/`or`/`not`/`exists` groups (`maxDepth`);
+ * - nesting depth of `and`/`or`/`not`/`exists`/`count` groups (`maxDepth`);
  * - total number of filter nodes (`maxNodes`), counted before children are queued, so a 1,000,000-wide `and` is
  *   rejected after one length check, and a cyclic object cannot loop forever;
  * - length of `in`/`nin` lists and any other array value (`maxListLength`);
@@ -33,12 +33,14 @@ export function checkFilterBounds(filter: unknown, limits: FilterLimits): void {
     if (nodes > limits.maxNodes) throw tooManyNodes(path, limits)
     if (!isObject(node)) continue
 
-    const groupKey = (['and', 'or', 'not', 'exists'] as const).find((key) => Object.hasOwn(node, key))
+    const groupKey = (['and', 'or', 'not', 'exists', 'count'] as const).find((key) =>
+      Object.hasOwn(node, key),
+    )
     if (groupKey !== undefined) {
       if (depth + 1 > limits.maxDepth) {
         throw invalidFilter(
           path,
-          `the filter nests deeper than ${limits.maxDepth} levels of and/or/not/exists`,
+          `the filter nests deeper than ${limits.maxDepth} levels of and/or/not/exists/count`,
           {
             limit: 'maxDepth',
             max: limits.maxDepth,
@@ -58,6 +60,7 @@ export function checkFilterBounds(filter: unknown, limits: FilterLimits): void {
         stack.push({ node: child, depth: depth + 1, path: groupPath })
       } else {
         checkString(child, groupPath, limits)
+        if (groupKey === 'count') checkValue(node['value'], childPath(path, 'value'), limits)
         if (node['where'] !== undefined) {
           stack.push({ node: node['where'], depth: depth + 1, path: childPath(path, 'where') })
         }

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { RapportError } from '../errors/rapport-error.js'
 import { isRapportError } from '../errors/rapport-error.js'
@@ -501,6 +502,98 @@ describe('compileFilter: fields, relations and shape errors', () => {
     expectInvalid({ exists: 'dealz' }, 'exists', /unknown relation "dealz" on contact/)
     expectInvalid({ exists: 'deals', where: null }, 'where', /got null/)
     expectInvalid({ exists: 'deals', filter: {} }, 'filter', /unknown key/)
+  })
+
+  it('compiles count to an inclusive range of counts', () => {
+    const open: StorageFilter = {
+      kind: 'compare',
+      ref: { field: 'status', type: 'string' },
+      op: 'eq',
+      value: 'open',
+    }
+    const count = (
+      min: number,
+      max: number | null,
+      filter: StorageFilter = { kind: 'const', value: true },
+    ) => ({
+      kind: 'count',
+      relation: dealsRelation,
+      filter,
+      min,
+      max,
+    })
+    expect(
+      compile({ count: 'deals', where: { field: 'status', op: 'eq', value: 'open' }, op: 'gte', value: 2 }),
+    ).toEqual(count(2, null, open))
+    expect(compile({ count: 'deals', op: 'eq', value: 3 })).toEqual(count(3, 3))
+    expect(compile({ count: 'deals', op: 'ne', value: 3 })).toEqual({ kind: 'not', filter: count(3, 3) })
+    expect(compile({ count: 'deals', op: 'lt', value: 3 })).toEqual(count(0, 2))
+    expect(compile({ count: 'deals', op: 'lte', value: 3 })).toEqual(count(0, 3))
+    expect(compile({ count: 'deals', op: 'gt', value: 3 })).toEqual(count(4, null))
+    expect(compile({ count: 'deals', op: 'between', value: [1, 4] })).toEqual(count(1, 4))
+    // Comparisons every count satisfies, or none does, need no relation at all.
+    expect(compile({ count: 'deals', op: 'gte', value: 0 })).toEqual({ kind: 'const', value: true })
+    expect(compile({ count: 'deals', op: 'lt', value: 0 })).toEqual({ kind: 'const', value: false })
+    expect(compile({ count: 'deals', op: 'gt', value: 2_147_483_647 })).toEqual({
+      kind: 'const',
+      value: false,
+    })
+    expect(compile({ count: 'deals', op: 'between', value: [0, 2_147_483_647] })).toEqual({
+      kind: 'const',
+      value: true,
+    })
+  })
+
+  it('refuses a malformed count with a path into it', () => {
+    expectInvalid({ count: 'dealz', op: 'gte', value: 1 }, 'count', /unknown relation "dealz" on contact/)
+    expectInvalid({ count: 'deals', op: 'gte', value: -1 }, 'value', /whole number/)
+    expectInvalid({ count: 'deals', op: 'gte', value: 2.5 }, 'value', /whole number/)
+    expectInvalid({ count: 'deals', op: 'gte', value: 2_147_483_648 }, 'value', /whole number/)
+    expectInvalid({ count: 'deals', op: 'gte', value: { $var: 'vars.limit' } }, 'value', /whole number/)
+    expectInvalid({ count: 'deals', op: 'gte', value: [1, 2] }, 'value', /one whole number/)
+    expectInvalid({ count: 'deals', op: 'between', value: 2 }, 'value', /\[from, to\]/)
+    expectInvalid({ count: 'deals', op: 'between', value: [3, 2] }, 'value', /from <= to/)
+    expectInvalid({ count: 'deals', op: 'contains', value: 1 }, 'op', /expected one of eq, ne/)
+    expectInvalid({ count: 'deals', value: 1 }, 'op', /expected one of/)
+    expectInvalid({ count: 'deals', op: 'eq' }, 'value', /required/)
+    expectInvalid({ count: 'deals', op: 'eq', value: 1, vaule: 1 }, 'vaule', /unknown key/)
+    expectInvalid(
+      { not: { count: 'deals', op: 'eq', value: 1, where: { field: 'firstName', op: 'eq', value: 'x' } } },
+      'not.where.field',
+      /unknown field "firstName" on deal/,
+    )
+  })
+
+  it('evaluates count exactly as counting the related rows that match', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('open', 'won', 'lost'), { maxLength: 6 }),
+        fc.constantFrom('eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between'),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 0, max: 3 }),
+        (statuses, op, n, width) => {
+          const deals = statuses.map((status, i) => ({ id: `deal_${i}`, contactId: 'con_1', status }))
+          const value = op === 'between' ? [n, n + width] : n
+          const matches = createFilterPredicate(
+            { count: 'deals', where: { field: 'status', op: 'eq', value: 'open' }, op, value },
+            contactTarget,
+            context,
+            { related: () => deals },
+          )
+          const open = statuses.filter((s) => s === 'open').length
+          const expected = {
+            eq: open === n,
+            ne: open !== n,
+            lt: open < n,
+            lte: open <= n,
+            gt: open > n,
+            gte: open >= n,
+            between: open >= n && open <= n + width,
+          }[op]
+          expect(matches({ id: 'con_1' })).toBe(expected)
+        },
+      ),
+    )
   })
 })
 

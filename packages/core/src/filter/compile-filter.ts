@@ -1,5 +1,5 @@
 import { RapportError } from '../errors/rapport-error.js'
-import type { FieldRef, StorageFilter, StorageValue } from '../storage/storage-filter.js'
+import type { FieldRef, ResolvedRelation, StorageFilter, StorageValue } from '../storage/storage-filter.js'
 import type { BoundValue, ParsedValue } from './bind-filter-value.js'
 import {
   bindForValidation,
@@ -13,8 +13,8 @@ import { checkFilterBounds } from './check-filter-bounds.js'
 import { coerceFilterValue } from './coerce-filter-value.js'
 import { childPath, indexPath, invalidFilter, quote } from './filter-error.js'
 import { resolveFilterLimits } from './filter-limits.js'
-import type { FilterOperator } from './filter-node-schemas.js'
-import { ALL_OPERATORS, conditionSchemas, groupSchemas } from './filter-node-schemas.js'
+import type { CountOperator, FilterOperator } from './filter-node-schemas.js'
+import { ALL_OPERATORS, conditionSchemas, groupSchemas, MAX_COUNT } from './filter-node-schemas.js'
 import type { FilterContext, FilterLimits, FilterTarget } from './filter-target.js'
 import type { Filter } from './filter-types.js'
 import { suggestFieldPaths } from './suggest-field-paths.js'
@@ -26,7 +26,7 @@ interface Compilation {
 }
 
 const OPERATORS: ReadonlySet<string> = new Set(ALL_OPERATORS)
-const GROUP_KEYS = ['and', 'or', 'not', 'exists'] as const
+const GROUP_KEYS = ['and', 'or', 'not', 'exists', 'count'] as const
 const TRUE: StorageFilter = Object.freeze({ kind: 'const', value: true })
 const FALSE: StorageFilter = Object.freeze({ kind: 'const', value: false })
 
@@ -46,8 +46,8 @@ const FALSE: StorageFilter = Object.freeze({ kind: 'const', value: false })
  *    normalised ISO strings for datetime JSON paths, safe integers, real calendar dates…).
  *
  * It also normalises: `eq null`/`ne null` become `isNull`, `between` becomes `gte` and `lte`, `in []` becomes
- * `false` and `nin []` `true`, `and []` `true` and `or []` `false`, and an `exists` without `where` tests for any
- * related record.
+ * `false` and `nin []` `true`, `and []` `true` and `or []` `false`, an `exists` without `where` tests for any
+ * related record, and a `count` comparison becomes an inclusive range of counts (`ne` its negation).
  *
  * @param filter - The filter, typically straight from a request body or a saved segment.
  * @param target - The entity the filter runs against.
@@ -178,24 +178,26 @@ function compileNode(
     case 'exists': {
       const parsed = groupSchemas.exists.safeParse(raw, ZOD_PARSE_OPTIONS)
       if (!parsed.success) throw fromZodIssue(path, parsed.error)
-      const name = parsed.data.exists
-      const resolved = target.resolveRelation(name)
-      if (resolved === undefined) {
-        const known = target.relationNames?.() ?? []
-        throw invalidFilter(
-          childPath(path, 'exists'),
-          `unknown relation ${quote(name)} on ${target.entity}; ${
-            known.length > 0 ? `known relations: ${known.join(', ')}` : `${target.entity} has no relations`
-          }`,
-          { relation: name, entity: target.entity, relations: known },
-        )
-      }
-      const where = parsed.data.where
-      const filter =
-        where === undefined
-          ? TRUE
-          : compileNode(where, childPath(path, 'where'), resolved.target, compilation)
-      return { kind: 'exists', relation: resolved.relation, filter }
+      const { relation, filter } = compileRelated(
+        parsed.data.exists,
+        'exists',
+        parsed.data.where,
+        path,
+        target,
+        compilation,
+      )
+      return { kind: 'exists', relation, filter }
+    }
+    case 'count': {
+      const parsed = groupSchemas.count.safeParse(raw, ZOD_PARSE_OPTIONS)
+      if (!parsed.success) throw fromZodIssue(path, parsed.error)
+      const { count, where, op, value } = parsed.data
+      const range = countRange(op, value, childPath(path, 'value'))
+      const { relation, filter } = compileRelated(count, 'count', where, path, target, compilation)
+      if (range === 'all') return TRUE
+      if (range === 'none') return FALSE
+      const node: StorageFilter = { kind: 'count', relation, filter, min: range.min, max: range.max }
+      return range.negate ? { kind: 'not', filter: node } : node
     }
     default:
       if (Object.hasOwn(raw, 'field') || Object.hasOwn(raw, 'op')) {
@@ -203,8 +205,74 @@ function compileNode(
       }
       throw invalidFilter(
         path,
-        'expected a condition { field, op, value } or a group { and: [...] }, { or: [...] }, { not: ... }, { exists: ... }',
+        'expected a condition { field, op, value } or a group { and: [...] }, { or: [...] }, { not: ... }, { exists: ... }, { count: ..., op, value }',
       )
+  }
+}
+
+/** Resolves the relation of an `exists` or `count` node and compiles its `where` against the related entity. */
+function compileRelated(
+  name: string,
+  key: 'exists' | 'count',
+  where: unknown,
+  path: string,
+  target: FilterTarget,
+  compilation: Compilation,
+): { relation: ResolvedRelation; filter: StorageFilter } {
+  const resolved = target.resolveRelation(name)
+  if (resolved === undefined) {
+    const known = target.relationNames?.() ?? []
+    throw invalidFilter(
+      childPath(path, key),
+      `unknown relation ${quote(name)} on ${target.entity}; ${
+        known.length > 0 ? `known relations: ${known.join(', ')}` : `${target.entity} has no relations`
+      }`,
+      { relation: name, entity: target.entity, relations: known },
+    )
+  }
+  const filter =
+    where === undefined ? TRUE : compileNode(where, childPath(path, 'where'), resolved.target, compilation)
+  return { relation: resolved.relation, filter }
+}
+
+/** A count literal: a whole number from 0 to {@link MAX_COUNT}. */
+function wholeCount(raw: unknown, path: string): number {
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= MAX_COUNT) return raw
+  throw invalidFilter(path, `expected a whole number from 0 to ${MAX_COUNT}, got ${describeValue(raw)}`)
+}
+
+/** A count comparison as a range of counts: every count, none, or `[min, max]` (negated for `ne`). */
+type CountRange = 'all' | 'none' | { min: number; max: number | null; negate: boolean }
+
+/**
+ * Normalises a count comparison to the storage node's inclusive range, so adapters see one shape: `gte 0` holds for
+ * every record and `lt 0` for none; `ne n` is the negation of `[n, n]`.
+ */
+function countRange(op: CountOperator, raw: unknown, path: string): CountRange {
+  if (op === 'between') {
+    if (!Array.isArray(raw) || raw.length !== 2) {
+      throw invalidFilter(path, `between needs [from, to], two whole numbers from 0 to ${MAX_COUNT}`)
+    }
+    const from = wholeCount(raw[0], indexPath(path, 0))
+    const to = wholeCount(raw[1], indexPath(path, 1))
+    if (from > to) throw invalidFilter(path, `between needs from <= to, got [${from}, ${to}]`)
+    return from === 0 && to === MAX_COUNT ? 'all' : { min: from, max: to, negate: false }
+  }
+  if (Array.isArray(raw)) throw invalidFilter(path, `${op} needs one whole number, not a list`)
+  const value = wholeCount(raw, path)
+  switch (op) {
+    case 'eq':
+      return { min: value, max: value, negate: false }
+    case 'ne':
+      return { min: value, max: value, negate: true }
+    case 'lt':
+      return value === 0 ? 'none' : { min: 0, max: value - 1, negate: false }
+    case 'lte':
+      return { min: 0, max: value, negate: false }
+    case 'gt':
+      return value === MAX_COUNT ? 'none' : { min: value + 1, max: null, negate: false }
+    default:
+      return value === 0 ? 'all' : { min: value, max: null, negate: false }
   }
 }
 

@@ -20,6 +20,15 @@ export const ALL_OPERATORS = [
   'between',
 ] as const
 
+/** Operators of a `count` node: the comparisons and `between`. */
+export const COUNT_OPERATORS = [...COMPARE_OPERATORS, 'between'] as const
+
+/** One operator of a `count` node. */
+export type CountOperator = (typeof COUNT_OPERATORS)[number]
+
+/** The largest count a `count` node compares with (SQL's 32-bit integer). */
+export const MAX_COUNT = 2_147_483_647
+
 /** One public operator. */
 export type FilterOperator = (typeof ALL_OPERATORS)[number]
 
@@ -77,5 +86,12 @@ export const groupSchemas = {
   exists: z.strictObject({
     exists: z.string().min(1, 'a relation name is required'),
     where: z.unknown().optional(),
+  }),
+  count: z.strictObject({
+    count: z.string().min(1, 'a relation name is required'),
+    where: z.unknown().optional(),
+    op: z.enum(COUNT_OPERATORS, `expected one of ${COUNT_OPERATORS.join(', ')}`),
+    // Checked by the compiler with the operator, so `between` and the others get their own message.
+    value: z.unknown(),
   }),
 } as const

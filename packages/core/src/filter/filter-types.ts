@@ -73,6 +73,24 @@ export interface ExistsCondition {
 }
 
 /**
+ * True when the number of related records (in the same tenant) that satisfy `where` compares with `value`, e.g.
+ * "has at least two completed orders": `{ count: 'orders', where: { field: 'status', op: 'eq', value: 'completed' },
+ * op: 'gte', value: 2 }`. The relation and `where` are exactly those of {@link ExistsCondition}, so the related
+ * entity's access scope applies the same way: records the caller cannot see are not counted. `{ count, op: 'gte',
+ * value: 1 }` is `exists`, and `{ count, op: 'eq', value: 0 }` is its negation.
+ */
+export interface CountCondition {
+  /** A relation name declared by the entity, e.g. `orders`, `deals`, `activities`. */
+  readonly count: string
+  /** Which related records are counted; all of them when absent. */
+  readonly where?: Filter
+  /** How the count compares with `value`. */
+  readonly op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'between'
+  /** A whole number from 0 to 2,147,483,647, or `[from, to]` (inclusive) for `between`. */
+  readonly value: number | readonly [number, number]
+}
+
+/**
  * A filter tree.
  *
  * @example
@@ -97,3 +115,4 @@ export type Filter =
   | NullCondition
   | BetweenCondition
   | ExistsCondition
+  | CountCondition

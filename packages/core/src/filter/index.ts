@@ -25,6 +25,7 @@ export {
 export type {
   BetweenCondition,
   CompareCondition,
+  CountCondition,
   ExistsCondition,
   Filter,
   FilterDuration,

@@ -75,7 +75,8 @@ export async function aggregateRecords(
       const cases = []
       for (const [j, filter] of key.cases.entries()) {
         const compiled = await compileCallerFilter(ctx, session, filter as Filter)
-        if (hasExists(compiled)) throw invalidFilter(`groupBy[${i}].cases[${j}]`, 'buckets cannot use exists')
+        if (hasExists(compiled))
+          throw invalidFilter(`groupBy[${i}].cases[${j}]`, 'buckets cannot use exists or count')
         cases.push(compiled)
       }
       groupBy.push({ kind: 'case', cases })

@@ -8,7 +8,7 @@ import { compileFor, hasExists } from './entity-scope.js'
  * Compiles `where` against the entity's fields (the session tenant's custom fields included) into a synchronous
  * test of domain records: the record is turned into its storage row and checked with core's reference evaluator,
  * the semantics every storage adapter is tested against. Placeholders (`now`, `$ago`, `actor.id`) are bound once,
- * now. `exists` is refused (`INVALID_FILTER`): related records are not in memory.
+ * now. `exists` and `count` are refused (`INVALID_FILTER`): related records are not in memory.
  */
 export async function compileMatcher(
   ctx: EntityContext,
@@ -19,9 +19,12 @@ export async function compileMatcher(
   if (hasExists(compiled)) {
     throw new RapportError(
       'INVALID_FILTER',
-      'A record matcher cannot use "exists": related records are not in memory',
+      'A record matcher cannot use "exists" or "count": related records are not in memory',
       {
-        details: { path: '', reason: '"exists" is not supported when testing a record in memory' },
+        details: {
+          path: '',
+          reason: '"exists" and "count" are not supported when testing a record in memory',
+        },
       },
     )
   }

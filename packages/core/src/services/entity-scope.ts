@@ -240,7 +240,7 @@ export function visibleRecord<R>(ctx: EntityContext, session: Session, record: R
 
 const predicates = new WeakMap<StorageFilter, StoragePredicate | null>()
 
-/** The in-memory predicate of a scope, or `null` when it holds an `exists` (which needs the database). */
+/** The in-memory predicate of a scope, or `null` when it follows a relation (which needs the database). */
 function rowPredicate(scope: StorageFilter): StoragePredicate | null {
   let predicate = predicates.get(scope)
   if (predicate === undefined) {
@@ -250,10 +250,11 @@ function rowPredicate(scope: StorageFilter): StoragePredicate | null {
   return predicate
 }
 
-/** Whether a compiled filter holds an `exists` node (which needs the database to evaluate). */
+/** Whether a compiled filter holds an `exists` or `count` node (which need the database to evaluate). */
 export function hasExists(filter: StorageFilter): boolean {
   switch (filter.kind) {
     case 'exists':
+    case 'count':
       return true
     case 'and':
     case 'or':

@@ -11,12 +11,12 @@ import type {
   TextOperator,
 } from './storage-filter.js'
 
-/** What {@link compileStorageFilter} needs besides the filter: how to reach related rows for `exists` nodes. */
+/** What {@link compileStorageFilter} needs besides the filter: how to reach related rows for `exists` and `count` nodes. */
 export interface CompileStorageFilterOptions {
   /**
    * The rows related to `row` through `relation`, already confined to the same tenant and joined as described on
-   * {@link ResolvedRelation}. Called lazily, only when an `exists` node is reached for a row; iteration stops at the
-   * first related row that satisfies the nested filter.
+   * {@link ResolvedRelation}. Called lazily, only when an `exists` or `count` node is reached for a row; iteration stops as
+   * soon as the answer is known (the first matching row for `exists`).
    */
   related(relation: ResolvedRelation, row: StorageRow): Iterable<StorageRow>
 }
@@ -130,10 +130,39 @@ function compileNode(node: StorageFilter, options: CompileStorageFilterOptions):
         return false
       }
     }
+    case 'count':
+      return countNode(node.relation, compileNode(node.filter, options), node.min, node.max, options)
     default:
       throw new RapportError('INVALID_FILTER', `Unknown storage filter node kind ${describe(node)}`, {
         details: { path: '', reason: 'unknown node kind' },
       })
+  }
+}
+
+/**
+ * Counts the related rows that pass `inner`, stopping as soon as the answer is known: past `max`, or at `min` when
+ * the range is unbounded.
+ */
+function countNode(
+  relation: ResolvedRelation,
+  inner: StoragePredicate,
+  min: number,
+  max: number | null,
+  options: CompileStorageFilterOptions,
+): StoragePredicate {
+  if (!Number.isSafeInteger(min) || min < 0 || (max !== null && (!Number.isSafeInteger(max) || max < min))) {
+    throw new RapportError('INVALID_FILTER', `Invalid count range [${min}, ${max}]`, {
+      details: { path: '', reason: 'invalid count range' },
+    })
+  }
+  return (row) => {
+    let n = 0
+    for (const related of options.related(relation, row)) {
+      if (!inner(related)) continue
+      n++
+      if (max === null ? n >= min : n > max) break
+    }
+    return n >= min && (max === null || n <= max)
   }
 }
 

@@ -29,7 +29,7 @@ export async function aggregateRowsByScan(
   options: AggregateScanOptions = {},
 ): Promise<AggregateGroupRow[]> {
   const pageSize = options.pageSize ?? 1000
-  // A bucket whose filter follows a relation (`exists`) cannot be decided from the row alone: the storage answers it,
+  // A bucket whose filter follows a relation (`exists`, `count`) cannot be decided from the row alone: the storage answers it,
   // once per page, for the page's ids. Relation-free buckets are evaluated in memory.
   const related = new Map<StorageFilter, Set<StorageValue>>()
   const keyOf = args.groupBy.map((key): ((row: StorageRow) => StorageValue) => {
@@ -106,10 +106,11 @@ export async function aggregateRowsByScan(
   return sortGroups([...groups.values()])
 }
 
-/** Whether a filter holds an `exists` node anywhere. */
+/** Whether a filter holds an `exists` or `count` node anywhere. */
 function followsRelation(filter: StorageFilter): boolean {
   switch (filter.kind) {
     case 'exists':
+    case 'count':
       return true
     case 'and':
     case 'or':

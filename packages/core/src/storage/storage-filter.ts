@@ -87,9 +87,20 @@ export type StorageFilter =
       readonly orderBy: readonly StorageOrderBy[]
       readonly values: readonly StorageValue[]
     }
+  | {
+      /**
+       * The number of related rows (joined as for `exists`) that satisfy `filter` lies in `[min, max]`; `max: null`
+       * is unbounded. Core produces `0 <= min <= max` (whole numbers), never `min = 0` with `max = null`.
+       */
+      readonly kind: 'count'
+      readonly relation: ResolvedRelation
+      readonly filter: StorageFilter
+      readonly min: number
+      readonly max: number | null
+    }
 
 /**
- * A relation resolved for an `exists` node. The related rows are those of `model` in the same tenant that satisfy the
+ * A relation resolved for an `exists` or `count` node. The related rows are those of `model` in the same tenant that satisfy the
  * join and `filter`:
  * - `direct`: `related[relatedField] = row[localField]`;
  * - `through`: some row of `through` with `through[throughFrom] = row.id`, `through[throughTo] = related.id` and
