@@ -10,6 +10,8 @@ export interface RlsResult {
   readonly offMsPerCall: number
   readonly onMsPerCall: number
   readonly ratio: number
+  /** The same ratio on this process's CPU time (the client's share only). */
+  readonly clientCpuRatio: number
 }
 
 /**
@@ -57,6 +59,8 @@ export async function benchPostgresRls(options: {
       actor: options.actor,
       plugins: [accessControl(options.policy)] as const,
     })
+    // The plugin's own model (shareGrant) must exist too: the seeding CRM above has no plugins.
+    await crm.migrate()
     crms[key] = crm
     // Creates run as a rep (the manager role has no create): the CRM the same as above, another actor.
     reps[key] = crm.scoped({ actor: { id: options.owners[0] as string } })
@@ -74,12 +78,17 @@ export async function benchPostgresRls(options: {
       return crm.contacts.update(id, { title: `T${i}` })
     },
   }
+  // This process's CPU per call (the client side only: the server's work is not in it), beside wall.
+  let lastCpu = 0
   const time = async (
     key: 'off' | 'on',
     run: (crm: CrmServices, i: number, key: 'off' | 'on') => Promise<unknown>,
   ) => {
+    const cpuStart = process.cpuUsage()
     const start = process.hrtime.bigint()
     for (let i = 0; i < calls; i++) await run(crms[key], i, key)
+    const used = process.cpuUsage(cpuStart)
+    lastCpu = (used.user + used.system) / 1e3 / calls
     return Number(process.hrtime.bigint() - start) / 1e6 / calls
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
@@ -90,16 +99,26 @@ export async function benchPostgresRls(options: {
     const off: number[] = []
     const on: number[] = []
     const ratios: number[] = []
+    const cpuRatios: number[] = []
     for (let r = 0; r < rounds; r++) {
       const first = r % 2 === 0 ? 'off' : 'on'
       const a = await time(first, run)
+      const aCpu = lastCpu
       const b = await time(first === 'off' ? 'on' : 'off', run)
+      const bCpu = lastCpu
       const [o, n] = first === 'off' ? [a, b] : [b, a]
+      const [oc, nc] = first === 'off' ? [aCpu, bCpu] : [bCpu, aCpu]
       off.push(o)
       on.push(n)
       ratios.push(n / o)
+      cpuRatios.push(nc / oc)
     }
-    out[name] = { offMsPerCall: median(off), onMsPerCall: median(on), ratio: median(ratios) }
+    out[name] = {
+      offMsPerCall: median(off),
+      onMsPerCall: median(on),
+      ratio: median(ratios),
+      clientCpuRatio: median(cpuRatios),
+    }
     console.log(`postgres rls ${name}`, JSON.stringify(out[name]))
   }
   for (const s of Object.values(storages)) await s.close()

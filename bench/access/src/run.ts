@@ -49,8 +49,9 @@ const dir = dirname(fileURLToPath(import.meta.url))
 const out = join(dir, '..', '..', 'results', 'access.json')
 const PG_URL = process.env['RAPPORT_TEST_PG_URL'] || undefined
 const ONLY_RLS = process.env['BENCH_ONLY'] === 'rls'
-const previous = ONLY_RLS && existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined
-const results: Record<string, unknown> = previous?.results ?? {}
+// The part not run this time (SQLite, or Postgres RLS without RAPPORT_TEST_PG_URL) keeps its last numbers.
+const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined
+const results: Record<string, unknown> = ONLY_RLS ? (previous?.results ?? {}) : {}
 const loadBefore = loadavg()
 if (!ONLY_RLS) await sqliteBench()
 const postgresRls = PG_URL
@@ -191,9 +192,18 @@ writeFileSync(
     {
       benchmark: 'access',
       at: ONLY_RLS ? previous?.at : new Date().toISOString(),
-      ...(ONLY_RLS ? { postgresRlsAt: new Date().toISOString() } : {}),
+      ...(PG_URL
+        ? { postgresRlsAt: new Date().toISOString() }
+        : previous?.postgresRlsAt
+          ? { postgresRlsAt: previous.postgresRlsAt }
+          : {}),
       node: process.version,
-      loadAverage: { before: loadBefore, after: loadavg() },
+      loadAverage: ONLY_RLS ? previous?.loadAverage : { before: loadBefore, after: loadavg() },
+      ...(PG_URL
+        ? { postgresRlsLoadAverage: { before: loadBefore, after: loadavg() } }
+        : previous?.postgresRlsLoadAverage
+          ? { postgresRlsLoadAverage: previous.postgresRlsLoadAverage }
+          : {}),
       adapter: 'sqlite (better-sqlite3, file)',
       contacts: CONTACTS,
       rounds: ROUNDS,
