@@ -1,27 +1,33 @@
 import { automationPlugin, createInProcessQueue } from '@rapport/automation'
 import { createCrm } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
+import type { Allocation, Frame } from '../../limits/src/harness.ts'
+import { allocations, median, profile, round } from '../../limits/src/harness.ts'
 
-/** Events per second through the durable path: write + outbox in one transaction, then the step job and its effect. */
-export async function durablePath(storage: StorageAdapter, events: number) {
+type Crm = ReturnType<typeof createCrm>
+
+/** A CRM with a pipeline, ready to take deal creates. */
+async function open(storage: StorageAdapter, automated: boolean) {
   const queue = createInProcessQueue({ batchSize: 200 })
-  const crm = createCrm({
+  const crm: Crm = createCrm({
     storage,
-    plugins: [
-      automationPlugin({
-        queue,
-        rules: [
-          {
-            id: 'follow-up',
-            name: 'Follow up big deals',
-            entity: 'deal',
-            trigger: { type: 'record', events: ['created'] },
-            conditions: { field: 'amount.amountMinor', op: 'gte', value: 100_000 },
-            actions: [{ type: 'createTask', title: 'Follow up {{record.name}}' }],
-          },
-        ],
-      }),
-    ] as const,
+    plugins: automated
+      ? [
+          automationPlugin({
+            queue,
+            rules: [
+              {
+                id: 'follow-up',
+                name: 'Follow up big deals',
+                entity: 'deal',
+                trigger: { type: 'record', events: ['created'] },
+                conditions: { field: 'amount.amountMinor', op: 'gte', value: 100_000 },
+                actions: [{ type: 'createTask', title: 'Follow up {{record.name}}' }],
+              },
+            ],
+          }),
+        ]
+      : [],
   })
   await crm.migrate()
   const pipeline = await crm.pipelines.create({
@@ -29,26 +35,139 @@ export async function durablePath(storage: StorageAdapter, events: number) {
     stages: [{ name: 'Open' }, { name: 'Won', kind: 'won' }],
   })
   const stageId = pipeline.stages[0]?.id as string
+  let n = 0
+  const createDeals = async (count: number) => {
+    for (let i = 0; i < count; i++) {
+      await crm.deals.create({
+        name: `deal ${n++}`,
+        pipelineId: pipeline.id,
+        stageId,
+        amount: { amountMinor: 200_000, currency: 'EUR' },
+      })
+    }
+  }
+  return { crm, queue, createDeals }
+}
+
+/** One side's timed round: events per second of wall time and of this process's CPU time. */
+interface Round {
+  readonly perSec: number
+  readonly perCpuSec: number
+}
+
+async function timed(run: () => Promise<unknown>, events: number): Promise<Round> {
+  const cpu = process.cpuUsage()
   const t0 = performance.now()
-  for (let i = 0; i < events; i++) {
-    await crm.deals.create({
-      name: `deal ${i}`,
-      pipelineId: pipeline.id,
-      stageId,
-      amount: { amountMinor: 200_000, currency: 'EUR' },
-    })
+  await run()
+  const wall = performance.now() - t0
+  const used = process.cpuUsage(cpu)
+  return { perSec: events / (wall / 1000), perCpuSec: events / ((used.user + used.system) / 1e6) }
+}
+
+/** The durable path against the same deal creates on a CRM without automation, on one storage kind. */
+export interface DurablePathResult {
+  readonly events: number
+  readonly rounds: number
+  /** Deal creates per second without automation (the baseline). */
+  readonly baseline: Round
+  /** Events per second end to end: the deal write with its outbox row, then the step job and its effect. */
+  readonly automated: Round & { readonly writePerSec: number; readonly stepsPerSec: number }
+  /** Median over rounds of automated ÷ baseline, wall time; `cpuRatio` the same on CPU time. */
+  readonly ratio: number
+  readonly cpuRatio: number
+  readonly pairRatios: readonly number[]
+  readonly target: number
+  readonly met: boolean
+  readonly allocations: { readonly automated: Allocation; readonly baseline: Allocation }
+  readonly profile: { readonly automated: readonly Frame[]; readonly baseline: readonly Frame[] }
+}
+
+/**
+ * Events per second through the durable path (write + outbox row in one transaction, then the step job and its
+ * effect, a task) against the same deal creates on a CRM without automation, alternating which goes first per
+ * round; every automated round checks that each event produced exactly one task and left no job behind.
+ */
+export async function durablePath(
+  storage: (name: string) => StorageAdapter,
+  events: number,
+  rounds = 3,
+): Promise<DurablePathResult> {
+  const plain = await open(storage('plain'), false)
+  const auto = await open(storage('automated'), true)
+  let tasksBefore = 0
+  const endToEnd = async (count: number) => {
+    await auto.createDeals(count)
+    const ran = await auto.queue.runDue()
+    const tasks = await auto.crm.tasks.count()
+    if (tasks - tasksBefore !== count || ran !== count)
+      throw new Error(`durable path lost work: ${tasks - tasksBefore} tasks, ${ran} jobs for ${count} events`)
+    tasksBefore = tasks
   }
-  const t1 = performance.now()
-  const ran = await queue.runDue()
-  const t2 = performance.now()
-  const tasks = await crm.tasks.count()
-  await crm.close()
-  if (tasks !== events || ran !== events)
-    throw new Error(`durable path lost work: ${tasks} tasks, ${ran} jobs for ${events} events`)
-  return {
+  await plain.createDeals(Math.ceil(events / 5))
+  await endToEnd(Math.ceil(events / 5))
+  const base: Round[] = []
+  const automated: Round[] = []
+  const writes: number[] = []
+  const steps: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    const runBase = async () => base.push(await timed(() => plain.createDeals(events), events))
+    const runAuto = async () => {
+      const t0 = performance.now()
+      automated.push(
+        await timed(async () => {
+          await auto.createDeals(events)
+          writes.push(events / ((performance.now() - t0) / 1000))
+          const t1 = performance.now()
+          const ran = await auto.queue.runDue()
+          steps.push(events / ((performance.now() - t1) / 1000))
+          const tasks = await auto.crm.tasks.count()
+          if (tasks - tasksBefore !== events || ran !== events)
+            throw new Error(
+              `durable path lost work: ${tasks - tasksBefore} tasks, ${ran} jobs for ${events} events`,
+            )
+          tasksBefore = tasks
+        }, events),
+      )
+    }
+    if (r % 2 === 0) {
+      await runBase()
+      await runAuto()
+    } else {
+      await runAuto()
+      await runBase()
+    }
+  }
+  const pairRatios = automated.map((a, i) => a.perSec / base[i]!.perSec)
+  const cpuRatios = automated.map((a, i) => a.perCpuSec / base[i]!.perCpuSec)
+  const summary = (rs: Round[]) => ({
+    perSec: Math.round(median(rs.map((r) => r.perSec))),
+    perCpuSec: Math.round(median(rs.map((r) => r.perCpuSec))),
+  })
+  const small = Math.max(1, Math.floor(events / 2))
+  const result: DurablePathResult = {
     events,
-    writeWithOutboxPerSecond: Math.round(events / ((t1 - t0) / 1000)),
-    stepsPerSecond: Math.round(events / ((t2 - t1) / 1000)),
-    endToEndEventsPerSecond: Math.round(events / ((t2 - t0) / 1000)),
+    rounds,
+    baseline: summary(base),
+    automated: {
+      ...summary(automated),
+      writePerSec: Math.round(median(writes)),
+      stepsPerSec: Math.round(median(steps)),
+    },
+    ratio: round(median(pairRatios)),
+    cpuRatio: round(median(cpuRatios)),
+    pairRatios: pairRatios.map((r) => round(r)),
+    target: 0.5,
+    met: median(pairRatios) >= 0.5,
+    allocations: {
+      automated: await allocations({ run: (n) => endToEnd(n) }, small),
+      baseline: await allocations({ run: (n) => plain.createDeals(n) }, small),
+    },
+    profile: {
+      automated: await profile({ run: (n) => endToEnd(n) }, events, 15),
+      baseline: await profile({ run: (n) => plain.createDeals(n) }, events, 8),
+    },
   }
+  await plain.crm.close()
+  await auto.crm.close()
+  return result
 }

@@ -2,18 +2,14 @@
  * `pnpm --filter @rapport/bench-automation bench`: compiled conditions of @rapport/automation against
  * json-rules-engine on the same 50-rule × 10k-fact CRM rule set, in the same run, using json-rules-engine's fastest
  * configurations (flat fact ids, and nested facts with a simple path resolver; the faster one is the baseline). Then
- * the durable path end to end on SQLite and Postgres. Writes bench/results/automation.json.
+ * the durable path end to end is its own command (`bench:durable`, src/run-durable.ts). Writes
+ * bench/results/automation.json.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import type { RecordSnapshot } from '@rapport/automation'
 import { compileCondition, openCatalog } from '@rapport/automation'
-import { createPostgresStorage } from '@rapport/storage-postgres'
-import { createSqliteStorage } from '@rapport/storage-sqlite'
 import { Engine } from 'json-rules-engine'
-import pg from 'pg'
-import { durablePath } from './durable-path.js'
 import { median, timePasses } from './measure.js'
 import { flatten, generateFacts, generateRules, toCondition, toJre } from './rule-set.js'
 
@@ -132,33 +128,6 @@ console.log(
   `speed-up vs json-rules-engine's fastest configuration: ${speedup.toFixed(0)}× (sync), ${speedupAwait.toFixed(0)}× (+1 await per fact)`,
 )
 
-// Durable path end to end.
-const durable: Record<string, unknown> = {}
-const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-automation-'))
-try {
-  durable['sqlite'] = await durablePath(createSqliteStorage({ file: join(dir, 'bench.db') }), 1000)
-  console.log('durable path, SQLite file (WAL):', durable['sqlite'])
-} finally {
-  rmSync(dir, { recursive: true, force: true })
-}
-const pgUrl = process.env['RAPPORT_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
-try {
-  const client = new pg.Client({ connectionString: pgUrl })
-  await client.connect()
-  await client.query('drop schema if exists bench_automation cascade')
-  await client.end()
-  durable['postgres'] = await durablePath(
-    createPostgresStorage({ connectionString: pgUrl }, { schema: 'bench_automation' }),
-    1000,
-  )
-  console.log('durable path, Postgres:', durable['postgres'])
-} catch (error) {
-  durable['postgres'] = {
-    skipped: `Postgres unavailable at ${pgUrl.replace(/\/\/[^@]*@/, '//')}: ${(error as Error).message}`,
-  }
-  console.log('durable path, Postgres skipped:', (error as Error).message)
-}
-
 const out = {
   generatedAt: new Date().toISOString(),
   node: process.version,
@@ -176,7 +145,6 @@ const out = {
   results,
   baseline: { name: 'json-rules-engine fastest configuration', evalsPerSecond: baseline },
   speedup: { sync: Math.round(speedup), awaitPerFact: Math.round(speedupAwait), target: 100 },
-  durablePath: durable,
 }
 writeFileSync(new URL('../../results/automation.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`)
 console.log('wrote bench/results/automation.json')

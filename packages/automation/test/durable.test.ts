@@ -1,4 +1,5 @@
 import { isRapportError } from '@rapport/core'
+import { createMemoryStorage } from '@rapport/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createInProcessQueue } from '../src/index.js'
 import { setup } from './helpers.js'
@@ -137,6 +138,41 @@ describe('durable execution', () => {
     ])
     const [run] = (await engine.log()).items
     expect(run?.steps.map((s) => s.key)).toEqual([`${run?.id}:0`, `${run?.id}:1`])
+  })
+
+  it('a step job commits its effect, the run’s completion and the job’s end together: one transaction per job', async () => {
+    const memory = createMemoryStorage()
+    let transactions = 0
+    const storage = new Proxy(memory, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver)
+        if (key !== 'transaction' || typeof value !== 'function') return value
+        return (...args: unknown[]) => {
+          transactions++
+          return value.apply(target, args)
+        }
+      },
+    })
+    const { crm, engine, deal } = await setup({}, storage)
+    engine.register({
+      id: 'task',
+      name: 'Task',
+      entity: 'deal',
+      trigger: { type: 'record', events: ['created'] },
+      actions: [{ type: 'createTask', title: 'Call {{record.name}}' }],
+    })
+    for (const name of ['A', 'B', 'C']) await deal(name)
+    transactions = 0
+    expect(await engine.runDue()).toBe(3)
+    // One claim for the batch, then one per step job holding the task, the step, the completed run and the job.
+    expect(transactions).toBe(1 + 3)
+    expect((await crm.tasks.list({ orderBy: [{ field: 'title' }] })).items.map((t) => t.title)).toEqual([
+      'Call A',
+      'Call B',
+      'Call C',
+    ])
+    expect(await crm.entity('automationJob').count()).toBe(0)
+    expect((await engine.log()).items.map((r) => r.status)).toEqual(['completed', 'completed', 'completed'])
   })
 
   it('a rolled-back write leaves no outbox row and no run', async () => {

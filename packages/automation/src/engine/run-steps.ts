@@ -110,7 +110,10 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
         pc = ins.target
         continue
       }
-      const done = await findStep(services, key)
+      // A database action needs no look-up first: its step row is inserted in the action's own transaction under
+      // the unique key, so a redelivered step fails on the key, rolls its effects back and is found done below.
+      const dbAction = ins.kind === 'action' && !EXTERNAL.has(ins.action.type)
+      const done = dbAction ? null : await findStep(services, key)
       if (done) {
         if (ins.kind === 'branch') pc = done.output?.['taken'] === 'do' ? pc + 1 : ins.elseTarget
         else if (ins.kind === 'delay')
@@ -157,19 +160,30 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
             .create({ ...stepBase, action: action.type, status: 'done', output: effect.output })
           effect.afterCommit?.()
         } else {
+          // The last instruction also completes the run and the job in its transaction: one commit per step job.
+          const last = pc + 1 === rule.program.length
           await rt.origin.run(origin, () =>
             services.transaction(async (tx) => {
               const output = await applyDbAction(rt, tx, rule, run!, action, ins.path, record)
               await tx
                 .entity('automationStep')
                 .create({ ...stepBase, action: action.type, status: 'done', output })
-              await tx.entity<RunRow>('automationRun').update(run!.id, { status: 'running', pc: pc + 1 })
+              await tx
+                .entity<RunRow>('automationRun')
+                .update(
+                  run!.id,
+                  last
+                    ? { status: 'completed', pc: pc + 1, finishedAt: rt.clock() }
+                    : { status: 'running', pc: pc + 1 },
+                )
+              if (last) await job.complete?.(tx)
             }),
           )
+          if (last) return
         }
       } catch (error) {
-        if (isRapportError(error, 'UNIQUE_VIOLATION') && (await findStep(services, key))) {
-          pc++ // another delivery committed this step first
+        if (await findStep(services, key)) {
+          pc++ // this step was committed before (a redelivery, or another delivery first)
           continue
         }
         if (isRapportError(error) && PERMANENT.has(error.code)) throw new PermanentJobError(error)
@@ -178,7 +192,11 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
       pc++
     }
     run = (await runs.find(runId)) ?? run
-    await finish(services, run, 'completed', pc, rt.clock())
+    const completed = run
+    await services.transaction(async (tx) => {
+      await finish(tx, completed, 'completed', pc, rt.clock())
+      await job.complete?.(tx)
+    })
   } finally {
     inFlight.delete(marker)
     release()

@@ -113,20 +113,31 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         })
       ).items
       if (due.length === 0) return ran
-      for (const job of due) {
-        let claimed: JobRow
-        try {
-          claimed = await jobs(services).update(
-            job.id,
-            { status: 'running', attempts: job.attempts + 1, lockedUntil: new Date(now.getTime() + leaseMs) },
-            { expectedVersion: job.version },
-          )
-        } catch (error) {
-          if (isRapportError(error, 'VERSION_CONFLICT') || isRapportError(error, 'NOT_FOUND')) continue
-          throw error
+      // The batch is claimed in one transaction (one commit, not one per job); each claim still checks the version
+      // it read, so a job claimed meanwhile is skipped.
+      const lockedUntil = new Date(now.getTime() + leaseMs)
+      const batch = await services.transaction(async (tx) => {
+        const claimed: JobRow[] = []
+        for (const job of due) {
+          try {
+            claimed.push(
+              await jobs(tx).update(
+                job.id,
+                { status: 'running', attempts: job.attempts + 1, lockedUntil },
+                { expectedVersion: job.version },
+              ),
+            )
+          } catch (error) {
+            if (isRapportError(error, 'VERSION_CONFLICT') || isRapportError(error, 'NOT_FOUND')) continue
+            throw error
+          }
         }
+        return claimed
+      })
+      for (const claimed of batch) {
         ran++
         const handler = handlers.get(claimed.name)
+        let completed = false
         try {
           if (!handler)
             throw new RapportError('AUTOMATION_INVALID_CONFIG', `No handler for jobs named "${claimed.name}"`)
@@ -136,8 +147,12 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
             payload: claimed.payload,
             attempt: claimed.attempts,
             tenantId,
+            complete: async (tx) => {
+              await jobs(tx).delete(claimed.id)
+              completed = true
+            },
           })
-          await jobs(services).delete(claimed.id)
+          if (!completed) await jobs(services).delete(claimed.id)
         } catch (error) {
           const lastError = describeError(error)
           if (claimed.attempts >= claimed.maxAttempts || error instanceof PermanentJobError) {

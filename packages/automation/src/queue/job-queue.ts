@@ -34,6 +34,13 @@ export interface JobContext {
   readonly attempt: number
   /** The tenant whose job table holds the job. */
   readonly tenantId: string
+  /**
+   * Marks the job done inside `tx`, the transaction holding the handler's last effects, so the job is finished
+   * exactly when they commit (one commit instead of two, and no redelivery of work already committed). Offered by
+   * queues whose jobs live in the CRM's storage (the in-process queue); the queue then skips its own completion. If
+   * that transaction rolls back, the job stays leased and runs again after its lease, finding its work done.
+   */
+  readonly complete?: (tx: CrmServices) => Promise<void>
 }
 
 /** Runs one job; a thrown error schedules a retry with backoff (or dead-letters the job after its last attempt). */
