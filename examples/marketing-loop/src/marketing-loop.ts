@@ -242,9 +242,10 @@ export async function runMarketingLoop(
     .map((r) => `${r.antecedent.join('+')} -> ${r.consequent.join('+')} (lift ${r.lift.toFixed(2)})`)
   log(`Bought X, also bought Y: ${rules.join('; ')}`)
 
-  // 6. Metric alerts through automation: the monthly repurchase rate down more than 5 %, or the churn rate (last
-  // month's buyers who did not come back) up more than 5 %, each creates a task. CDNOW is one cohort that first
-  // bought in Q1 1997, so every 1998 buyer is a returning one (repurchase rate 100 %) while churn moves.
+  // 6. Metric alerts through automation: the monthly repurchase rate (customers with two or more orders in the
+  // month over buyers of the month) down more than 5 %, or the churn rate (last month's buyers who did not come
+  // back) up more than 5 %, each creates a task. CDNOW is one cohort that first bought in Q1 1997, so "bought
+  // before" would be 100 % every 1998 month; buying again within the month moves.
   await kpis.define({
     key: 'repurchase-rate',
     name: 'Repurchase rate',

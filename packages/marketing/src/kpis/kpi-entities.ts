@@ -5,6 +5,7 @@ import { periodUnits } from './kpi-periods.js'
 /** The built-in KPI metrics (see `KpiMetric`), plus `custom`: a count or sum over any entity, optionally a ratio. */
 export const kpiMetrics = [
   'repurchaseRate',
+  'returningCustomerRate',
   'churnRate',
   'conversionRate',
   'averageDealSize',

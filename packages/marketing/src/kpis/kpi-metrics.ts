@@ -33,8 +33,13 @@ export interface CustomKpiParams {
 
 /** The parameters of each metric. */
 export interface KpiParams {
-  /** Returning buyers: customers who bought in the period and had bought before it, over the period's buyers. */
+  /**
+   * The e-commerce repurchase rate: customers with at least two completed orders in the period, over customers with
+   * at least one.
+   */
   readonly repurchaseRate: { readonly customerType?: 'contact' | 'company' }
+  /** Returning buyers: customers who bought in the period and had bought before it, over the period's buyers. */
+  readonly returningCustomerRate: { readonly customerType?: 'contact' | 'company' }
   /** Customers who bought in the previous period and not in this one, over the previous period's buyers. */
   readonly churnRate: { readonly customerType?: 'contact' | 'company' }
   /** Deals closed won in the period over deals closed (won or lost) in it. */
@@ -69,6 +74,7 @@ const filterSchema = z.custom<Filter>((v) => typeof v === 'object' && v !== null
 /** The zod schema of each metric's parameters. */
 export const paramSchemas: Record<KpiMetric, z.ZodType> = {
   repurchaseRate: customerType,
+  returningCustomerRate: customerType,
   churnRate: customerType,
   conversionRate: z.strictObject({ pipelineId: z.string().min(1).max(100).optional() }),
   averageDealSize: z.strictObject({
@@ -94,10 +100,8 @@ const within = (field: string, p: KpiPeriod): Filter[] => [
   { field, op: 'lt', value: p.end },
 ]
 const completed: Filter = { field: 'status', op: 'eq', value: 'completed' }
-const boughtIn = (p: KpiPeriod): Filter => ({
-  exists: 'orders',
-  where: { and: [completed, ...within('occurredAt', p)] },
-})
+const completedIn = (p: KpiPeriod): Filter => ({ and: [completed, ...within('occurredAt', p)] })
+const boughtIn = (p: KpiPeriod): Filter => ({ exists: 'orders', where: completedIn(p) })
 /** `stageId in ids`, or a filter nothing matches when there are none (core refuses an empty `in`). */
 const stageIn = (ids: readonly string[]): Filter =>
   ids.length > 0
@@ -158,6 +162,16 @@ async function measureOf(
 }
 
 /**
+ * How many `entity` records match `where`, as an aggregate: it reads every record, so SQL adapters answer a `count`
+ * filter by grouping the related rows once (`… in (select … group by … having count(*) >= n)`) instead of probing
+ * them per record, as a page does.
+ */
+async function countAll(crm: CrmServices, entity: string, where: Filter): Promise<number> {
+  const result = await crm.entity(entity).aggregate({ where, measures: { n: { count: true } } })
+  return result.groups[0]?.values['n'] ?? 0
+}
+
+/**
  * Measures one KPI over one period, in the database.
  *
  * @internal
@@ -170,6 +184,14 @@ export async function measureKpi(
 ): Promise<KpiMeasurement> {
   switch (metric) {
     case 'repurchaseRate': {
+      const customers = (params['customerType'] as string | undefined) ?? 'contact'
+      const [repeat, all] = await Promise.all([
+        countAll(crm, customers, { count: 'orders', where: completedIn(period), op: 'gte', value: 2 }),
+        countAll(crm, customers, { count: 'orders', where: completedIn(period), op: 'gte', value: 1 }),
+      ])
+      return ratio(repeat, all)
+    }
+    case 'returningCustomerRate': {
       const customers = crm.entity((params['customerType'] as string | undefined) ?? 'contact')
       const buyers = boughtIn(period)
       const before: Filter = {
