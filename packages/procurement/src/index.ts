@@ -28,6 +28,7 @@ export {
 } from './comparison/rank-quotes.js'
 export {
   type ActingThrough,
+  type CreateFromQuoteOptions,
   type CreateRfqInput,
   type ProcurementApi,
   type ProcurementOptions,

@@ -16,10 +16,16 @@ export interface ProcurementOptions {
   /** The clock of submissions, awards and quote validity (default `() => new Date()`). */
   readonly clock?: () => Date
   /**
-   * Reads the lines of a sale when `createRfq` is given none, e.g. the lines of a sales quote or order. Without it,
-   * `lines` must be given.
+   * Reads the lines of a sale when `createRfq` is given none, e.g. the lines of a sales quote (`quoteRfqLines` from
+   * `@rapport/sales/quotes`). It gets the sale's record, its entity name and the caller's services inside the RFQ's
+   * transaction (to read products, say); `undefined` falls back to core orders' lines. Without it, `lines` must be
+   * given for anything but a core `order`.
    */
-  readonly linesOf?: (record: Readonly<Record<string, unknown>>, entity: string) => readonly RfqLine[]
+  readonly linesOf?: (
+    record: Readonly<Record<string, unknown>>,
+    entity: string,
+    crm: CrmServices,
+  ) => readonly RfqLine[] | undefined | Promise<readonly RfqLine[] | undefined>
   /**
    * The actor the service writes statuses and awards as (default `{ id: 'procurement' }`); anyone else changing them
    * gets `PROCUREMENT_STATUS_READ_ONLY`. With `@rapport/access`, declare it in the policy's `systemActors`.
@@ -54,8 +60,25 @@ export interface SubmitQuoteInput {
   readonly validUntil?: Date
 }
 
+/** What `createFromQuote` takes besides the quote. */
+export interface CreateFromQuoteOptions extends ActingThrough {
+  /** The suppliers invited; default every active supplier with a category of one of the lines. */
+  readonly supplierIds?: readonly string[]
+  /** The purchase currency; default the quote's. */
+  readonly currency?: string
+  readonly title?: string
+}
+
 /** The API of the plugin, as `crm.plugins.procurement`. */
 export interface ProcurementApi {
+  /**
+   * Buys to order for a sales quote (`@rapport/sales/quotes`): an RFQ whose source is the quote, for its lines as
+   * the `linesOf` option reads them (register `procurementPlugin({ linesOf: quoteRfqLines })`), in the quote's
+   * currency unless told otherwise. The award is linked back to the quote through the RFQ's source:
+   * `rfqsOf('quote', quoteId)`, and `procurement.awarded` carries it. A quote outside the caller's access is
+   * `NOT_FOUND`.
+   */
+  createFromQuote(quoteId: string, options?: CreateFromQuoteOptions): Promise<Rfq>
   /** Creates an RFQ for the lines of a sale and emits `procurement.rfqSent` with the invited suppliers. */
   createRfq(input: CreateRfqInput, options?: ActingThrough): Promise<Rfq>
   /** Records a supplier's quote; its total is computed from its lines. */
@@ -141,14 +164,35 @@ export function procurementPlugin(
         )
         return { ranked, quotes }
       }
-      return {
+      const api: ProcurementApi = {
+        async createFromQuote(quoteId, o = {}) {
+          const quote = await through(o).entity('quote').get(quoteId) // NOT_FOUND outside the caller's access
+          if (!options.linesOf) {
+            throw procurementError(
+              'PROCUREMENT_INVALID_INPUT',
+              'An RFQ from a quote reads its lines through the linesOf option (quoteRfqLines from @rapport/sales/quotes)',
+              { quoteId },
+            )
+          }
+          return api.createRfq(
+            {
+              source: { entity: 'quote', id: quoteId },
+              currency: o.currency ?? String(quote['currency']),
+              ...(o.title === undefined
+                ? { title: `RFQ for quote ${String(quote['title'] ?? quoteId)}`.slice(0, 300) }
+                : { title: o.title }),
+              ...(o.supplierIds === undefined ? {} : { supplierIds: o.supplierIds }),
+            },
+            o,
+          )
+        },
         async createRfq(input, o) {
           const crm = through(o)
           return crm.transaction(async (tx) => {
             const record = await tx.entity(input.source.entity).get(input.source.id)
             const lines =
               input.lines ??
-              options.linesOf?.(record, input.source.entity) ??
+              (await options.linesOf?.(record, input.source.entity, tx)) ??
               saleLines(record, input.source.entity)
             if (!lines) {
               throw procurementError('PROCUREMENT_INVALID_INPUT', 'No lines given and no linesOf option', {})
@@ -283,6 +327,7 @@ export function procurementPlugin(
           return page.items
         },
       }
+      return api
     },
   })
 }

@@ -42,5 +42,6 @@ export {
   quoteDateOf,
 } from './quote-line-pricing.js'
 export { withLinePricing } from './quote-pricing-hooks.js'
+export { type PurchaseLine, quoteRfqLines } from './quote-rfq-lines.js'
 export type { AcceptQuoteOptions, QuoteRecord, QuotesApi } from './quote-service.js'
 export { quotesPlugin } from './quotes-plugin.js'
