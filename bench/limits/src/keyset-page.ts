@@ -7,7 +7,7 @@
 //
 // The table is seeded once by copying one deal the CRM wrote, in SQL (BENCH_DEALS, default 1M): a SQLite file under
 // /tmp (BENCH_KEYSET_DB) and a Postgres schema (BENCH_KEYSET_SCHEMA), both kept for the next run.
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createCrm } from '@rapport/core'
@@ -312,5 +312,10 @@ if (engines.includes('postgres')) {
 out['machine'] = { cpus: cpus().length, node: process.version, loadAverageAtEnd: load() }
 out['at'] = new Date().toISOString()
 const file = fileURLToPath(new URL(`../../results/keyset-page-${DEALS}.json`, import.meta.url))
+// A run of one engine (BENCH_ENGINES) keeps the other engine's last figures.
+const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {}
+for (const engine of ['sqlite', 'postgres'])
+  if (!engines.includes(engine))
+    for (const key of [engine, `${engine}Plan`]) if (previous[key]) out[key] = previous[key]
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
 console.log(`→ ${file}`)
