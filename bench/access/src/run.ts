@@ -57,6 +57,9 @@ if (!ONLY_RLS) await sqliteBench()
 const postgresRls = PG_URL
   ? {
       adapter: 'postgres (pg pool; rls: true vs rls: false, two schemas with the same rows)',
+      contacts: CONTACTS,
+      rounds: ROUNDS,
+      callsPerRound: CALLS,
       note: 'same access policy and actor on both sides; off = no RLS, on = FORCEd RESTRICTIVE tenant policy, runtime role, every operation in a transaction bound with set_config',
       results: await benchPostgresRls({
         url: PG_URL,
@@ -205,9 +208,10 @@ writeFileSync(
           ? { postgresRlsLoadAverage: previous.postgresRlsLoadAverage }
           : {}),
       adapter: 'sqlite (better-sqlite3, file)',
-      contacts: CONTACTS,
-      rounds: ROUNDS,
-      callsPerRound: CALLS,
+      // The SQLite part's sizes (an RLS-only run keeps those of the run that measured it).
+      contacts: ONLY_RLS ? previous?.contacts : CONTACTS,
+      rounds: ONLY_RLS ? previous?.rounds : ROUNDS,
+      callsPerRound: ONLY_RLS ? previous?.callsPerRound : CALLS,
       actor: 'team manager (team scope over 11 owners; phones and emails masked)',
       results,
       ...(postgresRls ? { postgresRls } : {}),
