@@ -259,6 +259,8 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     concurrentWriters: true,
     orderAggregation: dialect.periodIndex !== undefined,
     aggregation: true,
+    // rowProjection selects the asked fields in column (= model field) order, and the decoder builds a fresh row.
+    exactReadFields: true,
     ...config.capabilities,
   })
 

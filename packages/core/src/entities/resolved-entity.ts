@@ -138,6 +138,14 @@ export class ResolvedEntity {
         : {}),
       ...(plugin ? { plugin } : {}),
     })
+    // A row of exactly recordFields, in model order, is already the record when fromRow only copies fields in that
+    // same order (no money field assembling an object from two columns).
+    const recordFieldSet = new Set(this.recordFields)
+    const inModelOrder = Object.keys(fields).filter((f) => recordFieldSet.has(f))
+    this.rowIsRecord =
+      this.mappings.every((m) => m.kind !== 'money') &&
+      inModelOrder.length === this.recordFields.length &&
+      inModelOrder.every((f, i) => f === this.recordFields[i])
     const readOnly = new Set(definition.readOnly ?? [])
     const writable = Object.fromEntries(Object.entries(this.shape).filter(([k]) => !readOnly.has(k)))
     this.createSchema = z.strictObject(writable)
@@ -174,6 +182,12 @@ export class ResolvedEntity {
    * entity's life: passed to reads as `fields`, so adapters skip derived and search columns no record shows.
    */
   readonly recordFields: readonly string[]
+
+  /**
+   * True when a row holding exactly {@link recordFields} (an adapter with `capabilities.exactReadFields`) is the
+   * record as `fromRow` would build it, key for key and in the same order, so it needs no copy.
+   */
+  readonly rowIsRecord: boolean
 }
 
 /** `.default(x)` applies on update too unless removed: an update must not reset omitted fields. */

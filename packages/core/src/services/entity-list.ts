@@ -4,7 +4,7 @@ import type { Filter } from '../filter/filter-types.js'
 import type { StorageOrderBy, StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { filterTargetOf } from './entity-fields.js'
-import { readFilters, storageScope, visibleRecord } from './entity-scope.js'
+import { isExactRecord, readFilters, storageScope, visibleRecord } from './entity-scope.js'
 import { afterCursor, decodeCursor, encodeCursor } from './keyset-cursor.js'
 import type { CountOptions, ListOptions, Page } from './list-options.js'
 import { failValidation, toIssues } from './record-validation.js'
@@ -83,20 +83,27 @@ export async function listPage(
       opts.includeArchived ?? false,
     )
     if (opts.cursor) filters.push(afterCursor(orderBy, decodeCursor(opts.cursor, orderBy)))
-    const recordFields = ctx.entity.recordFields
+    const entity = ctx.entity
+    // The records and the cursor are all a page reads; a sort by a field no record shows needs the whole row.
+    const projected = orderBy.every((o) => entity.recordFields.includes(o.ref.field))
     const rows: StorageRow[] = await ops.findMany({
       ...storageScope(ctx, session),
       where: { kind: 'and', filters },
       orderBy,
       limit: limit + 1,
-      // The records and the cursor are all a page reads; a sort by a field no record shows needs the whole row.
-      ...(orderBy.every((o) => recordFields.includes(o.ref.field)) ? { fields: recordFields } : {}),
+      ...(projected ? { fields: entity.recordFields } : {}),
     })
     const hasMore = rows.length > limit
-    const pageRows = hasMore ? rows.slice(0, limit) : rows
-    const last = pageRows.at(-1)
+    const count = hasMore ? limit : rows.length
+    const last = rows[count - 1]
+    const rowIsRecord = projected && isExactRecord(ctx)
+    const items = new Array<Record<string, unknown>>(count)
+    for (let i = 0; i < count; i++) {
+      const row = rows[i] as StorageRow
+      items[i] = visibleRecord(ctx, session, rowIsRecord ? row : entity.fromRow(row))
+    }
     return {
-      items: pageRows.map((row) => visibleRecord(ctx, session, ctx.entity.fromRow(row))),
+      items,
       nextCursor: hasMore && last ? encodeCursor(last, orderBy) : null,
       hasMore,
     }

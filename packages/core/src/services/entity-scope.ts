@@ -233,6 +233,14 @@ function forbidden(entity: string, action: AccessAction, id: string, result = fa
   )
 }
 
+/**
+ * Whether a row read with `fields: ctx.entity.recordFields` is already this entity's record: the adapter returns
+ * exactly the fields asked (`capabilities.exactReadFields`) and `fromRow` would only copy them in the same order.
+ */
+export function isExactRecord(ctx: EntityContext): boolean {
+  return ctx.entity.rowIsRecord && ctx.session.runtime.storage.capabilities.exactReadFields === true
+}
+
 /** A record as the session's actor may see it: hidden fields removed, masked fields masked. */
 export function visibleRecord<R>(ctx: EntityContext, session: Session, record: R): R {
   return projectRecord(record, accessFieldRights(session, ctx.entity.name))

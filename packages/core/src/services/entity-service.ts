@@ -12,7 +12,7 @@ import { deleteRecord } from './entity-delete.js'
 import { recordNotFound } from './entity-errors.js'
 import { countRecords, listPage } from './entity-list.js'
 import { compileMatcher } from './entity-matcher.js'
-import { loadRow, visibleRecord } from './entity-scope.js'
+import { isExactRecord, loadRow, visibleRecord } from './entity-scope.js'
 import { searchRecords } from './entity-search.js'
 import { parsePatch, updateRecords } from './entity-update.js'
 import { parseWriteOptions } from './entity-versioning.js'
@@ -55,12 +55,12 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
   async get(id: string): Promise<R> {
     const row = await this.#load(id)
     if (!row) throw recordNotFound(this.#ctx.entity.name, id)
-    return this.#visible(this.#ctx.entity.fromRow(row)) as R
+    return this.#record(row)
   }
 
   async find(id: string): Promise<R | null> {
     const row = await this.#load(id)
-    return row ? (this.#visible(this.#ctx.entity.fromRow(row)) as R) : null
+    return row ? this.#record(row) : null
   }
 
   /** The stored row of a readable record, straight from `loadRow` (no wrapper promise per layer: `get` is hot). */
@@ -68,6 +68,13 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
     if (typeof id !== 'string' || id.length === 0) return Promise.resolve(null)
     const ctx = this.#ctx
     return ctx.session.read(() => loadRow(ctx, ctx.session, id, 'read', ctx.entity.recordFields))
+  }
+
+  /** The record of a row `#load` read (a row read with the record's fields only, when `loadRow` could). */
+  #record(row: StorageRow): R {
+    const ctx = this.#ctx
+    const exact = isExactRecord(ctx) && Object.keys(row).length === ctx.entity.recordFields.length
+    return this.#visible(exact ? row : ctx.entity.fromRow(row)) as R
   }
 
   async update(id: string, patch: U, options: WriteOptions = {}): Promise<R> {

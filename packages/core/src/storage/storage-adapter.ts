@@ -27,6 +27,12 @@ export interface StorageCapabilities {
    * streams `findMany` pages and groups them itself (`aggregateRowsByScan()`).
    */
   readonly aggregation?: boolean
+  /**
+   * Given `fields` (fields the model has), `findById` and `findMany` rows hold exactly those fields and no other, in
+   * the order of `model.fields`, each present (`null` where unset), in a fresh object per row. Core then hands such a
+   * row out as the record itself instead of copying it into a second object (a list page reads 50 of them).
+   */
+  readonly exactReadFields?: boolean
 }
 
 /** Arguments of {@link StorageOperations.findMany}. */

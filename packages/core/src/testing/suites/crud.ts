@@ -104,9 +104,17 @@ export const crudSuite: ConformanceSuite = {
       const fields = ['id', 'name', 'email', 'lastSeenAt', 'custom']
       const pick = (row: StorageRow | null | undefined) =>
         row ? Object.fromEntries(fields.map((f) => [f, row[f] === undefined ? 'MISSING' : row[f]])) : row
+      // An adapter declaring exactReadFields returns those fields only, in the model's order (core hands such a row
+      // out as the record).
+      const exact = ctx.storage.capabilities.exactReadFields === true
+      const inModelOrder = Object.keys(scope.model.fields).filter((f) => fields.includes(f))
+      const checkExact = (row: StorageRow | null | undefined, what: string) => {
+        if (exact && row) checkEqual(Object.keys(row), inModelOrder, `${what}: exactly the fields asked`)
+      }
       for (const data of rows) {
         const found = await ctx.storage.findById({ ...scope, id: String(data['id']), fields })
         checkEqual(pick(found), pick(data), `findById({ fields }) of ${String(data['name'])}`)
+        checkExact(found, 'findById({ fields })')
       }
       const listed = await ctx.storage.findMany({
         ...scope,
@@ -118,6 +126,7 @@ export const crudSuite: ConformanceSuite = {
         [...rows].sort((a, b) => (String(a['id']) < String(b['id']) ? -1 : 1)).map(pick),
         'findMany({ fields })',
       )
+      for (const row of listed) checkExact(row, 'findMany({ fields })')
     },
 
     'null and missing columns both read back as null': async (ctx) => {
