@@ -39,9 +39,20 @@ export function lockHooks(
     }
   }
   const isSystem = (ctx: HookContext) => ctx.actor?.id === systemActor.id
+  // Whether a record needs the policy's approval: always, unless the binding leaves records outside the entry filter
+  // free. Read as the system actor, so the writer's access does not change the answer.
+  const needsApproval = async (
+    policy: ResolvedPolicy,
+    record: Readonly<Record<string, unknown>>,
+    ctx: HookContext,
+  ) => {
+    const filter = policy.entryFilter
+    if (policy.recordStatus?.outsideEntry !== 'free' || !filter) return true
+    return (await ctx.actingAs(systemActor).entity(entity).matcher(filter))(record)
+  }
   // Checked on the record as written, not on the patch: a staged entity reaches its approved stage through a written
   // status, a stageId or moveStage alike, and the record's status field says where it ended up.
-  const refuseApprovedByHand = (
+  const refuseApprovedByHand = async (
     record: Readonly<Record<string, unknown>>,
     before: Readonly<Record<string, unknown>> | null,
     ctx: HookContext,
@@ -52,13 +63,13 @@ export function lockHooks(
       if (!binding) continue
       const value = record[binding.field]
       if (before !== null && before[binding.field] === value) continue
-      if (value === binding.approved || (before === null && value === binding.pending)) {
-        throw approvalsError(
-          'APPROVALS_APPROVAL_REQUIRED',
-          `Only an approval under "${policy.id}" sets ${entity}.${binding.field} to "${String(value)}"`,
-          { entity, policyId: policy.id, field: binding.field, value },
-        )
-      }
+      if (value !== binding.approved && !(before === null && value === binding.pending)) continue
+      if (!(await needsApproval(policy, record, ctx))) continue
+      throw approvalsError(
+        'APPROVALS_APPROVAL_REQUIRED',
+        `Only an approval under "${policy.id}" sets ${entity}.${binding.field} to "${String(value)}"`,
+        { entity, policyId: policy.id, field: binding.field, value },
+      )
     }
   }
   return {
@@ -72,12 +83,14 @@ export function lockHooks(
         return undefined
       },
       after: async (record, ctx) => {
-        refuseApprovedByHand(record, ctx.before, ctx)
+        await refuseApprovedByHand(record, ctx.before, ctx)
         if (isSystem(ctx)) return
-        const entering = bound.filter((p) => {
+        const entering: ResolvedPolicy[] = []
+        for (const p of bound) {
           const b = p.recordStatus
-          return b && record[b.field] === b.pending && ctx.before[b.field] !== b.pending
-        })
+          if (!b || record[b.field] !== b.pending || ctx.before[b.field] === b.pending) continue
+          if (await needsApproval(p, record, ctx)) entering.push(p)
+        }
         if (entering.length === 0) return
         // The writer submits: the request is opened in their write's transaction, by the system actor's services.
         const rt = runtime()

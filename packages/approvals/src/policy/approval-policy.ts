@@ -59,6 +59,13 @@ export interface RecordStatusBinding {
   readonly approved: string
   readonly rejected: string
   readonly recalled?: string
+  /**
+   * What the binding means for a record outside the policy's `entryFilter`: `refuse` (default) — it cannot be moved to
+   * `pending` (`APPROVALS_ENTRY_NOT_MET`); `free` — it needs no approval, so moving it to `pending` opens no request
+   * and anyone may move it on to `approved`. With `free`, the filter decides which records need the approval (a
+   * quote whose discount is over a threshold) and the others take the same path unhindered.
+   */
+  readonly outsideEntry?: 'refuse' | 'free'
 }
 
 /** One step of a policy. */
@@ -170,6 +177,7 @@ export const approvalPolicySchema = z
         approved: z.string().min(1).max(100),
         rejected: z.string().min(1).max(100),
         recalled: z.string().min(1).max(100).optional(),
+        outsideEntry: z.enum(['refuse', 'free']).default('refuse'),
       })
       .optional(),
   })

@@ -21,7 +21,13 @@
  *
  * @module
  */
+export {
+  QUOTE_DISCOUNT_APPROVAL_STATUS,
+  type QuoteDiscountPolicyOptions,
+  quoteDiscountApprovalPolicy,
+} from './quote-approval.js'
 export { computeQuoteTotals, type QuoteTotals, quoteDocumentInput } from './quote-calculation.js'
+export { effectiveDiscountBasisPoints } from './quote-discount.js'
 export type { QuoteDocument, QuoteDocumentLine } from './quote-document.js'
 export { COMPUTED_QUOTE_FIELDS, type QuoteLineInput, quoteEntity, quoteLineSchema } from './quote-entity.js'
 export { quoteHooks, quoteTransitionGuards } from './quote-hooks.js'

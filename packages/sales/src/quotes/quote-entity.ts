@@ -60,6 +60,7 @@ export const COMPUTED_QUOTE_FIELDS = [
   'revision',
   'grossMinor',
   'discountMinor',
+  'discountBasisPoints',
   'subtotalMinor',
   'taxMinor',
   'totalMinor',
@@ -106,7 +107,7 @@ export const quoteEntity = defineEntity({
     notes: z.string().max(10_000).nullable().optional(),
     /** Why the quote was rejected, expired or superseded. */
     closeReason: z.string().max(1000).nullable().optional(),
-    /** The stage key, maintained by core. */
+    /** The stage key, maintained by core; writing it moves the quote to that stage (a checked move). */
     status: z.string().max(50).nullable().optional(),
     /** The quote this revision supersedes. */
     previousQuoteId: id.nullable().optional(),
@@ -115,6 +116,8 @@ export const quoteEntity = defineEntity({
     grossMinor: z.int().nullable().optional(),
     /** Line and header discounts together (computed). */
     discountMinor: z.int().nullable().optional(),
+    /** The effective discount, `discountMinor / grossMinor` in basis points rounded up (computed; 1500 = 15 %). */
+    discountBasisPoints: z.int().min(0).nullable().optional(),
     subtotalMinor: z.int().nullable().optional(),
     taxMinor: z.int().nullable().optional(),
     totalMinor: z.int().nullable().optional(),
@@ -146,6 +149,8 @@ export const quoteEntity = defineEntity({
   searchFields: ['title', 'number'],
   staged: {
     statusField: 'status',
+    // Writing the status is a move (the approvals plugin sends an approved quote by writing `status: 'sent'`).
+    statusWrites: 'move',
     reasonField: 'closeReason',
     defaultPipeline: quotePipelineTemplate,
     events: ({ to }) => (to.key ? [to.key] : []),

@@ -2,6 +2,7 @@ import { defineTransitionGuard } from '@rapport/core/pipeline'
 import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import { SalesErrorCodes, salesError } from '../errors.js'
 import { computeQuoteTotals } from './quote-calculation.js'
+import { effectiveDiscountBasisPoints } from './quote-discount.js'
 import { COMPUTED_QUOTE_FIELDS } from './quote-entity.js'
 import type { QuoteStatus } from './quote-lifecycle.js'
 import { EDITABLE_QUOTE_STATUSES, FINAL_QUOTE_STATUSES, REVISABLE_QUOTE_STATUSES } from './quote-lifecycle.js'
@@ -44,7 +45,11 @@ function refuseComputed(input: Row): void {
 
 function totalsOf(quote: Row): Row {
   const totals = computeQuoteTotals(quote)
-  return { ...totals, calculation: totals.calculation as unknown as Row }
+  return {
+    ...totals,
+    discountBasisPoints: effectiveDiscountBasisPoints(totals.grossMinor, totals.discountMinor),
+    calculation: totals.calculation as unknown as Row,
+  }
 }
 
 async function revisionOf(previousId: string, ctx: HookContext): Promise<number> {
