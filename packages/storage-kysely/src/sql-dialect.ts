@@ -220,4 +220,10 @@ export interface SqlDialect {
    * (`capabilities.orderAggregation`).
    */
   periodIndex?(column: Expression<unknown>, unit: OrderPeriodUnit): RawBuilder<number>
+  /**
+   * Optional: the table hint that makes a statement reading every row of a tenant scan the table in storage order,
+   * e.g. SQLite's `not indexed`. Without it SQLite reads a whole-table aggregate through the first index whose
+   * prefix is the tenant, one random table look-up per row.
+   */
+  readonly wholeTableScan?: RawBuilder<unknown>
 }

@@ -221,4 +221,7 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   afterMigrateSql: [sql`pragma optimize=0x10002`],
   scrubSql: [sql`pragma wal_checkpoint(TRUNCATE)`],
   periodIndex: sqlitePeriodIndex,
+  // Order summaries read every order of the tenant: through orders_by_customer_occurred (tenant prefix) each row
+  // costs a random table look-up; in table order the same statement took half the CPU at 1M orders (3.7 vs 7.7 s).
+  wholeTableScan: sql`not indexed`,
 } satisfies SqlDialect)
