@@ -272,8 +272,8 @@ if (engines.includes('postgres')) {
   console.log(`postgres: dataset ready in ${Date.now() - t} ms`)
   await crm.migrate()
   const at = await positions(crm)
-  const text = `select * from deal where tenant_id = $1 and archived_at is null and (updated_at, id) < ($2, $3) order by updated_at desc, id desc limit 51`
-  const orText = `select * from deal where tenant_id = $1 and archived_at is null and (updated_at < $2 or (updated_at = $2 and id < $3)) order by updated_at desc, id desc limit 51`
+  const text = `select * from deal where tenant_id = $1 and archived_at is null and (updated_at, id) < ($2, $3) order by updated_at desc nulls last, id desc nulls last limit 51`
+  const orText = `select * from deal where tenant_id = $1 and archived_at is null and (updated_at < $2 or (updated_at = $2 and id < $3)) order by updated_at desc nulls last, id desc nulls last limit 51`
   const date = (v: unknown) => v as Date
   const sides: Sides = {
     rapport: (i) =>
