@@ -167,7 +167,7 @@ try {
     benchmark: 'server',
     what: 'GET /contacts?limit=50 over HTTP on SQLite (first keyset page of the tenant, not archived, by id)',
     baseline:
-      'a bare Hono handler running the same raw better-sqlite3 query (select * … order by id limit 50), no validation or mapping',
+      'a bare Hono handler running the same raw better-sqlite3 query (the record columns … order by id limit 50, the columns the service selects), no validation or mapping',
     load: {
       tool: 'autocannon',
       connections: CONNECTIONS,
