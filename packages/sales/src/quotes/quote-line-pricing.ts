@@ -81,7 +81,10 @@ function atLine(error: unknown, path: readonly (string | number)[]): never {
 }
 
 /** The day a new quote is dated: its own `quoteDate`, else the clock's UTC day. */
-export function quoteDateOf(quote: Row, options: QuoteLinePricingOptions): string {
+export function quoteDateOf(
+  quote: Readonly<Record<string, unknown>>,
+  options: QuoteLinePricingOptions,
+): string {
   const given = quote['quoteDate']
   if (typeof given === 'string') return given
   return asOfDate((options.clock ?? (() => new Date()))(), 'UTC')
@@ -105,11 +108,11 @@ export function quoteDateOf(quote: Row, options: QuoteLinePricingOptions): strin
  * thrown from a `before` hook, nothing is written.
  */
 export async function priceQuoteLines(
-  quote: Row,
-  stored: readonly Row[],
+  quote: Readonly<Record<string, unknown>>,
+  stored: readonly Readonly<Record<string, unknown>>[],
   ctx: HookContext,
   options: QuoteLinePricingOptions & { readonly catalogue: boolean },
-): Promise<Row[] | undefined> {
+): Promise<Readonly<Record<string, unknown>>[] | undefined> {
   const lines = quote['lines']
   if (!Array.isArray(lines)) return undefined
   const currency = quote['currency']

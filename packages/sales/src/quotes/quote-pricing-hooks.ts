@@ -5,7 +5,6 @@ import type { QuoteLinePricingOptions } from './quote-line-pricing.js'
 import { priceQuoteLines, quoteDateOf } from './quote-line-pricing.js'
 
 type Row = Record<string, unknown>
-type Hooks = Readonly<Record<string, EntityHooks>>
 
 /** A write of these re-checks the lines against the catalogue (prices already set are kept, see priceQuoteLines). */
 const REPRICE_ON = ['lines', 'currency', 'quoteDate'] as const
@@ -25,9 +24,9 @@ const linesOf = (quote: Readonly<Row>): Row[] =>
  * ```
  */
 export function withLinePricing(
-  hooks: Hooks,
+  hooks: Readonly<Record<string, EntityHooks>>,
   pricing: QuoteLinePricingOptions & { readonly catalogue: boolean },
-): Hooks {
+): Readonly<Record<string, EntityHooks>> {
   const quote = hooks['quote'] ?? {}
   const create = quote.create?.before
   const update = quote.update?.before

@@ -36,7 +36,7 @@ export interface PurchaseLine {
  * ```
  */
 export async function quoteRfqLines(
-  record: Row,
+  record: Readonly<Record<string, unknown>>,
   entity: string,
   crm: CrmServices,
 ): Promise<PurchaseLine[] | undefined> {
