@@ -3,6 +3,7 @@ import { parseSearchQuery } from '@rapport/core/search'
 import type {
   FindManyArgs,
   ModelScope,
+  NewestKeysArgs,
   SearchArgs,
   StorageFilter,
   StorageOperations,
@@ -311,6 +312,48 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         (db) => query.compile(db),
         (rows) => decodeAll(mapping, rows, projection),
       ) ?? run(mapping, async (db) => decodeAll(mapping, await selectRows(db, query), projection)))
+    },
+
+    async newestKeys(args: NewestKeysArgs) {
+      checkLimit('limit', args.limit)
+      const first = args.parts[0]
+      if (args.limit === 0 || !first) return []
+      // One statement: each part's newest `limit` keys (its own index-served ORDER BY … LIMIT), merged by an outer
+      // ORDER BY over at most parts × limit rows. Only keys travel; the caller fetches the rows it shows.
+      const parts = args.parts.map((part, i) => {
+        const { mapping, where, idColumn } = scope({ ...part, tenantId: args.tenantId, schema: args.schema })
+        const at = mapping.byField.get(part.at)
+        if (at?.definition.type !== 'datetime') {
+          throw new RapportError(
+            'STORAGE_FAILURE',
+            `"${part.at}" is not a datetime field of "${part.model.name}".`,
+            {
+              details: { model: part.model.name, field: part.at },
+            },
+          )
+        }
+        const atRef = sql.id(TABLE_ALIAS, at.column)
+        const idRef = sql.id(TABLE_ALIAS, idColumn)
+        const branch = sql`select ${sql.lit(i)} as ${sql.id('_part')}, ${idRef} as ${sql.id('_id')}, ${atRef} as ${sql.id('_at')} from ${tableOf(mapping)} where ${where(part.where)} order by ${atRef} desc, ${idRef} desc limit ${args.limit}`
+        return { mapping, at, branch: sql`select * from (${branch}) as ${sql.id(`_b${i}`)}` }
+      })
+      const query = sql`select * from (${sql.join(
+        parts.map((p) => p.branch),
+        sql` union all `,
+      )}) as ${sql.id('_m')} order by ${sql.id('_at')} desc, ${sql.id('_id')} desc limit ${args.limit}`
+      const decode = (rows: readonly unknown[]) =>
+        rows.map((row) => {
+          const r = row as { _part: number | string; _id: string; _at: unknown }
+          const part = parts[Number(r._part)] as (typeof parts)[number]
+          return {
+            part: Number(r._part),
+            id: String(r._id),
+            at: dialect.decodeValue(r._at, part.at.definition) as Date,
+          }
+        })
+      const mapping = parts[0]?.mapping as ModelMapping
+      return await (readNow(mapping, (db) => query.compile(db), decode) ??
+        run(mapping, async (db) => decode(await selectRows(db, query))))
     },
 
     async count(args) {

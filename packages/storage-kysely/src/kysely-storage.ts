@@ -313,6 +313,7 @@ const OPERATION_NAMES = [
   'deleteMany',
   'aggregateCustomerOrders',
   'aggregate',
+  'newestKeys',
 ] as const satisfies readonly (keyof StorageOperations)[]
 
 /** Which tenant each open transaction is bound to (see {@link KyselyStorageConfig.bindTenant}). */

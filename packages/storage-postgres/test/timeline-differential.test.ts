@@ -199,7 +199,7 @@ describe('crm.timeline on memory, SQLite and Postgres', () => {
   it('reads a bounded number of queries per page, whatever the page size or history length', async () => {
     const sqlite = createSqliteStorage({ file: ':memory:' })
     let queries = 0
-    const READS = ['findMany', 'findById', 'findByIds', 'count', 'search'] as const
+    const READS = ['findMany', 'findById', 'findByIds', 'count', 'search', 'newestKeys'] as const
     const countReads = <T extends object>(ops: T): T => {
       const wrapped: Record<string, unknown> = { ...(ops as Record<string, unknown>) }
       for (const key of READS) {
@@ -221,14 +221,21 @@ describe('crm.timeline on memory, SQLite and Postgres', () => {
     const cost = async (limit: number) => {
       await f.crm.timeline.page({ type: 'contact', id: f.ada }, { limit }) // warm caches (custom fields)
       queries = 0
-      await f.crm.timeline.page({ type: 'contact', id: f.ada }, { limit })
-      return queries
+      const page = await f.crm.timeline.page({ type: 'contact', id: f.ada }, { limit })
+      return { queries, kinds: new Set(page.items.map((i) => i.kind)).size }
     }
-    const small = await cost(1)
-    const large = await cost(50)
-    expect(large).toBe(small)
-    // One read of the subject plus one per source (core's six and the plugin's one).
-    expect(small).toBeLessThanOrEqual(1 + 7)
+    // The subject, one statement for the keys over all seven sources, one per kind on the page: never one per source
+    // or per entry.
+    const one = await cost(1)
+    expect(one).toEqual({ queries: 3, kinds: 1 })
+    const all = await cost(50)
+    expect(all.kinds).toBe(7)
+    expect(all.queries).toBe(2 + all.kinds)
+    const activities = await f.crm.timeline.page({ type: 'contact', id: f.ada }, { limit: 50, kinds: ['activity'] })
+    expect(activities.items).toHaveLength(4)
+    queries = 0
+    await f.crm.timeline.page({ type: 'contact', id: f.ada }, { limit: 50, kinds: ['activity'] })
+    expect(queries).toBe(3)
     await sqlite.close()
   })
 

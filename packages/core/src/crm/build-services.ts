@@ -114,7 +114,7 @@ export function buildServices(session: Session): CrmServices {
       return once('orders', () => new OrderServiceImpl(session, schema.entity('order')))
     },
     get timeline() {
-      return once('timeline', () => createTimelineService(services, session.runtime))
+      return once('timeline', () => createTimelineService(services, session))
     },
     entity<R>(name: string) {
       const core = Object.hasOwn(CORE_SERVICE_OF, name) ? CORE_SERVICE_OF[name] : undefined

@@ -65,6 +65,30 @@ export interface FindByIdArgs extends ModelScope {
   readonly fields?: ReadFields
 }
 
+/** One part of {@link StorageOperations.newestKeys}: a model's rows matching `where`, dated by the field `at`. */
+export interface NewestKeysPart {
+  readonly model: ModelScope['model']
+  /** Rows must satisfy this filter; all rows of the tenant when absent. */
+  readonly where?: StorageFilter
+  /** A top-level, non-null datetime field of the model. */
+  readonly at: string
+}
+
+/** Arguments of {@link StorageOperations.newestKeys}. */
+export interface NewestKeysArgs extends Omit<ModelScope, 'model'> {
+  /** The parts, read in the args' tenant and schema. */
+  readonly parts: readonly NewestKeysPart[]
+  /** At most this many keys in all. */
+  readonly limit: number
+}
+
+/** One key of {@link StorageOperations.newestKeys}: which part, the row's id and its `at`. */
+export interface NewestKey {
+  readonly part: number
+  readonly id: string
+  readonly at: Date
+}
+
 /** Arguments of {@link StorageOperations.search}. */
 export interface SearchArgs extends ModelScope {
   /** Free text typed by a user. */
@@ -122,6 +146,13 @@ export interface StorageOperations {
    * arguments (any order; core sorts).
    */
   aggregate?(args: AggregateRowsArgs): Promise<AggregateGroupRow[]>
+  /**
+   * The newest `limit` rows over several models at once, as keys only: each part's rows matching its filter,
+   * ordered by `at` descending then `id` descending (code-point order) across all parts, in one statement on SQL
+   * adapters (the customer timeline reads its sources this way). Optional: without it core reads each part with
+   * `findMany` and merges, with the same result.
+   */
+  newestKeys?(args: NewestKeysArgs): Promise<NewestKey[]>
 }
 
 /** The operations available inside a transaction. Nested transactions are flattened by core. */
