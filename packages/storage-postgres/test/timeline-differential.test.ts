@@ -231,7 +231,10 @@ describe('crm.timeline on memory, SQLite and Postgres', () => {
     const all = await cost(50)
     expect(all.kinds).toBe(7)
     expect(all.queries).toBe(2 + all.kinds)
-    const activities = await f.crm.timeline.page({ type: 'contact', id: f.ada }, { limit: 50, kinds: ['activity'] })
+    const activities = await f.crm.timeline.page(
+      { type: 'contact', id: f.ada },
+      { limit: 50, kinds: ['activity'] },
+    )
     expect(activities.items).toHaveLength(4)
     queries = 0
     await f.crm.timeline.page({ type: 'contact', id: f.ada }, { limit: 50, kinds: ['activity'] })
