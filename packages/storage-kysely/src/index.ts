@@ -47,7 +47,12 @@ export { rowProjection } from './row-projection.js'
 // Adapters get what they genuinely need: the name of schema objects and the statement type of a migration step.
 export { type DdlStatement, objectName } from './schema-ddl.js'
 export { backfillSearchDocuments, searchMigrationName } from './search-backfill.js'
-export { searchColumns, searchStatement } from './search-statement.js'
+export {
+  KEY_RANGE_END,
+  SEARCH_KEY_COLUMNS,
+  type SearchKeyIndex,
+} from './search-key-index.js'
+export { searchColumns, searchStatement, type TieredSearch, tierStatement } from './search-statement.js'
 export { SerialQueue } from './serial-queue.js'
 export {
   type FullTextSearchMatch,

@@ -137,6 +137,15 @@ export async function diffSchema(
           ...ddl.create,
         ],
       })
+      const keyIndex = dialect.fullTextSearch.keyIndex
+      if (keyIndex) {
+        // After the search step (sorted by name): built from the `searchKeys` column that step fills.
+        const keyDdl = keyIndex.ddl(mapping)
+        steps.push({
+          name: `0510/search-keys/${keyIndex.version}/${mapping.table}`,
+          statements: [...keyDdl.drop, ...keyDdl.create],
+        })
+      }
     }
   }
   return steps

@@ -21,7 +21,8 @@ import { aggregateCustomerOrdersSql } from './order-aggregation.js'
 import { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
 import type { RowProjection } from './row-projection.js'
 import { rowProjection } from './row-projection.js'
-import { searchStatement } from './search-statement.js'
+import type { TieredSearch } from './search-statement.js'
+import { searchStatement, tierStatement } from './search-statement.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
 
@@ -379,16 +380,30 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       if (mapping.model.searchFields.length === 0 || args.limit === 0) return []
       const query = parseSearchQuery(args.query)
       if (query.terms.length === 0) return []
-      const statement = searchStatement(
+      const filter = where(args.where)
+      if (!fts.keyIndex) {
+        const statement = searchStatement(dialect, fts, mapping, TABLE_ALIAS, query, filter, args.limit)
+        return run(mapping, async (db) => decodeAll(mapping, (await statement.execute(db)).rows))
+      }
+      const tiered: TieredSearch = {
         dialect,
         fts,
+        index: fts.keyIndex,
         mapping,
-        TABLE_ALIAS,
+        alias: TABLE_ALIAS,
+        tenantId: args.tenantId,
         query,
-        where(args.where),
-        args.limit,
-      )
-      return run(mapping, async (db) => decodeAll(mapping, (await statement.execute(db)).rows))
+        where: filter,
+      }
+      return run(mapping, async (db) => {
+        const rows: Record<string, unknown>[] = []
+        for (const tier of [0, 1, 2] as const) {
+          const statement = tierStatement(tiered, tier, args.limit - rows.length)
+          rows.push(...(await statement.execute(db)).rows)
+          if (rows.length >= args.limit) break
+        }
+        return decodeAll(mapping, rows)
+      })
     },
 
     async updateById(args) {

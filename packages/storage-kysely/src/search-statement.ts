@@ -1,8 +1,15 @@
-import type { ParsedSearchQuery } from '@rapport/core/search'
-import { SEARCH_KEYS_FIELD, SEARCH_TERMS_FIELD, searchTierNeedles } from '@rapport/core/search'
+import type { ParsedSearchQuery, SearchTier } from '@rapport/core/search'
+import {
+  SEARCH_KEYS_FIELD,
+  SEARCH_TERMS_FIELD,
+  searchTermNeedles,
+  searchTierNeedles,
+} from '@rapport/core/search'
 import type { RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import type { ModelMapping } from './model-mapping.js'
+import type { SearchKeyIndex } from './search-key-index.js'
+import { KEY_RANGE_END, SEARCH_KEY_COLUMNS } from './search-key-index.js'
 import type { SqlDialect, SqlFullTextSearch } from './sql-dialect.js'
 
 /** The physical columns of a model's search document; a model with `searchFields` must carry both. */
@@ -45,4 +52,71 @@ export function searchStatement(
   return sql<
     Record<string, unknown>
   >`select ${sql.id(alias)}.* from ${match.from} where ${match.where} and ${where}${runChecks} order by ${tier}, ${id} limit ${limit}`
+}
+
+/** What {@link tierStatement} needs besides the tier and the limit. */
+export interface TieredSearch {
+  readonly dialect: SqlDialect
+  readonly fts: SqlFullTextSearch
+  readonly index: SearchKeyIndex
+  readonly mapping: ModelMapping
+  readonly alias: string
+  readonly tenantId: string
+  readonly query: ParsedSearchQuery
+  /** The row filter (tenant, archived rows, the caller's `where` and scope) over the base table's alias. */
+  readonly where: RawBuilder<SqlBool>
+}
+
+/**
+ * One tier of {@link searchStatement}'s ranking as its own statement, ordered by id and cut at `limit`, so the tiers
+ * run one after the other and stop as soon as `limit` rows are found (the ranking is tier, then id, so the rows of
+ * tier 0, then 1, then 2 are exactly the ranked rows):
+ * - tier 0 reads the key index at the query's phrase, already in id order: `limit` stops the read, however many
+ *   rows have that key (every contact named Smith);
+ * - tier 1 reads the index range of keys starting with the phrase (index only), sorts the distinct ids and reads
+ *   rows in that order until `limit` pass, skipping those of tier 0;
+ * - tier 2 is the full-text match minus the rows with a key starting with the phrase, ranked by id (only run when
+ *   the first two tiers leave room, i.e. few rows have such a key).
+ * The rows of tiers 0 and 1 are checked against every term (`' term'` in `searchTerms`, the matching semantics
+ * itself) and every CJK run, like tier 2's index match.
+ */
+export function tierStatement(
+  search: TieredSearch,
+  tier: SearchTier,
+  limit: number,
+): RawBuilder<Record<string, unknown>> {
+  const { dialect, fts, index, mapping, alias, tenantId, query, where } = search
+  const columns = searchColumns(mapping)
+  const keys = sql.id(alias, columns.keys)
+  const contains = (column: RawBuilder<unknown>, value: string) =>
+    dialect.textMatch(column, 'contains', value, false)
+  const needles = searchTierNeedles(query)
+  const checks = (list: RawBuilder<SqlBool>[]) => (list.length > 0 ? sql.join(list, sql``) : sql``)
+  const runChecks = checks(query.runs.map((run) => sql<SqlBool>` and ${contains(keys, run)}`))
+  const t = sql.id(alias)
+  if (tier === 2) {
+    const id = dialect.binaryCollation(sql.id(alias, mapping.byField.get('id')!.column), 'string')
+    const match = fts.match({ mapping, alias, terms: query.terms })
+    return sql<
+      Record<string, unknown>
+    >`select ${t}.* from ${match.from} where ${match.where} and ${where}${runChecks} and not ${contains(keys, needles.prefix)} order by ${id} limit ${limit}`
+  }
+  const terms = sql.id(alias, columns.terms)
+  const termChecks = checks(
+    searchTermNeedles(query).map((needle) => sql<SqlBool>` and ${contains(terms, needle)}`),
+  )
+  const c = SEARCH_KEY_COLUMNS
+  const k = sql.id('_k')
+  const key = sql.id(c.key)
+  const source =
+    tier === 0
+      ? sql`(select ${sql.id(c.record)} from ${index.table(mapping)} where ${sql.id(c.tenant)} = ${tenantId} and ${key} = ${query.phrase})`
+      : sql`(select distinct ${sql.id(c.record)} from ${index.table(mapping)} where ${sql.id(c.tenant)} = ${tenantId} and ${key} >= ${query.phrase} and ${key} < ${query.phrase + KEY_RANGE_END})`
+  const notExact = tier === 1 ? sql` and not ${contains(keys, needles.exact)}` : sql``
+  const record = sql.id('_k', c.record)
+  const tenant = sql.id(alias, mapping.byField.get('tenantId')!.column)
+  const id = sql.id(alias, mapping.byField.get('id')!.column)
+  return sql<
+    Record<string, unknown>
+  >`select ${t}.* from ${source} as ${k} inner join ${sql.table(mapping.table)} as ${t} on ${tenant} = ${tenantId} and ${id} = ${record} where ${where}${termChecks}${runChecks}${notExact} order by ${dialect.binaryCollation(record, 'string')} limit ${limit}`
 }

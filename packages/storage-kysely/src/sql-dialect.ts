@@ -7,6 +7,7 @@ import type {
 } from '@rapport/core/storage'
 import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
 import type { ModelMapping } from './model-mapping.js'
+import type { SearchKeyIndex } from './search-key-index.js'
 
 /** The scalar type of a value a filter or sort key reads (a column or a JSON path). */
 export type SqlValueType = FieldRef['type']
@@ -65,6 +66,11 @@ export interface SqlFullTextSearch {
   optimize?(mapping: ModelMapping): RawBuilder<unknown>
   /** The source and predicate of a search. */
   match(args: FullTextSearchQuery): FullTextSearchMatch
+  /**
+   * Optional: an index of the rows' search keys, so the exact and prefix tiers are read in id order and `limit`
+   * stops the read (see {@link SearchKeyIndex}). Without it, every matching row is ranked.
+   */
+  readonly keyIndex?: SearchKeyIndex
 }
 
 /** Arguments of {@link SqlDialect.setNullOnDelete}; every name is a physical table or column name. */

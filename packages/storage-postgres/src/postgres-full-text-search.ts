@@ -1,5 +1,10 @@
-import type { FullTextSearchQuery, ModelMapping, SqlFullTextSearch } from '@rapport/storage-kysely'
-import { searchColumns } from '@rapport/storage-kysely'
+import type {
+  FullTextSearchQuery,
+  ModelMapping,
+  SearchKeyIndex,
+  SqlFullTextSearch,
+} from '@rapport/storage-kysely'
+import { SEARCH_KEY_COLUMNS, searchColumns } from '@rapport/storage-kysely'
 import type { RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 
@@ -17,6 +22,90 @@ function objectNameOf(mapping: ModelMapping, suffix: string): string {
 function tokensOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`array_to_tsvector(string_to_array(btrim(${column}), ' '))`
 }
+
+/** A schema-qualified object name beside the model's table (same schema), e.g. `crm.contact_search_key`. */
+function siblingOf(mapping: ModelMapping, suffix: string): string {
+  const parts = mapping.table.split('.')
+  const name = objectNameOf(mapping, suffix)
+  return parts.length > 1 ? `${parts.slice(0, -1).join('.')}.${name}` : name
+}
+
+/**
+ * Postgres's index of search keys: a table `<table>_search_key` (tenant, key, id) with a unique B-tree index on
+ * (tenant, key `COLLATE "C"`, id `COLLATE "C"`), so the ids of a key, or of a range of keys, come out in code point
+ * order (the order search ranks ties by) without reading the rows. A row trigger keeps it in sync with the
+ * `searchKeys` column inside the writing transaction; it has a `tenant_id` column, so row-level security covers it
+ * like every model table.
+ *
+ * @example
+ * ```ts
+ * postgresSearchKeyIndex.ddl(mapping).create // table, index, trigger, and the rows already stored
+ * ```
+ */
+export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
+  version: 'btree-1',
+
+  table(mapping: ModelMapping) {
+    return sql.table(siblingOf(mapping, 'search_key'))
+  },
+
+  ddl(mapping: ModelMapping) {
+    const { keys } = searchColumns(mapping)
+    const c = SEARCH_KEY_COLUMNS
+    // The trigger function's body is a string literal: identifiers are quoted here, and no value is interpolated.
+    const q = (name: string) =>
+      name
+        .split('.')
+        .map((part) => `"${part.replaceAll('"', '""')}"`)
+        .join('.')
+    const index = q(siblingOf(mapping, 'search_key'))
+    const sync = q(siblingOf(mapping, 'search_key_sync'))
+    const base = q(mapping.table)
+    const trigger = q(objectNameOf(mapping, 'search_key_sync'))
+    const tenant = q(mapping.byField.get('tenantId')!.column)
+    const id = q(mapping.byField.get('id')!.column)
+    const column = q(keys)
+    const [kt, kk, kr] = [q(c.tenant), q(c.key), q(c.record)]
+    const split = (row: string) => `unnest(string_to_array(btrim(${row}.${column}, E'\\n'), E'\\n'))`
+    const body = [
+      'begin',
+      `  if tg_op in ('UPDATE', 'DELETE') and old.${column} is not null and old.${column} <> '' then`,
+      `    delete from ${index} where ${kt} = old.${tenant} and ${kr} = old.${id}`,
+      `      and ${kk} = any(string_to_array(btrim(old.${column}, E'\\n'), E'\\n'));`,
+      '  end if;',
+      `  if tg_op in ('INSERT', 'UPDATE') and new.${column} is not null and new.${column} <> '' then`,
+      `    insert into ${index} (${kt}, ${kk}, ${kr}) select new.${tenant}, k, new.${id} from ${split('new')} as k on conflict do nothing;`,
+      '  end if;',
+      '  return null;',
+      'end',
+    ].join('\n')
+    return {
+      drop: [
+        sql.raw(`drop trigger if exists ${trigger} on ${base}`),
+        sql.raw(`drop function if exists ${sync}()`),
+        sql.raw(`drop table if exists ${index}`),
+      ],
+      create: [
+        sql.raw(
+          `create table ${index} (${kt} text not null, ${kk} text collate "C" not null, ${kr} text not null)`,
+        ),
+        sql.raw(
+          `create unique index ${q(objectNameOf(mapping, 'search_key_order'))} on ${index} (${kt}, ${kk}, ${kr} collate "C")`,
+        ),
+        sql.raw(
+          `create function ${sync}() returns trigger language plpgsql as $rapport$\n${body}\n$rapport$`,
+        ),
+        sql.raw(
+          `create trigger ${trigger} after insert or delete or update of ${column} on ${base} for each row execute function ${sync}()`,
+        ),
+        sql.raw(
+          `insert into ${index} (${kt}, ${kk}, ${kr}) select t.${tenant}, k, t.${id} from ${base} as t, ${split('t')} as k where t.${column} is not null and t.${column} <> '' on conflict do nothing`,
+        ),
+        sql.raw(`analyze ${index}`),
+      ],
+    }
+  },
+} satisfies SearchKeyIndex)
 
 /**
  * Core's search terms as a `tsquery` literal: each term a quoted prefix lexeme (`'ada':*`), all required (`&`).
@@ -59,6 +148,8 @@ export const postgresFullTextSearch: SqlFullTextSearch = Object.freeze({
       ],
     }
   },
+
+  keyIndex: postgresSearchKeyIndex,
 
   match(args: FullTextSearchQuery): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
     const { terms } = searchColumns(args.mapping)

@@ -1,5 +1,10 @@
-import type { FullTextSearchQuery, ModelMapping, SqlFullTextSearch } from '@rapport/storage-kysely'
-import { objectName, searchColumns } from '@rapport/storage-kysely'
+import type {
+  FullTextSearchQuery,
+  ModelMapping,
+  SearchKeyIndex,
+  SqlFullTextSearch,
+} from '@rapport/storage-kysely'
+import { objectName, SEARCH_KEY_COLUMNS, searchColumns } from '@rapport/storage-kysely'
 import type { RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 
@@ -7,6 +12,68 @@ import { sql } from 'kysely'
 export function searchTableName(table: string): string {
   return objectName(table, 'search')
 }
+
+/** The table of a model's search keys (see {@link sqliteSearchKeyIndex}). */
+export function searchKeyTableName(table: string): string {
+  return objectName(table, 'search_key')
+}
+
+/**
+ * The keys of a `searchKeys` value (`"\nk1\nk2\n"`) as rows of `json_each`. Keys are normalised text: letters,
+ * marks, digits, `@._+-` and single spaces, never a quote, backslash or control character, so joining them into a
+ * JSON array literal needs no escaping.
+ */
+function keysOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`json_each('["' || replace(substr(${column}, 2, length(${column}) - 2), char(10), '","') || '"]')`
+}
+
+/**
+ * SQLite's index of search keys: a `WITHOUT ROWID` table `<table>_search_key` keyed by (tenant, key, id), so the
+ * ids of a key, or of a range of keys, come out of one B-tree in id order. Triggers keep it in sync with the
+ * `searchKeys` column inside the writing transaction (split with `json_each`).
+ *
+ * @example
+ * ```ts
+ * sqliteSearchKeyIndex.ddl(mapping).create // table, triggers, and the rows already stored
+ * ```
+ */
+export const sqliteSearchKeyIndex: SearchKeyIndex = Object.freeze({
+  version: 'btree-1',
+
+  table(mapping: ModelMapping) {
+    return sql.table(searchKeyTableName(mapping.table))
+  },
+
+  ddl(mapping: ModelMapping) {
+    const { keys } = searchColumns(mapping)
+    const c = SEARCH_KEY_COLUMNS
+    const base = sql.table(mapping.table)
+    const index = sql.table(searchKeyTableName(mapping.table))
+    const tenant = sql.id(mapping.byField.get('tenantId')!.column)
+    const id = sql.id(mapping.byField.get('id')!.column)
+    const column = sql.id(keys)
+    const trigger = (suffix: string) => sql.id(objectName(mapping.table, 'search_key', suffix))
+    const present = (row: string) =>
+      sql`${sql.raw(row)}.${column} is not null and ${sql.raw(row)}.${column} <> ''`
+    const insertKeys = sql`insert or ignore into ${index} (${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)}) select new.${tenant}, value, new.${id} from ${keysOf(sql`new.${column}`)} where ${present('new')}`
+    const deleteKeys = sql`delete from ${index} where ${sql.id(c.tenant)} = old.${tenant} and ${sql.id(c.record)} = old.${id} and ${sql.id(c.key)} in (select value from ${keysOf(sql`old.${column}`)} where ${present('old')})`
+    return {
+      drop: [
+        sql`drop trigger if exists ${trigger('ai')}`,
+        sql`drop trigger if exists ${trigger('au')}`,
+        sql`drop trigger if exists ${trigger('ad')}`,
+        sql`drop table if exists ${index}`,
+      ],
+      create: [
+        sql`create table ${index} (${sql.id(c.tenant)} text not null, ${sql.id(c.key)} text not null, ${sql.id(c.record)} text not null, primary key (${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)})) without rowid`,
+        sql`create trigger ${trigger('ai')} after insert on ${base} for each row begin ${insertKeys}; end`,
+        sql`create trigger ${trigger('au')} after update of ${column} on ${base} for each row begin ${deleteKeys}; ${insertKeys}; end`,
+        sql`create trigger ${trigger('ad')} after delete on ${base} for each row begin ${deleteKeys}; end`,
+        sql`insert or ignore into ${index} (${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)}) select t.${tenant}, j.value, t.${id} from ${base} as t, ${keysOf(sql`t.${column}`)} as j where ${present('t')}`,
+      ],
+    }
+  },
+} satisfies SearchKeyIndex)
 
 /**
  * Turns core's search terms into an FTS5 query: each term a quoted prefix term (`"ada"*`), all required. Terms never
@@ -67,6 +134,8 @@ export const sqliteFullTextSearch: SqlFullTextSearch = Object.freeze({
     const search = sql.table(searchTableName(mapping.table))
     return sql`insert into ${search} (${search}) values ('optimize')`
   },
+
+  keyIndex: sqliteSearchKeyIndex,
 
   match(args: FullTextSearchQuery): { from: RawBuilder<unknown>; where: RawBuilder<SqlBool> } {
     const search = sql.table(searchTableName(args.mapping.table))

@@ -1,0 +1,33 @@
+import type { RawBuilder } from 'kysely'
+import type { ModelMapping } from './model-mapping.js'
+
+/** The columns of a search key index: the tenant, one search key of a row, and the row's id. */
+export const SEARCH_KEY_COLUMNS = Object.freeze({
+  tenant: 'tenant_id',
+  key: 'search_key',
+  record: 'record_id',
+})
+
+/** Above every character a search key can hold (normalisation turns noncharacters into spaces). */
+export const KEY_RANGE_END = '\u{10FFFF}'
+
+/**
+ * An index of every row's search keys (`searchKeys`, one entry per key) ordered by tenant, key and id, kept in sync
+ * by the engine. It serves search's first two tiers in id order: a key equal to the query and a key starting with
+ * it are index ranges, so `limit` stops the read after `limit` rows however many rows match. Without it every
+ * matching row is read and ranked before the first `limit` are known.
+ */
+export interface SearchKeyIndex {
+  /** Part of the migration name: change it when `ddl()` changes. */
+  readonly version: string
+  /** The index table of a model (columns {@link SEARCH_KEY_COLUMNS}). */
+  table(mapping: ModelMapping): RawBuilder<unknown>
+  /**
+   * Statements that (re)build the index: `drop` removes it, `create` creates the table, the triggers that keep it in
+   * sync with the `searchKeys` column, and fills it from the rows already stored.
+   */
+  ddl(mapping: ModelMapping): {
+    readonly drop: readonly RawBuilder<unknown>[]
+    readonly create: readonly RawBuilder<unknown>[]
+  }
+}
