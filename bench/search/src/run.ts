@@ -29,8 +29,16 @@ const load = () => loadavg().map((l) => Math.round(l * 100) / 100)
 /** A lookup: the ids it returns, in order. */
 type Lookup = (text: string) => Promise<string[]>
 
-/** The hand-written statement: the same lookup Rapport's search() runs, written out for one engine. */
-function referenceSql(engine: 'sqlite' | 'postgres', runs: number, table: string): string {
+type Engine = 'sqlite' | 'postgres'
+type Tier = 0 | 1 | 2
+
+/**
+ * The hand-written statements: the same lookup Rapport's search() runs, written out for one engine. The ranking is
+ * tier (a key equal to the query, a key starting with it, any other match), then id, so each tier is its own
+ * statement ordered by id and cut at the rows still missing: tiers 0 and 1 read the search key index (in id order,
+ * so the limit stops the read), tier 2 the full-text index minus the rows with a key starting with the query.
+ */
+function referenceSql(engine: Engine, tier: Tier, terms: number, runs: number, table: string): string {
   const p =
     engine === 'sqlite'
       ? () => '?'
@@ -40,28 +48,64 @@ function referenceSql(engine: 'sqlite' | 'postgres', runs: number, table: string
         })()
   const contains = (col: string) =>
     engine === 'sqlite' ? `instr(${col}, ${p()}) > 0` : `strpos(${col}, ${p()}) > 0`
-  const match =
-    engine === 'sqlite'
-      ? `from contact_search s join contact t on t.rowid = s.rowid where contact_search match ${p()}`
-      : `from ${table} t where array_to_tsvector(string_to_array(btrim(t.search_terms), ' ')) @@ ${p()}::tsquery`
-  const tenant = `t.tenant_id = ${p()} and t.archived_at is null`
+  const keys =
+    engine === 'sqlite' ? 'contact_search_key' : table.replace(/"contact"$/, '"contact_search_key"')
+  const binary = (col: string) => (engine === 'sqlite' ? col : `${col} collate "C"`)
+  if (tier === 2) {
+    const match =
+      engine === 'sqlite'
+        ? `from contact_search s join contact t on t.rowid = s.rowid where contact_search match ${p()}`
+        : `from ${table} t where array_to_tsvector(string_to_array(btrim(t.search_terms), ' ')) @@ ${p()}::tsquery`
+    const tenant = `t.tenant_id = ${p()} and t.archived_at is null`
+    const runChecks = Array.from({ length: runs }, () => ` and ${contains('t.search_keys')}`).join('')
+    return `select t.* ${match} and ${tenant}${runChecks} and not ${contains('t.search_keys')} order by ${binary('t.id')} limit ${p()}`
+  }
+  const source =
+    tier === 0
+      ? `(select record_id from ${keys} where tenant_id = ${p()} and search_key = ${p()})`
+      : `(select distinct record_id from ${keys} where tenant_id = ${p()} and search_key >= ${p()} and search_key < ${p()})`
+  const join = `join ${table} t on t.tenant_id = ${p()} and t.id = k.record_id where t.archived_at is null`
+  const termChecks = Array.from({ length: terms }, () => ` and ${contains('t.search_terms')}`).join('')
   const runChecks = Array.from({ length: runs }, () => ` and ${contains('t.search_keys')}`).join('')
-  const tier = `case when ${contains('t.search_keys')} then 0 when ${contains('t.search_keys')} then 1 else 2 end`
-  return `select t.* ${match} and ${tenant}${runChecks} order by ${tier}, t.id limit ${LIMIT}`
+  const notExact = tier === 1 ? ` and not ${contains('t.search_keys')}` : ''
+  return `select t.* from ${source} k ${join}${termChecks}${runChecks}${notExact} order by ${binary('k.record_id')} limit ${p()}`
 }
 
-function referenceParams(engine: 'sqlite' | 'postgres', text: string) {
+function referenceParams(engine: Engine, tier: Tier, text: string, limit: number) {
   const q = parseSearchQuery(text)
-  const match =
-    engine === 'sqlite'
-      ? q.terms.map((t) => `"${t}"*`).join(' ')
-      : q.terms.map((t) => `'${t.replaceAll("'", "''")}':*`).join(' & ')
   const { exact, prefix } = searchTierNeedles(q)
-  return {
-    runs: q.runs.length,
-    params: [match, TENANT, ...q.runs, exact, prefix],
-    empty: q.terms.length === 0,
+  const termNeedles = q.terms.map((t) => ` ${t}`)
+  const shape = { terms: q.terms.length, runs: q.runs.length, empty: q.terms.length === 0 }
+  if (tier === 2) {
+    const match =
+      engine === 'sqlite'
+        ? q.terms.map((t) => `"${t}"*`).join(' ')
+        : q.terms.map((t) => `'${t.replaceAll("'", "''")}':*`).join(' & ')
+    return { ...shape, params: [match, TENANT, ...q.runs, prefix, limit] }
   }
+  const range = tier === 0 ? [q.phrase] : [q.phrase, `${q.phrase}\u{10FFFF}`]
+  return {
+    ...shape,
+    params: [TENANT, ...range, TENANT, ...termNeedles, ...q.runs, ...(tier === 1 ? [exact] : []), limit],
+  }
+}
+
+/** Runs the three tier statements in order until `LIMIT` rows are found, as Rapport's adapters do. */
+async function tiered(
+  engine: Engine,
+  text: string,
+  execute: (tier: Tier, sql: string, params: unknown[]) => Promise<{ id: string }[]>,
+  table: string,
+): Promise<string[]> {
+  const ids: string[] = []
+  for (const tier of [0, 1, 2] as const) {
+    const { terms, runs, params, empty } = referenceParams(engine, tier, text, LIMIT - ids.length)
+    if (empty) return []
+    const rows = await execute(tier, referenceSql(engine, tier, terms, runs, table), params)
+    ids.push(...rows.map((r) => r.id))
+    if (ids.length >= LIMIT) break
+  }
+  return ids
 }
 
 const percentile = (values: number[], p: number) => {
@@ -147,29 +191,36 @@ if (engines.includes('sqlite')) {
   const storage = await sqliteDataset(SIZE)
   const crm = createCrm({ storage, tenantId: TENANT })
   const db = new Database(sqliteFile(SIZE), { readonly: true })
-  const statements = new Map<number, Database.Statement>()
-  const statement = (runs: number) => {
-    let s = statements.get(runs)
-    if (!s) statements.set(runs, (s = db.prepare(referenceSql('sqlite', runs, 'contact'))))
+  const statements = new Map<string, Database.Statement>()
+  const statement = (sql: string) => {
+    let s = statements.get(sql)
+    if (!s) statements.set(sql, (s = db.prepare(sql)))
     return s
   }
   const rapport: Lookup = async (text) => (await crm.contacts.search(text)).map((c) => c.id)
-  const raw: Lookup = async (text) => {
-    const { runs, params, empty } = referenceParams('sqlite', text)
-    if (empty) return []
-    return (statement(runs).all(...params) as { id: string }[]).map((r) => r.id)
-  }
+  const raw: Lookup = (text) =>
+    tiered(
+      'sqlite',
+      text,
+      async (_tier, sql, params) => statement(sql).all(...params) as { id: string }[],
+      'contact',
+    )
   const result = await measure(queries, rapport, raw)
-  const plans = samples(queries).map(({ kind, text }) => {
-    const { runs, params } = referenceParams('sqlite', text)
-    const plan = db
-      .prepare(`explain query plan ${referenceSql('sqlite', runs, 'contact')}`)
-      .all(...params) as {
-      detail: string
-    }[]
-    return { kind, text, plan: plan.map((p) => p.detail) }
-  })
-  out['sqlite'] = { ...result, statement: referenceSql('sqlite', 0, 'contact'), plans }
+  const plans = samples(queries).map(({ kind, text }) => ({
+    kind,
+    text,
+    tiers: ([0, 1, 2] as const).map((tier) => {
+      const { terms, runs, params } = referenceParams('sqlite', tier, text, LIMIT)
+      const sql = referenceSql('sqlite', tier, terms, runs, 'contact')
+      const plan = db.prepare(`explain query plan ${sql}`).all(...params) as { detail: string }[]
+      return { tier, plan: plan.map((p) => p.detail) }
+    }),
+  }))
+  out['sqlite'] = {
+    ...result,
+    statements: ([0, 1, 2] as const).map((tier) => referenceSql('sqlite', tier, 1, 0, 'contact')),
+    plans,
+  }
   console.log(
     'sqlite',
     JSON.stringify({ rapportMs: result.rapportMs, rawMs: result.rawMs, ratio: result.medianRatio }),
@@ -185,28 +236,38 @@ if (engines.includes('postgres')) {
   const client = new pg.Client({ connectionString: PG_URL })
   await client.connect()
   const table = `"${pgSchema(SIZE)}"."contact"`
-  const rapport: Lookup = async (text) => (await crm.contacts.search(text)).map((c) => c.id)
-  const raw: Lookup = async (text) => {
-    const { runs, params, empty } = referenceParams('postgres', text)
-    if (empty) return []
-    const result = await client.query({
-      name: `search_${runs}`,
-      text: referenceSql('postgres', runs, table),
-      values: params,
-    })
-    return result.rows.map((r: { id: string }) => r.id)
+  const names = new Map<string, string>()
+  const nameOf = (sql: string) => {
+    let name = names.get(sql)
+    if (!name) names.set(sql, (name = `search_${names.size}`))
+    return name
   }
+  const rapport: Lookup = async (text) => (await crm.contacts.search(text)).map((c) => c.id)
+  const raw: Lookup = (text) =>
+    tiered(
+      'postgres',
+      text,
+      async (_tier, sql, params) =>
+        (await client.query({ name: nameOf(sql), text: sql, values: params })).rows,
+      table,
+    )
   const result = await measure(queries, rapport, raw)
   const plans = []
   for (const { kind, text } of samples(queries)) {
-    const { runs, params } = referenceParams('postgres', text)
-    const plan = await client.query(
-      `explain (analyze, buffers, costs off) ${referenceSql('postgres', runs, table)}`,
-      params,
-    )
-    plans.push({ kind, text, plan: plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']) })
+    const tiers = []
+    for (const tier of [0, 1, 2] as const) {
+      const { terms, runs, params } = referenceParams('postgres', tier, text, LIMIT)
+      const sql = referenceSql('postgres', tier, terms, runs, table)
+      const plan = await client.query(`explain (analyze, buffers, costs off) ${sql}`, params)
+      tiers.push({ tier, plan: plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']) })
+    }
+    plans.push({ kind, text, tiers })
   }
-  out['postgres'] = { ...result, statement: referenceSql('postgres', 0, table), plans }
+  out['postgres'] = {
+    ...result,
+    statements: ([0, 1, 2] as const).map((tier) => referenceSql('postgres', tier, 1, 0, table)),
+    plans,
+  }
   console.log(
     'postgres',
     JSON.stringify({ rapportMs: result.rapportMs, rawMs: result.rawMs, ratio: result.medianRatio }),
