@@ -60,15 +60,23 @@ function referenceSql(engine: Engine, tier: Tier, terms: number, runs: number, t
     const runChecks = Array.from({ length: runs }, () => ` and ${contains('t.search_keys')}`).join('')
     return `select t.* ${match} and ${tenant}${runChecks} and not ${contains('t.search_keys')} order by ${binary('t.id')} limit ${p()}`
   }
+  // Placeholders are numbered in the order they are made (Postgres): make them in text order.
+  const termChecks = () => Array.from({ length: terms }, () => ` and ${contains('t.search_terms')}`).join('')
+  const runChecks = () => Array.from({ length: runs }, () => ` and ${contains('t.search_keys')}`).join('')
+  if (tier === 1 && engine === 'sqlite') {
+    // SQLite walks the sorted IN list through the primary key, in id order: LIMIT stops the read.
+    const ids = `select record_id from ${keys} where tenant_id = ${p()} and search_key >= ${p()} and search_key < ${p()}`
+    const tenant = `t.tenant_id = ${p()} and t.archived_at is null`
+    const checks = `${termChecks()}${runChecks()} and not ${contains('t.search_keys')}`
+    return `select t.* from ${table} t where t.id in (${ids}) and ${tenant}${checks} order by t.id limit ${p()}`
+  }
   const source =
     tier === 0
       ? `(select record_id from ${keys} where tenant_id = ${p()} and search_key = ${p()})`
       : `(select distinct record_id from ${keys} where tenant_id = ${p()} and search_key >= ${p()} and search_key < ${p()})`
   const join = `join ${table} t on t.tenant_id = ${p()} and t.id = k.record_id where t.archived_at is null`
-  const termChecks = Array.from({ length: terms }, () => ` and ${contains('t.search_terms')}`).join('')
-  const runChecks = Array.from({ length: runs }, () => ` and ${contains('t.search_keys')}`).join('')
-  const notExact = tier === 1 ? ` and not ${contains('t.search_keys')}` : ''
-  return `select t.* from ${source} k ${join}${termChecks}${runChecks}${notExact} order by ${binary('k.record_id')} limit ${p()}`
+  const checks = `${termChecks()}${runChecks()}${tier === 1 ? ` and not ${contains('t.search_keys')}` : ''}`
+  return `select t.* from ${source} k ${join}${checks} order by ${binary('k.record_id')} limit ${p()}`
 }
 
 function referenceParams(engine: Engine, tier: Tier, text: string, limit: number) {

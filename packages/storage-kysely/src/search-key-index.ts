@@ -20,6 +20,12 @@ export const KEY_RANGE_END = '\u{10FFFF}'
 export interface SearchKeyIndex {
   /** Part of the migration name: change it when `ddl()` changes. */
   readonly version: string
+  /**
+   * How the prefix tier reads the ids of a key range: `in` puts them in `id in (…)` on the base table, which SQLite
+   * answers by walking its sorted IN list through the primary key, in id order, so `limit` stops the read; `join`
+   * joins the distinct ids to the rows, for planners (Postgres) that pick their own order and keep the top `limit`.
+   */
+  readonly rangeForm: 'in' | 'join'
   /** The index table of a model (columns {@link SEARCH_KEY_COLUMNS}). */
   table(mapping: ModelMapping): RawBuilder<unknown>
   /**

@@ -116,6 +116,12 @@ export function tierStatement(
   const record = sql.id('_k', c.record)
   const tenant = sql.id(alias, mapping.byField.get('tenantId')!.column)
   const id = sql.id(alias, mapping.byField.get('id')!.column)
+  if (tier === 1 && index.rangeForm === 'in') {
+    const ids = sql`select ${sql.id(c.record)} from ${index.table(mapping)} where ${sql.id(c.tenant)} = ${tenantId} and ${key} >= ${query.phrase} and ${key} < ${query.phrase + KEY_RANGE_END}`
+    return sql<
+      Record<string, unknown>
+    >`select ${t}.* from ${sql.table(mapping.table)} as ${t} where ${where} and ${id} in (${ids})${termChecks}${runChecks}${notExact} order by ${dialect.binaryCollation(id, 'string')} limit ${limit}`
+  }
   return sql<
     Record<string, unknown>
   >`select ${t}.* from ${source} as ${k} inner join ${sql.table(mapping.table)} as ${t} on ${tenant} = ${tenantId} and ${id} = ${record} where ${where}${termChecks}${runChecks}${notExact} order by ${dialect.binaryCollation(record, 'string')} limit ${limit}`

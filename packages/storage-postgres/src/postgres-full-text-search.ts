@@ -44,6 +44,7 @@ function siblingOf(mapping: ModelMapping, suffix: string): string {
  */
 export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
   version: 'btree-1',
+  rangeForm: 'join',
 
   table(mapping: ModelMapping) {
     return sql.table(siblingOf(mapping, 'search_key'))

@@ -39,6 +39,7 @@ function keysOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
  */
 export const sqliteSearchKeyIndex: SearchKeyIndex = Object.freeze({
   version: 'btree-1',
+  rangeForm: 'in',
 
   table(mapping: ModelMapping) {
     return sql.table(searchKeyTableName(mapping.table))
