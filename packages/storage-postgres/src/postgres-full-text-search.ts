@@ -32,7 +32,7 @@ function siblingOf(mapping: ModelMapping, suffix: string): string {
 
 /**
  * Postgres's index of search keys: a table `<table>_search_key` (tenant, key, id) with a unique B-tree index on
- * (tenant, key `COLLATE "C"`, id `COLLATE "C"`), so the ids of a key, or of a range of keys, come out in code point
+ * (tenant, key, id), every column `COLLATE "C"`, so the ids of a key, or of a range of keys, come out in code point
  * order (the order search ranks ties by) without reading the rows. A row trigger keeps it in sync with the
  * `searchKeys` column inside the writing transaction; it has a `tenant_id` column, so row-level security covers it
  * like every model table.
@@ -43,7 +43,7 @@ function siblingOf(mapping: ModelMapping, suffix: string): string {
  * ```
  */
 export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
-  version: 'btree-1',
+  version: 'btree-2',
   rangeForm: 'join',
 
   table(mapping: ModelMapping) {
@@ -87,11 +87,13 @@ export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
         sql.raw(`drop table if exists ${index}`),
       ],
       create: [
+        // Every column COLLATE "C", like Rapport's string columns: the join to the table's id needs no collation
+        // change, and ORDER BY record_id (code point order, the ranking's tie order) reads this index in order.
         sql.raw(
-          `create table ${index} (${kt} text not null, ${kk} text collate "C" not null, ${kr} text not null)`,
+          `create table ${index} (${kt} text collate "C" not null, ${kk} text collate "C" not null, ${kr} text collate "C" not null)`,
         ),
         sql.raw(
-          `create unique index ${q(objectNameOf(mapping, 'search_key_order'))} on ${index} (${kt}, ${kk}, ${kr} collate "C")`,
+          `create unique index ${q(objectNameOf(mapping, 'search_key_order'))} on ${index} (${kt}, ${kk}, ${kr})`,
         ),
         sql.raw(
           `create function ${sync}() returns trigger language plpgsql as $rapport$\n${body}\n$rapport$`,
