@@ -12,7 +12,7 @@
 // Postgres comes from RAPPORT_BENCH_PG_URL, else RAPPORT_TEST_PG_URL; without either it is skipped (with a reason).
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -145,6 +145,12 @@ async function main(): Promise<void> {
   }
   const out = fileURLToPath(new URL(`../../results/order-aggregation-${ORDERS}.json`, import.meta.url))
   mkdirSync(join(out, '..'), { recursive: true })
+  // A run of one engine or one path keeps the other figures of the same size.
+  const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {}
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    if (!ENGINES.includes(engine)) results[engine] = previous[engine]
+    else results[engine] = { ...(previous[engine] as object), ...(results[engine] as object) }
+  }
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
   console.log(`wrote ${out}`)
 }
