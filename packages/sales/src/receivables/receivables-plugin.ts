@@ -1,3 +1,4 @@
+import type { CrmPlugin } from '@rapport/core'
 import { definePlugin } from '@rapport/core'
 import type { TransitionGuardPlugin } from '@rapport/core/pipeline'
 import { contractEntity } from '../contracts/contract-entity.js'
@@ -6,6 +7,7 @@ import { installmentEntity, paymentAllocationEntity, paymentEntity } from './rec
 import { receivableHooks } from './receivable-hooks.js'
 import { receivableOperations } from './receivable-operations.js'
 import { receivableTimelineSources } from './receivable-timeline.js'
+import type { ReceivablesApi } from './receivables-service.js'
 import { receivablesService } from './receivables-service.js'
 
 /**
@@ -27,7 +29,7 @@ import { receivablesService } from './receivables-service.js'
  * const report = await crm.plugins.receivables.aging({ asOf: '2026-05-15', currency: 'EUR' })
  * ```
  */
-export function receivablesPlugin() {
+export function receivablesPlugin(): CrmPlugin<'receivables', ReceivablesApi> & TransitionGuardPlugin {
   const plugin = definePlugin({
     id: 'receivables',
     schema: { entities: [contractEntity, installmentEntity, paymentEntity, paymentAllocationEntity] },
