@@ -91,8 +91,8 @@ export async function readMergedPage(
         where: {
           kind: 'and',
           filters: [
-            ...part.filters,
             { kind: 'in', ref: { field: 'id', type: 'string' }, values: ids, negate: false },
+            ...part.rowFilters,
           ],
         },
       })
