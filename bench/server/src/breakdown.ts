@@ -5,7 +5,7 @@ import { createCrm } from '@rapport/core'
 import { createRapportServer } from '@rapport/server'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import Database from 'better-sqlite3'
-import { RECORD_COLUMNS } from './record-columns.ts'
+import { recordColumns } from './record-columns.ts'
 
 const file = `/tmp/bd-${process.pid}.db`
 const crm = createCrm({ storage: createSqliteStorage({ file }) })
@@ -22,7 +22,7 @@ await crm.contacts.createMany(
 const app = createRapportServer({ crm, authenticate: () => ({ actor: { id: 'b' } }) })
 const db = new Database(file, { readonly: true })
 const page = db.prepare(
-  `select ${RECORD_COLUMNS} from contact where tenant_id = ? and archived_at is null order by id limit 50`,
+  `select ${recordColumns(db)} from contact where tenant_id = ? and archived_at is null order by id limit 50`,
 )
 const time = async (fn: () => unknown) => {
   const t = performance.now()

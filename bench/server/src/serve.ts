@@ -6,7 +6,7 @@ import { createRapportServer } from '@rapport/server'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import Database from 'better-sqlite3'
 import { Hono } from 'hono'
-import { RECORD_COLUMNS } from './record-columns.ts'
+import { recordColumns } from './record-columns.ts'
 
 const [mode, file] = process.argv.slice(2) as ['rapport' | 'bare', string]
 let fetch: (request: Request) => Response | Promise<Response>
@@ -18,7 +18,7 @@ if (mode === 'rapport') {
   // The physical limit: the same first page (tenant, not archived, by id, 50 rows), no validation, no mapping.
   const db = new Database(file, { readonly: true })
   const page = db.prepare(
-    `select ${RECORD_COLUMNS} from contact where tenant_id = ? and archived_at is null order by id limit 50`,
+    `select ${recordColumns(db)} from contact where tenant_id = ? and archived_at is null order by id limit 50`,
   )
   const app = new Hono()
   app.get('/contacts', (c) => c.json({ data: page.all('default') }))
