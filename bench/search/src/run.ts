@@ -121,6 +121,7 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN
 }
 const ms = (n: number) => Math.round(n * 1000) / 1000
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
 const summary = (values: number[]) => ({
   p50: ms(percentile(values, 50)),
   p95: ms(percentile(values, 95)),
@@ -130,6 +131,9 @@ const summary = (values: number[]) => ({
 
 async function measure(queries: BenchQuery[], rapport: Lookup, raw: Lookup) {
   const times = { rapport: [] as number[], raw: [] as number[] }
+  // This process's CPU time per side (user + system): the client's share; the Postgres server's is not in it.
+  const cpu = { rapport: 0, raw: 0 }
+  const loads: number[][] = [load()]
   const byClass = new Map<string, { rapport: number[]; raw: number[] }>()
   const ratios: number[] = []
   let mismatches = 0
@@ -149,9 +153,12 @@ async function measure(queries: BenchQuery[], rapport: Lookup, raw: Lookup) {
       if ((round + i) % 2 === 1) sides.reverse()
       const took: Record<string, number> = {}
       for (const [name, lookup] of sides) {
+        const cpuStart = process.cpuUsage()
         const start = performance.now()
         await lookup(text)
         took[name] = performance.now() - start
+        const used = process.cpuUsage(cpuStart)
+        cpu[name] += (used.user + used.system) / 1000
       }
       const entry = byClass.get(kind) ?? { rapport: [], raw: [] }
       byClass.set(kind, entry)
@@ -161,6 +168,7 @@ async function measure(queries: BenchQuery[], rapport: Lookup, raw: Lookup) {
       }
       ratios.push(took['rapport']! / took['raw']!)
     }
+    loads.push(load())
   }
   return {
     queries: queries.length,
@@ -170,6 +178,10 @@ async function measure(queries: BenchQuery[], rapport: Lookup, raw: Lookup) {
     rapportMs: summary(times.rapport),
     rawMs: summary(times.raw),
     medianRatio: Math.round(percentile(ratios, 50) * 100) / 100,
+    clientCpuMs: { rapport: ms(cpu.rapport), raw: ms(cpu.raw) },
+    clientCpuRatio: Math.round((cpu.rapport / cpu.raw) * 100) / 100,
+    wallRatio: Math.round((sum(times.rapport) / sum(times.raw)) * 100) / 100,
+    loadAverages: loads,
     p95TargetMs: 20,
     p95Met: percentile(times.rapport, 95) <= 20,
     byClass: Object.fromEntries(
@@ -239,10 +251,17 @@ if (engines.includes('sqlite')) {
 
 if (engines.includes('postgres')) {
   console.log(`postgres: ${SIZE} contacts (schema ${pgSchema(SIZE)})…`)
-  const storage = await postgresDataset(PG_URL, SIZE)
+  // The statements crm.contacts.search runs, captured from Kysely's log to EXPLAIN them below.
+  let captured: { sql: string; parameters: readonly unknown[] }[] | undefined
+  const storage = await postgresDataset(PG_URL, SIZE, (event) => {
+    if (captured && event.level === 'query') {
+      captured.push({ sql: event.query.sql, parameters: event.query.parameters })
+    }
+  })
   const crm = createCrm({ storage, tenantId: TENANT })
   const client = new pg.Client({ connectionString: PG_URL })
   await client.connect()
+  await client.query(`set search_path = "${pgSchema(SIZE)}"`)
   const table = `"${pgSchema(SIZE)}"."contact"`
   const names = new Map<string, string>()
   const nameOf = (sql: string) => {
@@ -269,7 +288,16 @@ if (engines.includes('postgres')) {
       const plan = await client.query(`explain (analyze, buffers, costs off) ${sql}`, params)
       tiers.push({ tier, plan: plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']) })
     }
-    plans.push({ kind, text, tiers })
+    captured = []
+    await crm.contacts.search(text)
+    const statements = captured
+    captured = undefined
+    const rapportStatements = []
+    for (const { sql, parameters } of statements.filter((c) => /^\s*select/i.test(c.sql))) {
+      const plan = await client.query(`explain (analyze, buffers, costs off) ${sql}`, [...parameters])
+      rapportStatements.push({ sql, plan: plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']) })
+    }
+    plans.push({ kind, text, tiers, rapportStatements })
   }
   out['postgres'] = {
     ...result,
