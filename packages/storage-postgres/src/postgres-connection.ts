@@ -69,8 +69,22 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
 
-/** Lists only the adapter's own schema, so migrations never mistake another schema's `deal` for ours. */
-class SchemaScopedIntrospector implements DatabaseIntrospector {
+/**
+ * Catalog errors a concurrent `DROP SCHEMA` / `DROP TABLE` by another session raises in Kysely's introspection query,
+ * which reads every schema's tables (`pg_get_serial_sequence` on a relation that vanished meanwhile): invalid schema
+ * name, undefined table.
+ */
+const VANISHED_RELATION = new Set(['3F000', '42P01'])
+const INTROSPECTION_ATTEMPTS = 5
+
+/**
+ * Lists only the adapter's own schema, so migrations never mistake another schema's `deal` for ours. Kysely's query
+ * reads the whole catalog, so a schema another session drops while it runs can fail it: that is retried, since it
+ * says nothing about our own schema.
+ *
+ * @internal exported for its tests
+ */
+export class SchemaScopedIntrospector implements DatabaseIntrospector {
   readonly #inner: DatabaseIntrospector
   readonly #schema: string
 
@@ -84,7 +98,15 @@ class SchemaScopedIntrospector implements DatabaseIntrospector {
   }
 
   async getTables(options?: DatabaseMetadataOptions): Promise<TableMetadata[]> {
-    return (await this.#inner.getTables(options)).filter((table) => table.schema === this.#schema)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.#inner.getTables(options)).filter((table) => table.schema === this.#schema)
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code
+        if (attempt >= INTROSPECTION_ATTEMPTS || typeof code !== 'string' || !VANISHED_RELATION.has(code))
+          throw error
+      }
+    }
   }
 
   async getMetadata(options?: DatabaseMetadataOptions): Promise<{ tables: TableMetadata[] }> {

@@ -135,7 +135,9 @@ export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
         statementTrigger('del', 'delete', 'old table as old_rows'),
         // Filled before its indexes exist, which are then built in one sorted pass each (not key by key). The
         // triggers' `on conflict do nothing` absorbs a key repeated within a row; here each row's keys are made distinct.
-        sql.raw(`insert into ${index} (${kt}, ${kk}, ${kr}) select t, key, r from (${keyRows(base, undefined, true)}) as n`),
+        sql.raw(
+          `insert into ${index} (${kt}, ${kk}, ${kr}) select t, key, r from (${keyRows(base, undefined, true)}) as n`,
+        ),
         sql.raw(
           `create unique index ${q(objectNameOf(mapping, 'search_key_order'))} on ${index} (${kt}, ${kk}, ${kr})`,
         ),
