@@ -12,12 +12,34 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Crm } from '@rapport/core'
 import { createCrm } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createPostgresStorage } from '@rapport/storage-postgres'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import Database from 'better-sqlite3'
+import { CompiledQuery } from 'kysely'
 import pg from 'pg'
 import type { RowSink } from './timeline-seed.ts'
 import { lcg, seedTimeline } from './timeline-seed.ts'
+
+/**
+ * Every SQLite statement the process runs, while `capturing`: better-sqlite3's Statement methods are shared by every
+ * connection, the CRM's included, so wrapping them counts what a page issues and keeps its SQL and parameters for
+ * EXPLAIN QUERY PLAN.
+ */
+const captured: { sql: string; parameters: unknown[] }[] = []
+let capturing = false
+{
+  const probe = new Database(':memory:')
+  const statementMethods = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>
+  probe.close()
+  for (const method of ['all', 'get', 'run', 'iterate']) {
+    const original = statementMethods[method] as (...args: unknown[]) => unknown
+    statementMethods[method] = function (this: { source: string }, ...args: unknown[]) {
+      if (capturing) captured.push({ sql: this.source, parameters: args.flat() })
+      return original.apply(this, args)
+    }
+  }
+}
 
 const ENGINE = process.env['BENCH_STORAGE'] === 'postgres' ? 'postgres' : 'sqlite'
 const ACTIVITIES = Number(process.env['BENCH_ACTIVITIES'] ?? 1_000_000)
@@ -26,11 +48,41 @@ const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 400)
 const PAGE = 20
 const TENANT = 'ten_bench'
 
+/** Storage reads issued (one SQL statement each on the SQL adapters), counted around a page. */
+let storageReads = 0
+function countingReads(storage: StorageAdapter, perSource = false): StorageAdapter {
+  const READS = ['findMany', 'findById', 'findByIds', 'count', 'search', 'aggregate']
+  const wrap = <T extends object>(ops: T): T => {
+    const copy: Record<string, unknown> = { ...(ops as Record<string, unknown>) }
+    for (const key of READS) {
+      const fn = (ops as Record<string, unknown>)[key]
+      if (typeof fn === 'function') {
+        copy[key] = (...args: unknown[]) => {
+          storageReads++
+          return fn.apply(ops, args)
+        }
+      }
+    }
+    // Without newestKeys core reads each source through its service (the memory adapter's path): the same page,
+    // measured beside the merged read in the same run.
+    if (perSource) delete copy['newestKeys']
+    return copy as T
+  }
+  return { ...wrap(storage), transaction: (fn) => storage.transaction((tx) => fn(wrap(tx))) }
+}
+
 interface Engine {
   crm: Crm
+  /** The same CRM on the same storage read source by source (no `newestKeys`). */
+  perSource: Crm
   /** The raw driver's page of a contact's activities (ids, newest first). */
   rawPage(contactId: string): Promise<{ id: string }[]>
   contactIds(): Promise<string[]>
+  /**
+   * The plan of a captured statement (SQLite: EXPLAIN QUERY PLAN) on the CRM's own connection, whose statistics are
+   * the ones its queries use; one line per step.
+   */
+  plan?(sql: string, parameters: unknown[]): Promise<string[]>
   close(): Promise<void>
 }
 
@@ -40,9 +92,13 @@ async function openSqlite(): Promise<Engine & { seeded: boolean; sink: RowSink }
   const file = keep ?? join(dir as string, 'timeline.db')
   const existed = existsSync(file)
   const storage = createSqliteStorage({ file })
-  const crm = createCrm({ storage, tenantId: TENANT })
+  const crm = createCrm({ storage: countingReads(storage), tenantId: TENANT })
+  const perSource = createCrm({ storage: countingReads(storage, true), tenantId: TENANT })
   await crm.migrate()
   const db = new Database(file)
+  // The seed's random inserts into record_link's target index and the full-text index thrash SQLite's default 2 MB
+  // page cache at 1M rows; a larger cache on the bench's own connection (not the CRM's) keeps seeding in minutes.
+  db.pragma('cache_size = -262144')
   const seeded =
     existed && (db.prepare(`select count(*) as n from activity`).get() as { n: number }).n >= ACTIVITIES
   const raw = db.prepare(
@@ -55,6 +111,7 @@ async function openSqlite(): Promise<Engine & { seeded: boolean; sink: RowSink }
   )
   return {
     crm,
+    perSource,
     seeded,
     sink: {
       async row(table, id) {
@@ -72,6 +129,12 @@ async function openSqlite(): Promise<Engine & { seeded: boolean; sink: RowSink }
       instant: (at) => at.getTime(),
     },
     rawPage: async (contactId) => raw.all(TENANT, contactId, PAGE + 1) as { id: string }[],
+    async plan(sql, parameters) {
+      const result = await storage.kysely.executeQuery(
+        CompiledQuery.raw(`explain query plan ${sql}`, parameters),
+      )
+      return (result.rows as { detail: string }[]).map((r) => r.detail)
+    },
     async contactIds() {
       return (
         db.prepare(`select id from contact where tenant_id = ? order by id`).all(TENANT) as { id: string }[]
@@ -90,7 +153,8 @@ async function openPostgres(): Promise<Engine & { seeded: boolean; sink: RowSink
   const schema = process.env['BENCH_PG_SCHEMA'] ?? 'bench_timeline'
   const pool = new pg.Pool({ connectionString: url, max: 2 })
   const storage = createPostgresStorage({ connectionString: url }, { schema })
-  const crm = createCrm({ storage, tenantId: TENANT })
+  const crm = createCrm({ storage: countingReads(storage), tenantId: TENANT })
+  const perSource = createCrm({ storage: countingReads(storage, true), tenantId: TENANT })
   await crm.migrate()
   const q = (table: string) => `"${schema}"."${table}"`
   const count = await pool.query(`select count(*)::int as n from ${q('activity')}`)
@@ -99,6 +163,7 @@ async function openPostgres(): Promise<Engine & { seeded: boolean; sink: RowSink
     v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v
   return {
     crm,
+    perSource,
     seeded,
     sink: {
       async row(table, id) {
@@ -206,6 +271,10 @@ for (const id of sampleIds.slice(0, 20)) {
   const mine = page.items.filter((i) => i.kind === 'activity').map((i) => i.id)
   const theirs = (await engine.rawPage(id)).slice(0, PAGE).map((r) => r.id)
   if (JSON.stringify(mine) !== JSON.stringify(theirs)) throw new Error(`pages differ for ${id}`)
+  const bySource = await engine.perSource.timeline.page({ type: 'contact', id }, { limit: PAGE })
+  if (JSON.stringify(bySource.items.map((i) => i.id)) !== JSON.stringify(page.items.map((i) => i.id))) {
+    throw new Error(`merged and per-source pages differ for ${id}`)
+  }
 }
 
 function percentile(xs: number[], p: number): number {
@@ -221,34 +290,80 @@ const stats = (xs: number[]) =>
         p99: Number(percentile(xs, 99).toFixed(3)),
       }
 
-const first: number[] = []
-const second: number[] = []
-const rawFirst: number[] = []
-const filtered: number[] = []
-const figures: number[] = []
+// One probe page: how many storage reads (SQL statements) a page issues, and on SQLite each statement's plan.
+const probeId = sampleIds[0] as string
+const readsOf = async (read: () => Promise<unknown>) => {
+  storageReads = 0
+  await read()
+  return storageReads
+}
+const probe = await crm.timeline.page({ type: 'contact', id: probeId }, { limit: PAGE })
+captured.length = 0
+capturing = true
+const firstPageReads = await readsOf(() =>
+  crm.timeline.page({ type: 'contact', id: probeId }, { limit: PAGE }),
+)
+capturing = false
+const statements: { sql: string; plan: string[] | null }[] = []
+for (const c of [...captured]) {
+  statements.push({ sql: c.sql, plan: engine.plan ? await engine.plan(c.sql, c.parameters) : null })
+}
+const nextPageReads = probe.nextCursor
+  ? await readsOf(() =>
+      crm.timeline.page({ type: 'contact', id: probeId }, { limit: PAGE, cursor: probe.nextCursor }),
+    )
+  : null
+
+/** Wall and CPU time (user + system of this process) of one call, in ms. */
+interface Timing {
+  readonly wall: number[]
+  readonly cpu: number[]
+}
+const timing = (): Timing => ({ wall: [], cpu: [] })
+async function timed(into: Timing, record: boolean, run: () => Promise<unknown>) {
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  const value = await run()
+  const wall = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  if (record) {
+    into.wall.push(wall)
+    into.cpu.push((cpu.user + cpu.system) / 1000)
+  }
+  return value
+}
+
+const first = timing()
+const firstPerSource = timing()
+const second = timing()
+const rawFirst = timing()
+const filtered = timing()
+const figures = timing()
+const loadBefore = loadavg().map((l) => Number(l.toFixed(2)))
 for (let round = 0; round < 2; round++) {
+  const record = round === 1
   for (const [n, id] of sampleIds.entries()) {
     const rapportFirst = async () => {
-      let t = performance.now()
-      const page = await crm.timeline.page({ type: 'contact', id }, { limit: PAGE })
-      if (round === 1) first.push(performance.now() - t)
+      // The merged and the per-source read of the same first page take turns going first (page cache warmth).
+      const perSourcePage = () =>
+        timed(firstPerSource, record, () =>
+          engine.perSource.timeline.page({ type: 'contact', id }, { limit: PAGE }),
+        )
+      if (n % 4 >= 2) await perSourcePage()
+      const page = (await timed(first, record, () =>
+        crm.timeline.page({ type: 'contact', id }, { limit: PAGE }),
+      )) as { nextCursor: string | null }
+      if (n % 4 < 2) await perSourcePage()
       if (page.nextCursor) {
-        t = performance.now()
-        await crm.timeline.page({ type: 'contact', id }, { limit: PAGE, cursor: page.nextCursor })
-        if (round === 1) second.push(performance.now() - t)
+        const cursor = page.nextCursor
+        await timed(second, record, () => crm.timeline.page({ type: 'contact', id }, { limit: PAGE, cursor }))
       }
-      t = performance.now()
-      await crm.timeline.page({ type: 'contact', id }, { limit: PAGE, kinds: ['activity'] })
-      if (round === 1) filtered.push(performance.now() - t)
-      t = performance.now()
-      await crm.timeline.figures({ type: 'contact', id })
-      if (round === 1) figures.push(performance.now() - t)
+      await timed(filtered, record, () =>
+        crm.timeline.page({ type: 'contact', id }, { limit: PAGE, kinds: ['activity'] }),
+      )
+      await timed(figures, record, () => crm.timeline.figures({ type: 'contact', id }))
     }
-    const baseline = async () => {
-      const t = performance.now()
-      await engine.rawPage(id)
-      if (round === 1) rawFirst.push(performance.now() - t)
-    }
+    const baseline = () => timed(rawFirst, record, () => engine.rawPage(id))
     // Alternate which side goes first (page cache warmth).
     if (n % 2 === 0) {
       await rapportFirst()
@@ -260,6 +375,9 @@ for (let round = 0; round < 2; round++) {
   }
 }
 
+const both = (t: Timing) => (t.wall.length === 0 ? null : { wall: stats(t.wall), cpu: stats(t.cpu) })
+const ratio = (a: number[], b: number[], p: number) =>
+  Number((percentile(a, p) / percentile(b, p)).toFixed(1))
 const result = {
   benchmark: 'marketing/timeline',
   engine: ENGINE,
@@ -267,7 +385,8 @@ const result = {
   machine: {
     cpus: cpus().length,
     model: cpus()[0]?.model,
-    loadavg: loadavg().map((l) => Number(l.toFixed(2))),
+    loadavgBefore: loadBefore,
+    loadavgAfter: loadavg().map((l) => Number(l.toFixed(2))),
   },
   activities: ACTIVITIES,
   contacts: CONTACTS,
@@ -275,18 +394,28 @@ const result = {
   samples: SAMPLES,
   seedSeconds: seedSeconds === null ? 'reused' : Number(seedSeconds.toFixed(1)),
   target: 'timeline page p95 ≤ 10 ms on SQLite',
-  timelineFirstPageMs: stats(first),
-  timelineNextPageMs: stats(second),
-  timelineActivityKindOnlyMs: stats(filtered),
-  timelineFiguresMs: stats(figures),
-  rawDriverActivityPageMs: stats(rawFirst),
-  ratioP95: Number((percentile(first, 95) / percentile(rawFirst, 95)).toFixed(1)),
-  ratioP50: Number((percentile(first, 50) / percentile(rawFirst, 50)).toFixed(1)),
-  meetsTarget: percentile(first, 95) <= 10 && (second.length === 0 || percentile(second, 95) <= 10),
+  note: 'wall and CPU (user + system of this process) per call in ms; CPU is what load does not inflate',
+  timelineFirstPageMs: both(first),
+  timelineFirstPagePerSourceMs: both(firstPerSource),
+  timelineNextPageMs: both(second),
+  timelineActivityKindOnlyMs: both(filtered),
+  timelineFiguresMs: both(figures),
+  rawDriverActivityPageMs: both(rawFirst),
+  ratio: {
+    wallP50: ratio(first.wall, rawFirst.wall, 50),
+    wallP95: ratio(first.wall, rawFirst.wall, 95),
+    cpuP50: ratio(first.cpu, rawFirst.cpu, 50),
+    cpuP95: ratio(first.cpu, rawFirst.cpu, 95),
+  },
+  storageReadsPerPage: { first: firstPageReads, next: nextPageReads },
+  statements: ENGINE === 'sqlite' ? statements : 'not captured on Postgres',
+  meetsTarget:
+    percentile(first.wall, 95) <= 10 && (second.wall.length === 0 || percentile(second.wall, 95) <= 10),
 }
 console.info(JSON.stringify(result, null, 2))
 await engine.close()
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'results')
 mkdirSync(out, { recursive: true })
-const suffix = `${ENGINE === 'postgres' ? '-postgres' : ''}${ACTIVITIES === 1_000_000 ? '' : `-${ACTIVITIES}`}`
+// One file per engine, replaced by each run; `activities` inside says how many rows the run had.
+const suffix = ENGINE === 'postgres' ? '-postgres' : ''
 writeFileSync(join(out, `marketing-timeline${suffix}.json`), `${JSON.stringify(result, null, 2)}\n`)
