@@ -264,6 +264,9 @@ for (const backend of storages) {
         actions: [{ type: 'createTask', title: 'Orders down to {{record.value}}' }],
       })
       await kpis.alert({ id: 'orders-high', kpi: 'orders', when: { above: 100 } })
+      expect(kpis.alerts().map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
+      expect(kpis.alerts('orders').map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
+      expect(kpis.alerts('churn-rate')).toEqual([])
       const alerts: unknown[] = []
       engine.events.on('kpi.alert', (e) => {
         alerts.push(e)

@@ -151,3 +151,65 @@ describe('MCP: sales and marketing operations through the SDK client', () => {
     expect(missing).toMatchObject({ isError: true, value: { code: 'NOT_FOUND' } })
   })
 })
+
+describe('MCP: KPI and survey tools through the SDK client', () => {
+  it('offers the KPI and survey reads by default and refuses the writes', async () => {
+    const { client, call } = await connect()
+    const names = (await client.listTools()).tools.map((t) => t.name)
+    for (const read of [
+      'marketing_list_kpis',
+      'marketing_kpi_series',
+      'marketing_list_kpi_alerts',
+      'marketing_list_survey_responses',
+    ]) {
+      expect(names).toContain(read)
+    }
+    for (const write of [
+      'marketing_define_kpi',
+      'marketing_compute_kpi',
+      'marketing_alert_kpi',
+      'marketing_record_survey_response',
+    ]) {
+      expect(names).not.toContain(write)
+    }
+    const ticket = await crm!.tickets.create({ subject: 'Slow export' })
+    const refused = await call('marketing_record_survey_response', { ticketId: ticket.id, score: 5 })
+    expect(refused.isError).toBe(true)
+    expect(await crm!.entity('surveyResponse').count()).toBe(0)
+    expect((await call('marketing_list_kpis', {})).value).toEqual({ data: [] })
+  })
+
+  it('defines and computes a KPI, reads its series and records survey responses when writes are switched on', async () => {
+    const { call } = await connect({
+      writes: ['marketing_define_kpi', 'marketing_compute_kpi', 'marketing_record_survey_response'],
+    })
+    const ticket = await crm!.tickets.create({ subject: 'Slow export' })
+    const recorded = await call('marketing_record_survey_response', { ticketId: ticket.id, score: 5 })
+    expect(recorded.isError, JSON.stringify(recorded.value)).toBe(false)
+    expect(recorded.value).toMatchObject({ created: true, response: { kind: 'csat', score: 5 } })
+    const bad = await call('marketing_record_survey_response', {
+      ticketId: ticket.id,
+      kind: 'nps',
+      score: 42,
+    })
+    expect(bad).toMatchObject({ isError: true, value: { code: 'MARKETING_INVALID_SURVEY' } })
+    const responses = await call('marketing_list_survey_responses', { ticketId: ticket.id })
+    expect(responses.value.data.map((r: { score: number }) => r.score)).toEqual([5])
+
+    const defined = await call('marketing_define_kpi', {
+      key: 'csat',
+      name: 'CSAT',
+      metric: 'csat',
+      units: ['day'],
+    })
+    expect(defined.isError, JSON.stringify(defined.value)).toBe(false)
+    const point = await call('marketing_compute_kpi', { key: 'csat', unit: 'day' })
+    expect(point.isError, JSON.stringify(point.value)).toBe(false)
+    const series = await call('marketing_kpi_series', { key: 'csat', unit: 'day' })
+    expect(series.value.data).toHaveLength(1)
+    expect(series.value.data[0].periodStart).toBe(point.value.periodStart)
+    const unknown = await call('marketing_compute_kpi', { key: 'nope', unit: 'day' })
+    expect(unknown).toMatchObject({ isError: true, value: { code: 'MARKETING_INVALID_KPI' } })
+    expect(await crm!.entity('kpiValue').count()).toBe(1)
+  })
+})

@@ -40,6 +40,18 @@ function expectProblem(res: { status: number; body: any; headers: Headers }, sta
   if (code !== undefined) expect(res.body.code).toBe(code)
 }
 
+/** The KPI and survey operations of `@rapport/marketing` (define, compute, series, alerts; record and list responses). */
+const kpiSurveyPaths = [
+  '/plugins/marketing/define-kpi',
+  '/plugins/marketing/list-kpis',
+  '/plugins/marketing/compute-kpi',
+  '/plugins/marketing/kpi-series',
+  '/plugins/marketing/alert-kpi',
+  '/plugins/marketing/list-kpi-alerts',
+  '/plugins/marketing/record-survey-response',
+  '/plugins/marketing/list-survey-responses',
+]
+
 /** A concrete path for an OpenAPI template: real ids where a route needs a record. */
 function concrete(template: string): string {
   const collection = template.split('/')[1]!
@@ -142,6 +154,7 @@ describe('bad input: each kind gets the right problem+json, and writes nothing',
       '/contracts/aging',
       '/segments/{id}/count-members',
       '/products/{id}/lookup-price',
+      ...kpiSurveyPaths,
     ]) {
       expect(operations.some((o) => o.path === path)).toBe(true)
     }
@@ -154,6 +167,14 @@ describe('bad input: each kind gets the right problem+json, and writes nothing',
     const send = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
       sent++
       return s.call(method, path, body, headers)
+    }
+
+    // The KPI and survey operations, each on its own: random JSON bodies (strict schemas, typed service errors).
+    for (const path of kpiSurveyPaths) {
+      for (const junk of fc.sample(json, { numRuns: 15, seed: 1400 })) {
+        expectProblem(await send('POST', path, [junk]))
+        expectProblem(await send('POST', path, { zz_unknown_field: junk }))
+      }
     }
 
     // Bodies: random JSON with an unknown key (strict schemas must refuse), random non-objects, broken JSON text.

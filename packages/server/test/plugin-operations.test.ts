@@ -270,3 +270,163 @@ describe('REST: marketing segment and campaign operations', () => {
     )
   })
 })
+
+describe('REST: KPIs and survey responses', () => {
+  it('defines, computes and lists a KPI series; bad KPIs and periods are typed errors that write nothing', async () => {
+    // Two buyers in the last closed month of the real clock: one bought twice.
+    const lastMonth = new Date()
+    lastMonth.setUTCDate(1)
+    lastMonth.setUTCHours(0, 0, 0, 0)
+    lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1)
+    const inLastMonth = (day: number) => new Date(lastMonth.getTime() + day * 86_400_000)
+    const twice = await s.crm.contacts.create({ firstName: 'Twice' })
+    const once = await s.crm.contacts.create({ firstName: 'Once' })
+    for (const [customerId, day] of [
+      [twice.id, 2],
+      [twice.id, 9],
+      [once.id, 3],
+    ] as const) {
+      await s.crm.orders.create({
+        customerType: 'contact',
+        customerId,
+        occurredAt: inLastMonth(day),
+        amount: { amountMinor: 1_000, currency: 'EUR' },
+      })
+    }
+    const defined = await s.call('POST', '/plugins/marketing/define-kpi', {
+      key: 'repurchase-rate',
+      name: 'Repurchase rate',
+      metric: 'repurchaseRate',
+    })
+    expect(defined.status, JSON.stringify(defined.body)).toBe(200)
+    expect(defined.body).toMatchObject({ key: 'repurchase-rate', metric: 'repurchaseRate' })
+    const listed = await s.call('POST', '/plugins/marketing/list-kpis', {})
+    expect(listed.body.data.map((d: { key: string }) => d.key)).toContain('repurchase-rate')
+
+    const point = await s.call('POST', '/plugins/marketing/compute-kpi', {
+      key: 'repurchase-rate',
+      unit: 'month',
+      start: lastMonth.toISOString(),
+    })
+    expect(point.status, JSON.stringify(point.body)).toBe(200)
+    expect(point.body).toMatchObject({ numerator: 1, denominator: 2, value: 0.5 })
+    expect(point.body.periodStart).toBe(lastMonth.toISOString())
+    const series = await s.call('POST', '/plugins/marketing/kpi-series', {
+      key: 'repurchase-rate',
+      unit: 'month',
+    })
+    expect(series.body.data).toHaveLength(1)
+    expect(series.body.data[0]).toMatchObject({ value: 0.5, periodStart: lastMonth.toISOString() })
+
+    // Alerts need @rapport/automation; without it registering one is a typed error, and none are listed.
+    expectProblem(
+      await s.call('POST', '/plugins/marketing/alert-kpi', {
+        id: 'drop',
+        kpi: 'repurchase-rate',
+        when: { dropsBy: 0.05 },
+      }),
+      422,
+      'MARKETING_INVALID_KPI',
+    )
+    expect((await s.call('POST', '/plugins/marketing/list-kpi-alerts', {})).body).toEqual({ data: [] })
+
+    const definitions = await s.crm.entity('kpiDefinition').count()
+    const values = await s.crm.entity('kpiValue').count()
+    for (const [body, status, code] of [
+      [{ key: 'x', name: 'X', metric: 'nope' }, 422, 'VALIDATION_FAILED'],
+      [{ key: 'repurchase-rate', name: 'Again', metric: 'churnRate' }, 422, 'MARKETING_INVALID_KPI'],
+      [
+        { key: 'avg', name: 'Avg', metric: 'averageDealSize', params: { currency: 'euro' } },
+        422,
+        'MARKETING_INVALID_KPI',
+      ],
+    ] as const) {
+      const res = await s.call('POST', '/plugins/marketing/define-kpi', body)
+      expect(res.status, JSON.stringify(res.body)).toBe(status)
+      expect(res.body.code).toBe(code)
+    }
+    for (const [body, code] of [
+      [{ key: 'nope', unit: 'month' }, 'MARKETING_INVALID_KPI'],
+      [
+        { key: 'repurchase-rate', unit: 'month', start: new Date().toISOString() },
+        'MARKETING_INVALID_PERIOD',
+      ],
+      [{ key: 'repurchase-rate', unit: 'year' }, 'VALIDATION_FAILED'],
+      [{ key: 'repurchase-rate', unit: 'month', start: 'yesterday' }, 'VALIDATION_FAILED'],
+    ] as const) {
+      const res = await s.call('POST', '/plugins/marketing/compute-kpi', body)
+      expect(res.status, JSON.stringify(res.body)).toBeGreaterThanOrEqual(400)
+      expect(res.status).toBeLessThan(500)
+      expect(res.body.code, JSON.stringify(body)).toBe(code)
+    }
+    expect(await s.crm.entity('kpiDefinition').count()).toBe(definitions)
+    expect(await s.crm.entity('kpiValue').count()).toBe(values)
+  })
+
+  it('records a survey response once per ticket and kind, and lists responses', async () => {
+    const ticket = await s.crm.tickets.create({ subject: 'Broken login' })
+    const body = { ticketId: ticket.id, kind: 'csat', score: 4, comment: 'quick fix' }
+    const first = await s.call('POST', '/plugins/marketing/record-survey-response', body)
+    expect(first.status, JSON.stringify(first.body)).toBe(200)
+    expect(first.body).toMatchObject({ created: true, response: { score: 4, kind: 'csat' } })
+    const again = await s.call('POST', '/plugins/marketing/record-survey-response', body)
+    expect(again.body).toMatchObject({ created: false, response: { id: first.body.response.id } })
+    const before = await s.crm.entity('surveyResponse').count()
+    expectProblem(
+      await s.call('POST', '/plugins/marketing/record-survey-response', { ...body, score: 2 }),
+      422,
+      'MARKETING_DUPLICATE_RESPONSE',
+    )
+    expectProblem(
+      await s.call('POST', '/plugins/marketing/record-survey-response', {
+        ticketId: ticket.id,
+        kind: 'nps',
+        score: 11,
+      }),
+      422,
+      'MARKETING_INVALID_SURVEY',
+    )
+    expectProblem(
+      await s.call('POST', '/plugins/marketing/record-survey-response', { ticketId: 'tkt_nope', score: 3 }),
+      404,
+      'NOT_FOUND',
+    )
+    expect(await s.crm.entity('surveyResponse').count()).toBe(before)
+    const nps = await s.call('POST', '/plugins/marketing/record-survey-response', {
+      ticketId: ticket.id,
+      kind: 'nps',
+      score: 9,
+    })
+    expect(nps.body.created).toBe(true)
+    const page = await s.call('POST', '/plugins/marketing/list-survey-responses', {
+      ticketId: ticket.id,
+      limit: 1,
+    })
+    const rest = await s.call('POST', '/plugins/marketing/list-survey-responses', {
+      ticketId: ticket.id,
+      cursor: page.body.nextCursor,
+    })
+    expect([...page.body.data, ...rest.body.data].map((r: { kind: string }) => r.kind).sort()).toEqual([
+      'csat',
+      'nps',
+    ])
+    const csat = await s.call('POST', '/plugins/marketing/list-survey-responses', { kind: 'csat' })
+    expect(csat.body.data.map((r: { ticketId: string }) => r.ticketId)).toContain(ticket.id)
+  })
+
+  it('describes the KPI and survey operations in /openapi.json', async () => {
+    const doc = (await s.call('GET', '/openapi.json')).body
+    for (const path of [
+      '/plugins/marketing/define-kpi',
+      '/plugins/marketing/compute-kpi',
+      '/plugins/marketing/kpi-series',
+      '/plugins/marketing/list-kpis',
+      '/plugins/marketing/alert-kpi',
+      '/plugins/marketing/list-kpi-alerts',
+      '/plugins/marketing/record-survey-response',
+      '/plugins/marketing/list-survey-responses',
+    ]) {
+      expect(doc.paths[path]?.post, path).toBeDefined()
+    }
+  })
+})

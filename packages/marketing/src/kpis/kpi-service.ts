@@ -70,6 +70,8 @@ export interface KpiComputedEvent {
 /** Where alerts are registered: `@rapport/automation`'s engine (`() => crm.plugins.automation`). */
 export interface KpiAutomationPort {
   register(rule: KpiAlertRule): void
+  /** The registered rules, for listing the KPI alerts among them. */
+  rules?(): readonly { readonly id: string; readonly entity: string; readonly trigger: unknown }[]
 }
 
 /** KPIs, as `crm.plugins.marketing.kpis`. */
@@ -96,6 +98,8 @@ export interface KpiService {
   ): Promise<KpiPoint[]>
   /** Registers an alert as an automation rule (see `kpiAlertRule`); `MARKETING_INVALID_KPI` for an unknown KPI. */
   alert(input: KpiAlertInput): Promise<KpiAlertRule>
+  /** The KPI alerts registered with automation (of one KPI when `kpi` is given), by rule id. */
+  alerts(kpi?: string): KpiAlertRule[]
 }
 
 const definitionSchema = z.strictObject({
@@ -105,6 +109,12 @@ const definitionSchema = z.strictObject({
   params: z.unknown().optional(),
   units: z.array(z.enum(periodUnits)).min(1).max(3).optional(),
 })
+
+/** The KPI key an alert rule watches (its `body.kpi` condition). */
+function alertKpiOf(rule: KpiAlertRule): unknown {
+  const parts = (rule.conditions as { and?: readonly { field?: unknown; value?: unknown }[] }).and ?? []
+  return parts.find((part) => part.field === 'body.kpi')?.value
+}
 
 /** A stored point with its nullable fields as `null` (storage may leave them out). */
 function pointOf(row: KpiPoint): KpiPoint {
@@ -284,6 +294,18 @@ export function createKpiService(
       }))
         out.push(pointOf(p))
       return out
+    },
+    alerts(kpi) {
+      const rules = options.automation?.()?.rules?.() ?? []
+      return rules
+        .filter((rule): rule is KpiAlertRule => {
+          const trigger = rule.trigger as { type?: unknown; event?: unknown } | null
+          return (
+            rule.entity === 'kpiValue' && trigger?.type === 'event' && trigger.event === KPI_COMPUTED_EVENT
+          )
+        })
+        .filter((rule) => kpi === undefined || alertKpiOf(rule) === kpi)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     },
     async alert(input) {
       const rule = kpiAlertRule(input)

@@ -27,6 +27,7 @@ import { validateSegment } from '../segments/segment-validation.js'
 import { surveyResponseEntity } from '../surveys/survey-entities.js'
 import type { SurveyService } from '../surveys/survey-service.js'
 import { createSurveyService } from '../surveys/survey-service.js'
+import { kpiSurveyOperations } from './kpi-survey-operations.js'
 import { marketingOperations } from './marketing-operations.js'
 
 /** Options of {@link marketingPlugin}. */
@@ -141,13 +142,20 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
       surveys: createSurveyService(() => ctx.crm, clock),
     }),
     // Segments and campaigns are collections (their hooks check filters and nesting); members, events and
-    // attribution are written through the services' rules, so the faces get those as operations.
+    // attribution are written through the services' rules, so the faces get those as operations, as they get KPIs
+    // (definitions, computing, series, alerts) and survey responses (one per ticket and kind, idempotent).
     expose: {
       entities: ['segment', 'campaign'],
-      operations: marketingOperations({
-        segments: (crm) => createSegmentService(() => crm, clock),
-        campaigns: (crm) => campaignsOn(() => crm),
-      }),
+      operations: {
+        ...marketingOperations({
+          segments: (crm) => createSegmentService(() => crm, clock),
+          campaigns: (crm) => campaignsOn(() => crm),
+        }),
+        ...kpiSurveyOperations({
+          kpis: (crm) => createKpiService(() => crm, { clock, timeZone, automation: options.automation }),
+          surveys: (crm) => createSurveyService(() => crm, clock),
+        }),
+      },
     },
   })
 }
