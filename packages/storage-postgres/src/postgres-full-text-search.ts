@@ -125,8 +125,11 @@ export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
         sql.raw(
           `create table ${index} (${kt} text collate "C" not null, ${kk} text collate "C" not null, ${kr} text collate "C" not null)`,
         ),
+        // The body names the key table as the model's mapping does, unqualified when the adapter relies on its
+        // search_path. `set search_path from current` pins the migration's path on the function, so a write from a
+        // connection with another search_path (a host's own pool, psql) still finds the key table.
         sql.raw(
-          `create function ${sync}() returns trigger language plpgsql as $rapport$\n${body}\n$rapport$`,
+          `create function ${sync}() returns trigger language plpgsql set search_path from current as $rapport$\n${body}\n$rapport$`,
         ),
         // A trigger with transition tables takes one event and no column list (a Postgres rule). Creating them
         // locks out writers of the table until the migration commits, so the fill below misses no row.

@@ -144,6 +144,21 @@ describe('the Postgres search key index under row-level security', () => {
     expect((await indexedKeys()).filter((entry) => entry.startsWith(`${OTHER}|`)).length).toBeGreaterThan(0)
   })
 
+  it('follows writes made on a host connection whose search_path does not name the schema', async () => {
+    storage = await openStorage(backend.freshSchema('upkeep_host'))
+    const rows = Array.from({ length: 4 }, (_, i) => row(`host ${i}`))
+    await storage.createMany({ ...scope(), data: rows })
+    const table = sql.table(`${storage.schema}.conformance_person`)
+    // The host's own connection, as psql or its pool would be: the schema is named, not on the search_path.
+    const path = await sql<{ p: string }>`select current_setting('search_path') as p`.execute(backend.kysely)
+    expect(path.rows[0]!.p).not.toContain(storage.schema)
+    const [renamed, removed] = rows.map((r) => r['id'] as string)
+    await sql`update ${table} set search_keys = ${'hostkey'} where id = ${renamed}`.execute(backend.kysely)
+    await sql`delete from ${table} where id = ${removed}`.execute(backend.kysely)
+    expect(await indexedKeys()).toEqual(await expectedKeys())
+    expect(await indexedKeys()).toContain(`${TENANT}|hostkey|${renamed}`)
+  })
+
   it('deletes many rows with work proportional to them, after small writes warmed the plan cache', async () => {
     storage = await openStorage(backend.freshSchema('upkeep_plans'))
     // Small writes on the same connection first: a cached plan made now sees a key table of a few rows.
