@@ -93,9 +93,9 @@ const countFilter: fc.Arbitrary<Filter> = fc.oneof(
 const filterArbitrary: fc.Arbitrary<Filter> = fc.oneof(
   countFilter,
   countFilter.map((f) => ({ not: f })),
-  fc.tuple(countFilter, fc.boolean()).map(
-    ([f, vip]): Filter => ({ and: [f, { field: 'ownerId', op: vip ? 'eq' : 'ne', value: 'usr_vip' }] }),
-  ),
+  fc
+    .tuple(countFilter, fc.boolean())
+    .map(([f, vip]): Filter => ({ and: [f, { field: 'ownerId', op: vip ? 'eq' : 'ne', value: 'usr_vip' }] })),
   fc.tuple(countFilter, countFilter).map(([a, b]) => ({ or: [a, b] })),
 )
 

@@ -74,13 +74,11 @@ export function kpiSurveyOperations(services: KpiSurveyServicesOf): Readonly<Rec
         to: optionalDate('Only periods starting before this instant'),
       }),
       run: async ({ key: kpi, unit: u, from, to }, { crm }) => ({
-        data: await services
-          .kpis(crm)
-          .series(kpi, {
-            unit: u,
-            ...(from ? { from: dateOf(from)! } : {}),
-            ...(to ? { to: dateOf(to)! } : {}),
-          }),
+        data: await services.kpis(crm).series(kpi, {
+          unit: u,
+          ...(from ? { from: dateOf(from)! } : {}),
+          ...(to ? { to: dateOf(to)! } : {}),
+        }),
       }),
     }),
     alertKpi: defineOperation({
