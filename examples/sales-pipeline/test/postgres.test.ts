@@ -1,21 +1,16 @@
-import { PGlite } from '@electric-sql/pglite'
 import { createMemoryStorage } from '@rapport/core/testing'
-import { createPostgresStorage } from '@rapport/storage-postgres'
-import { Kysely, PGliteDialect } from 'kysely'
+import { withPostgresStorage } from '@rapport/test-storages'
 import { describe, expect, it } from 'vitest'
 import { runSalesPipeline } from '../src/sales-pipeline.js'
 
-describe('examples/sales-pipeline on Postgres (PGlite)', () => {
+// The real server when RAPPORT_TEST_PG_URL names one (as in CI), else PGlite in process.
+describe('examples/sales-pipeline on Postgres', () => {
   it('tells the same story as on memory', async () => {
-    const pglite = new PGlite()
-    await pglite.waitReady
-    const kysely = new Kysely<Record<string, never>>({ dialect: new PGliteDialect({ pglite }) })
-    try {
-      const postgres = await runSalesPipeline(createPostgresStorage({ kysely }))
-      expect(postgres).toEqual(await runSalesPipeline(createMemoryStorage()))
+    const memory = await runSalesPipeline(createMemoryStorage())
+    await withPostgresStorage('ex_pipeline', {}, async (storage) => {
+      const postgres = await runSalesPipeline(storage)
+      expect(postgres).toEqual(memory)
       expect(postgres.refused.map((r) => r.guard)).toEqual(['policy', 'requiredFields'])
-    } finally {
-      await kysely.destroy()
-    }
+    })
   })
 })
