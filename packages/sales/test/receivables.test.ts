@@ -1,18 +1,7 @@
-import { isRapportError } from '@rapport/core'
-import { ADAPTERS, openCrm } from '@rapport/test-storages'
+import { ADAPTERS, codeOf, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agingOf } from '../src/receivables/aging.js'
 import { receivablesPlugin } from '../src/receivables/receivables-plugin.js'
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (error) {
-    if (isRapportError(error)) return error.code
-    throw error
-  }
-  return 'no error'
-}
 
 type Opened = Awaited<ReturnType<typeof openCrm<readonly [ReturnType<typeof receivablesPlugin>]>>>
 

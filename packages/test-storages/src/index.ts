@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { PGlite } from '@electric-sql/pglite'
 import type { CrmPlugin } from '@rapport/core'
-import { createCrm } from '@rapport/core'
+import { createCrm, isRapportError } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import type { PostgresStorage, PostgresStorageOptions } from '@rapport/storage-postgres'
@@ -144,4 +144,23 @@ export async function openCrm<const P extends readonly CrmPlugin[]>(
     },
     dispose,
   }
+}
+
+/**
+ * The `code` of the RapportError `promise` rejects with, `'no error'` when it resolves. Any other rejection is thrown
+ * again, so a test asserting a code never passes on an unexpected crash.
+ *
+ * @example
+ * ```ts
+ * expect(await codeOf(crm.contacts.create({ firstName: 1 }))).toBe('VALIDATION_FAILED')
+ * ```
+ */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+  } catch (error) {
+    if (isRapportError(error)) return error.code
+    throw error
+  }
+  return 'no error'
 }

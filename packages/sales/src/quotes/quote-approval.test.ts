@@ -1,6 +1,5 @@
 import { approvalsPlugin } from '@rapport/approvals'
-import { isRapportError } from '@rapport/core'
-import { ADAPTERS, openCrm } from '@rapport/test-storages'
+import { ADAPTERS, codeOf, openCrm } from '@rapport/test-storages'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { receivablesPlugin } from '../receivables/receivables-plugin.js'
@@ -8,16 +7,6 @@ import { quoteDiscountApprovalPolicy } from './quote-approval.js'
 import { effectiveDiscountBasisPoints } from './quote-discount.js'
 import { quotePipelineTemplate } from './quote-lifecycle.js'
 import { quotesPlugin } from './quotes-plugin.js'
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (error) {
-    if (isRapportError(error)) return error.code
-    throw error
-  }
-  return 'no error'
-}
 
 describe('effectiveDiscountBasisPoints', () => {
   it('is over a threshold exactly when discount / gross is (no rounding lets a quote slip under)', () => {

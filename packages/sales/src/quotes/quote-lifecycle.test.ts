@@ -1,5 +1,4 @@
-import { isRapportError } from '@rapport/core'
-import { ADAPTERS, openCrm } from '@rapport/test-storages'
+import { ADAPTERS, codeOf, openCrm } from '@rapport/test-storages'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { receivablesPlugin } from '../receivables/receivables-plugin.js'
 import {
@@ -10,16 +9,6 @@ import {
   REVISABLE_QUOTE_STATUSES,
 } from './quote-lifecycle.js'
 import { quotesPlugin } from './quotes-plugin.js'
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise
-  } catch (error) {
-    if (isRapportError(error)) return error.code
-    throw error
-  }
-  return 'no error'
-}
 
 describe('the quote lifecycle declaration', () => {
   it('derives the statuses, the final and revisable ones and the pipeline from one table', () => {
