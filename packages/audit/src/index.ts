@@ -1,6 +1,6 @@
 /**
  * `@rapport/audit`: who did what, when, through which channel. Every write of every entity records one audit event
- * and one before/after row per field in the write's own transaction; history is queried per record, per field, per
+ * carrying each field's before and after, in the write's own transaction; history is queried per record, per field, per
  * actor, per request and per time range with core's keyset paging; retention is a per-tenant policy enforced by a
  * job.
  *

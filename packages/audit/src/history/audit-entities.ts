@@ -11,9 +11,23 @@ export const auditActions = ['create', 'update', 'delete', 'archive', 'restore',
 export type AuditAction = (typeof auditActions)[number]
 
 /**
+ * One field's before and after inside an event's `changes` (JSON values: dates as ISO strings, `null` when absent).
+ * `redacted` marks values an erasure-channel write left out.
+ */
+const inlineChange = z.object({
+  field: z.string().min(1).max(200),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  redacted: z.boolean().optional(),
+})
+
+/**
  * One audit event per mutation of a record: who (`actorId`), through which channel, for which request, caused by
- * what, and when. Its field values live in `auditChange` rows. Written only by the audit plugin, inside the
+ * what, and when, with its field changes inline (`changes`). Written only by the audit plugin, inside the
  * transaction of the write it describes; read-only through the services.
+ *
+ * One row per audited write: each row and index of a table is more pages written on every commit, and the per-field
+ * rows audit wrote before (`auditChange`) cost more than the write itself (see bench/audit).
  */
 export const auditEventEntity = defineEntity({
   name: 'auditEvent',
@@ -33,8 +47,13 @@ export const auditEventEntity = defineEntity({
     requestId: id.nullable().optional(),
     causationId: id.nullable().optional(),
     reason: z.string().max(1000).nullable().optional(),
-    /** The fields that changed (their values are in `auditChange`). */
+    /** The fields that changed, in the order of `changes`. */
     fields: z.array(z.string().max(200)).max(1000).default([]),
+    /**
+     * Each field's before and after, in the order of `fields`. `null` once erasure redacted the event (the skeleton,
+     * `fields`, stays), and absent on events recorded before changes moved inline (their rows are `auditChange`s).
+     */
+    changes: z.array(inlineChange).max(1000).nullable().optional(),
     /** Set when erasure redacted this event's values. */
     redactedAt: z.date().nullable().optional(),
   },
@@ -47,12 +66,13 @@ export const auditEventEntity = defineEntity({
 })
 
 /**
- * One field of one audit event: its value before and after (JSON; `null` when absent). Custom fields get one row
- * per key (`custom.tier`). Erasure sets both values to `null` and stamps `redactedAt`, keeping the row.
+ * One field of one audit event, as audit stored it before events carried their changes inline
+ * (`auditEvent.changes`): its value before and after (JSON; `null` when absent). Custom fields got one row per key
+ * (`custom.tier`). No longer written; kept so that history recorded earlier still reads, exports, erases and purges.
+ * Erasure sets both values to `null` and stamps `redactedAt`, keeping the row.
  *
  * A change's id is derived from its event's (`ach_<event>_<n>`, `n` the field's position in the event's `fields`),
- * so an event's changes are found through the primary key: the table needs one secondary index only, which keeps
- * a write's audit cost low (see bench/audit).
+ * so an event's changes are found through the primary key.
  */
 export const auditChangeEntity = defineEntity({
   name: 'auditChange',

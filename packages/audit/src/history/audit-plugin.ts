@@ -73,8 +73,8 @@ const guard = (entity: string): EntityHooks => ({
 
 /**
  * Audit history: every create, update, archive, restore and delete of every entity (core, plugin and custom fields)
- * writes one `auditEvent` row plus one `auditChange` row per field with its before and after values, inside the
- * transaction of the write, so a rolled-back write leaves no history and no write goes unrecorded. Events record the
+ * writes one `auditEvent` row carrying each changed field's before and after values, inside the transaction of the
+ * write, so a rolled-back write leaves no history and no write goes unrecorded. Events record the
  * actor and the session's origin (`crm.scoped({ origin })`): channel, request id, causation id. Writes made through
  * the `erasure` channel record only the skeleton (which fields changed, no values).
  *
@@ -106,36 +106,24 @@ export function auditPlugin(options: AuditOptions = {}): CrmPlugin<'audit', Audi
       if (mutation) mutations.push(mutation)
     }
     if (mutations.length === 0) return
+    const eventModel = ctx.schema.models[auditEventEntity.name]
+    if (!eventModel) return
+    // Erasure keeps who changed which field when, never the values it is removing.
     const erasing = ctx.origin.channel === 'erasure'
     const byTenant = new Map<string, Mutation[]>()
-    for (const m of mutations) byTenant.set(m.tenantId, [...(byTenant.get(m.tenantId) ?? []), m])
-    const eventModel = ctx.schema.models[auditEventEntity.name]
-    const changeModel = ctx.schema.models[auditChangeEntity.name]
-    if (!eventModel || !changeModel) return
+    for (const m of mutations) {
+      const list = byTenant.get(m.tenantId)
+      if (list) list.push(m)
+      else byTenant.set(m.tenantId, [m])
+    }
+    // One bulk insert per tenant of the commit (almost always one): one row per audited write.
     for (const [tenantId, list] of byTenant) {
-      const rows = auditRows(list, ctx, nextId, 0)
-      if (erasing) {
-        // Erasure keeps who changed which field when, never the values it is removing.
-        for (const row of rows.changes) {
-          row['before'] = null
-          row['after'] = null
-          row['redactedAt'] = row['occurredAt']
-        }
-      }
       await ctx.storage.createMany({
         model: eventModel,
         tenantId,
         schema: ctx.schema,
-        data: rows.events as never,
+        data: auditRows(list, ctx, nextId, 0, erasing) as never,
       })
-      if (rows.changes.length > 0) {
-        await ctx.storage.createMany({
-          model: changeModel,
-          tenantId,
-          schema: ctx.schema,
-          data: rows.changes as never,
-        })
-      }
     }
   }
 

@@ -1,7 +1,6 @@
 import type { Actor, RecordEvent, RecordUpdatedEvent } from '@rapport/core/events'
 import type { CommitContext, QueuedEvent } from '@rapport/core/plugin'
 import type { AuditAction } from './audit-entities.js'
-import { changeIds } from './audit-entities.js'
 
 /** Fields every record carries that audit does not repeat as changes (they change on every write). */
 const SYSTEM_FIELDS = new Set(['id', 'tenantId', 'createdAt', 'updatedAt', 'version'])
@@ -55,8 +54,27 @@ export function diffRecords(
   after: Readonly<Record<string, unknown>> | null,
   only?: readonly string[],
 ): FieldChange[] {
-  const keys = only ?? [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
   const out: FieldChange[] = []
+  if (!only && (before === null || after === null)) {
+    // A create or a delete: every present value is a change, against nothing.
+    const record = (before ?? after) as Readonly<Record<string, unknown>>
+    for (const field of Object.keys(record)) {
+      if (SYSTEM_FIELDS.has(field)) continue
+      const value = record[field]
+      if (!present(value)) continue
+      if (field === 'custom' && isPlainObject(value)) {
+        for (const key of Object.keys(value).sort()) {
+          const v = value[key]
+          if (present(v))
+            out.push({ field: `custom.${key}`, before: before ? v : null, after: after ? v : null })
+        }
+        continue
+      }
+      out.push({ field, before: before ? value : null, after: after ? value : null })
+    }
+    return out
+  }
+  const keys = only ?? [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
   for (const field of keys) {
     if (SYSTEM_FIELDS.has(field)) continue
     const b = before?.[field] ?? null
@@ -107,21 +125,46 @@ export function mutationOf(event: QueuedEvent, exclude: ReadonlySet<string>): Mu
   }
 }
 
-/** Storage rows (events and changes) for the mutations of one commit, grouped by tenant. */
+/** One field's before and after as an event stores it inline (`auditEvent.changes`). */
+export interface InlineChange {
+  readonly field: string
+  readonly before: unknown
+  readonly after: unknown
+  readonly redacted?: true
+}
+
+/**
+ * The `auditEvent` storage rows for the mutations of one commit, each carrying its field changes inline: one row
+ * per audited write. `redact` (erasure-channel writes) keeps which fields changed and drops their values.
+ */
 export function auditRows(
   mutations: readonly Mutation[],
   ctx: Pick<CommitContext, 'actor' | 'origin'>,
   nextId: (prefix: string, now: Date) => string,
   startSeq: number,
-): { events: Record<string, unknown>[]; changes: Record<string, unknown>[] } {
-  const events: Record<string, unknown>[] = []
-  const changes: Record<string, unknown>[] = []
+  redact = false,
+): Record<string, unknown>[] {
   const origin = ctx.origin
-  mutations.forEach((m, i) => {
-    const eventId = nextId('aev', m.at)
-    const actorId = m.actor?.id ?? ctx.actor?.id ?? null
-    events.push({
-      id: eventId,
+  const channel = origin.channel ?? 'api'
+  const channelRef = origin.channelRef ?? null
+  const requestId = origin.requestId ?? null
+  const causationId = origin.causationId ?? null
+  const reason = origin.reason ?? null
+  const sessionActor = ctx.actor?.id ?? null
+  const events: Record<string, unknown>[] = new Array(mutations.length)
+  for (let i = 0; i < mutations.length; i++) {
+    const m = mutations[i] as Mutation
+    const fields: string[] = new Array(m.changes.length)
+    const changes: InlineChange[] = new Array(m.changes.length)
+    for (let k = 0; k < m.changes.length; k++) {
+      const c = m.changes[k] as FieldChange
+      fields[k] = c.field
+      changes[k] = redact
+        ? { field: c.field, before: null, after: null, redacted: true }
+        : { field: c.field, before: jsonValue(c.before), after: jsonValue(c.after) }
+    }
+    events[i] = {
+      id: nextId('aev', m.at),
       tenantId: m.tenantId,
       createdAt: m.at,
       updatedAt: m.at,
@@ -132,43 +175,39 @@ export function auditRows(
       entity: m.entity,
       recordId: m.recordId,
       action: m.action,
-      actorId,
-      channel: origin.channel ?? 'api',
-      channelRef: origin.channelRef ?? null,
-      requestId: origin.requestId ?? null,
-      causationId: origin.causationId ?? null,
-      reason: origin.reason ?? null,
-      fields: m.changes.map((c) => c.field),
+      actorId: m.actor?.id ?? sessionActor,
+      channel,
+      channelRef,
+      requestId,
+      causationId,
+      reason,
+      fields,
+      changes,
       redactedAt: null,
-    })
-    const ids = changeIds(eventId, m.changes.length)
-    for (const [k, c] of m.changes.entries()) {
-      changes.push({
-        id: ids[k],
-        tenantId: m.tenantId,
-        createdAt: m.at,
-        updatedAt: m.at,
-        version: 1,
-        archivedAt: null,
-        eventId,
-        occurredAt: m.at,
-        entity: m.entity,
-        recordId: m.recordId,
-        field: c.field,
-        actorId,
-        before: jsonValue(c.before),
-        after: jsonValue(c.after),
-        redactedAt: null,
-      })
     }
-  })
-  return { events, changes }
+  }
+  return events
 }
 
-/** Values as they come back from a JSON column: dates become ISO strings. */
+/** True when a JSON value holds a `Date` somewhere (the only value a JSON column gives back changed). */
+function holdsDate(value: unknown): boolean {
+  if (value instanceof Date) return true
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsDate(item)) return true
+    return false
+  }
+  for (const key in value) if (holdsDate((value as Record<string, unknown>)[key])) return true
+  return false
+}
+
+/**
+ * Values as they come back from a JSON column: dates become ISO strings. Storage copies what it stores, so a value
+ * without dates is passed as it is (no JSON round trip per field).
+ */
 function jsonValue(value: unknown): unknown {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return value.toISOString()
-  if (typeof value === 'object') return JSON.parse(JSON.stringify(value))
+  if (typeof value === 'object' && holdsDate(value)) return JSON.parse(JSON.stringify(value))
   return value
 }

@@ -3,7 +3,7 @@ import { auditChangeEntity, auditEventEntity, changeIds } from './audit-entities
 
 /** What {@link redactAuditHistory} redacted. */
 export interface AuditRedaction {
-  /** Change rows whose values were removed. */
+  /** Field changes whose values were removed (inline on events, or legacy change rows). */
   readonly changes: number
   /** Events stamped `redactedAt`. */
   readonly events: number
@@ -41,10 +41,17 @@ export async function redactAuditHistory(
           { kind: 'in', ref: { field: 'recordId', type: 'string' }, values: chunk, negate: false },
         ],
       }
-      // The events are indexed by record; their change rows are found through the ids derived from theirs.
+      // The events are indexed by record. Their values are inline, except on events recorded before that: their
+      // change rows are found through the ids derived from theirs.
       const rows = await ops.findMany({ model: eventModel, tenantId, schema, where })
       const changeRowIds = rows.flatMap((r) =>
-        changeIds(r['id'] as string, ((r['fields'] as string[] | null) ?? []).length),
+        Array.isArray(r['changes'])
+          ? []
+          : changeIds(r['id'] as string, ((r['fields'] as string[] | null) ?? []).length),
+      )
+      changes += rows.reduce(
+        (n, r) => n + (Array.isArray(r['changes']) ? (r['changes'] as unknown[]).length : 0),
+        0,
       )
       for (let k = 0; k < changeRowIds.length; k += 500) {
         changes += await ops.updateMany({
@@ -66,7 +73,8 @@ export async function redactAuditHistory(
           tenantId,
           schema,
           where,
-          data: { redactedAt: at },
+          // Inline values go; `fields` (which fields changed) stays as the skeleton.
+          data: { redactedAt: at, changes: null },
         })
     }
   }

@@ -5,6 +5,7 @@ import type { Filter } from '@rapport/core/filter'
 import type { Page } from '@rapport/core/services'
 import type { AuditAction } from '../history/audit-entities.js'
 import { changeIds } from '../history/audit-entities.js'
+import type { InlineChange } from '../history/audit-rows.js'
 import { parseAuditQuery } from './audit-query-schemas.js'
 import type { AuditFieldAccess } from './field-access.js'
 
@@ -108,7 +109,6 @@ type Row = Record<string, unknown>
 const NEWEST_FIRST = [{ field: 'occurredAt', direction: 'desc' }] as const
 /** Event ids are minted from the commit time: the primary key in reverse is newest first, with no index to keep. */
 const NEWEST_ID_FIRST = [{ field: 'id', direction: 'desc' }] as const
-const CHANGES_NEWEST_FIRST = [{ field: 'occurredAt', direction: 'desc' }] as const
 
 function timeBounds(q: { from?: Date | undefined; to?: Date | undefined }): Filter[] {
   const out: Filter[] = []
@@ -128,6 +128,20 @@ function toChange(row: Row): AuditFieldChange {
     before: row['before'] ?? null,
     after: row['after'] ?? null,
     redacted: row['redactedAt'] !== null && row['redactedAt'] !== undefined,
+  }
+}
+
+function inlineChange(event: Row, change: InlineChange, redacted: boolean): AuditFieldChange {
+  return {
+    eventId: event['id'] as string,
+    occurredAt: event['occurredAt'] as Date,
+    entity: event['entity'] as string,
+    recordId: event['recordId'] as string,
+    field: change.field,
+    actorId: (event['actorId'] as string | null) ?? null,
+    before: change.before ?? null,
+    after: change.after ?? null,
+    redacted,
   }
 }
 
@@ -185,22 +199,44 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
     return visible
   }
 
-  /** The changes of these events, through the primary key (change ids derive from event ids). */
+  /**
+   * The changes of these events the reader may see: inline on the event (`changes`); a redacted event's skeleton from
+   * its `fields`; and, for events recorded before changes moved inline, their `auditChange` rows through the primary
+   * key (change ids derive from event ids).
+   */
   async function changesOf(rows: readonly Row[]): Promise<Map<string, AuditFieldChange[]>> {
     const out = new Map<string, AuditFieldChange[]>()
-    const ids = rows.flatMap((r) =>
-      changeIds(r['id'] as string, ((r['fields'] as string[] | null) ?? []).length),
-    )
+    const add = (change: AuditFieldChange) => {
+      if (!canRead(change.entity, change.field)) return
+      const list = out.get(change.eventId)
+      if (list) list.push(change)
+      else out.set(change.eventId, [change])
+    }
+    const legacy: Row[] = []
+    for (const row of rows) {
+      const inline = row['changes'] as readonly InlineChange[] | null | undefined
+      const fields = (row['fields'] as string[] | null) ?? []
+      const redacted = row['redactedAt'] !== null && row['redactedAt'] !== undefined
+      if (Array.isArray(inline)) {
+        for (const c of inline) add(inlineChange(row, c, redacted || c.redacted === true))
+      } else if (fields.length > 0) {
+        legacy.push(row)
+      }
+    }
+    const ids = legacy.flatMap((r) => changeIds(r['id'] as string, ((r['fields'] as string[]) ?? []).length))
     for (let i = 0; i < ids.length; i += 200) {
       const chunk = ids.slice(i, i + 200)
       const page = await services
         .entity<Row>('auditChange')
         .list({ where: { field: 'id', op: 'in', value: chunk }, limit: chunk.length })
-      for (const row of page.items) {
-        const change = toChange(row)
-        if (!canRead(change.entity, change.field)) continue
-        out.set(change.eventId, [...(out.get(change.eventId) ?? []), change])
-      }
+      for (const row of page.items) add(toChange(row))
+    }
+    // Erasure nulls a redacted event's inline changes: the skeleton (which fields changed) stays in `fields`.
+    for (const row of legacy) {
+      if (row['redactedAt'] === null || row['redactedAt'] === undefined || out.has(row['id'] as string))
+        continue
+      for (const field of row['fields'] as string[])
+        add(inlineChange(row, { field, before: null, after: null }, true))
     }
     return out
   }
@@ -274,50 +310,25 @@ export function createAuditReader(services: CrmServices, options: AuditReaderOpt
     async fieldHistory(query) {
       const q = parseAuditQuery('fieldHistory', query)
       if (!canRead(q.entity, q.field)) return { items: [], nextCursor: null, hasMore: false }
-      if (q.id) {
-        // One record's field: its events (indexed by record), then their changes of that field.
-        await requireReadable(q.entity, q.id)
-        const page = await events(
-          [
-            { field: 'entity', op: 'eq', value: q.entity },
-            { field: 'recordId', op: 'eq', value: q.id },
-            { field: 'fields', op: 'eq', value: q.field },
-            ...(q.actorId ? [{ field: 'actorId', op: 'eq', value: q.actorId } as Filter] : []),
-            ...timeBounds(q),
-          ],
-          q,
-          [q.field],
-          true,
-        )
-        return {
-          items: page.items.flatMap((e) => e.changes.filter((c) => c.field === q.field)),
-          nextCursor: page.nextCursor,
-          hasMore: page.hasMore,
-        }
-      }
-      const filters: Filter[] = [
-        { field: 'entity', op: 'eq', value: q.entity },
-        { field: 'field', op: 'eq', value: q.field },
-        ...(q.actorId ? [{ field: 'actorId', op: 'eq', value: q.actorId } as Filter] : []),
-        ...timeBounds(q),
-      ]
-      const result = await services.entity<Row>('auditChange').list({
-        where: { and: filters },
-        orderBy: CHANGES_NEWEST_FIRST,
-        ...(q.limit ? { limit: q.limit } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
-      })
-      const visible = q.id
-        ? null
-        : await visibleRecords(
-            result.items.map((r) => ({ entity: q.entity, recordId: r['recordId'] as string })),
-          )
+      // The events that changed the field (one record's through its index, or the entity's), newest first, then
+      // that field's change of each.
+      if (q.id) await requireReadable(q.entity, q.id)
+      const page = await events(
+        [
+          { field: 'entity', op: 'eq', value: q.entity },
+          ...(q.id ? [{ field: 'recordId', op: 'eq', value: q.id } as Filter] : []),
+          { field: 'fields', op: 'eq', value: q.field },
+          ...(q.actorId ? [{ field: 'actorId', op: 'eq', value: q.actorId } as Filter] : []),
+          ...timeBounds(q),
+        ],
+        q,
+        [q.field],
+        q.id !== undefined,
+      )
       return {
-        items: result.items
-          .filter((r) => !visible || visible.has(`${q.entity}:${r['recordId']}`))
-          .map(toChange),
-        nextCursor: result.nextCursor,
-        hasMore: result.hasMore,
+        items: page.items.flatMap((e) => e.changes.filter((c) => c.field === q.field)),
+        nextCursor: page.nextCursor,
+        hasMore: page.hasMore,
       }
     },
     async byActor(query) {

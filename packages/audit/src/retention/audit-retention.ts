@@ -179,6 +179,7 @@ export function createAuditRetention(
               .map(([e, n]) => `${n} ${e === '*' ? 'other' : e} events`)
               .join(', ')} older than policy`,
             fields: [],
+            changes: [],
             redactedAt: null,
           },
         })

@@ -77,18 +77,24 @@ export async function exportSubject(
           ],
         })
         for (const event of events) {
-          const changeRowIds = changeIds(
-            event['id'] as string,
-            ((event['fields'] as string[] | null) ?? []).length,
-          )
-          const changes =
-            changeRowIds.length > 0
+          // Changes are inline on the event; events recorded before that have change rows (ids derived from theirs).
+          const inline = event['changes'] as readonly Row[] | null | undefined
+          const changeRowIds = Array.isArray(inline)
+            ? []
+            : changeIds(event['id'] as string, ((event['fields'] as string[] | null) ?? []).length)
+          const changes = Array.isArray(inline)
+            ? inline
+            : changeRowIds.length > 0
               ? await all(services, 'auditChange', { field: 'id', op: 'in', value: changeRowIds })
               : []
           audit.push(
             plain({
               ...event,
-              changes: changes.map((c) => ({ field: c['field'], before: c['before'], after: c['after'] })),
+              changes: changes.map((c) => ({
+                field: c['field'],
+                before: c['before'] ?? null,
+                after: c['after'] ?? null,
+              })),
             }),
           )
         }
