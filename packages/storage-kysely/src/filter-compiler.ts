@@ -13,6 +13,7 @@ import { sql } from 'kysely'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { LONG_LIST_THRESHOLD } from './sql-dialect.js'
+import type { ParameterRecorder, ParameterSlot } from './statement-shape.js'
 
 /** What compiling a filter needs besides the filter itself. */
 export interface FilterCompileContext {
@@ -34,6 +35,12 @@ export interface FilterCompileContext {
    * `exists`, which stops probing when the page is full.
    */
   readonly readsEveryRow?: boolean
+  /**
+   * Set while a statement is compiled once for its shape (see `statement-shape.ts`): every value bound from the
+   * filter becomes a {@link ParameterSlot} naming the node it came from, so later calls of the same shape bind their
+   * own values into the cached text.
+   */
+  readonly parameters?: ParameterRecorder
 }
 
 /**
@@ -47,6 +54,33 @@ const FALSE = sql<SqlBool>`(1 = 0)`
 
 function invalid(message: string, details: Record<string, unknown> = {}): RapportError {
   return new RapportError('INVALID_FILTER', message, { details })
+}
+
+/**
+ * A filter value as the driver parameter compared with `ref`: instants checked and encoded, JSON columns refused
+ * (filters reach inside them by path). One function for the compiled and the cached statements.
+ */
+function encodeFilterValue(
+  dialect: SqlDialect,
+  mapping: ModelMapping,
+  ref: FieldRef,
+  value: Exclude<StorageValue, null>,
+): unknown {
+  if ((ref.path && ref.path.length > 0) || ref.array) return dialect.encodePathValue(value, ref.type)
+  const definition = mapping.byField.get(ref.field)!.definition
+  if (definition.type === 'datetime') {
+    const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined
+    if (!date || Number.isNaN(date.getTime())) {
+      throw invalid(`Field "${ref.field}" compares with instants; got ${JSON.stringify(value)}.`, {
+        field: ref.field,
+      })
+    }
+    return dialect.encodeValue(date, definition)
+  }
+  if (definition.type === 'json') {
+    throw invalid(`Field "${ref.field}" is JSON: filter on a path inside it.`, { field: ref.field })
+  }
+  return dialect.encodeValue(value, definition)
 }
 
 /** Folds ASCII letters only (A–Z → a–z), the folding every engine and JavaScript agree on. */
@@ -108,25 +142,19 @@ export class FilterCompiler {
     return column
   }
 
-  #param(mapping: ModelMapping, ref: FieldRef, value: Exclude<StorageValue, null>): unknown {
-    const { dialect } = this.#ctx
-    if ((ref.path && ref.path.length > 0) || ref.array) {
-      return dialect.encodePathValue(value, ref.type)
-    }
-    const definition = mapping.byField.get(ref.field)!.definition
-    if (definition.type === 'datetime') {
-      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined
-      if (!date || Number.isNaN(date.getTime())) {
-        throw invalid(`Field "${ref.field}" compares with instants; got ${JSON.stringify(value)}.`, {
-          field: ref.field,
-        })
-      }
-      return dialect.encodeValue(date, definition)
-    }
-    if (definition.type === 'json') {
-      throw invalid(`Field "${ref.field}" is JSON: filter on a path inside it.`, { field: ref.field })
-    }
-    return dialect.encodeValue(value, definition)
+  /** The parameter of `value`, the `at`-th value of `node`: a slot while a shape is recorded, else the value. */
+  #param(
+    mapping: ModelMapping,
+    ref: FieldRef,
+    value: Exclude<StorageValue, null>,
+    node: object,
+    at: number,
+  ): unknown {
+    const { dialect, parameters } = this.#ctx
+    if (!parameters) return encodeFilterValue(dialect, mapping, ref, value)
+    return parameters.slot(node, at, value, (v) =>
+      encodeFilterValue(dialect, mapping, ref, v as Exclude<StorageValue, null>),
+    )
   }
 
   #arrayBase(mapping: ModelMapping, alias: string, ref: FieldRef) {
@@ -169,7 +197,12 @@ export class FilterCompiler {
           const eq =
             value === null
               ? dialect.jsonArrayIsEmpty(column, path)
-              : dialect.jsonArrayContains(column, path, [this.#param(mapping, ref, value)], ref.type)
+              : dialect.jsonArrayContains(
+                  column,
+                  path,
+                  [this.#param(mapping, ref, value, filter, 0)],
+                  ref.type,
+                )
           return op === 'eq' ? eq : sql<SqlBool>`(${eq} is not true)`
         }
         const expr = this.#value(mapping, alias, ref)
@@ -178,7 +211,7 @@ export class FilterCompiler {
           if (op === 'ne') return sql<SqlBool>`(${expr} is not null)`
           return FALSE
         }
-        const param = this.#param(mapping, ref, value)
+        const param = this.#param(mapping, ref, value, filter, 0)
         switch (op) {
           case 'eq':
             return sql<SqlBool>`(${expr} = ${param})`
@@ -193,9 +226,13 @@ export class FilterCompiler {
       }
       case 'in': {
         const { ref, values, negate } = filter
-        const hasNull = values.some((v) => v === null)
-        const present = values.filter((v): v is Exclude<StorageValue, null> => v !== null)
-        const params = [...new Set(present.map((v) => this.#param(mapping, ref, v)))]
+        let hasNull = false
+        const encoded: unknown[] = []
+        values.forEach((v, i) => {
+          if (v === null) hasNull = true
+          else encoded.push(this.#param(mapping, ref, v, filter, i))
+        })
+        const params = [...new Set(encoded)]
         let positive: RawBuilder<SqlBool>
         if (ref.array) {
           const { column, path } = this.#arrayBase(mapping, alias, ref)
@@ -241,7 +278,7 @@ export class FilterCompiler {
       case 'exists':
         return this.#exists(mapping, alias, filter.relation, filter.filter)
       case 'after':
-        return this.#after(mapping, alias, filter.orderBy, filter.values)
+        return this.#after(mapping, alias, filter.orderBy, filter.values, filter)
       case 'count':
         return this.#count(mapping, alias, filter)
       default: {
@@ -264,6 +301,7 @@ export class FilterCompiler {
     alias: string,
     orderBy: readonly StorageOrderBy[],
     values: readonly StorageValue[],
+    node: object,
   ): RawBuilder<SqlBool> {
     const direction = orderBy[0]?.direction
     const rowValue =
@@ -278,7 +316,7 @@ export class FilterCompiler {
       dialect.binaryCollation(this.#value(mapping, alias, ref), ref.type),
     )
     const params = orderBy.map(({ ref }, i) =>
-      this.#param(mapping, ref, values[i] as Exclude<StorageValue, null>),
+      this.#param(mapping, ref, values[i] as Exclude<StorageValue, null>, node, i),
     )
     const comparison = sql<SqlBool>`((${sql.join(columns)}) ${sql.raw(direction === 'asc' ? '>' : '<')} (${sql.join(params)}))`
     if (direction === 'asc') return comparison

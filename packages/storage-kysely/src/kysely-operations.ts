@@ -13,6 +13,7 @@ import type { Kysely, RawBuilder, SqlBool } from 'kysely'
 import { CompiledQuery, sql } from 'kysely'
 import { chunk, rowsPerStatement } from './chunk.js'
 import { FilterCompiler } from './filter-compiler.js'
+import { findManyStatements } from './find-many-statement.js'
 import { aggregateRowsSql } from './grouped-aggregation.js'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import { checkLimit, requireFilter } from './operation-arguments.js'
@@ -35,8 +36,12 @@ export const TABLE_ALIAS = '_t'
  */
 const sqlTexts = new WeakMap<
   ModelMappings,
-  { readonly findById: WeakMap<RowProjection, string>; readonly inserts: Map<string, string> }
+  {
+    readonly findById: WeakMap<RowProjection, string>
+    readonly inserts: Map<string, string>
+  }
 >()
+
 function sqlTextCache(mappings: ModelMappings) {
   let cache = sqlTexts.get(mappings)
   if (!cache) {
@@ -211,6 +216,8 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
   const setClause = (assignments: [string, unknown][]) =>
     sql.join(assignments.map(([column, value]) => sql`${sql.id(column)} = ${value}`))
 
+  const findManyStatement = findManyStatements({ dialect, mappings, alias: TABLE_ALIAS, tableOf, selectList })
+
   const ops: StorageOperations = {
     async create(args) {
       const mapping = mappings.get(args.model)
@@ -292,27 +299,21 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     async findMany(args: FindManyArgs) {
       checkLimit('limit', args.limit)
       checkLimit('offset', args.offset)
-      const { mapping, compiler, where } = scope(args)
-      const predicate = where(args.where)
-      const order = args.orderBy?.length
-        ? sql` order by ${sql.join(compiler.orderBy(mapping, TABLE_ALIAS, args.orderBy))}`
-        : sql``
-      const limit =
-        args.limit !== undefined
-          ? sql` limit ${args.limit}`
-          : args.offset !== undefined
-            ? sql` limit ${Number.MAX_SAFE_INTEGER}`
-            : sql``
-      const offset = args.offset !== undefined ? sql` offset ${args.offset}` : sql``
-      if (args.limit === 0) return []
+      const mapping = mappings.get(args.model)
       const projection = rowProjection(mapping, args.fields)
-      const query = sql`select ${selectList(projection)} from ${tableOf(mapping)} where ${predicate}${order}${limit}${offset}`
+      // Built (and a bad filter refused) before the empty page returns, as every adapter does.
+      const statement = findManyStatement(args, mapping, projection)
+      if (args.limit === 0) return []
+      const decode = (rows: readonly unknown[]) => decodeAll(mapping, rows, projection)
       // `return await`: an async function that returns a promise unwrapped by `await` settles ticks sooner.
-      return await (readNow(
-        mapping,
-        (db) => query.compile(db),
-        (rows) => decodeAll(mapping, rows, projection),
-      ) ?? run(mapping, async (db) => decodeAll(mapping, await selectRows(db, query), projection)))
+      return await (readNow(mapping, statement, decode) ??
+        run(mapping, async (db) => {
+          const { sql: text, parameters } = statement(db)
+          const rows = direct
+            ? await direct(text, parameters)
+            : (await db.executeQuery(CompiledQuery.raw(text, parameters as unknown[]))).rows
+          return decode(rows)
+        }))
     },
 
     async newestKeys(args: NewestKeysArgs) {

@@ -147,3 +147,39 @@ export const orderByArbitrary: fc.Arbitrary<StorageOrderBy[]> = fc
     { maxLength: 2 },
   )
   .map((keys) => [...keys, { ref: { field: 'id', type: 'string' }, direction: 'asc' }])
+
+const refText = (ref: FieldRef) => JSON.stringify([ref.field, ref.path ?? null, ref.array ?? false])
+const valuesOf = new Map<string, fc.Arbitrary<StorageValue>>([
+  ...scalars.map((s) => [refText(s.ref), s.values] as const),
+  [refText(tagsRef), tagValue],
+])
+
+/**
+ * The same filter with other values in the same places (a `null` stays `null`): the same statement shape, which an
+ * SQL adapter may compile once and reuse, so each differential query is also asked again with other values.
+ */
+export function sameShapeArbitrary(filter: StorageFilter): fc.Arbitrary<StorageFilter> {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return fc
+        .tuple(...filter.filters.map(sameShapeArbitrary))
+        .map((filters): StorageFilter => ({ kind: filter.kind, filters }))
+    case 'not':
+      return sameShapeArbitrary(filter.filter).map((f): StorageFilter => ({ kind: 'not', filter: f }))
+    case 'compare': {
+      const values = valuesOf.get(refText(filter.ref))
+      if (filter.value === null || !values) return fc.constant(filter)
+      return values.map((value): StorageFilter => ({ ...filter, value }))
+    }
+    case 'in': {
+      const values = valuesOf.get(refText(filter.ref))
+      if (!values) return fc.constant(filter)
+      return fc
+        .tuple(...filter.values.map((v) => (v === null ? fc.constant(null) : values)))
+        .map((vs): StorageFilter => ({ ...filter, values: vs }))
+    }
+    default:
+      return fc.constant(filter)
+  }
+}

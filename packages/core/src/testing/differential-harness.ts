@@ -2,7 +2,12 @@ import fc from 'fast-check'
 import type { StorageAdapter } from '../storage/storage-adapter.js'
 import type { StorageFilter, StorageOrderBy, StorageRow } from '../storage/storage-filter.js'
 import { ConformanceAssertionError, deepEqual, show } from './conformance-assert.js'
-import { contactFieldsArbitrary, filterArbitrary, orderByArbitrary } from './differential-arbitraries.js'
+import {
+  contactFieldsArbitrary,
+  filterArbitrary,
+  orderByArbitrary,
+  sameShapeArbitrary,
+} from './differential-arbitraries.js'
 import { differentialModels, differentialSchema, systemColumns } from './differential-schema.js'
 
 /** Adapters to compare, by name. The first is the reference (usually `createMemoryStorage()`). */
@@ -130,11 +135,15 @@ export async function checkAdaptersAgree(
     fc.asyncProperty(
       fc.array(contactFieldsArbitrary, { maxLength: 14 }),
       fc.array(
-        fc.tuple(
-          filterArbitrary,
-          orderByArbitrary,
-          fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
-        ),
+        fc
+          .tuple(
+            filterArbitrary,
+            orderByArbitrary,
+            fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+          )
+          .chain(([where, orderBy, limit]) =>
+            sameShapeArbitrary(where).map((again) => [where, orderBy, limit, again] as const),
+          ),
         { minLength: 1, maxLength: 6 },
       ),
       async (people, queries) => {
@@ -145,10 +154,13 @@ export async function checkAdaptersAgree(
           companyId: company === null ? null : `com_${company}`,
         }))
         await harness.seed(rows, tenantId)
-        for (const [where, orderBy, limit] of queries) {
+        for (const [where, orderBy, limit, again] of queries) {
           const query = show({ where, orderBy, limit })
           assertSameEverywhere(await harness.ids(tenantId, where, orderBy, limit), `ids of ${query}`)
           assertSameEverywhere(await harness.counts(tenantId, where), `count of ${show(where)}`)
+          // The same shape with other values: a statement an adapter compiled once must bind the new values.
+          const sameShape = show({ where: again, orderBy, limit })
+          assertSameEverywhere(await harness.ids(tenantId, again, orderBy, limit), `ids of ${sameShape}`)
         }
       },
     ),
