@@ -67,5 +67,25 @@ describe.each(ADAPTERS)('the batch duplicate job on $name', (adapter) => {
       .flatMap((s) => s.pairs.map((p) => [p.a, p.b].sort().join(' ')))
       .sort()
     expect(rescored).toEqual(expected)
+    // A prepared-record window of 5 (records read again once they leave it), a pair marked "not a duplicate" and an
+    // archived record: the job drops exactly their pairs.
+    const stored = await crm.entity<{ id: string }>('dqDuplicateSet').list({ limit: 1000 })
+    for (const set of stored.items) await crm.entity('dqDuplicateSet').delete(set.id)
+    const [dismissedA, dismissedB] = (expected[0] as string).split(' ') as [string, string]
+    await crm.plugins['data-quality'].markNotDuplicate('contact', dismissedB, dismissedA)
+    const archived = (expected.at(-1) as string).split(' ')[0] as string
+    await crm.contacts.archive(archived)
+    const remaining = expected.filter((p) => p !== expected[0] && !p.split(' ').includes(archived))
+    const [windowed] = await crm.plugins['data-quality'].findAllDuplicates('contact', {
+      chunkSize: 7,
+      cacheSize: 5,
+    })
+    expect(windowed?.pairs).toBe(remaining.length)
+    const kept = (
+      await crm.entity<{ pairs: { a: string; b: string }[] }>('dqDuplicateSet').list({ limit: 1000 })
+    ).items
+      .flatMap((s) => s.pairs.map((p) => [p.a, p.b].sort().join(' ')))
+      .sort()
+    expect(kept).toEqual(remaining)
   })
 })

@@ -2,7 +2,8 @@ import type { CrmServices } from '@rapport/core'
 import type { DuplicateRule } from './duplicate-rule.js'
 import { orderedPair } from './find-duplicates.js'
 import { syncMatchKeys } from './match-key-store.js'
-import { scorePair } from './score-pair.js'
+import type { PreparedRecord } from './score-pair.js'
+import { prepareRecord, scorePrepared } from './score-pair.js'
 
 /** What a "find every duplicate" run did. */
 export interface DuplicateJobResult {
@@ -41,6 +42,11 @@ export interface DuplicateJobOptions {
   readonly onProgress?: (progress: DuplicateJobProgress) => void
   /** Candidate pairs scored together (default 5,000): what the job holds in memory besides the duplicates found. */
   readonly chunkSize?: number
+  /**
+   * Records whose prepared (normalised) form is kept between chunks (default 100,000), so a record met in several
+   * blocks (its e-mail, its phone, its name) is read and normalised once while it stays in this window.
+   */
+  readonly cacheSize?: number
 }
 
 type Rec = Record<string, unknown>
@@ -48,6 +54,7 @@ type Rec = Record<string, unknown>
 const PAGE = 1000
 /** Candidate pairs scored together: their records are loaded with a few `id in (…)` pages. */
 const CHUNK = 5000
+const CACHE = 100_000
 
 /**
  * Finds every duplicate among the records of the rule's entity without reading the table record by record: it
@@ -95,30 +102,47 @@ export async function runDuplicateJob(
   const found = new Set<string>()
   const service = crm.entity<Rec>(rule.entity)
   const chunkSize = Math.max(1, options.chunkSize ?? CHUNK)
+  const cacheSize = Math.max(0, options.cacheSize ?? CACHE)
+  // Prepared records by id, oldest first (a Map keeps insertion order); null: not readable (archived, gone, hidden).
+  const prepared = new Map<string, PreparedRecord | null>()
   let chunk = new Map<string, [string, string]>()
   let candidates = 0
   const score = async () => {
     const list = [...chunk.values()]
     chunk = new Map()
     candidates += list.length
-    const records = new Map<string, Rec>()
-    const ids = [...new Set(list.flat())]
+    const missing = new Set<string>()
+    for (const [a, b] of list) {
+      if (!prepared.has(a)) missing.add(a)
+      if (!prepared.has(b)) missing.add(b)
+    }
+    const ids = [...missing]
     for (let j = 0; j < ids.length; j += PAGE) {
       const part = ids.slice(j, j + PAGE)
       const page = await service.list({ where: { field: 'id', op: 'in', value: part }, limit: part.length })
-      for (const record of page.items) records.set(record['id'] as string, record)
+      for (const record of page.items) prepared.set(record['id'] as string, prepareRecord(rule, record))
     }
+    for (const id of ids) if (!prepared.has(id)) prepared.set(id, null)
     for (const [a, b] of list) {
-      const left = records.get(a)
-      const right = records.get(b)
+      const left = prepared.get(a)
+      const right = prepared.get(b)
       if (!left || !right) continue
-      const s = scorePair(rule, left, right)
       // A pair sharing two keys is met in two blocks, perhaps in two chunks: it is kept once.
-      if (!s.duplicate || found.has(`${a} ${b}`)) continue
+      if (found.has(`${a} ${b}`)) continue
+      const s = scorePrepared(rule, left, right, false)
+      if (!s.duplicate) continue
       found.add(`${a} ${b}`)
       for (const x of [a, b]) if (!parent.has(x)) parent.set(x, x)
       parent.set(find(a), find(b))
       pairs.push({ a, b, score: s.score })
+    }
+    // Forget the oldest prepared records beyond the window (after scoring: this chunk needed all of them).
+    if (prepared.size > cacheSize) {
+      let excess = prepared.size - cacheSize
+      for (const id of prepared.keys()) {
+        if (excess-- <= 0) break
+        prepared.delete(id)
+      }
     }
   }
   // 3. Blocks from the index: consecutive keys with one value.

@@ -1,7 +1,7 @@
 import type { DuplicateRule } from './duplicate-rule.js'
 import { matchKeysOf } from './match-keys.js'
-import type { PairScore } from './score-pair.js'
-import { scorePair } from './score-pair.js'
+import type { PairScore, PreparedRecord } from './score-pair.js'
+import { prepareRecord, scorePrepared } from './score-pair.js'
 
 /** A scored pair of records (by index or id) found by {@link findDuplicatePairs}. */
 export interface DuplicatePair<Id> extends PairScore {
@@ -37,6 +37,13 @@ export function findDuplicatePairs<T extends Readonly<Record<string, unknown>>, 
   const seen = new Set<number>()
   const pairs: DuplicatePair<Id>[] = []
   const n = records.length
+  // Each record is normalised once, however many candidates it meets.
+  const prepared: (PreparedRecord | undefined)[] = new Array(n)
+  const prepare = (i: number) => {
+    let out = prepared[i]
+    if (!out) prepared[i] = out = prepareRecord(rule, records[i] as T)
+    return out
+  }
   for (const block of blocks.values()) {
     if (block.length < 2 || block.length > rule.maxBlockSize + 1) continue
     for (let x = 0; x < block.length; x++) {
@@ -48,7 +55,7 @@ export function findDuplicatePairs<T extends Readonly<Record<string, unknown>>, 
         seen.add(pairId)
         const a = records[i] as T
         const b = records[j] as T
-        const score = scorePair(rule, a, b)
+        const score = scorePrepared(rule, prepare(i), prepare(j))
         if (score.duplicate || options.includeNonDuplicates)
           pairs.push({ a: idOf(a, i), b: idOf(b, j), ...score })
       }

@@ -62,54 +62,106 @@ function similarity(method: FieldComparison['method'], a: string, b: string): nu
 }
 
 /**
- * Normalised values per record, computed once per record object: a batch job scores each record against many
- * candidates, and normalising (phone parsing above all) costs far more than comparing.
+ * What scoring reads of a record under one rule, computed once: the values of each sure key and the normalised values
+ * of each compared field (in the rule's order). A batch job scores each record against many candidates, and
+ * normalising (phone parsing above all) costs far more than comparing.
  */
-const memo = new WeakMap<object, Map<string, readonly string[]>>()
-
-function memoised(
-  record: Readonly<Record<string, unknown>>,
-  id: string,
-  compute: () => readonly string[],
-): readonly string[] {
-  let values = memo.get(record)
-  if (!values) {
-    values = new Map()
-    memo.set(record, values)
-  }
-  let out = values.get(id)
-  if (!out) {
-    out = compute()
-    values.set(id, out)
-  }
-  return out
+export interface PreparedRecord {
+  /** Per key of the rule: its values when the key is `sure`, else empty. */
+  readonly sure: readonly (readonly string[])[]
+  /** Per comparison of the rule: the normalised values of its field. */
+  readonly fields: readonly (readonly string[])[]
 }
 
-function normalisedValues(
+const NONE: readonly string[] = Object.freeze([])
+
+/**
+ * Prepares a record for {@link scorePrepared}: every normalisation scoring needs, done once.
+ *
+ * @example
+ * ```ts
+ * const prepared = records.map((r) => prepareRecord(defaultPersonRule, r))
+ * scorePrepared(defaultPersonRule, prepared[0], prepared[1]).duplicate
+ * ```
+ */
+export function prepareRecord(
+  rule: DuplicateRule,
   record: Readonly<Record<string, unknown>>,
-  comparison: FieldComparison,
-): readonly string[] {
-  return memoised(record, `${comparison.method}\u0000${comparison.field}`, () =>
-    valuesAt(record, comparison.field).flatMap((v) => normalised(comparison.method, v) ?? []),
-  )
+): PreparedRecord {
+  return {
+    sure: rule.keys.map((key) => (key.sure ? keyValues(key, record) : NONE)),
+    fields: rule.comparisons.map((comparison) => {
+      const values = valuesAt(record, comparison.field)
+      if (values.length === 0) return NONE
+      return values.flatMap((v) => normalised(comparison.method, v) ?? [])
+    }),
+  }
 }
 
 function fieldSimilarity(
-  comparison: FieldComparison,
-  a: Readonly<Record<string, unknown>>,
-  b: Readonly<Record<string, unknown>>,
+  method: FieldComparison['method'],
+  left: readonly string[],
+  right: readonly string[],
 ): number | null {
-  const left = normalisedValues(a, comparison)
-  const right = normalisedValues(b, comparison)
   if (left.length === 0 || right.length === 0) return null
   let best = 0
   for (const x of left) {
     for (const y of right) {
-      best = Math.max(best, similarity(comparison.method, x, y))
+      best = Math.max(best, similarity(method, x, y))
       if (best === 1) return 1
     }
   }
   return best
+}
+
+/**
+ * {@link scorePair} on prepared records (see {@link prepareRecord}), the same result: what a batch scores with.
+ * `withFields: false` leaves `fields` empty for a pair that is not a duplicate, sparing an object per candidate.
+ */
+export function scorePrepared(
+  rule: DuplicateRule,
+  a: PreparedRecord,
+  b: PreparedRecord,
+  withFields = true,
+): PairScore {
+  for (const [i, key] of rule.keys.entries()) {
+    if (!key.sure) continue
+    const left = a.sure[i] as readonly string[]
+    const right = b.sure[i] as readonly string[]
+    if (left.length > 0 && right.some((v) => left.includes(v))) {
+      return { score: 1, duplicate: true, fields: {}, sureKey: key.name }
+    }
+  }
+  let weighted = 0
+  let weight = 0
+  let agreeing = 0
+  const comparisons = rule.comparisons
+  for (let i = 0; i < comparisons.length; i++) {
+    const comparison = comparisons[i] as FieldComparison
+    const s = fieldSimilarity(
+      comparison.method,
+      a.fields[i] as readonly string[],
+      b.fields[i] as readonly string[],
+    )
+    if (s === null) continue
+    weighted += s * comparison.weight
+    weight += comparison.weight
+    if (s >= AGREEMENT) agreeing += comparison.weight
+  }
+  const score = weight === 0 ? 0 : weighted / weight
+  const duplicate = agreeing >= rule.minWeight && weight > 0 && score >= rule.threshold
+  if (!duplicate && !withFields) return { score, duplicate, fields: {} }
+  const fields: Record<string, number> = {}
+  for (let i = 0; i < comparisons.length; i++) {
+    const comparison = comparisons[i] as FieldComparison
+    const s = fieldSimilarity(
+      comparison.method,
+      a.fields[i] as readonly string[],
+      b.fields[i] as readonly string[],
+    )
+    if (s !== null) fields[comparison.field] = s
+  }
+  return { score, duplicate, fields }
 }
 
 /**
@@ -127,26 +179,5 @@ export function scorePair(
   a: Readonly<Record<string, unknown>>,
   b: Readonly<Record<string, unknown>>,
 ): PairScore {
-  for (const key of rule.keys) {
-    if (!key.sure) continue
-    const left = memoised(a, `key\u0000${key.name}`, () => keyValues(key, a))
-    const right = memoised(b, `key\u0000${key.name}`, () => keyValues(key, b))
-    if (left.length > 0 && right.some((v) => left.includes(v))) {
-      return { score: 1, duplicate: true, fields: {}, sureKey: key.name }
-    }
-  }
-  const fields: Record<string, number> = {}
-  let weighted = 0
-  let weight = 0
-  let agreeing = 0
-  for (const comparison of rule.comparisons) {
-    const s = fieldSimilarity(comparison, a, b)
-    if (s === null) continue
-    fields[comparison.field] = s
-    weighted += s * comparison.weight
-    weight += comparison.weight
-    if (s >= AGREEMENT) agreeing += comparison.weight
-  }
-  const score = weight === 0 ? 0 : weighted / weight
-  return { score, duplicate: agreeing >= rule.minWeight && weight > 0 && score >= rule.threshold, fields }
+  return scorePrepared(rule, prepareRecord(rule, a), prepareRecord(rule, b))
 }
