@@ -112,6 +112,19 @@ describe.each(ADAPTERS)('duplicate rules on every write, on $name', (adapter) =>
     expect(matches).toEqual([])
   })
 
+  it('equal scores are ordered oldest record first, then by id, whatever order the ids fall in', async () => {
+    const person = { firstName: 'Tilda', lastName: 'Breakwell', phones: [{ number: '+14155550177' }] }
+    const newer = await skipDuplicateCheck(() => t.crm.contacts.create(person))
+    t.tick(-60_000)
+    const older = await skipDuplicateCheck(() => t.crm.contacts.create(person))
+    t.tick(60_000)
+    const matches = await t.crm.plugins['data-quality'].findDuplicates('contact', person)
+    expect(matches.map((m) => [m.id, m.score])).toEqual([
+      [older.id, 1],
+      [newer.id, 1],
+    ])
+  })
+
   it('companies warn: the write goes through and an open duplicate set waits for review', async () => {
     const a = await t.crm.companies.create({ name: '深圳市腾讯计算机系统有限公司' })
     const b = await t.crm.companies.create({ name: '腾讯计算机系统有限公司' })

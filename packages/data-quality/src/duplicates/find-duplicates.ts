@@ -3,16 +3,24 @@ import type { DuplicateMatch } from './duplicate-error.js'
 import type { DuplicateRule } from './duplicate-rule.js'
 import { candidateIds } from './match-key-store.js'
 import { matchKeysOf } from './match-keys.js'
-import { scorePair } from './score-pair.js'
+import { prepareRecord, scorePrepared } from './score-pair.js'
 
 /** The two ids of a pair in canonical order, as stored in `dqNotDuplicate`. */
 export function orderedPair(a: string, b: string): [string, string] {
   return a < b ? [a, b] : [b, a]
 }
 
+/** A record's `createdAt` as epoch milliseconds (records without one sort last). */
+function timeOf(value: unknown): number {
+  const time =
+    value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN
+  return Number.isNaN(time) ? Number.MAX_SAFE_INTEGER : time
+}
+
 /**
- * The existing records `record` duplicates under `rule`, best first (at most `maxMatches`): candidates from the
- * persisted match keys, read through `crm` (so access rules apply to them), scored, minus "not a duplicate" pairs.
+ * The existing records `record` duplicates under `rule`, best first (at most `maxMatches`; equal scores oldest record
+ * first, then by id): candidates from the persisted match keys, read through `crm` (so access rules apply to them),
+ * scored, minus "not a duplicate" pairs.
  */
 export async function findMatches(
   crm: CrmServices,
@@ -32,9 +40,12 @@ export async function findMatches(
     candidates.push(...page.items)
   }
   let matches: DuplicateMatch[] = []
+  const createdAt = new Map<string, number>()
+  const self = prepareRecord(rule, record)
   for (const candidate of candidates) {
-    const s = scorePair(rule, record, candidate)
+    const s = scorePrepared(rule, self, prepareRecord(rule, candidate))
     if (!s.duplicate) continue
+    createdAt.set(candidate['id'] as string, timeOf(candidate['createdAt']))
     matches.push({
       id: candidate['id'] as string,
       score: s.score,
@@ -65,6 +76,12 @@ export async function findMatches(
     const skip = new Set(dismissed.items.flatMap((d) => [d.aId, d.bId]))
     matches = matches.filter((m) => !skip.has(m.id))
   }
-  matches.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+  // Ties go to the oldest record (then the id): deterministic, and the record a person most likely meant.
+  matches.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (createdAt.get(a.id) as number) - (createdAt.get(b.id) as number) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )
   return matches.slice(0, rule.maxMatches)
 }
