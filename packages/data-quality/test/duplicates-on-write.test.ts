@@ -29,9 +29,10 @@ describe.each(ADAPTERS)('duplicate rules on every write, on $name', (adapter) =>
       })
     ).items.map((k) => `${k.key}=${k.value}`)
 
+  // A migration on a shared, loaded Postgres can take longer than the default 10 s (as in duplicate-job.test.ts).
   beforeAll(async () => {
     t = await openCrm(adapter, plugins)
-  })
+  }, 60_000)
   afterAll(() => t.dispose())
 
   it('match keys are persisted on create, follow updates and go with deletes', async () => {
