@@ -1,7 +1,8 @@
 import { isRapportError } from '@rapport/core'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { withBusyRetry } from './busy-retry.js'
-import { chunk, rowsPerStatement } from './chunk.js'
+import { chunk, rowsPerStatement, statementChunks } from './chunk.js'
 import { foldAscii } from './filter-compiler.js'
 import { columnName, mapModel } from './model-mapping.js'
 import { objectName } from './schema-ddl.js'
@@ -47,6 +48,27 @@ describe('chunking', () => {
     expect(rowsPerStatement(32_766, 20)).toBe(1638)
     expect(rowsPerStatement(32_766, 20, 500)).toBe(500)
     expect(rowsPerStatement(10, 50)).toBe(1)
+  })
+
+  it('cuts statements to full chunks then powers of two, keeping every item in order', () => {
+    expect(statementChunks([1, 2, 3, 4, 5, 6, 7], 4).map((c) => c.length)).toEqual([4, 2, 1])
+    expect(
+      statementChunks(
+        Array.from({ length: 990 }, (_, i) => i),
+        1000,
+      ).map((c) => c.length),
+    ).toEqual([512, 256, 128, 64, 16, 8, 4, 2])
+    expect(statementChunks([], 3)).toEqual([])
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 1200 }), (length, size) => {
+        const items = Array.from({ length }, (_, i) => i)
+        const chunks = statementChunks(items, size)
+        expect(chunks.flat()).toEqual(items)
+        // Each length is `size` or a power of two below it: at most log2(size) + 2 statement texts per table.
+        for (const c of chunks)
+          expect(c.length === size || (c.length < size && Number.isInteger(Math.log2(c.length)))).toBe(true)
+      }),
+    )
   })
 })
 

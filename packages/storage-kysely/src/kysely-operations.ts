@@ -11,7 +11,7 @@ import type {
 } from '@rapport/core/storage'
 import type { Kysely, RawBuilder, SqlBool } from 'kysely'
 import { CompiledQuery, sql } from 'kysely'
-import { chunk, rowsPerStatement } from './chunk.js'
+import { chunk, rowsPerStatement, statementChunks } from './chunk.js'
 import { FilterCompiler } from './filter-compiler.js'
 import { findManyStatements } from './find-many-statement.js'
 import { aggregateRowsSql } from './grouped-aggregation.js'
@@ -247,7 +247,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         columns.length,
         options.maxRowsPerStatement,
       )
-      const chunks = chunk(encoded, perStatement)
+      const chunks = statementChunks(encoded, perStatement)
       const write = async (db: Kysely<any>) => {
         for (const rows of chunks) {
           const parameters: unknown[] = []
