@@ -54,7 +54,9 @@ const COLUMN_TYPES: Record<(typeof CONTACT_COLUMNS)[number], string> = {
 export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparison[]> {
   const schema = `bench_limits_${randomBytes(3).toString('hex')}`
   const crm = createCrm({ storage: createPostgresStorage({ connectionString: url }, { schema }) }) as Crm
-  const client = new pg.Client({ connectionString: url })
+  // The raw connection resolves names as the storage's own pool does (`search_path` at the schema), so what the
+  // migrated table's triggers run finds the same objects on both sides.
+  const client = new pg.Client({ connectionString: url, options: `-c search_path="${schema}"` })
   await client.connect()
   try {
     await crm.migrate()

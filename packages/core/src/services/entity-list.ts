@@ -30,6 +30,50 @@ const countOptionsSchema = z
   .object({ where: z.unknown().optional(), includeArchived: z.boolean().optional() })
   .strict()
 
+const LIST_OPTION_KEYS = new Set(['where', 'orderBy', 'limit', 'cursor', 'includeArchived'])
+
+/**
+ * Whether `options` is a plain object that {@link listOptionsSchema} accepts as it is (the common shapes: a filter,
+ * up to 8 sort keys, a whole limit, a cursor). Those skip zod; anything else, including any error, takes the schema,
+ * so a malformed option still gets the schema's own typed issues.
+ */
+function plainListOptions(options: unknown): options is ListOptions {
+  if (options === null || typeof options !== 'object' || Object.getPrototypeOf(options) !== Object.prototype)
+    return false
+  for (const key in options) if (!LIST_OPTION_KEYS.has(key)) return false
+  const o = options as Record<string, unknown>
+  if (o['limit'] !== undefined && !(Number.isSafeInteger(o['limit']) && (o['limit'] as number) >= 1))
+    return false
+  const cursor = o['cursor']
+  if (cursor !== undefined && cursor !== null && !(typeof cursor === 'string' && cursor.length <= 4096))
+    return false
+  if (o['includeArchived'] !== undefined && typeof o['includeArchived'] !== 'boolean') return false
+  const orderBy = o['orderBy']
+  if (orderBy === undefined) return true
+  if (!Array.isArray(orderBy) || orderBy.length > 8) return false
+  for (const key of orderBy as unknown[]) {
+    if (key === null || typeof key !== 'object' || Object.getPrototypeOf(key) !== Object.prototype)
+      return false
+    for (const name in key) if (name !== 'field' && name !== 'direction') return false
+    const { field, direction } = key as Record<string, unknown>
+    if (typeof field !== 'string' || field.length < 1 || field.length > 200) return false
+    if (direction !== undefined && direction !== 'asc' && direction !== 'desc') return false
+  }
+  return true
+}
+
+/** The list options, checked: the plain common shapes as they are, anything else through zod. */
+function parseListOptions(entity: string, options: ListOptions): z.output<typeof listOptionsSchema> {
+  try {
+    if (plainListOptions(options)) return options as z.output<typeof listOptionsSchema>
+  } catch {
+    // A throwing getter or a Proxy: the schema reads it again and reports it as zod does.
+  }
+  const parsed = listOptionsSchema.safeParse(options)
+  if (!parsed.success) failValidation(entity, toIssues(parsed.error, ['options']))
+  return parsed.data
+}
+
 /**
  * One page of records with a keyset cursor. The ordering always ends with `id` (in the direction of the last key),
  * so it is total and a cursor resumes exactly after the last row; one extra row is read to know `hasMore`.
@@ -38,9 +82,7 @@ export async function listPage(
   ctx: EntityContext,
   options: ListOptions,
 ): Promise<Page<Record<string, unknown>>> {
-  const parsed = listOptionsSchema.safeParse(options)
-  if (!parsed.success) failValidation(ctx.entity.name, toIssues(parsed.error, ['options']))
-  const opts = parsed.data
+  const opts = parseListOptions(ctx.entity.name, options)
   const limits = ctx.session.runtime.limits
   const limit = opts.limit ?? limits.defaultPageSize
   if (limit > limits.maxPageSize) {

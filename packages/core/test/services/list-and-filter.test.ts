@@ -262,6 +262,18 @@ describe('list, count and filters', () => {
       { orderBy: [{ field: 'nope' }] },
       { extra: 1 },
       { orderBy: [{ field: 'tags' }] },
+      // Each of these is one wrong value in otherwise plain options (the shape list() checks without zod).
+      { includeArchived: 'yes' },
+      { cursor: 5 },
+      { cursor: 'x'.repeat(4097) },
+      { limit: 1.5 },
+      { limit: '10' },
+      { orderBy: 'name' },
+      { orderBy: [{ field: 'name', x: 1 }] },
+      { orderBy: [{ field: 'name', direction: 'up' }] },
+      { orderBy: [{ field: '' }] },
+      { orderBy: Array(9).fill({ field: 'name' }) },
+      Object.assign(Object.create({ inherited: 1 }), { limit: 10, extra: 1 }),
     ]) {
       const err = await crm.companies.list(options as never).catch((e: unknown) => e)
       expect(isRapportError(err, 'VALIDATION_FAILED'), JSON.stringify(options)).toBe(true)
