@@ -11,6 +11,7 @@ import {
   addForeignKeyStatement,
   createIndexStatement,
   createTableStatement,
+  dropIndexStatement,
   foreignKeys,
   indexName,
   setNullStatements,
@@ -67,7 +68,7 @@ async function executedNames(db: Kysely<any>): Promise<Set<string>> {
 /**
  * Diffs `schema` against the live database and returns the additive steps that bring it up to date: missing tables
  * (with primary and inline foreign keys), missing columns of existing tables, foreign keys (`alter` dialects),
- * missing indexes, and search indexes (named after the tokeniser version, the index version and the field list, so
+ * missing indexes (dropping the ones a new index `replaces`), and search indexes (named after the tokeniser version, the index version and the field list, so
  * any change rebuilds them: the old index is dropped, every row's search document recomputed, the new index built).
  * Never destructive to data.
  *
@@ -122,6 +123,16 @@ export async function diffSchema(
           name: `0400/index/${name}`,
           statements: [createIndexStatement(mapping, index, dialect)],
         })
+      }
+      // After every `0400/index` step (sorted by name), so a query never lacks both the old and the new index.
+      for (const old of index.replaces ?? []) {
+        const oldName = indexName(mapping, { name: old, fields: [] })
+        if (indexes.has(oldName)) {
+          steps.push({
+            name: `0410/drop-index/${oldName}/replaced-by/${name}`,
+            statements: [dropIndexStatement(mapping, old)],
+          })
+        }
       }
     }
     if (dialect.fullTextSearch && model.searchFields.length > 0) {

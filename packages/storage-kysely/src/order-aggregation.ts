@@ -23,7 +23,7 @@ const ALIAS = '_t'
  * {@link SqlDialect.periodIndex}, summed per (customer, period, calibration/holdout) in a CTE, the first calibration
  * period is found with a window `min() over (partition by customer)`, and the outer `GROUP BY` customer sums the rest,
  * so the repeat total excludes the first period. The database returns one row per customer; no order row ever
- * reaches JavaScript. The orders are read in table order where the dialect says how ({@link SqlDialect.wholeTableScan}).
+ * reaches JavaScript.
  *
  * @example
  * ```ts
@@ -69,7 +69,7 @@ with ${sql.id('o')} as (
   select ${type} as ${sql.id('ct')}, ${id} as ${sql.id('cid')}, ${at} as ${sql.id('at')},
     ${amount} as ${sql.id('amt')}, ${periodIndex(at, args.unit)} as ${sql.id('p')},
     case when ${at} <= ${calEnd} then 1 else 0 end as ${sql.id('cal')}
-  from ${sql.table(mapping.table)} as ${sql.id(ALIAS)} ${dialect.wholeTableScan ?? sql``}
+  from ${sql.table(mapping.table)} as ${sql.id(ALIAS)}
   where ${tenant} = ${args.tenantId} and ${where}
 ), ${sql.id('g')} as (
   select ${ref('ct')}, ${ref('cid')}, ${ref('p')}, ${ref('cal')}, count(*) as ${sql.id('n')},

@@ -203,6 +203,17 @@ export function createIndexStatement(
   // Keyset pagination always ends its order with `id`: trailing it on non-unique indexes lets the engine read pages
   // straight off the index (no sort step), e.g. `order by updated_at desc, id desc limit 50`.
   if (!index.unique && !index.fields.includes('id')) keys.push(sql.id(column(mapping, 'id').column))
+  const included = (index.include ?? []).map((field) => sql.id(column(mapping, field).column))
+  // Postgres stores included columns outside the key (`include`); SQLite has no such clause, so they extend the key,
+  // after `id`, where they cannot change the order the key gives (and a unique index keeps its own key only).
+  const inKey = dialect.indexInclude === 'include' || index.unique ? [] : included
+  const tail =
+    dialect.indexInclude === 'include' && included.length > 0 ? sql` include (${sql.join(included)})` : sql``
   const unique = index.unique ? sql`unique ` : sql``
-  return sql`create ${unique}index if not exists ${sql.id(indexName(mapping, index))} on ${sql.table(mapping.table)} (${sql.join(keys)})`
+  return sql`create ${unique}index if not exists ${sql.id(indexName(mapping, index))} on ${sql.table(mapping.table)} (${sql.join([...keys, ...inKey])})${tail}`
+}
+
+/** `DROP INDEX IF EXISTS` of the index `name` of `mapping`'s model (an index a newer one {@link IndexDefinition.replaces}). */
+export function dropIndexStatement(mapping: ModelMapping, name: string): DdlStatement {
+  return sql`drop index if exists ${sql.id(objectName(mapping.table, name))}`
 }

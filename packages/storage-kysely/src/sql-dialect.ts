@@ -1,6 +1,7 @@
 import type {
   FieldDefinition,
   FieldRef,
+  IndexDefinition,
   OrderPeriodUnit,
   StorageValue,
   TextOperator,
@@ -227,9 +228,8 @@ export interface SqlDialect {
    */
   periodIndex?(column: Expression<unknown>, unit: OrderPeriodUnit): RawBuilder<number>
   /**
-   * Optional: the table hint that makes a statement reading every row of a tenant scan the table in storage order,
-   * e.g. SQLite's `not indexed`. Without it SQLite reads a whole-table aggregate through the first index whose
-   * prefix is the tenant, one random table look-up per row.
+   * How an index stores its {@link IndexDefinition.include} fields: `'include'`, in an `INCLUDE (…)` clause outside
+   * the key (Postgres 11+); absent, appended to the key after `id` (SQLite, which has no such clause).
    */
-  readonly wholeTableScan?: RawBuilder<unknown>
+  readonly indexInclude?: 'include'
 }

@@ -89,6 +89,7 @@ export function createPostgresDialect(options: { readonly schema: string }): Sql
     constraintColumns: postgresConstraintColumns,
     classifyError: classifyPostgresError,
     periodIndex: postgresPeriodIndex,
+    indexInclude: 'include',
     fullTextSearch: postgresFullTextSearch,
     async listIndexes(db: Kysely<any>): Promise<ReadonlySet<string>> {
       const result = await sql<{

@@ -17,6 +17,16 @@ describe('postgresIndexDdl', () => {
     )
   })
 
+  it('leaves an include list alone: its columns are stored, not ordered', () => {
+    expect(
+      postgresIndexDdl(
+        'create index if not exists "orders_x" on "orders" ("tenant_id", "customer_id", "id") include ("amount_minor", "status")',
+      ),
+    ).toBe(
+      'create index if not exists "orders_x" on "orders" ("tenant_id" nulls first, "customer_id" nulls first, "id" nulls first) include ("amount_minor", "status")',
+    )
+  })
+
   it('leaves every other statement alone', () => {
     for (const statement of [
       'create table if not exists "deal" ("id" text)',

@@ -23,5 +23,4 @@ export {
 } from './create-sqlite-storage.js'
 export { sqliteDialect, sqliteJsonPath } from './sqlite-dialect.js'
 export { ftsQuery, searchTableName, sqliteFullTextSearch } from './sqlite-full-text-search.js'
-export { sqlitePeriodIndex } from './sqlite-period-index.js'
 export { type BetterSqliteDatabase, type BetterSqliteStatement, cachedStatements } from './statement-cache.js'

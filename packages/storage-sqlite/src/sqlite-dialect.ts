@@ -5,7 +5,6 @@ import { LONG_LIST_THRESHOLD } from '@rapport/storage-kysely'
 import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import { sqliteFullTextSearch } from './sqlite-full-text-search.js'
-import { sqlitePeriodIndex } from './sqlite-period-index.js'
 
 /** SQLite's default `SQLITE_MAX_VARIABLE_NUMBER` since 3.32. */
 const MAX_BIND_PARAMETERS = 32_766
@@ -220,8 +219,8 @@ export const sqliteDialect: SqlDialect = Object.freeze({
   // source). `optimize=0x10002` analyzes the tables never analyzed or grown tenfold since, as SQLite advises.
   afterMigrateSql: [sql`pragma optimize=0x10002`],
   scrubSql: [sql`pragma wal_checkpoint(TRUNCATE)`],
-  periodIndex: sqlitePeriodIndex,
-  // Order summaries read every order of the tenant: through orders_by_customer_occurred (tenant prefix) each row
-  // costs a random table look-up; in table order the same statement took half the CPU at 1M orders (3.7 vs 7.7 s).
-  wholeTableScan: sql`not indexed`,
+  // No `periodIndex`: SQLite answers order summaries with core's streamed scan (`capabilities.orderAggregation` off).
+  // Grouping inside SQLite sorts every order of the tenant in a temporary B-tree (10M orders: 597 s and 1.8 GB in
+  // memory, 128 s spilled to disk), while the scan reads the orders already sorted from the covering index
+  // `orders_by_customer_occurred_amount` and holds one customer at a time (1M orders: 1.4 s of CPU against 5.3 s).
 } satisfies SqlDialect)

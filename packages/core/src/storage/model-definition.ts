@@ -46,6 +46,18 @@ export interface IndexDefinition {
   readonly fields: readonly (string | { readonly field: string; readonly path: readonly string[] })[]
   /** A unique index: uniqueness is always per tenant. */
   readonly unique?: boolean
+  /**
+   * Fields stored in the index after its key, so a query reading and filtering only the key, `id` and these fields is
+   * answered from the index alone (no table look-up per row). Postgres `INCLUDE (…)`; SQLite appends them to the key.
+   * They never change what the index orders or enforces. Adapters without secondary indexes ignore them.
+   */
+  readonly include?: readonly string[]
+  /**
+   * Names of earlier indexes of this model that this one supersedes: a migration drops each of them, when present,
+   * after this index exists. Index definitions are only ever added, so a changed index gets a new name and lists the
+   * old one here.
+   */
+  readonly replaces?: readonly string[]
 }
 
 /**

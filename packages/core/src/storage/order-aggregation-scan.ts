@@ -2,7 +2,7 @@ import { keysetAfter } from './keyset-after.js'
 import type { AggregateCustomerOrdersArgs, CustomerOrderAggregate } from './order-aggregation.js'
 import { orderPeriodIndex } from './order-aggregation.js'
 import type { StorageOperations } from './storage-adapter.js'
-import type { StorageFilter, StorageRow } from './storage-filter.js'
+import type { StorageFilter, StorageValue } from './storage-filter.js'
 
 /** Options of {@link aggregateCustomerOrdersByScan}. */
 export interface OrderScanOptions {
@@ -69,8 +69,10 @@ function finish(r: Running): CustomerOrderAggregate | null {
  * The generic implementation of {@link StorageOperations.aggregateCustomerOrders} over `findMany`, used by core when
  * an adapter has no aggregation of its own, and usable by custom adapters. It streams the orders in pages sorted by
  * customer, then time (a keyset over `customerType, customerId, occurredAt, id`, served by the order model's
- * `by_customer_occurred` index), so it holds one page plus one running total per customer and never the whole
- * table. Results come back sorted by `customerType`, then `customerId` (code unit order).
+ * `by_customer_occurred_amount` index, which also holds every field the scan reads or filters by, so a SQL engine
+ * answers each page from the index alone), reading only the fields it needs. It holds one page, the running total
+ * of the current customer and the finished summaries, never the orders. Results come back sorted by
+ * `customerType`, then `customerId` (code unit order). SQLite's adapter answers order summaries this way.
  *
  * @example
  * ```ts
@@ -92,24 +94,16 @@ export async function aggregateCustomerOrdersByScan(
     key: { field: 'id', type: 'string' },
   } as const
   const orderBy = [refs.type, refs.id, refs.at, refs.key].map((ref) => ({ ref, direction: 'asc' as const }))
+  // Only the fields the summary reads: an adapter with a covering index then answers from the index alone.
+  const readFields = [fields.customerType, fields.customerId, fields.occurredAt, fields.amount, 'id']
   const out: CustomerOrderAggregate[] = []
   let current: Running | null = null
-  let after: StorageRow | null = null
+  // The first page also starts after a position, one before every order (no order has an empty customer type, so
+  // the date is never compared), so every page is the same row-value range over the customer index: without it, a
+  // planner lacking statistics served the first page from the `occurredAt` index and sorted every order of the tenant.
+  let after: readonly StorageValue[] = ['', '', new Date(0), '']
   for (;;) {
-    const where: StorageFilter = after
-      ? {
-          kind: 'and',
-          filters: [
-            args.where,
-            keysetAfter(orderBy, [
-              after[fields.customerType] ?? null,
-              after[fields.customerId] ?? null,
-              after[fields.occurredAt] ?? null,
-              after['id'] ?? null,
-            ]),
-          ],
-        }
-      : args.where
+    const where: StorageFilter = { kind: 'and', filters: [args.where, keysetAfter(orderBy, after)] }
     const rows = await ops.findMany({
       model: args.model,
       tenantId: args.tenantId,
@@ -117,6 +111,7 @@ export async function aggregateCustomerOrdersByScan(
       where,
       orderBy,
       limit: pageSize,
+      fields: readFields,
     })
     for (const row of rows) {
       const customerType = row[fields.customerType] as string
@@ -155,7 +150,12 @@ export async function aggregateCustomerOrdersByScan(
     }
     const last = rows.at(-1)
     if (rows.length < pageSize || !last) break
-    after = last
+    after = [
+      last[fields.customerType] ?? null,
+      last[fields.customerId] ?? null,
+      last[fields.occurredAt] ?? null,
+      last['id'] ?? null,
+    ]
   }
   const done = current && finish(current)
   if (done) out.push(done)
