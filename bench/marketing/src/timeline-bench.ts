@@ -77,6 +77,16 @@ interface Engine {
   perSource: Crm
   /** The raw driver's page of a contact's activities (ids, newest first). */
   rawPage(contactId: string): Promise<{ id: string }[]>
+  /**
+   * The same page as the raw driver reads it through the link index: the contact's links newest `source_at` first
+   * (one range of record_link_by_target_at), each joined to its activity by primary key.
+   */
+  rawIndexPage(contactId: string): Promise<{ id: string }[]>
+  /**
+   * Dates links seeded before links carried `source_at` with their activity's `occurred_at`, as core writes them;
+   * returns how many rows it dated.
+   */
+  dateLinks(): Promise<number>
   contactIds(): Promise<string[]>
   /**
    * The plan of a captured statement (SQLite: EXPLAIN QUERY PLAN) on the CRM's own connection, whose statistics are
@@ -109,10 +119,28 @@ async function openSqlite(): Promise<Engine & { seeded: boolean; sink: RowSink }
       order by a.occurred_at desc, a.id desc
       limit ?`,
   )
+  const rawIndex = db.prepare(
+    `select a.* from record_link l
+       join activity a on a.tenant_id = l.tenant_id and a.id = l.source_id
+      where l.tenant_id = ? and l.target_type = 'contact' and l.target_id = ? and l.source_type = 'activity'
+        and l.source_at is not null and a.archived_at is null
+      order by l.source_at desc, l.source_id desc
+      limit ?`,
+  )
   return {
     crm,
     perSource,
     seeded,
+    rawIndexPage: async (contactId) => rawIndex.all(TENANT, contactId, PAGE + 1) as { id: string }[],
+    async dateLinks() {
+      return db
+        .prepare(
+          `update record_link set source_at = (select a.occurred_at from activity a
+              where a.tenant_id = record_link.tenant_id and a.id = record_link.source_id)
+            where source_type = 'activity' and source_at is null`,
+        )
+        .run().changes
+    },
     sink: {
       async row(table, id) {
         return db.prepare(`select * from ${table} where id = ?`).get(id) as Record<string, unknown>
@@ -197,6 +225,26 @@ async function openPostgres(): Promise<Engine & { seeded: boolean; sink: RowSink
       },
       instant: (at) => at,
     },
+    async rawIndexPage(contactId) {
+      const result = await pool.query(
+        `select a.* from ${q('record_link')} l
+           join ${q('activity')} a on a.tenant_id = l.tenant_id and a.id = l.source_id
+          where l.tenant_id = $1 and l.target_type = 'contact' and l.target_id = $2 and l.source_type = 'activity'
+            and l.source_at is not null and a.archived_at is null
+          order by l.source_at desc, l.source_id desc
+          limit $3`,
+        [TENANT, contactId, PAGE + 1],
+      )
+      return result.rows as { id: string }[]
+    },
+    async dateLinks() {
+      const result = await pool.query(
+        `update ${q('record_link')} l set source_at = a.occurred_at from ${q('activity')} a
+          where a.tenant_id = l.tenant_id and a.id = l.source_id and l.source_type = 'activity'
+            and l.source_at is null`,
+      )
+      return result.rowCount ?? 0
+    },
     async rawPage(contactId) {
       const result = await pool.query(
         `select a.* from ${q('record_link')} l
@@ -233,6 +281,10 @@ if (!engine.seeded) {
   console.info(`seeded ${ACTIVITIES} activities over ${CONTACTS} contacts in ${seedSeconds.toFixed(1)} s`)
 }
 const contactIds = await engine.contactIds()
+{
+  const dated = await engine.dateLinks()
+  if (dated > 0) console.info(`dated ${dated} links seeded before links carried source_at`)
+}
 
 // Seeded rows must be what the CRM itself writes: a sample reads back through validation and record mapping.
 {
@@ -271,6 +323,8 @@ for (const id of sampleIds.slice(0, 20)) {
   const mine = page.items.filter((i) => i.kind === 'activity').map((i) => i.id)
   const theirs = (await engine.rawPage(id)).slice(0, PAGE).map((r) => r.id)
   if (JSON.stringify(mine) !== JSON.stringify(theirs)) throw new Error(`pages differ for ${id}`)
+  const throughIndex = (await engine.rawIndexPage(id)).slice(0, PAGE).map((r) => r.id)
+  if (JSON.stringify(throughIndex) !== JSON.stringify(theirs)) throw new Error(`index page differs for ${id}`)
   const bySource = await engine.perSource.timeline.page({ type: 'contact', id }, { limit: PAGE })
   if (JSON.stringify(bySource.items.map((i) => i.id)) !== JSON.stringify(page.items.map((i) => i.id))) {
     throw new Error(`merged and per-source pages differ for ${id}`)
@@ -337,6 +391,7 @@ const first = timing()
 const firstPerSource = timing()
 const second = timing()
 const rawFirst = timing()
+const rawIndexFirst = timing()
 const filtered = timing()
 const figures = timing()
 const loadBefore = loadavg().map((l) => Number(l.toFixed(2)))
@@ -363,7 +418,10 @@ for (let round = 0; round < 2; round++) {
       )
       await timed(figures, record, () => crm.timeline.figures({ type: 'contact', id }))
     }
-    const baseline = () => timed(rawFirst, record, () => engine.rawPage(id))
+    const baseline = async () => {
+      await timed(rawFirst, record, () => engine.rawPage(id))
+      await timed(rawIndexFirst, record, () => engine.rawIndexPage(id))
+    }
     // Alternate which side goes first (page cache warmth).
     if (n % 2 === 0) {
       await rapportFirst()
@@ -401,11 +459,18 @@ const result = {
   timelineActivityKindOnlyMs: both(filtered),
   timelineFiguresMs: both(figures),
   rawDriverActivityPageMs: both(rawFirst),
+  rawDriverActivityPageThroughLinkIndexMs: both(rawIndexFirst),
   ratio: {
     wallP50: ratio(first.wall, rawFirst.wall, 50),
     wallP95: ratio(first.wall, rawFirst.wall, 95),
     cpuP50: ratio(first.cpu, rawFirst.cpu, 50),
     cpuP95: ratio(first.cpu, rawFirst.cpu, 95),
+  },
+  ratioToLinkIndexRaw: {
+    wallP50: ratio(first.wall, rawIndexFirst.wall, 50),
+    wallP95: ratio(first.wall, rawIndexFirst.wall, 95),
+    cpuP50: ratio(first.cpu, rawIndexFirst.cpu, 50),
+    cpuP95: ratio(first.cpu, rawIndexFirst.cpu, 95),
   },
   storageReadsPerPage: { first: firstPageReads, next: nextPageReads },
   statements: ENGINE === 'sqlite' ? statements : 'not captured on Postgres',

@@ -74,7 +74,14 @@ export async function seedTimeline(crm: Crm, sink: RowSink, options: SeedOptions
         search_terms: ` touch ${j} `,
         search_keys: `\ntouch ${j}\n`,
       })
-      links.push({ ...linkRow, id: nextId('lnk', now), source_id: id, target_id: contactId })
+      // The link carries the activity's date (source_at), as core writes it: the timeline's index key.
+      links.push({
+        ...linkRow,
+        id: nextId('lnk', now),
+        source_id: id,
+        target_id: contactId,
+        source_at: sink.instant(occurredAt),
+      })
     }
     await sink.insert('activity', activities)
     await sink.insert('record_link', links)

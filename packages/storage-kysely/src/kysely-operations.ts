@@ -334,8 +334,16 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
             },
           )
         }
+        const key = part.id === undefined ? null : mapping.byField.get(part.id)
+        if (part.id !== undefined && key?.definition.type !== 'string') {
+          throw new RapportError(
+            'STORAGE_FAILURE',
+            `"${part.id}" is not a string field of "${part.model.name}".`,
+            { details: { model: part.model.name, field: part.id } },
+          )
+        }
         const atRef = sql.id(TABLE_ALIAS, at.column)
-        const idRef = sql.id(TABLE_ALIAS, idColumn)
+        const idRef = sql.id(TABLE_ALIAS, key ? key.column : idColumn)
         const branch = sql`select ${sql.lit(i)} as ${sql.id('_part')}, ${idRef} as ${sql.id('_id')}, ${atRef} as ${sql.id('_at')} from ${tableOf(mapping)} where ${where(part.where)} order by ${atRef} desc, ${idRef} desc limit ${args.limit}`
         return { mapping, at, branch: sql`select * from (${branch}) as ${sql.id(`_b${i}`)}` }
       })

@@ -15,9 +15,16 @@ export const recordLinkEntity = defineEntity({
     sourceId: z.string().min(1).max(100),
     targetType: z.string().min(1).max(50),
     targetId: z.string().min(1).max(100),
+    /**
+     * When the source happened (an activity's `occurredAt`, a task's `createdAt`), kept in step by core on every
+     * write of the source: the customer timeline reads a contact's newest activities as one range of `by_target_at`
+     * instead of reading every linked activity and sorting. `null` on links written before this field existed.
+     */
+    sourceAt: z.date().nullable().optional(),
   },
   indexes: [
     { name: 'by_target', fields: ['targetType', 'targetId', 'sourceType'] },
+    { name: 'by_target_at', fields: ['targetType', 'targetId', 'sourceType', 'sourceAt', 'sourceId'] },
     { name: 'by_source', fields: ['sourceType', 'sourceId'] },
   ],
   // Ids are prefixed per entity, so each relation only matches links of its own type; access policies use them to

@@ -85,10 +85,28 @@ export const taskBehaviour: EntityBehaviour = {
 }
 
 /**
- * Activities and tasks mirror their `targets` into `recordLink` rows, so relation filters ("contacts with a meeting
- * this month") work on every adapter. Targets must exist in the same tenant.
+ * The field dating each linked source, copied into its links' `sourceAt` (the timeline's index key): an activity
+ * happened at `occurredAt`, a task at `createdAt` (the timeline's own dates for them).
  */
-export function linkedTargetsBehaviour(sourceType: string, base: EntityBehaviour = {}): EntityBehaviour {
+export const LINKED_SOURCE_AT: Readonly<Record<'activity' | 'task', string>> = Object.freeze({
+  activity: 'occurredAt',
+  task: 'createdAt',
+})
+
+function sameInstant(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b
+}
+
+/**
+ * Activities and tasks mirror their `targets` into `recordLink` rows, so relation filters ("contacts with a meeting
+ * this month") work on every adapter, and date each link with the source's time (`sourceAt`), in the same
+ * transaction as the source's write. Targets must exist in the same tenant.
+ */
+export function linkedTargetsBehaviour(
+  sourceType: keyof typeof LINKED_SOURCE_AT,
+  base: EntityBehaviour = {},
+): EntityBehaviour {
+  const atField = LINKED_SOURCE_AT[sourceType]
   return {
     async prepare(record, session, current) {
       await base.prepare?.(record, session, current)
@@ -123,15 +141,25 @@ export function linkedTargetsBehaviour(sourceType: string, base: EntityBehaviour
       await base.afterWrite?.(record, session, before)
       const targets = (record['targets'] as { type: string; id: string }[]) ?? []
       const previous = (before?.['targets'] as { type: string; id: string }[] | undefined) ?? null
-      if (previous && JSON.stringify(previous) === JSON.stringify(targets)) return
+      const at = (record[atField] as Date | null | undefined) ?? null
       const id = record['id'] as string
       const linkScope = scope(session, 'recordLink')
-      if (previous) {
-        await session.ops.deleteMany({
-          ...linkScope,
-          where: { kind: 'and', filters: [eq('sourceType', sourceType), eq('sourceId', id)] },
-        })
+      const ofSource: StorageFilter = {
+        kind: 'and',
+        filters: [eq('sourceType', sourceType), eq('sourceId', id)],
       }
+      if (previous && JSON.stringify(previous) === JSON.stringify(targets)) {
+        // Same targets: only a new date moves the links in the timeline's index.
+        if (!sameInstant(before?.[atField] ?? null, at) && targets.length > 0) {
+          await session.ops.updateMany({
+            ...linkScope,
+            where: ofSource,
+            data: { sourceAt: at, updatedAt: session.runtime.clock() },
+          })
+        }
+        return
+      }
+      if (previous) await session.ops.deleteMany({ ...linkScope, where: ofSource })
       if (targets.length === 0) return
       const now = session.runtime.clock()
       const entity = session.runtime.schema.entity('recordLink')
@@ -149,6 +177,7 @@ export function linkedTargetsBehaviour(sourceType: string, base: EntityBehaviour
             sourceId: id,
             targetType: t.type,
             targetId: t.id,
+            sourceAt: at,
           }),
         ),
       })

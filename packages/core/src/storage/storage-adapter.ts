@@ -72,6 +72,12 @@ export interface NewestKeysPart {
   readonly where?: StorageFilter
   /** A top-level, non-null datetime field of the model. */
   readonly at: string
+  /**
+   * The top-level string field returned as the key's `id`, which also breaks ties of `at` (default `id`). A part over
+   * an index model names the indexed row's id: the timeline reads a contact's activities from `recordLink` rows
+   * (`sourceAt`, `sourceId`).
+   */
+  readonly id?: string
 }
 
 /** Arguments of {@link StorageOperations.newestKeys}. */

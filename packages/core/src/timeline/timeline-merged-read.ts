@@ -4,14 +4,20 @@ import { isRapportError } from '../errors/rapport-error.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { EntityContext } from '../services/entity-behaviour.js'
 import { readFilters, storageScope, visibleRecord } from '../services/entity-scope.js'
-import type { NewestKey } from '../storage/storage-adapter.js'
-import type { StorageFilter, StorageRow } from '../storage/storage-filter.js'
+import { keysetAfter } from '../storage/keyset-after.js'
+import type { NewestKey, NewestKeysPart, StorageOperations } from '../storage/storage-adapter.js'
+import type { FieldRef, StorageFilter, StorageOrderBy, StorageRow } from '../storage/storage-filter.js'
 import type { TimelineItem, TimelineSource } from './timeline-types.js'
 
-/** A source to read, with its filter for this subject and page (cursor included). */
+/** A source to read, with its filter for this subject (without the page position). */
 export interface TimelineRead {
   readonly source: TimelineSource
   readonly where: Filter
+  /**
+   * Set when the entries are the subject contact's linked records (activities, tasks), whose `recordLink` rows carry
+   * the entry's date (`sourceAt`): the page reads them as one range of the link index `by_target_at`.
+   */
+  readonly linked?: { readonly sourceType: string; readonly contactId: string }
 }
 
 /** What a merged read found: the page's entries and whether more keys follow. */
@@ -25,17 +31,114 @@ export interface MergedPage {
 interface Part {
   readonly read: TimelineRead
   readonly ctx: EntityContext
-  readonly filters: StorageFilter[]
-  /** The same without the source's where: archived rows out and the reader's scope (for fetching rows by id). */
+  /** What the storage's `newestKeys` reads for this source. */
+  readonly keys: NewestKeysPart
+  /** The source's rows without its where: archived rows out and the reader's scope (for fetching rows by id). */
   readonly rowFilters: StorageFilter[]
+}
+
+const stringRef = (field: string): FieldRef => ({ field, type: 'string' })
+const equals = (field: string, value: string): StorageFilter => ({
+  kind: 'compare',
+  ref: stringRef(field),
+  op: 'eq',
+  value,
+})
+
+/** Newest first by `at`, ties by `id`: the timeline's one order, as storage sort keys. */
+function newestFirst(at: string, id: string): StorageOrderBy[] {
+  return [
+    { ref: { field: at, type: 'datetime' }, direction: 'desc' },
+    { ref: stringRef(id), direction: 'desc' },
+  ]
+}
+
+/** The page position as a keyset condition (the row-value `after` node), or nothing on the first page. */
+function afterPosition(at: string, id: string, position: TimelinePosition | null): StorageFilter[] {
+  return position ? [keysetAfter(newestFirst(at, id), position)] : []
+}
+
+/** A position on the timeline: the `at` and id of the last entry of the previous page. */
+export type TimelinePosition = readonly [Date, string]
+
+/**
+ * Whether the subject contact has links of these source types written before links carried `sourceAt` (or by a
+ * writer that left it out): their entries are missing from the link index, so the page reads the sources instead.
+ */
+async function hasUndatedLinks(
+  session: Session,
+  ops: StorageOperations,
+  contactId: string,
+  sourceTypes: readonly string[],
+): Promise<boolean> {
+  const link = session.runtime.schema.entity('recordLink')
+  const found = await ops.findMany({
+    model: link.model,
+    tenantId: session.tenantId,
+    schema: session.runtime.schema.storage,
+    where: {
+      kind: 'and',
+      filters: [
+        equals('targetType', 'contact'),
+        equals('targetId', contactId),
+        { kind: 'in', ref: stringRef('sourceType'), values: sourceTypes, negate: false },
+        { kind: 'isNull', ref: { field: 'sourceAt', type: 'datetime' }, isNull: true },
+      ],
+    },
+    limit: 1,
+    fields: ['id'],
+  })
+  return found.length > 0
+}
+
+/**
+ * The keys to read for a linked source: the subject contact's `recordLink` rows of that source type, newest
+ * `sourceAt` first, whose source row the reader may see (archived out, the reader's scope) — one range of
+ * `by_target_at` with a primary-key probe per key, instead of every linked row read and sorted.
+ */
+function linkKeys(
+  session: Session,
+  ctx: EntityContext,
+  linked: NonNullable<TimelineRead['linked']>,
+  rowFilters: StorageFilter[],
+  position: TimelinePosition | null,
+): NewestKeysPart {
+  const link = session.runtime.schema.entity('recordLink')
+  return {
+    model: link.model,
+    at: 'sourceAt',
+    id: 'sourceId',
+    where: {
+      kind: 'and',
+      filters: [
+        equals('targetType', 'contact'),
+        equals('targetId', linked.contactId),
+        equals('sourceType', linked.sourceType),
+        { kind: 'isNull', ref: { field: 'sourceAt', type: 'datetime' }, isNull: false },
+        ...afterPosition('sourceAt', 'sourceId', position),
+        {
+          kind: 'exists',
+          relation: {
+            kind: 'direct',
+            model: ctx.entity.model.name,
+            localField: 'sourceId',
+            relatedField: 'id',
+          },
+          filter: { kind: 'and', filters: rowFilters },
+        },
+      ],
+    },
+  }
 }
 
 /**
  * A timeline page through the storage's `newestKeys`: one statement finds the page's keys over every source, then
- * one `findMany` per kind present on the page fetches its rows by id (primary key). The rows are fetched with the
- * reader's scope again and archived rows out, so a row archived or moved out of reach in between is dropped, never
- * shown; the source's own where is not re-run (on SQLite it made the planner walk the subject's links again instead
- * of the ids: 114 lookups instead of 20 at 750k activities). Masks apply as on every list. A source whose date or filter names a field the reader may not
+ * one `findMany` per kind present on the page fetches its rows by id (primary key). A contact's linked sources
+ * (activities, tasks) are read from their link rows' `sourceAt` index ({@link linkKeys}); the page position is the
+ * row-value keyset node `after` on every part. The rows are fetched with the reader's scope again and archived rows
+ * out, so a row archived or moved out of reach in between is dropped, never shown; the source's own where is not
+ * re-run (on SQLite it made the planner walk the subject's links again instead of the ids: 114 lookups instead of 20
+ * at 750k activities). Masks apply as on every list. A source whose date or filter names a field the reader may not
  * see is absent, as on the per-source path. `null` when the storage has no `newestKeys` (the caller then reads each
  * source with its service).
  *
@@ -45,9 +148,19 @@ export async function readMergedPage(
   session: Session,
   reads: readonly TimelineRead[],
   limit: number,
+  position: TimelinePosition | null,
 ): Promise<MergedPage | null> {
   return session.read(async (ops) => {
     if (!ops.newestKeys) return null
+    const linkedTypes = reads.flatMap((r) => (r.linked ? [r.linked] : []))
+    const useLinks =
+      linkedTypes.length > 0 &&
+      !(await hasUndatedLinks(
+        session,
+        ops,
+        (linkedTypes[0] as NonNullable<TimelineRead['linked']>).contactId,
+        linkedTypes.map((l) => l.sourceType),
+      ))
     const parts: Part[] = []
     for (const read of reads) {
       const ctx: EntityContext = {
@@ -58,12 +171,20 @@ export async function readMergedPage(
       const rights = accessFieldRights(session, ctx.entity.name)
       if (unreadableFields(rights, [read.source.at]).length > 0) continue
       try {
-        parts.push({
-          read,
-          ctx,
-          filters: await readFilters(ctx, session, read.where, false),
-          rowFilters: await readFilters(ctx, session, undefined, false),
-        })
+        const filters = await readFilters(ctx, session, read.where, false)
+        const rowFilters = await readFilters(ctx, session, undefined, false)
+        const keys: NewestKeysPart =
+          read.linked && useLinks
+            ? linkKeys(session, ctx, read.linked, rowFilters, position)
+            : {
+                model: ctx.entity.model,
+                at: read.source.at,
+                where: {
+                  kind: 'and',
+                  filters: [...filters, ...afterPosition(read.source.at, 'id', position)],
+                },
+              }
+        parts.push({ read, ctx, keys, rowFilters })
       } catch (error) {
         if (isRapportError(error, 'FIELD_FORBIDDEN')) continue
         throw error
@@ -73,11 +194,7 @@ export async function readMergedPage(
     const keys = await ops.newestKeys({
       tenantId: session.tenantId,
       schema: session.runtime.schema.storage,
-      parts: parts.map((p) => ({
-        model: p.ctx.entity.model,
-        where: { kind: 'and', filters: p.filters },
-        at: p.read.source.at,
-      })),
+      parts: parts.map((p) => p.keys),
       limit: limit + 1,
     })
     const page = keys.slice(0, limit)

@@ -1,13 +1,13 @@
 import type { CrmRuntime, Session } from '../crm/session.js'
 import { isRapportError, RapportError } from '../errors/rapport-error.js'
-import type { Filter } from '../filter/filter-types.js'
+import { LINKED_SOURCE_AT } from '../services/core-behaviours.js'
 import { decodeCursor, encodeCursor } from '../services/keyset-cursor.js'
 import { failValidation } from '../services/record-validation.js'
 import type { StorageOrderBy } from '../storage/storage-filter.js'
 import type { CrmServices } from '../types/crm-services.js'
 import { coreTimelineSources } from './core-timeline-sources.js'
 import { timelineFigures } from './timeline-figures.js'
-import type { TimelineRead } from './timeline-merged-read.js'
+import type { TimelinePosition, TimelineRead } from './timeline-merged-read.js'
 import { readMergedPage } from './timeline-merged-read.js'
 import type {
   TimelineFiguresOptions,
@@ -67,21 +67,34 @@ async function requireSubject(crm: CrmServices, subject: TimelineSubject): Promi
   await (subject.type === 'contact' ? crm.contacts : crm.companies).get(subject.id)
 }
 
-/** Entries strictly older than the cursor position: `at < t or (at = t and id < last id)`. */
-function olderThan(at: string, position: readonly unknown[] | null): Filter | null {
-  if (!position) return null
-  const [t, id] = position as [Date, string]
-  return {
-    or: [
-      { field: at, op: 'lt', value: t },
-      {
-        and: [
-          { field: at, op: 'eq', value: t },
-          { field: 'id', op: 'lt', value: id },
-        ],
-      },
-    ],
+/**
+ * The link-indexed form of a source, when it has one: a contact's activities and tasks, whose `recordLink` rows
+ * carry the entry's date (`sourceAt`, kept by core on every write of the source).
+ */
+function linkedOf(source: TimelineSource, subject: TimelineSubject): TimelineRead['linked'] {
+  if (subject.type !== 'contact' || !coreTimelineSources.includes(source)) return undefined
+  const entity = source.entity as keyof typeof LINKED_SOURCE_AT
+  if (LINKED_SOURCE_AT[entity] !== source.at) return undefined
+  return { sourceType: entity, contactId: subject.id }
+}
+
+/** The position a timeline cursor holds; `INVALID_CURSOR` unless it is an instant and an id. */
+function positionOf(cursor: string): TimelinePosition {
+  const [at, id] = decodeCursor(cursor, TIMELINE_ORDER)
+  if (!(at instanceof Date) || typeof id !== 'string') {
+    throw new RapportError('INVALID_CURSOR', 'The cursor does not hold a timeline position')
   }
+  return [at, id]
+}
+
+/** A list cursor resuming a source's own list (newest first by its date, then id) after the timeline position. */
+function sourceCursor(source: TimelineSource, position: TimelinePosition | null): string | null {
+  if (!position) return null
+  const [at, id] = position
+  return encodeCursor({ [source.at]: at, id }, [
+    { ref: { field: source.at, type: 'datetime' }, direction: 'desc' },
+    { ref: { field: 'id', type: 'string' }, direction: 'desc' },
+  ])
 }
 
 function compareItems(a: TimelineItem, b: TimelineItem): number {
@@ -138,16 +151,16 @@ export function createTimelineService(crm: CrmServices, session: Session): Timel
         }
       }
       const wanted = options.kinds ? new Set(options.kinds) : null
-      const position = options.cursor ? decodeCursor(options.cursor, TIMELINE_ORDER) : null
+      const position = options.cursor ? positionOf(options.cursor) : null
       const reads: TimelineRead[] = []
       for (const source of all) {
         if (wanted !== null && !wanted.has(source.kind)) continue
         const where = source.where(subject)
         if (where === null) continue
-        const older = olderThan(source.at, position)
-        reads.push({ source, where: older ? { and: [where, older] } : where })
+        const linked = linkedOf(source, subject)
+        reads.push(linked ? { source, where, linked } : { source, where })
       }
-      const keyed = await readMergedPage(session, reads, limit)
+      const keyed = await readMergedPage(session, reads, limit, position)
       if (keyed) {
         return {
           items: keyed.items,
@@ -162,6 +175,7 @@ export function createTimelineService(crm: CrmServices, session: Session): Timel
         try {
           const rows = await crm.entity(source.entity).list({
             where,
+            cursor: sourceCursor(source, position),
             orderBy: [
               { field: source.at, direction: 'desc' },
               { field: 'id', direction: 'desc' },
