@@ -264,9 +264,9 @@ for (const backend of storages) {
         actions: [{ type: 'createTask', title: 'Orders down to {{record.value}}' }],
       })
       await kpis.alert({ id: 'orders-high', kpi: 'orders', when: { above: 100 } })
-      expect(kpis.alerts().map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
-      expect(kpis.alerts('orders').map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
-      expect(kpis.alerts('churn-rate')).toEqual([])
+      expect((await kpis.alerts()).map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
+      expect((await kpis.alerts('orders')).map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
+      expect(await kpis.alerts('churn-rate')).toEqual([])
       const alerts: unknown[] = []
       engine.events.on('kpi.alert', (e) => {
         alerts.push(e)
@@ -286,6 +286,47 @@ for (const backend of storages) {
       await kpis.compute('orders', { unit: 'month', start: local('2026-02-01') })
       await engine.runDue()
       expect(await crm.tasks.count()).toBe(1)
+    })
+
+    it('keeps alerts across a restart and applies them in another process on the same storage', async () => {
+      // A second process: its own CRM and automation engine over the same database, with no alert registered.
+      const other = build(opened.storage, () => now)
+      const theirs = other.plugins.marketing.kpis
+      expect((await theirs.alerts('orders')).map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
+      expect(other.plugins.automation.rules().map((r) => r.id)).toEqual(['orders-drop', 'orders-high'])
+      // An id taken in the first process is refused in the second, and nothing is stored.
+      const stored = await crm.entity('kpiAlert').count()
+      expect(await rejects(theirs.alert({ id: 'orders-drop', kpi: 'orders', when: { below: 1 } }))).toBe(
+        'MARKETING_INVALID_KPI',
+      )
+      expect(
+        await rejects(
+          theirs.alert({ id: 'bad-action', kpi: 'orders', when: { below: 1 }, actions: [{ type: 'nope' }] }),
+        ),
+      ).toBe('MARKETING_INVALID_KPI')
+      expect(await crm.entity('kpiAlert').count()).toBe(stored)
+      // Registered in the second process, it fires when the first computes (its alerts are synced first).
+      await theirs.alert({
+        id: 'orders-low',
+        kpi: 'orders',
+        unit: 'month',
+        when: { below: 7 },
+        actions: [{ type: 'createTask', title: 'Orders low: {{record.value}}' }],
+      })
+      const before = await crm.tasks.count()
+      await crm.plugins.marketing.kpis.compute('orders', { unit: 'month', start: local('2026-01-01') })
+      await crm.plugins.automation.runDue()
+      expect(
+        (await crm.tasks.list({ orderBy: [{ field: 'createdAt', direction: 'desc' }] })).items[0]?.title,
+      ).toBe('Orders low: 4')
+      expect(await crm.tasks.count()).toBe(before + 1)
+      // Removed in the first process, the second drops it at its next sync.
+      await crm.plugins.marketing.kpis.removeAlert('orders-low')
+      expect(await rejects(crm.plugins.marketing.kpis.removeAlert('orders-low'))).toBe(
+        'MARKETING_INVALID_KPI',
+      )
+      expect((await theirs.alerts()).map((a) => a.id)).toEqual(['orders-drop', 'orders-high'])
+      expect(other.plugins.automation.rules().map((r) => r.id)).not.toContain('orders-low')
     })
   })
 }

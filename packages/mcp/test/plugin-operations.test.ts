@@ -168,6 +168,7 @@ describe('MCP: KPI and survey tools through the SDK client', () => {
       'marketing_define_kpi',
       'marketing_compute_kpi',
       'marketing_alert_kpi',
+      'marketing_remove_kpi_alert',
       'marketing_record_survey_response',
     ]) {
       expect(names).not.toContain(write)

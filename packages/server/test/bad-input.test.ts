@@ -48,6 +48,7 @@ const kpiSurveyPaths = [
   '/plugins/marketing/kpi-series',
   '/plugins/marketing/alert-kpi',
   '/plugins/marketing/list-kpi-alerts',
+  '/plugins/marketing/remove-kpi-alert',
   '/plugins/marketing/record-survey-response',
   '/plugins/marketing/list-survey-responses',
 ]

@@ -3,7 +3,8 @@
  * rate, CSAT, NPS, and custom counts, sums and ratios over any entity), computed per day, ISO week or month in the
  * tenant's time zone, in the database through core's `count` and `aggregate`, and stored as a series. Each stored
  * point queues `kpi.computed`; alerts are `@rapport/automation` rules triggered by it, with the threshold (absolute,
- * or a relative change against the previous period) as a condition on the payload.
+ * or a relative change against the previous period) as a condition on the payload. Alerts are stored, so they
+ * survive a restart and apply in every process sharing the storage.
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ export {
   type KpiThreshold,
   kpiAlertRule,
 } from './kpi-alerts.js'
-export { kpiDefinitionEntity, kpiMetrics, kpiValueEntity } from './kpi-entities.js'
+export { kpiAlertEntity, kpiDefinitionEntity, kpiMetrics, kpiValueEntity } from './kpi-entities.js'
 export type {
   CustomKpiParams,
   KpiMeasure,

@@ -59,3 +59,22 @@ export const kpiValueEntity = defineEntity({
   },
   indexes: [{ name: 'by_kpi_period', fields: ['kpiKey', 'unit', 'periodStart'], unique: true }],
 })
+
+/**
+ * A KPI alert as registered (`kpis.alert`): stored so that it survives a restart and applies in every process. Each
+ * process rebuilds its automation rule from `definition` (`kpiAlertRule`) before computing KPIs or listing alerts.
+ */
+export const kpiAlertEntity = defineEntity({
+  name: 'kpiAlert',
+  idPrefix: 'kpa',
+  table: 'marketing_kpi_alert',
+  shape: {
+    /** The automation rule id the alert registers (unique). */
+    ruleId: z.string().min(1).max(100),
+    /** The KPI key it watches. */
+    kpiKey: z.string().min(1).max(64),
+    /** The alert's input (`KpiAlertInput`), validated when it was registered. */
+    definition: z.record(z.string(), z.unknown()),
+  },
+  indexes: [{ name: 'by_rule', fields: ['ruleId'], unique: true }],
+})

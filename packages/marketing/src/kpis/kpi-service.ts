@@ -2,6 +2,8 @@ import type { CrmServices } from '@rapport/core'
 import { isRapportError } from '@rapport/core'
 import * as z from 'zod'
 import { marketingError } from '../marketing-error.js'
+import type { KpiAutomationPort } from './kpi-alert-store.js'
+import { dropLoaded, markLoaded, syncAlerts } from './kpi-alert-store.js'
 import type { KpiAlertInput, KpiAlertRule } from './kpi-alerts.js'
 import { KPI_COMPUTED_EVENT, kpiAlertRule } from './kpi-alerts.js'
 import { kpiMetrics } from './kpi-entities.js'
@@ -67,12 +69,7 @@ export interface KpiComputedEvent {
   readonly idempotencyKey: string
 }
 
-/** Where alerts are registered: `@rapport/automation`'s engine (`() => crm.plugins.automation`). */
-export interface KpiAutomationPort {
-  register(rule: KpiAlertRule): void
-  /** The registered rules, for listing the KPI alerts among them. */
-  rules?(): readonly { readonly id: string; readonly entity: string; readonly trigger: unknown }[]
-}
+export type { KpiAutomationPort } from './kpi-alert-store.js'
 
 /** KPIs, as `crm.plugins.marketing.kpis`. */
 export interface KpiService {
@@ -96,10 +93,25 @@ export interface KpiService {
     key: string,
     options: { readonly unit: PeriodUnit; readonly from?: Date; readonly to?: Date },
   ): Promise<KpiPoint[]>
-  /** Registers an alert as an automation rule (see `kpiAlertRule`); `MARKETING_INVALID_KPI` for an unknown KPI. */
+  /**
+   * Registers an alert as an automation rule (see `kpiAlertRule`) and stores it, so it survives a restart and
+   * applies in every process sharing the storage. `MARKETING_INVALID_KPI` for an unknown KPI, a malformed alert or an
+   * id taken (here or in another process); nothing is stored then.
+   */
   alert(input: KpiAlertInput): Promise<KpiAlertRule>
-  /** The KPI alerts registered with automation (of one KPI when `kpi` is given), by rule id. */
-  alerts(kpi?: string): KpiAlertRule[]
+  /** The KPI alerts registered with automation (of one KPI when `kpi` is given), by rule id, stored ones included. */
+  alerts(kpi?: string): Promise<KpiAlertRule[]>
+  /**
+   * Removes a stored alert and its rule; other processes drop it at their next sync (`load`, `compute`, `tick`).
+   * `MARKETING_INVALID_KPI` when no alert has this id.
+   */
+  removeAlert(id: string): Promise<void>
+  /**
+   * Registers the stored alerts with this process's automation engine (and drops those removed elsewhere). `compute`,
+   * `tick`, `alert` and `alerts` do it first; call it at boot in a process that runs automation jobs without
+   * computing KPIs.
+   */
+  load(): Promise<void>
 }
 
 const definitionSchema = z.strictObject({
@@ -138,7 +150,13 @@ export function createKpiService(
 ): KpiService {
   const definitions = () => services().entity<KpiDefinition>('kpiDefinition')
   const points = () => services().entity<KpiPoint>('kpiValue')
+  const alertRows = () => services().entity<{ id: string }>('kpiAlert')
   const { clock, timeZone } = options
+
+  async function load(): Promise<void> {
+    const engine = options.automation?.()
+    if (engine) await syncAlerts(services(), engine)
+  }
 
   async function get(key: string): Promise<KpiDefinition> {
     const found =
@@ -257,6 +275,7 @@ export function createKpiService(
     },
     async compute(key, opts) {
       const def = await get(key)
+      await load()
       const unit = opts?.unit
       const now = clock()
       const period =
@@ -266,6 +285,7 @@ export function createKpiService(
       return computePeriod(def, period)
     },
     async tick() {
+      await load()
       const done: KpiPoint[] = []
       const now = clock()
       for await (const def of definitions().iterate()) {
@@ -295,7 +315,8 @@ export function createKpiService(
         out.push(pointOf(p))
       return out
     },
-    alerts(kpi) {
+    async alerts(kpi) {
+      await load()
       const rules = options.automation?.()?.rules?.() ?? []
       return rules
         .filter((rule): rule is KpiAlertRule => {
@@ -317,6 +338,8 @@ export function createKpiService(
           'KPI alerts run on @rapport/automation: pass marketingPlugin({ automation: () => crm.plugins.automation })',
         )
       }
+      // The alerts stored by other processes first, so that a taken id is refused here too.
+      await syncAlerts(services(), engine)
       try {
         engine.register(rule)
       } catch (error) {
@@ -331,7 +354,28 @@ export function createKpiService(
         }
         throw error
       }
+      try {
+        await alertRows().create({ ruleId: rule.id, kpiKey: input.kpi, definition: { ...input } })
+      } catch (error) {
+        engine.unregister?.(rule.id)
+        if (isRapportError(error, 'UNIQUE_VIOLATION')) {
+          throw marketingError('MARKETING_INVALID_KPI', `A KPI alert "${rule.id}" exists`, { alert: rule.id })
+        }
+        throw error
+      }
+      markLoaded(engine, input)
       return rule
     },
+    async removeAlert(id) {
+      const found =
+        typeof id === 'string'
+          ? (await alertRows().list({ where: { field: 'ruleId', op: 'eq', value: id }, limit: 1 })).items[0]
+          : undefined
+      if (!found) throw marketingError('MARKETING_INVALID_KPI', `No KPI alert "${String(id)}"`, { alert: id })
+      await alertRows().delete(found.id)
+      const engine = options.automation?.()
+      if (engine) dropLoaded(engine, id)
+    },
+    load,
   }
 }

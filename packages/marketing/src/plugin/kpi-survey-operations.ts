@@ -100,10 +100,19 @@ export function kpiSurveyOperations(services: KpiSurveyServicesOf): Readonly<Rec
       run: (input, { crm }) => services.kpis(crm).alert(input as Parameters<KpiService['alert']>[0]),
     }),
     listKpiAlerts: defineOperation({
-      description: 'The KPI alerts registered with automation',
+      description: 'The KPI alerts registered with automation (stored ones included)',
       effect: 'read',
       input: z.strictObject({ kpi: key.optional() }),
-      run: ({ kpi }, { crm }) => ({ data: services.kpis(crm).alerts(kpi) }),
+      run: async ({ kpi }, { crm }) => ({ data: await services.kpis(crm).alerts(kpi) }),
+    }),
+    removeKpiAlert: defineOperation({
+      description: 'Removes a stored KPI alert and its automation rule',
+      effect: 'write',
+      input: z.strictObject({ id: z.string().min(1).max(100).describe('The alert’s rule id') }),
+      run: async ({ id }, { crm }) => {
+        await services.kpis(crm).removeAlert(id)
+        return { removed: id }
+      },
     }),
     recordSurveyResponse: defineOperation({
       description:

@@ -12,7 +12,7 @@ import {
 import type { CampaignService } from '../campaigns/campaign-service.js'
 import { CAMPAIGN_MEMBERSHIPS_RELATION, createCampaignService } from '../campaigns/campaign-service.js'
 import type { ConsentPort } from '../campaigns/campaign-types.js'
-import { kpiDefinitionEntity, kpiValueEntity } from '../kpis/kpi-entities.js'
+import { kpiAlertEntity, kpiDefinitionEntity, kpiValueEntity } from '../kpis/kpi-entities.js'
 import type { KpiAutomationPort, KpiService } from '../kpis/kpi-service.js'
 import { createKpiService } from '../kpis/kpi-service.js'
 import { marketingErrorDescriptions } from '../marketing-error.js'
@@ -129,6 +129,7 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
         campaignInfluenceEntity,
         kpiDefinitionEntity,
         kpiValueEntity,
+        kpiAlertEntity,
         surveyResponseEntity,
       ],
       relations,
