@@ -23,7 +23,7 @@ import type { OrderService } from '../types/order-service.js'
 import { findVisibleRow } from './entity-references.js'
 import type { EntityBehaviour } from './entity-service.js'
 import { EntityServiceImpl } from './entity-service.js'
-import type { CustomerSummariesOptions, OrderSummaries } from './order-summaries.js'
+import type { CustomerSummariesOptions, OrderCustomerSummary, OrderSummaries } from './order-summaries.js'
 import { failValidation, toIssues } from './record-validation.js'
 
 const ORDER_FIELDS: OrderAggregationFields = Object.freeze({
@@ -213,8 +213,10 @@ export class OrderServiceImpl
       const rows = native
         ? await ops.aggregateCustomerOrders!(args)
         : await aggregateCustomerOrdersByScan(ops, args)
-      const customers = rows
-        .map((row) => ({ ...row, customerType: row.customerType as Order['customerType'] }))
+      // The rows are fresh objects from the storage or the scan, and order customers are contacts or companies:
+      // handed out as they are, since a copy each would double memory at 500k customers.
+      const customers = (rows as readonly OrderCustomerSummary[])
+        .slice()
         .sort((a, b) =>
           a.customerType !== b.customerType
             ? a.customerType < b.customerType
