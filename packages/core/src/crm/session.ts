@@ -163,13 +163,19 @@ export class Session {
       }
       const batch = pending.slice(seen)
       seen = pending.length
+      const session = this
+      let services: CrmServices | undefined
       const ctx: CommitContext = {
         tenantId: this.tenantId,
         actor: this.actor,
         origin: this.origin,
         storage: this.ops,
         schema: this.runtime.schema.storage,
-        crm: this.runtime.servicesFor(this),
+        // Built on first use: a hook that writes plugin rows through `storage` (audit) never needs the facade.
+        get crm() {
+          services ??= session.runtime.servicesFor(session)
+          return services
+        },
         actingAs: (actor, origin) =>
           this.runtime.servicesFor(
             this.actingAs(actor, origin === undefined ? this.origin : parseWriteOrigin(origin)),
