@@ -73,7 +73,9 @@ async function measure(engine: Engine, where: string, mode: Mode): Promise<void>
   // The same digest as hashing JSON.stringify(customers), fed one customer at a time: the whole string at 500k
   // customers (~160 MB) would count towards the peak RSS measured below.
   const hash = createHash('sha256').update('[')
-  summaries.customers.forEach((c, i) => hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(c)}`))
+  summaries.customers.forEach((c, i) => {
+    hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(c)}`)
+  })
   const digest = hash.update(']').digest('hex').slice(0, 16)
   await crm.close()
   process.stdout.write(
