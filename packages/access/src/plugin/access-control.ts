@@ -79,6 +79,21 @@ interface ActorState {
   readonly fields: Map<string, FieldRights | null>
 }
 
+/** What {@link accessControl}'s hot path remembers of an actor object: its id and own roles when its state was found. */
+interface ActorMemo {
+  readonly id: string
+  readonly ownRoles: unknown
+  readonly state: ActorState
+}
+
+/** Whether an actor's `roles` still hold what was remembered (a copy, so an array changed in place is noticed). */
+function sameRoles(remembered: unknown, current: unknown): boolean {
+  if (!Array.isArray(current) || !Array.isArray(remembered)) return remembered === current
+  if (current.length !== remembered.length) return false
+  for (let i = 0; i < current.length; i++) if (current[i] !== remembered[i]) return false
+  return true
+}
+
 const MAX_CACHED_ACTORS = 10_000
 /** No stored grants: what calls without an actor and inherited entities evaluate (they never depend on grants). */
 const NO_STORED_GRANTS: LoadedGrants = Object.freeze({ grants: Object.freeze([]) })
@@ -157,11 +172,26 @@ export function accessControl(
   // Compiled state per set of loaded grants (a tenant's, replaced on every reload) and actor.
   let cache = new WeakMap<LoadedGrants, Map<string, ActorState>>()
 
+  // The last state of each actor object per set of grants: a host passes the same actor on every call, so the hot
+  // path is two weak-map lookups and a check that the actor still names the same id and roles.
+  let byActor = new WeakMap<LoadedGrants, WeakMap<Actor, ActorMemo>>()
+
   const stateOf = (actor: Actor, loaded: LoadedGrants): ActorState => {
     if (model.version !== cacheVersion) {
       cache = new WeakMap()
+      byActor = new WeakMap()
       cacheVersion = model.version
     }
+    let memos = byActor.get(loaded)
+    const memo = memos?.get(actor)
+    if (memo && memo.id === actor.id && sameRoles(memo.ownRoles, actor['roles'])) return memo.state
+    const state = compiledStateOf(actor, loaded)
+    if (!memos) byActor.set(loaded, (memos = new WeakMap()))
+    const own = actor['roles']
+    memos.set(actor, { id: actor.id, ownRoles: Array.isArray(own) ? [...own] : own, state })
+    return state
+  }
+  const compiledStateOf = (actor: Actor, loaded: LoadedGrants): ActorState => {
     let actors = cache.get(loaded)
     if (!actors) cache.set(loaded, (actors = new Map()))
     const roles = model.rolesOf(actor)

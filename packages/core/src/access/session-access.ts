@@ -255,10 +255,18 @@ export function checkFilterFields(session: AccessSession, filter: unknown, targe
   visit(filter, target)
 }
 
-/** A record as the actor may see it: hidden fields removed, masked fields masked. @internal */
-export function projectRecord<R>(record: R, rights: FieldRights | null): R {
+/**
+ * A record as the actor may see it: hidden fields removed, masked fields masked. With `inPlace`, a record only this
+ * call holds (a row just read and decoded) is masked in place instead of copied; hidden fields still copy it.
+ *
+ * @internal
+ */
+export function projectRecord<R>(record: R, rights: FieldRights | null, inPlace = false): R {
   if (!rights || (rights.hidden.size === 0 && rights.masked.size === 0)) return record
-  const out: Record<string, unknown> = { ...(record as Record<string, unknown>) }
+  const out: Record<string, unknown> =
+    inPlace && rights.hidden.size === 0
+      ? (record as Record<string, unknown>)
+      : { ...(record as Record<string, unknown>) }
   for (const field of rights.hidden) {
     if (field.startsWith('custom.')) {
       const custom = out['custom'] as Record<string, unknown> | null | undefined

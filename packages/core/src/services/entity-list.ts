@@ -1,10 +1,15 @@
 import * as z from 'zod'
-import { accessFieldRights, fieldForbidden, unreadableFields } from '../access/session-access.js'
+import {
+  accessFieldRights,
+  fieldForbidden,
+  projectRecord,
+  unreadableFields,
+} from '../access/session-access.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { StorageOrderBy, StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { filterTargetOf } from './entity-fields.js'
-import { isExactRecord, readFilters, storageScope, visibleRecord } from './entity-scope.js'
+import { isExactRecord, readFilters, storageScope } from './entity-scope.js'
 import { afterCursor, decodeCursor, encodeCursor } from './keyset-cursor.js'
 import type { CountOptions, ListOptions, Page } from './list-options.js'
 import { failValidation, toIssues } from './record-validation.js'
@@ -140,9 +145,11 @@ export async function listPage(
     const last = rows[count - 1]
     const rowIsRecord = projected && isExactRecord(ctx)
     const items = new Array<Record<string, unknown>>(count)
+    // Once per page: the rows are this call's own (fresh from the adapter or the decoder), so masking edits them.
+    const rights = accessFieldRights(session, entity.name)
     for (let i = 0; i < count; i++) {
       const row = rows[i] as StorageRow
-      items[i] = visibleRecord(ctx, session, rowIsRecord ? row : entity.fromRow(row))
+      items[i] = projectRecord(rowIsRecord ? row : entity.fromRow(row), rights, true)
     }
     return {
       items,

@@ -163,7 +163,12 @@ async function loadScopedRow(
   // two-valued semantics, proven by the differential tests), so a get stays a primary-key lookup.
   const predicate = rowPredicate(scope)
   if (predicate) {
-    const row = await session.ops.findById({ ...storageScope(ctx, session), id })
+    // The caller's fields suffice when they hold every field the scope tests (an owner scope on a record read).
+    const args =
+      fields && scopeReads(scope, fields)
+        ? byIdArgs(ctx, session, id, fields)
+        : byIdArgs(ctx, session, id, undefined)
+    const row = await session.ops.findById(args)
     return row && predicate(row) ? row : null
   }
   // The scope runs in SQL here, so the row only needs the caller's fields.
@@ -241,9 +246,12 @@ export function isExactRecord(ctx: EntityContext): boolean {
   return ctx.entity.rowIsRecord && ctx.session.runtime.storage.capabilities.exactReadFields === true
 }
 
-/** A record as the session's actor may see it: hidden fields removed, masked fields masked. */
-export function visibleRecord<R>(ctx: EntityContext, session: Session, record: R): R {
-  return projectRecord(record, accessFieldRights(session, ctx.entity.name))
+/**
+ * A record as the session's actor may see it: hidden fields removed, masked fields masked. `inPlace` when the record
+ * is this call's own (just read and decoded), so masking need not copy it.
+ */
+export function visibleRecord<R>(ctx: EntityContext, session: Session, record: R, inPlace = false): R {
+  return projectRecord(record, accessFieldRights(session, ctx.entity.name), inPlace)
 }
 
 const predicates = new WeakMap<StorageFilter, StoragePredicate | null>()
@@ -256,6 +264,49 @@ function rowPredicate(scope: StorageFilter): StoragePredicate | null {
     predicates.set(scope, predicate)
   }
   return predicate
+}
+
+const scopeFields = new WeakMap<StorageFilter, WeakMap<readonly string[], boolean>>()
+
+/** Whether every field `scope` tests is one of `fields` (cached per scope and field list: both are long-lived). */
+function scopeReads(scope: StorageFilter, fields: readonly string[]): boolean {
+  let byFields = scopeFields.get(scope)
+  if (!byFields) scopeFields.set(scope, (byFields = new WeakMap()))
+  let answer = byFields.get(fields)
+  if (answer === undefined) {
+    const tested = new Set<string>()
+    collectFields(scope, tested)
+    answer = [...tested].every((f) => fields.includes(f))
+    byFields.set(fields, answer)
+  }
+  return answer
+}
+
+/** The top-level fields a filter without `exists` tests (a json path's column counts as its field). */
+function collectFields(filter: StorageFilter, into: Set<string>): void {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      for (const f of filter.filters) collectFields(f, into)
+      return
+    case 'not':
+      collectFields(filter.filter, into)
+      return
+    case 'compare':
+    case 'in':
+    case 'text':
+    case 'isNull':
+      into.add(filter.ref.field)
+      return
+    case 'after':
+      for (const o of filter.orderBy) into.add(o.ref.field)
+      return
+    case 'const':
+      return
+    default:
+      // exists / count never reach here (rowPredicate refuses them); anything new reads the whole row.
+      into.add('\u0000')
+  }
 }
 
 /** Whether a compiled filter holds an `exists` or `count` node (which need the database to evaluate). */

@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import { accessFieldRights, unreadableFields } from '../access/session-access.js'
+import { accessFieldRights, projectRecord, unreadableFields } from '../access/session-access.js'
 import type { Filter } from '../filter/filter-types.js'
 import { searchFilters } from '../search/search-match.js'
 import { searchRowMatcher } from '../search/search-row-matcher.js'
@@ -10,7 +10,7 @@ import { unstorableTextReason } from '../storage/storable-value.js'
 import type { StorageOperations } from '../storage/storage-adapter.js'
 import type { StorageFilter, StorageRow, StorageValue } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
-import { readFilters, storageScope, visibleRecord } from './entity-scope.js'
+import { readFilters, storageScope } from './entity-scope.js'
 import type { SearchOptions } from './list-options.js'
 import { failValidation, toIssues } from './record-validation.js'
 
@@ -96,7 +96,8 @@ export async function searchRecords(
         session.runtime.limits.maxPageSize,
       )
     }
-    return rows.map((row) => visibleRecord(ctx, session, ctx.entity.fromRow(row)))
+    const rights = accessFieldRights(session, name)
+    return rows.map((row) => projectRecord(ctx.entity.fromRow(row), rights, true))
   })
 }
 

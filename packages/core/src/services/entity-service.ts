@@ -74,7 +74,8 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
   #record(row: StorageRow): R {
     const ctx = this.#ctx
     const exact = isExactRecord(ctx) && Object.keys(row).length === ctx.entity.recordFields.length
-    return this.#visible(exact ? row : ctx.entity.fromRow(row)) as R
+    // The row was read for this call alone: masking may edit it rather than copy it.
+    return visibleRecord(ctx, ctx.session, exact ? row : ctx.entity.fromRow(row), true) as R
   }
 
   async update(id: string, patch: U, options: WriteOptions = {}): Promise<R> {
