@@ -262,29 +262,64 @@ export function checkFilterFields(session: AccessSession, filter: unknown, targe
  * @internal
  */
 export function projectRecord<R>(record: R, rights: FieldRights | null, inPlace = false): R {
-  if (!rights || (rights.hidden.size === 0 && rights.masked.size === 0)) return record
+  if (!rights) return record
+  const plan = projectionOf(rights)
+  if (plan.empty) return record
   const out: Record<string, unknown> =
-    inPlace && rights.hidden.size === 0
+    inPlace && plan.hiddenTop.length === 0 && plan.hiddenCustom.length === 0
       ? (record as Record<string, unknown>)
       : { ...(record as Record<string, unknown>) }
-  for (const field of rights.hidden) {
-    if (field.startsWith('custom.')) {
-      const custom = out['custom'] as Record<string, unknown> | null | undefined
-      if (custom && typeof custom === 'object') {
-        const { [field.slice(7)]: _, ...rest } = custom
-        out['custom'] = rest
-      }
-    } else delete out[field]
+  for (const field of plan.hiddenTop) delete out[field]
+  for (const key of plan.hiddenCustom) {
+    const custom = out['custom'] as Record<string, unknown> | null | undefined
+    if (custom && typeof custom === 'object') {
+      const { [key]: _, ...rest } = custom
+      out['custom'] = rest
+    }
   }
-  for (const [field, mask] of rights.masked) {
-    if (field.startsWith('custom.')) {
-      const custom = out['custom'] as Record<string, unknown> | null | undefined
-      const key = field.slice(7)
-      if (custom && typeof custom === 'object' && custom[key] != null)
-        out['custom'] = { ...custom, [key]: mask(custom[key]) }
-    } else if (out[field] != null) out[field] = mask(out[field])
+  for (let i = 0; i < plan.maskedTop.length; i++) {
+    const [field, mask] = plan.maskedTop[i] as MaskedField
+    const value = out[field]
+    if (value != null) out[field] = mask(value)
+  }
+  for (const [key, mask] of plan.maskedCustom) {
+    const custom = out['custom'] as Record<string, unknown> | null | undefined
+    if (custom && typeof custom === 'object' && custom[key] != null)
+      out['custom'] = { ...custom, [key]: mask(custom[key]) }
   }
   return out as R
+}
+
+type MaskedField = readonly [field: string, mask: (value: unknown) => unknown]
+
+/** {@link FieldRights} split once into top-level fields and custom-field keys, for {@link projectRecord}. */
+interface Projection {
+  readonly empty: boolean
+  readonly hiddenTop: readonly string[]
+  readonly hiddenCustom: readonly string[]
+  readonly maskedTop: readonly MaskedField[]
+  readonly maskedCustom: readonly MaskedField[]
+}
+
+const projections = new WeakMap<FieldRights, Projection>()
+
+/** The projection of a rights object, computed once per object (a policy answers the same object per actor). */
+function projectionOf(rights: FieldRights): Projection {
+  let plan = projections.get(rights)
+  if (!plan) {
+    const custom = (field: string) => field.startsWith('custom.')
+    const hidden = [...rights.hidden]
+    const masked = [...rights.masked]
+    plan = {
+      empty: hidden.length === 0 && masked.length === 0,
+      hiddenTop: hidden.filter((f) => !custom(f)),
+      hiddenCustom: hidden.filter(custom).map((f) => f.slice(7)),
+      maskedTop: masked.filter(([f]) => !custom(f)),
+      maskedCustom: masked.filter(([f]) => custom(f)).map(([f, mask]) => [f.slice(7), mask] as const),
+    }
+    projections.set(rights, plan)
+  }
+  return plan
 }
 
 /** Refuses input that sets fields the actor may not edit, naming them. @internal */
