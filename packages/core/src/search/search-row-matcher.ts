@@ -7,7 +7,7 @@ import { addSearchTokens, normalizeSearchText, phoneDigits } from './search-text
 
 /** At most this many terms and runs fit one bitmask of satisfied conditions; longer queries take the slow path. */
 const MAX_MASK_CONDITIONS = 31
-/** A matcher forgets its memo past this many distinct values, so one long scan cannot hold every string it read. */
+/** A memo forgets past this many distinct values, so one long scan cannot hold every string it read. */
 const MAX_MEMO_ENTRIES = 4096
 
 /**
@@ -38,17 +38,7 @@ export function searchRowMatcher(
     return (row) => matchesSearch({ ...row, ...searchDocument(model, row) }, query)
   }
   const all = 2 ** conditions - 1
-  const normalized = new Map<string, string>()
   const satisfied = new Map<string, number>()
-  const normalize = (text: string): string => {
-    let out = normalized.get(text)
-    if (out === undefined) {
-      if (normalized.size >= MAX_MEMO_ENTRIES) normalized.clear()
-      out = normalizeSearchText(text)
-      normalized.set(text, out)
-    }
-    return out
-  }
   const conditionsOf = (value: string): number => {
     let mask = satisfied.get(value)
     if (mask !== undefined) return mask
@@ -83,6 +73,22 @@ export function searchRowMatcher(
     })
     return mask === all
   }
+}
+
+/**
+ * Normalised values, shared by every matcher: normalisation does not depend on the query, and the values a caller's
+ * searches re-check (the names of the rows they may see) repeat from one search to the next.
+ */
+const normalizedValues = new Map<string, string>()
+
+function normalize(text: string): string {
+  let out = normalizedValues.get(text)
+  if (out === undefined) {
+    if (normalizedValues.size >= MAX_MEMO_ENTRIES) normalizedValues.clear()
+    out = normalizeSearchText(text)
+    normalizedValues.set(text, out)
+  }
+  return out
 }
 
 /** True when `joined` is `parts` joined by single spaces (no CJK parts written together). */
