@@ -25,6 +25,14 @@ import type { Session } from './session.js'
 // The service facade of a session: which implementation serves each core entity, built lazily, plus the generic
 // service for plugin entities and domain events. createCrm builds one per session; nothing else here.
 
+/** The session behind each service facade, so `scoped({ transaction })` can join the transaction it is bound to. */
+const sessions = new WeakMap<CrmServices, Session>()
+
+/** The session a facade built by {@link buildServices} is bound to (`undefined` for any other object). */
+export function sessionOf(services: CrmServices): Session | undefined {
+  return sessions.get(services)
+}
+
 /**
  * The service facade of one session. Services are built on first use: a scoped facade per HTTP request touches one
  * or two of them, so building all fifteen up front was most of what `crm.scoped()` cost.
@@ -147,6 +155,7 @@ export function buildServices(session: Session): CrmServices {
       session.queue(type, payload)
     },
   }
+  sessions.set(services, session)
   return services
 }
 

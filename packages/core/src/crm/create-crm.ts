@@ -21,7 +21,7 @@ import type {
   StorageOperations,
 } from '../storage/storage-adapter.js'
 import type { CrmServices } from '../types/crm-services.js'
-import { buildServices } from './build-services.js'
+import { buildServices, sessionOf } from './build-services.js'
 import type { CrmDescription } from './crm-description.js'
 import { describeCrm } from './crm-description.js'
 import type { CrmEvents } from './crm-event-map.js'
@@ -29,6 +29,7 @@ import type { CrmLimits } from './crm-limits.js'
 import { DEFAULT_CRM_LIMITS } from './crm-limits.js'
 import type { CrmRuntime } from './session.js'
 import { Session } from './session.js'
+import type { WriteOrigin } from './write-origin.js'
 import { parseWriteOrigin } from './write-origin.js'
 
 /** The id of the tenant used when the host does not use multi-tenancy. */
@@ -260,16 +261,11 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
           'tenantId must be a non-empty string of at most 100 characters',
         )
       }
-      return buildServices(
-        new Session(
-          on,
-          scopedTenant,
-          options.actor === undefined ? rootSession.actor : options.actor,
-          null,
-          null,
-          options.origin === undefined ? rootSession.origin : parseWriteOrigin(options.origin),
-        ),
-      )
+      const actor = options.actor === undefined ? rootSession.actor : options.actor
+      const origin = options.origin === undefined ? rootSession.origin : parseWriteOrigin(options.origin)
+      if (options.transaction !== undefined)
+        return buildServices(joinedSession(options.transaction, scopedTenant, actor, origin))
+      return buildServices(new Session(on, scopedTenant, actor, null, null, origin))
     }
   const scopedServices = scopedOn(runtime)
   const derivedColumns = (entity: string): DerivedColumnsView | undefined => {
@@ -344,6 +340,32 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     close: () => config.storage.close(),
   })
   return crm
+}
+
+/** The session of an open transaction's services, acting for `actor` with `origin` (`scoped({ transaction })`). */
+function joinedSession(
+  transaction: CrmServices,
+  tenantId: string,
+  actor: Actor | null,
+  origin: WriteOrigin,
+): Session {
+  const session = typeof transaction === 'object' && transaction !== null ? sessionOf(transaction) : undefined
+  if (!session?.inTransaction) {
+    throw new RapportError(
+      'INVALID_CONFIG',
+      'scoped({ transaction }) takes the services of an open transaction',
+    )
+  }
+  if (session.tenantId !== tenantId) {
+    throw new RapportError(
+      'INVALID_CONFIG',
+      'scoped({ transaction }) joins a transaction of the same tenant only',
+      {
+        details: { tenantId, transactionTenantId: session.tenantId },
+      },
+    )
+  }
+  return session.joined(actor, origin)
 }
 
 async function loadCustomFields(

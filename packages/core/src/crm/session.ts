@@ -46,6 +46,13 @@ export interface CrmRuntime {
 /** An event waiting for its transaction to commit. */
 type PendingEvent = QueuedEvent
 
+/**
+ * The unit of work an event was queued in, when that is not the transaction's outermost session: a session joined
+ * to the transaction with `scoped({ transaction })` is its own unit, so `beforeCommit` sees its events with its own
+ * actor and origin (an audit trail records each batched automation step under its own rule and run).
+ */
+const unitOf = new WeakMap<PendingEvent, Session>()
+
 /** How many rounds of `beforeCommit` hooks may queue further events before the unit of work is refused. */
 const MAX_COMMIT_ROUNDS = 8
 
@@ -65,6 +72,8 @@ export class Session {
   readonly origin: WriteOrigin
   readonly #tx: StorageOperations | null
   readonly #pending: PendingEvent[] | null
+  /** The joined unit of work this session's events belong to; `null` for the transaction's own. */
+  #unit: Session | null
 
   constructor(
     runtime: CrmRuntime,
@@ -73,6 +82,7 @@ export class Session {
     tx: StorageOperations | null = null,
     pending: PendingEvent[] | null = null,
     origin: WriteOrigin = DEFAULT_WRITE_ORIGIN,
+    unit: Session | null = null,
   ) {
     this.runtime = runtime
     this.tenantId = tenantId
@@ -80,6 +90,7 @@ export class Session {
     this.origin = origin
     this.#tx = tx
     this.#pending = pending
+    this.#unit = unit
   }
 
   /** Storage operations: the open transaction's, or the adapter's own outside one. */
@@ -94,18 +105,31 @@ export class Session {
 
   /** The same unit of work for another tenant or actor. */
   with(tenantId: string, actor: Actor | null): Session {
-    return new Session(this.runtime, tenantId, actor, this.#tx, this.#pending, this.origin)
+    return new Session(this.runtime, tenantId, actor, this.#tx, this.#pending, this.origin, this.#unit)
   }
 
   /** The same unit of work (transaction, pending events) acting for another actor, optionally with another origin. */
   actingAs(actor: Actor | null, origin: WriteOrigin = this.origin): Session {
-    return new Session(this.runtime, this.tenantId, actor, this.#tx, this.#pending, origin)
+    return new Session(this.runtime, this.tenantId, actor, this.#tx, this.#pending, origin, this.#unit)
+  }
+
+  /**
+   * A unit of work of its own inside this session's transaction, acting for `actor` with `origin`: its writes commit
+   * or roll back with the transaction, and `beforeCommit` sees its events with its actor and origin.
+   */
+  joined(actor: Actor | null, origin: WriteOrigin): Session {
+    const session = new Session(this.runtime, this.tenantId, actor, this.#tx, this.#pending, origin)
+    session.#unit = session
+    return session
   }
 
   /** Queues an event for delivery after commit (immediately when the storage has no transactions). */
   queue(type: string, payload: unknown): void {
-    if (this.#pending) this.#pending.push({ type, payload })
-    else this.runtime.bus.emit(type, payload)
+    if (this.#pending) {
+      const event = { type, payload }
+      if (this.#unit) unitOf.set(event, this.#unit)
+      this.#pending.push(event)
+    } else this.runtime.bus.emit(type, payload)
   }
 
   /** Runs `fn` in a transaction, joining the current one if there is one. */
@@ -163,25 +187,38 @@ export class Session {
       }
       const batch = pending.slice(seen)
       seen = pending.length
-      const session = this
-      let services: CrmServices | undefined
-      const ctx: CommitContext = {
-        tenantId: this.tenantId,
-        actor: this.actor,
-        origin: this.origin,
-        storage: this.ops,
-        schema: this.runtime.schema.storage,
-        // Built on first use: a hook that writes plugin rows through `storage` (audit) never needs the facade.
-        get crm() {
-          services ??= session.runtime.servicesFor(session)
-          return services
-        },
-        actingAs: (actor, origin) =>
-          this.runtime.servicesFor(
-            this.actingAs(actor, origin === undefined ? this.origin : parseWriteOrigin(origin)),
-          ),
+      // Consecutive events of one unit of work reach the hooks together, with that unit's actor and origin.
+      for (let start = 0; start < batch.length; ) {
+        const unit = unitOf.get(batch[start] as PendingEvent) ?? this
+        let end = start + 1
+        while (end < batch.length && (unitOf.get(batch[end] as PendingEvent) ?? this) === unit) end++
+        const events = start === 0 && end === batch.length ? batch : batch.slice(start, end)
+        const ctx = unit.#commitContext(this.ops)
+        for (const plugin of hooks) await plugin.beforeCommit?.(events, ctx)
+        start = end
       }
-      for (const plugin of hooks) await plugin.beforeCommit?.(batch, ctx)
+    }
+  }
+
+  /** What `beforeCommit` hooks receive for this session's events, inside the transaction `ops`. */
+  #commitContext(ops: StorageOperations): CommitContext {
+    const session = this
+    let services: CrmServices | undefined
+    return {
+      tenantId: this.tenantId,
+      actor: this.actor,
+      origin: this.origin,
+      storage: ops,
+      schema: this.runtime.schema.storage,
+      // Built on first use: a hook that writes plugin rows through `storage` (audit) never needs the facade.
+      get crm() {
+        services ??= session.runtime.servicesFor(session)
+        return services
+      },
+      actingAs: (actor, origin) =>
+        this.runtime.servicesFor(
+          this.actingAs(actor, origin === undefined ? this.origin : parseWriteOrigin(origin)),
+        ),
     }
   }
 

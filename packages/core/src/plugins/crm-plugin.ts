@@ -222,6 +222,14 @@ export interface ScopedOptions {
   readonly actor?: Actor | null
   /** The channel, request id and causation id every write of these services records. */
   readonly origin?: WriteOrigin
+  /**
+   * Services of an open transaction (what `crm.transaction()`, a hook or `beforeCommit` hands out) for the scoped
+   * services to join: their reads see its writes and their writes commit or roll back with it. They are a unit of
+   * work of their own inside it: `beforeCommit` hooks (an audit trail) see their events with this scope's actor and
+   * origin, so a worker running several jobs in one transaction records each job's writes under its own causation
+   * id. Must be of the same tenant; anything else is `INVALID_CONFIG`.
+   */
+  readonly transaction?: CrmServices
 }
 
 /** Arguments of a plugin's `scope` function. */
