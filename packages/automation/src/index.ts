@@ -85,6 +85,8 @@ export {
   type JobSpec,
   PermanentJobError,
   type QueueBinding,
+  type TransactionalJobHandler,
+  type WorkOptions,
 } from './queue/job-queue.js'
 export { TASK_REMINDER_EVENT, type TaskReminderDue } from './reminders/task-reminders.js'
 export {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { CrmPlugin, CrmServices } from '@rapport/core'
+import type { CrmPlugin, CrmServices, ScopedOptions } from '@rapport/core'
 import { definePlugin, RapportError } from '@rapport/core'
 import type { Actor } from '@rapport/core/events'
 import { EventBus } from '@rapport/core/events'
@@ -171,7 +171,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
         ? fieldCatalogOf(model, derivedColumns(entity))
         : undefined
     },
-    servicesFor: (tenantId, cause) => {
+    servicesFor: (tenantId, cause, transaction) => {
       const root = state.root
       const ctx = scopedFrom
       if (!root || !ctx)
@@ -185,14 +185,15 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
           },
         )
       }
-      if (cause === undefined) {
+      if (cause === undefined && transaction === undefined) {
         engineServices ??= ctx.scoped({ ...asActor, origin: { channel: 'automation' } })
         return engineServices
       }
-      return ctx.scoped({
-        ...asActor,
-        origin: { channel: 'automation', channelRef: cause.ruleId, causationId: cause.runId },
-      })
+      const origin: ScopedOptions['origin'] =
+        cause === undefined
+          ? { channel: 'automation' }
+          : { channel: 'automation', channelRef: cause.ruleId, causationId: cause.runId }
+      return ctx.scoped({ ...asActor, origin, ...(transaction === undefined ? {} : { transaction }) })
     },
     inFlight: new Map(),
     registeredAt: new Map(),
@@ -241,7 +242,9 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
             await failRun(rt, letter.tenantId, letter.payload['runId'] as string, letter.error)
         },
       })
-      queue.work(STEP_JOB, (job) => runSteps(rt, job))
+      queue.work(STEP_JOB, (job) => runSteps(rt, job).then(() => undefined), {
+        inTransaction: (job, tx) => runSteps(rt, job, tx),
+      })
       queue.work(EMIT_JOB, async (job) => {
         rt.events.emit(job.payload['event'] as string, {
           ...(job.payload['data'] as Record<string, unknown>),

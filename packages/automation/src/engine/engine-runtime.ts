@@ -85,15 +85,17 @@ export interface EngineRuntime {
   readonly schema: () => StorageSchema
   /** The field catalog of a rule target (derived columns included); `undefined` for unknown or automation entities. */
   readonly catalogOf: (entity: string) => FieldCatalog | undefined
-  /**
-   * The services the engine acts through for a tenant: as the plugin's `actor` (else the CRM's), with the
-   * `automation` channel; given the rule and run, writes also record them as `channelRef` and `causationId`.
-   */
   /** The system actor rules run as (`automationPlugin({ actor })`); the CRM's own actor when undefined. */
   readonly actor: Actor | undefined
+  /**
+   * The services the engine acts through for a tenant: as the plugin's `actor` (else the CRM's), with the
+   * `automation` channel; given the rule and run, writes also record them as `channelRef` and `causationId`. Given
+   * `transaction` (services of an open transaction), they join it.
+   */
   readonly servicesFor: (
     tenantId: string,
     cause?: { readonly ruleId: string; readonly runId: string },
+    transaction?: CrmServices,
   ) => CrmServices
   /** Steps executing now, per rule (for `pause()` to drain). */
   readonly inFlight: Map<string, Set<Promise<unknown>>>

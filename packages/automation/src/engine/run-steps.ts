@@ -3,6 +3,7 @@ import { isRapportError } from '@rapport/core'
 import { shiftDate } from '../conditions/shift-date.js'
 import type { JobContext } from '../queue/job-queue.js'
 import { PermanentJobError } from '../queue/job-queue.js'
+import type { CompiledRule } from '../rules/compile-rule.js'
 import { applyDbAction, applyExternalAction, EXTERNAL } from './apply-action.js'
 import type { EngineRuntime, RunRow, StepRow } from './engine-runtime.js'
 import { STEP_JOB } from './engine-runtime.js'
@@ -26,7 +27,19 @@ async function findStep(services: CrmServices, key: string): Promise<StepRow | n
   return page.items[0] ?? null
 }
 
-/** Territory conditions are compiled once per (rule, action path). */
+const external = new WeakMap<CompiledRule, boolean>()
+
+/** Whether the rule's program has an action with effects outside the CRM (a webhook, a host function, an event). */
+function hasExternalEffects(rule: CompiledRule): boolean {
+  let found = external.get(rule)
+  if (found === undefined) {
+    found = rule.program.some((ins) => ins.kind === 'action' && EXTERNAL.has(ins.action.type))
+    external.set(rule, found)
+  }
+  return found
+}
+
+/** Sets the run's status and program counter (and `finishedAt` once it ends). */
 async function finish(
   services: CrmServices,
   run: RunRow,
@@ -44,19 +57,21 @@ async function finish(
 }
 
 /**
- * The `automation.step` job: runs a run's program from `pc` until it ends or waits. Each step commits its effects
+ * The `automation.step` job: runs a run's program from `pc` until it ends or waits. Given `tx`, everything runs in
+ * that shared transaction (the queue's batch of first deliveries), and a run whose rule has external effects is
+ * declined (`false`, nothing written) to run alone. Each step commits its effects
  * together with its idempotency key (`runId:pc`) in one transaction, so a redelivered job skips what already
  * happened; external effects (webhooks, host functions) carry the key so providers can deduplicate.
  */
-export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void> {
-  const engine = rt.servicesFor(job.tenantId)
+export async function runSteps(rt: EngineRuntime, job: JobContext, tx?: CrmServices): Promise<boolean> {
+  const engine = rt.servicesFor(job.tenantId, undefined, tx)
   await ensureLoaded(rt, engine)
   const runId = job.payload['runId'] as string
   let pc = job.payload['pc'] as number
   let run = await engine.entity<RunRow>('automationRun').find(runId)
-  if (!run || TERMINAL.has(run.status)) return
+  if (!run || TERMINAL.has(run.status)) return true
   // Everything the run does from here is recorded as this rule's, caused by this run.
-  const services = rt.servicesFor(job.tenantId, { ruleId: run.ruleId, runId: run.id })
+  const services = rt.servicesFor(job.tenantId, { ruleId: run.ruleId, runId: run.id }, tx)
   const runs = services.entity<RunRow>('automationRun')
   const rule = rt.rules.get(run.ruleId)
   if (!rule) {
@@ -64,12 +79,14 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
       code: 'AUTOMATION_UNKNOWN_RULE',
       message: 'Rule removed',
     })
-    return
+    return true
   }
+  // External effects cannot roll back with a shared transaction: such a run's job runs alone.
+  if (tx && hasExternalEffects(rule)) return false
   const started = rt.clock()
   if (rt.paused.has(rule.rule.id)) {
     await finish(services, run, 'paused', pc, started)
-    return
+    return true
   }
   let inFlight = rt.inFlight.get(rule.rule.id)
   if (!inFlight) rt.inFlight.set(rule.rule.id, (inFlight = new Set()))
@@ -84,7 +101,7 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
     while (pc < rule.program.length) {
       if (rt.paused.has(rule.rule.id)) {
         await finish(services, run, 'paused', pc, rt.clock())
-        return
+        return true
       }
       const now = rt.clock()
       const ins = rule.program[pc]!
@@ -95,16 +112,16 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
           code: 'NOT_FOUND',
           message: 'The record no longer exists',
         })
-        return
+        return true
       }
       const snapshot = { record, before: null, now }
       if (rule.goal?.test(snapshot)) {
         await finish(services, run, 'goal', pc, now)
-        return
+        return true
       }
       if (rule.unenroll?.test(snapshot)) {
         await finish(services, run, 'unenrolled', pc, now)
-        return
+        return true
       }
       if (ins.kind === 'jump') {
         pc = ins.target
@@ -117,7 +134,7 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
       if (done) {
         if (ins.kind === 'branch') pc = done.output?.['taken'] === 'do' ? pc + 1 : ins.elseTarget
         else if (ins.kind === 'delay')
-          return // the continuation was queued with the step
+          return true // the continuation was queued with the step
         else pc++
         continue
       }
@@ -147,7 +164,7 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
             { tx },
           )
         })
-        return
+        return true
       }
       const action = ins.action
       try {
@@ -179,9 +196,12 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
               if (last) await job.complete?.(tx)
             }),
           )
-          if (last) return
+          if (last) return true
         }
       } catch (error) {
+        // In a shared transaction the failed statement may have aborted it (Postgres): the batch rolls back and the
+        // job runs alone, where a redelivery finds its committed step.
+        if (tx) throw error
         if (await findStep(services, key)) {
           pc++ // this step was committed before (a redelivery, or another delivery first)
           continue
@@ -197,6 +217,7 @@ export async function runSteps(rt: EngineRuntime, job: JobContext): Promise<void
       await finish(tx, completed, 'completed', pc, rt.clock())
       await job.complete?.(tx)
     })
+    return true
   } finally {
     inFlight.delete(marker)
     release()

@@ -222,6 +222,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       )
       return { id: id ?? key, deduped: id === null }
     },
+    // pg-boss delivers each job to its own worker call, so a handler's `inTransaction` form does not apply here.
     work(name, handler) {
       handlers.set(name, handler)
     },

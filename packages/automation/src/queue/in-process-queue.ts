@@ -2,7 +2,14 @@ import type { CrmServices } from '@rapport/core'
 import { isRapportError, RapportError } from '@rapport/core'
 import type { RetryPolicy } from '@rapport/core/retry'
 import { resolveRetryPolicy, retryDelay } from '@rapport/core/retry'
-import type { DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from './job-queue.js'
+import type {
+  DeadLetter,
+  JobHandler,
+  JobQueue,
+  JobSpec,
+  QueueBinding,
+  TransactionalJobHandler,
+} from './job-queue.js'
 import { DEFAULT_JOB_RETRY, PermanentJobError } from './job-queue.js'
 
 /** Options of {@link createInProcessQueue}. */
@@ -69,6 +76,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     }
   }
   const handlers = new Map<string, JobHandler>()
+  const inTransaction = new Map<string, TransactionalJobHandler>()
   let binding: QueueBinding | null = null
   let timer: ReturnType<typeof setTimeout> | null = null
   let running: Promise<number> | null = null
@@ -113,75 +121,136 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
         })
       ).items
       if (due.length === 0) return ran
-      // The batch is claimed in one transaction (one commit, not one per job); each claim still checks the version
-      // it read, so a job claimed meanwhile is skipped.
-      const lockedUntil = new Date(now.getTime() + leaseMs)
-      const batch = await services.transaction(async (tx) => {
-        const claimed: JobRow[] = []
-        for (const job of due) {
-          try {
-            claimed.push(
-              await jobs(tx).update(
-                job.id,
-                { status: 'running', attempts: job.attempts + 1, lockedUntil },
-                { expectedVersion: job.version },
-              ),
-            )
-          } catch (error) {
-            if (isRapportError(error, 'VERSION_CONFLICT') || isRapportError(error, 'NOT_FOUND')) continue
-            throw error
+      // In order: each stretch of first deliveries with a transactional handler runs in one transaction; a job the
+      // handler declines, and every other job, runs alone in its place.
+      let i = 0
+      while (i < due.length) {
+        let end = i
+        while (end < due.length && joinsBatch(due[end] as JobRow)) end++
+        if (end > i) {
+          const group = due.slice(i, end)
+          const done = await runTogether(services, tenantId, group)
+          if (done === null) {
+            ran += await runAlone(b, services, tenantId, group)
+            i = end
+            continue
           }
+          ran += done
+          i += done
+          if (i === end) continue
         }
-        return claimed
+        ran += await runAlone(b, services, tenantId, [due[i] as JobRow])
+        i++
+      }
+    }
+  }
+
+  /** A first delivery (pending, never attempted) of a job whose handler has a transactional form. */
+  const joinsBatch = (job: JobRow) =>
+    job.status === 'pending' && job.attempts === 0 && inTransaction.has(job.name)
+
+  /**
+   * Runs `group` in order in one transaction until a handler declines a job: the effects of the jobs run and their
+   * completion (each job deleted under the version it was read at, so a job changed meanwhile rolls the batch back)
+   * commit together, in one commit instead of a claim and a commit per job. Returns how many ran, or `null` when the
+   * transaction failed and rolled back, leaving every job of `group` as it was.
+   */
+  async function runTogether(services: CrmServices, tenantId: string, group: readonly JobRow[]) {
+    try {
+      return await services.transaction(async (tx) => {
+        let done = 0
+        for (const job of group) {
+          const handler = inTransaction.get(job.name) as TransactionalJobHandler
+          const context = { id: job.id, name: job.name, payload: job.payload, attempt: 1, tenantId }
+          if (!(await handler(context, tx))) break
+          done++
+        }
+        for (const job of group.slice(0, done))
+          await jobs(tx).delete(job.id, { expectedVersion: job.version })
+        return done
       })
-      for (const claimed of batch) {
-        ran++
-        const handler = handlers.get(claimed.name)
-        let completed = false
+    } catch {
+      return null
+    }
+  }
+
+  /**
+   * Claims `group` in one transaction (one commit, not one per job; each claim checks the version it read, so a job
+   * claimed meanwhile is skipped), then runs each claimed job alone: a failure is retried with the shared backoff,
+   * or dead-lettered after its last attempt. Returns how many ran.
+   */
+  async function runAlone(
+    b: QueueBinding,
+    services: CrmServices,
+    tenantId: string,
+    group: readonly JobRow[],
+  ): Promise<number> {
+    const lockedUntil = new Date(b.clock().getTime() + leaseMs)
+    const batch = await services.transaction(async (tx) => {
+      const claimed: JobRow[] = []
+      for (const job of group) {
         try {
-          if (!handler)
-            throw new RapportError('AUTOMATION_INVALID_CONFIG', `No handler for jobs named "${claimed.name}"`)
-          await handler({
+          claimed.push(
+            await jobs(tx).update(
+              job.id,
+              { status: 'running', attempts: job.attempts + 1, lockedUntil },
+              { expectedVersion: job.version },
+            ),
+          )
+        } catch (error) {
+          if (isRapportError(error, 'VERSION_CONFLICT') || isRapportError(error, 'NOT_FOUND')) continue
+          throw error
+        }
+      }
+      return claimed
+    })
+    for (const claimed of batch) {
+      const handler = handlers.get(claimed.name)
+      let completed = false
+      try {
+        if (!handler)
+          throw new RapportError('AUTOMATION_INVALID_CONFIG', `No handler for jobs named "${claimed.name}"`)
+        await handler({
+          id: claimed.id,
+          name: claimed.name,
+          payload: claimed.payload,
+          attempt: claimed.attempts,
+          tenantId,
+          complete: async (tx) => {
+            await jobs(tx).delete(claimed.id)
+            completed = true
+          },
+        })
+        if (!completed) await jobs(services).delete(claimed.id)
+      } catch (error) {
+        const lastError = describeError(error)
+        if (claimed.attempts >= claimed.maxAttempts || error instanceof PermanentJobError) {
+          await jobs(services).update(claimed.id, { status: 'dead', lockedUntil: null, lastError })
+          await b.onDead?.({
             id: claimed.id,
             name: claimed.name,
+            key: claimed.key,
             payload: claimed.payload,
-            attempt: claimed.attempts,
+            attempts: claimed.attempts,
             tenantId,
-            complete: async (tx) => {
-              await jobs(tx).delete(claimed.id)
-              completed = true
-            },
+            error: lastError,
           })
-          if (!completed) await jobs(services).delete(claimed.id)
-        } catch (error) {
-          const lastError = describeError(error)
-          if (claimed.attempts >= claimed.maxAttempts || error instanceof PermanentJobError) {
-            await jobs(services).update(claimed.id, { status: 'dead', lockedUntil: null, lastError })
-            await b.onDead?.({
-              id: claimed.id,
-              name: claimed.name,
-              key: claimed.key,
-              payload: claimed.payload,
-              attempts: claimed.attempts,
-              tenantId,
-              error: lastError,
-            })
-          } else {
-            const delay = retryDelay(claimed.attempts, {
-              maxAttempts: claimed.maxAttempts,
-              baseDelayMs: claimed.backoffMs,
-              maxDelayMs: claimed.backoffMaxMs,
-            })
-            await jobs(services).update(claimed.id, {
-              status: 'pending',
-              lockedUntil: null,
-              runAt: new Date(b.clock().getTime() + delay),
-              lastError,
-            })
-          }
+        } else {
+          const delay = retryDelay(claimed.attempts, {
+            maxAttempts: claimed.maxAttempts,
+            baseDelayMs: claimed.backoffMs,
+            maxDelayMs: claimed.backoffMaxMs,
+          })
+          await jobs(services).update(claimed.id, {
+            status: 'pending',
+            lockedUntil: null,
+            runAt: new Date(b.clock().getTime() + delay),
+            lastError,
+          })
         }
       }
     }
+    return batch.length
   }
 
   async function runAll(): Promise<number> {
@@ -237,8 +306,10 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
       })
       return { id: row.id, deduped: false }
     },
-    work(name, handler) {
+    work(name, handler, workOptions) {
       handlers.set(name, handler)
+      if (workOptions?.inTransaction) inTransaction.set(name, workOptions.inTransaction)
+      else inTransaction.delete(name)
     },
     async start() {
       bound()

@@ -46,6 +46,24 @@ export interface JobContext {
 /** Runs one job; a thrown error schedules a retry with backoff (or dead-letters the job after its last attempt). */
 export type JobHandler = (job: JobContext) => Promise<void>
 
+/**
+ * Runs one job inside `tx`, a transaction the queue shares between several due jobs (first deliveries) and commits
+ * together with their completion: every effect must stay inside `tx`. Returns `false`, before writing anything, for
+ * a job it cannot run that way (one with effects outside the CRM); the queue then runs that job alone through its
+ * {@link JobHandler}. A throw rolls the whole batch back and the queue runs each of its jobs alone, with the usual
+ * retries.
+ */
+export type TransactionalJobHandler = (job: JobContext, tx: CrmServices) => Promise<boolean>
+
+/** Options of {@link JobQueue.work}. */
+export interface WorkOptions {
+  /**
+   * Lets a queue whose jobs live in the CRM's storage run several due jobs of this name in one transaction: one
+   * commit for the batch instead of a claim and a commit per job. Queues that cannot (pg-boss) ignore it.
+   */
+  readonly inTransaction?: TransactionalJobHandler
+}
+
 /** A job that exhausted its attempts, with the reason. */
 export interface DeadLetter {
   readonly id: string
@@ -93,8 +111,8 @@ export interface JobQueue {
   bind(binding: QueueBinding): void
   /** Queues a job; with `tx`, in that transaction (services from a hook or `crm.transaction`). */
   enqueue(spec: JobSpec, options?: { readonly tx?: CrmServices }): Promise<{ id: string; deduped: boolean }>
-  /** Registers the handler of a job name. */
-  work(name: string, handler: JobHandler): void
+  /** Registers the handler of a job name (and optionally its transactional form, see {@link WorkOptions}). */
+  work(name: string, handler: JobHandler, options?: WorkOptions): void
   /** Starts background processing (polling). */
   start(): Promise<void>
   /** Stops background processing and waits for jobs in flight. */
