@@ -37,7 +37,12 @@ export {
   ModelMappings,
   mapModel,
 } from './model-mapping.js'
-export type { DirectQuery, KyselyOperationsOptions, OperationRunner } from './operation-runner.js'
+export type {
+  DirectQuery,
+  DirectRun,
+  KyselyOperationsOptions,
+  OperationRunner,
+} from './operation-runner.js'
 export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export type { RowDecoder } from './row-codec.js'
 export { decodeRow, encodeRow, rowDecoder } from './row-codec.js'

@@ -20,6 +20,7 @@ import { checkLimit, requireFilter } from './operation-arguments.js'
 import type { KyselyOperationsOptions } from './operation-runner.js'
 import { aggregateCustomerOrdersSql } from './order-aggregation.js'
 import { decodeRow, encodeRow, rowDecoder } from './row-codec.js'
+import { insertEncoder } from './row-encoder.js'
 import type { RowProjection } from './row-projection.js'
 import { rowProjection } from './row-projection.js'
 import type { TieredSearch } from './search-statement.js'
@@ -49,6 +50,17 @@ function sqlTextCache(mappings: ModelMappings) {
     sqlTexts.set(mappings, cache)
   }
   return cache
+}
+
+const columnNameLists = new WeakMap<ModelMapping, readonly string[]>()
+/** Every column name of a model, in column order: one array per mapping, so INSERT texts can key on its identity. */
+function columnNames(mapping: ModelMapping): readonly string[] {
+  let names = columnNameLists.get(mapping)
+  if (!names) {
+    names = Object.freeze(mapping.columns.map((c) => c.column))
+    columnNameLists.set(mapping, names)
+  }
+  return names
 }
 
 /**
@@ -119,8 +131,39 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     return values
   }
 
+  /**
+   * Every row's INSERT parameters, row after row in column order, and the columns they fill: every column of the
+   * model when each is given by some row (as core's rows give them), else only those (the rest keep their defaults).
+   * The model's compiled {@link insertEncoder} does the checks of {@link encodeForInsert}; a row it refuses goes
+   * through `encodeForInsert`, which throws the precise error.
+   */
+  const encodeInserts = (mapping: ModelMapping, tenantId: string, rows: readonly StorageRow[]) => {
+    const all = mapping.columns
+    const width = all.length
+    const encode = insertEncoder(mapping, dialect)
+    const present = new Uint8Array(width)
+    const parameters = new Array<unknown>(rows.length * width)
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!
+      if (encode?.(row, tenantId, parameters, k * width, present)) continue
+      const values = encodeForInsert(mapping, tenantId, row)
+      for (let i = 0; i < width; i++) {
+        const column = all[i]!.column
+        if (column in values) present[i] = 1
+        parameters[k * width + i] = values[column] ?? null
+      }
+    }
+    if (present.every((p) => p === 1)) return { columns: columnNames(mapping), width, parameters }
+    const kept = all.flatMap((_, i) => (present[i] ? [i] : []))
+    const compact = new Array<unknown>(rows.length * kept.length)
+    for (let k = 0, at = 0; k < rows.length; k++)
+      for (const i of kept) compact[at++] = parameters[k * width + i]
+    return { columns: kept.map((i) => all[i]!.column), width: kept.length, parameters: compact }
+  }
+
   // Reads run straight on the driver when the engine allows it (SQLite's one connection), skipping Kysely's executor.
   const direct = options.directQuery
+  const directRun = options.directRun
   const selectRows = async (db: Kysely<any>, query: RawBuilder<unknown>): Promise<readonly unknown[]> => {
     if (!direct) return (await query.execute(db)).rows
     const compiled = query.compile(db)
@@ -174,6 +217,19 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
   // Multi-row INSERT texts, compiled once per (table, columns, row count) by Kysely (so placeholders and quoting are
   // the dialect's) and reused: a bulk write has at most two shapes (full chunks and the remainder).
   const insertTexts = sqlTextCache(mappings).inserts
+  /** The dialect's column-array INSERT of these columns (see {@link SqlDialect.columnArrayInsert}), compiled once. */
+  const arrayInsertText = (db: Kysely<any>, mapping: ModelMapping, columns: readonly string[]): string => {
+    const names = columns === columnNames(mapping) ? '*' : columns.join(',')
+    const key = `${mapping.table}\u0000${names}\u0000arrays`
+    let text = insertTexts.get(key)
+    if (text === undefined) {
+      const mapped = columns.map((c) => mapping.byColumn.get(c)!)
+      text = dialect.columnArrayInsert!(mapping.table, mapped).compile(db).sql
+      if (insertTexts.size >= 64) insertTexts.delete(insertTexts.keys().next().value as string)
+      insertTexts.set(key, text)
+    }
+    return text
+  }
   const insertText = (
     db: Kysely<any>,
     mapping: ModelMapping,
@@ -181,7 +237,8 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     rows: number,
     suffix = '',
   ): string => {
-    const key = `${mapping.table}\u0000${columns.join(',')}\u0000${rows}\u0000${suffix}`
+    const names = columns === columnNames(mapping) ? '*' : columns.join(',')
+    const key = `${mapping.table}\u0000${names}\u0000${rows}\u0000${suffix}`
     let text = insertTexts.get(key)
     if (text === undefined) {
       const tuple = sql`(${sql.join(columns.map(() => null))})`
@@ -221,42 +278,52 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
   const ops: StorageOperations = {
     async create(args) {
       const mapping = mappings.get(args.model)
-      const values = encodeForInsert(mapping, args.tenantId, args.data)
-      const columns = Object.keys(values)
-      const parameters = Object.values(values)
+      const { columns, parameters } = encodeInserts(mapping, args.tenantId, [args.data])
       return run(mapping, async (db) => {
         // The same cached INSERT text as createMany (compiled once per column set), not a query built per call.
         if (dialect.supportsReturning) {
           const text = insertText(db, mapping, columns, 1, ' returning *')
-          const result = await db.executeQuery(CompiledQuery.raw(text, parameters))
-          return decodeRow(mapping, result.rows[0] as Record<string, unknown>, dialect)
+          const rows = direct
+            ? await direct(text, parameters)
+            : (await db.executeQuery(CompiledQuery.raw(text, parameters))).rows
+          return decodeRow(mapping, rows[0] as Record<string, unknown>, dialect)
         }
         await db.executeQuery(CompiledQuery.raw(insertText(db, mapping, columns, 1), parameters))
-        const id = values[mapping.byField.get('id')!.column]
+        const id = parameters[columns.indexOf(mapping.byField.get('id')!.column)]
         return (await selectById(db, mapping, scope(args).byId(String(id))))!
       })
     },
 
     async createMany(args) {
-      const { mapping } = scope(args)
-      if (args.data.length === 0) return 0
-      const encoded = args.data.map((row) => encodeForInsert(mapping, args.tenantId, row))
-      const columns = [...new Set(encoded.flatMap((row) => Object.keys(row)))]
-      const perStatement = rowsPerStatement(
-        dialect.maxBindParameters,
-        columns.length,
-        options.maxRowsPerStatement,
-      )
-      const chunks = statementChunks(encoded, perStatement)
-      const write = async (db: Kysely<any>) => {
-        for (const rows of chunks) {
-          const parameters: unknown[] = []
-          for (const row of rows) for (const c of columns) parameters.push(row[c] ?? null)
-          await db.executeQuery(CompiledQuery.raw(insertText(db, mapping, columns, rows.length), parameters))
-        }
-        return encoded.length
+      const mapping = mappings.get(args.model)
+      const count = args.data.length
+      if (count === 0) return 0
+      const { columns, width, parameters } = encodeInserts(mapping, args.tenantId, args.data)
+      if (dialect.columnArrayInsert && options.maxRowsPerStatement === undefined) {
+        // One statement for the whole batch, one array per column.
+        const arrays = columns.map(() => new Array<unknown>(count))
+        for (let k = 0, at = 0; k < count; k++)
+          for (let c = 0; c < width; c++) arrays[c]![k] = parameters[at++]
+        return run(mapping, async (db) => {
+          await db.executeQuery(CompiledQuery.raw(arrayInsertText(db, mapping, columns), arrays))
+          return count
+        })
       }
-      return chunks.length === 1 ? run(mapping, write) : atomic(mapping, write)
+      const perStatement = rowsPerStatement(dialect.maxBindParameters, width, options.maxRowsPerStatement)
+      // The row counts of statementChunks (full statements, then the rest in descending powers of two).
+      const sizes = statementChunks(new Array<number>(count).fill(0), perStatement).map((c) => c.length)
+      const write = async (db: Kysely<any>) => {
+        let start = 0
+        for (const rows of sizes) {
+          const text = insertText(db, mapping, columns, rows)
+          const values = rows === count ? parameters : parameters.slice(start * width, (start + rows) * width)
+          start += rows
+          if (directRun) await directRun(text, values)
+          else await db.executeQuery(CompiledQuery.raw(text, values))
+        }
+        return count
+      }
+      return sizes.length === 1 ? run(mapping, write) : atomic(mapping, write)
     },
 
     findById(args) {

@@ -8,13 +8,13 @@ import type {
   StorageTransaction,
 } from '@rapport/core/storage'
 import type { Kysely } from 'kysely'
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import type { Migration } from 'kysely/migration'
 import { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
 import { createKyselyMigrations } from './kysely-migrations.js'
 import { createKyselyOperations } from './kysely-operations.js'
 import { ModelMappings } from './model-mapping.js'
-import type { DirectQuery, OperationRunner } from './operation-runner.js'
+import type { DirectQuery, DirectRun, OperationRunner } from './operation-runner.js'
 import { SerialQueue } from './serial-queue.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
@@ -41,6 +41,13 @@ export interface KyselyStorageConfig {
    * on the very connection Kysely uses.
    */
   readonly directQuery?: DirectQuery
+  /**
+   * Optional, with `directQuery`: runs statements that return no rows (`BEGIN`, `COMMIT`, `ROLLBACK`, bulk
+   * `INSERT`s) straight on the driver. Only for a single-connection driver the storage owns (better-sqlite3): a
+   * transaction then runs on `db` itself, with no connection handle, Kysely instance or set of operations built per
+   * transaction (its one connection is the connection; the queue keeps other callers out meanwhile).
+   */
+  readonly directRun?: DirectRun
   /** Capability overrides (e.g. `concurrentWriters`); the rest are derived from the dialect. */
   readonly capabilities?: Partial<StorageCapabilities>
   /** Called by `close()` to release what the engine package opened; never destroys a host's instance. */
@@ -101,6 +108,15 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     }
   }
 
+  // An owned single connection (see `directRun`) runs BEGIN/COMMIT straight on the driver and its transactions on
+  // `db` itself; otherwise they go through Kysely on the connection handle of the transaction.
+  const directRun = dialect.singleConnection && config.directQuery ? config.directRun : undefined
+  const control = (conn: Kysely<any>, text: string): Promise<unknown> =>
+    directRun
+      ? Promise.resolve(directRun(text, NO_PARAMETERS))
+      : conn.executeQuery(CompiledQuery.raw(text, []))
+  const rollback = (conn: Kysely<any>) => control(conn, 'rollback').catch(() => undefined)
+
   /**
    * Runs `work` in one database transaction on one connection. Errors thrown by `work` itself propagate unchanged;
    * driver errors of BEGIN/COMMIT are mapped.
@@ -121,35 +137,30 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     return serial(async () => {
       try {
         if (!dialect.singleConnection) return await db.transaction().execute(guarded)
-        return await db.connection().execute(async (conn) => {
+        const body = async (conn: Kysely<any>) => {
           const begin = dialect.beginTransactionSql ?? 'begin'
           // Only BEGIN is retried: nothing of `work` has run yet, so repeating it is safe.
-          await withBusyRetry(() => sql.raw(begin).execute(conn), dialect, retry)
+          await withBusyRetry(() => control(conn, begin), dialect, retry)
           let result: R
           try {
             const store = context.getStore()
             if (store) store.trx = conn
             result = await guarded(conn)
           } catch (error) {
-            await sql
-              .raw('rollback')
-              .execute(conn)
-              .catch(() => undefined)
+            await rollback(conn)
             throw error
           }
           const store = context.getStore()
           if (store) store.trx = undefined
           try {
-            await sql.raw('commit').execute(conn)
+            await control(conn, 'commit')
           } catch (error) {
-            await sql
-              .raw('rollback')
-              .execute(conn)
-              .catch(() => undefined)
+            await rollback(conn)
             throw error
           }
           return result
-        })
+        }
+        return await (directRun ? body(db) : db.connection().execute(body))
       } catch (error) {
         if (own.failed && error === own.error) throw error
         throw toRapportError(error, dialect)
@@ -169,7 +180,10 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     // inside the queued task (a transaction's own code) and so already owns it.
     ...(queue ? { idle: () => (queue.idle || context.getStore() ? db : undefined) } : {}),
   }
+  // The operations of a transaction on `db` itself (an owned single connection) are built once, not per transaction.
+  let dbTransactionOps: StorageOperations | undefined
   const transactionOps = (trx: Kysely<any>): StorageOperations => {
+    if (trx === db && dbTransactionOps) return dbTransactionOps
     const runner: OperationRunner = {
       run: (work) => work(trx),
       atomic: (work) => work(trx),
@@ -183,8 +197,11 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
         ? { maxRowsPerStatement: config.maxRowsPerStatement }
         : {}),
       ...(config.directQuery ? { directQuery: config.directQuery } : {}),
+      ...(directRun ? { directRun } : {}),
     })
-    return config.bindTenant ? tenantBound(inner, trx, config.bindTenant, dialect) : inner
+    const ops = config.bindTenant ? tenantBound(inner, trx, config.bindTenant, dialect) : inner
+    if (trx === db) dbTransactionOps = ops
+    return ops
   }
   const transaction = <R>(fn: (tx: StorageTransaction) => Promise<R>): Promise<R> =>
     inTransaction((trx) => fn(transactionOps(trx)))
@@ -243,6 +260,7 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
           ? { maxRowsPerStatement: config.maxRowsPerStatement }
           : {}),
         ...(config.directQuery ? { directQuery: config.directQuery } : {}),
+        ...(directRun ? { directRun } : {}),
       })
 
   const migrations = createKyselyMigrations({
@@ -296,6 +314,8 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
   if (!dialect.fullTextSearch) delete (storage as { search?: unknown }).search
   return Object.freeze(storage)
 }
+
+const NO_PARAMETERS: readonly unknown[] = Object.freeze([])
 
 type Op = (args: { readonly tenantId: string }) => Promise<unknown>
 

@@ -33,14 +33,22 @@ export interface KyselyOperationsOptions {
   readonly maxRowsPerStatement?: number
   /** Runs hot single-row reads straight on the driver; see {@link KyselyStorageConfig.directQuery}. */
   readonly directQuery?: DirectQuery
+  /** Runs bulk INSERTs straight on the driver; see {@link KyselyStorageConfig.directRun}. */
+  readonly directRun?: DirectRun
 }
 
 /**
- * Runs one read-only statement (SQL text as compiled by the adapter's own Kysely instance, bound parameters) directly
- * on the driver and returns its rows. Only valid when it runs on the same connection Kysely would use (SQLite's single
- * connection), so it sees the open transaction.
+ * Runs one statement that returns rows (a read, or an `INSERT … RETURNING`; SQL text as compiled by the adapter's own
+ * Kysely instance, bound parameters) directly on the driver and returns its rows. Only valid when it runs on the same
+ * connection Kysely would use (SQLite's single connection), so it sees the open transaction.
  */
 export type DirectQuery = (
   sql: string,
   parameters: readonly unknown[],
 ) => readonly unknown[] | Promise<readonly unknown[]>
+
+/**
+ * Runs one statement that returns no rows (`BEGIN`, `COMMIT`, `ROLLBACK`, a multi-row `INSERT`) directly on the
+ * driver. The same rule as {@link DirectQuery}: only on the one connection Kysely itself uses.
+ */
+export type DirectRun = (sql: string, parameters: readonly unknown[]) => void | Promise<void>

@@ -7,7 +7,7 @@ import type {
   TextOperator,
 } from '@rapport/core/storage'
 import type { Expression, Kysely, RawBuilder, SqlBool } from 'kysely'
-import type { ModelMapping } from './model-mapping.js'
+import type { ColumnMapping, ModelMapping } from './model-mapping.js'
 import type { SearchKeyIndex } from './search-key-index.js'
 
 /** The scalar type of a value a filter or sort key reads (a column or a JSON path). */
@@ -141,6 +141,20 @@ export interface SqlDialect {
    * epoch milliseconds, `true` into `1`, JSON into text. `null` stays `null`.
    */
   encodeValue(value: Exclude<StorageValue, null>, field: FieldDefinition): unknown
+  /**
+   * Optional: the encoder of one column type, chosen once per column when a model's INSERT encoder is compiled, or
+   * `null` when the storage value is already the driver parameter (text, numbers). It must agree with
+   * {@link SqlDialect.encodeValue}; without it the compiled encoder calls `encodeValue` for every value.
+   */
+  valueEncoder?(field: FieldDefinition): ((value: unknown) => unknown) | null
+  /**
+   * Optional: a multi-row INSERT that takes one array parameter per column, e.g. Postgres
+   * `insert into t (a, b) select * from unnest($1::text[], $2::bigint[])`. Its parameter count is fixed whatever
+   * the row count, so a batch is one statement with one text (and one plan) for every batch size, where a multi-row
+   * `VALUES` list binds a parameter per value under the bind-parameter limit. The parameters it is run with are the
+   * columns' encoded values ({@link SqlDialect.encodeValue}), one array per column in this order.
+   */
+  columnArrayInsert?(table: string, columns: readonly ColumnMapping[]): RawBuilder<unknown>
   /** Converts a driver value read from a column of `field`'s type back into a storage value. Never gets `null`. */
   decodeValue(value: unknown, field: FieldDefinition): StorageValue
   /**

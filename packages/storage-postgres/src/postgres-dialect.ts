@@ -1,5 +1,5 @@
 import type { FieldDefinition, StorageValue, TextOperator } from '@rapport/core/storage'
-import type { SqlDialect, SqlValueType } from '@rapport/storage-kysely'
+import type { ColumnMapping, SqlDialect, SqlValueType } from '@rapport/storage-kysely'
 import type { Expression, Kysely, SqlBool } from 'kysely'
 import { sql } from 'kysely'
 import { postgresColumnType } from './postgres-column-types.js'
@@ -14,6 +14,13 @@ import {
   postgresTextMatch,
 } from './postgres-sql.js'
 import { decodePostgresValue } from './postgres-value-codec.js'
+
+// The value encoders of `valueEncoder` (the same conversions as `encodeValue`, chosen once per column).
+const encodeJson = (value: unknown): unknown => JSON.stringify(value)
+const encodeInstant = (value: unknown): unknown => (value as Date).toISOString()
+/** The element type of a column's `unnest` array parameter: its column type without the collation. */
+const arrayElementType = (field: FieldDefinition): string =>
+  postgresColumnType(field).replace(/ COLLATE .*$/, '')
 
 /**
  * The Postgres implementation of `@rapport/storage-kysely`'s `SqlDialect`: column types with `COLLATE "C"` strings,
@@ -43,6 +50,17 @@ export function createPostgresDialect(options: { readonly schema: string }): Sql
       if (field.type === 'json') return JSON.stringify(value)
       if (value instanceof Date) return value.toISOString()
       return value
+    },
+    columnArrayInsert(table: string, columns: readonly ColumnMapping[]) {
+      // The column types without their collation (an array of text is cast to the column's text on insert).
+      const arrays = columns.map((c, i) => `$${i + 1}::${arrayElementType(c.definition)}[]`).join(', ')
+      return sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c.column)))}) select * from unnest(${sql.raw(arrays)})`
+    },
+    valueEncoder(field: FieldDefinition) {
+      // The same conversions as encodeValue: JSON as text, instants (only datetime fields hold them) as ISO strings.
+      if (field.type === 'json') return encodeJson
+      if (field.type === 'datetime') return encodeInstant
+      return null
     },
     decodeValue(value: unknown, field: FieldDefinition): StorageValue {
       return decodePostgresValue(field, value)

@@ -47,6 +47,12 @@ export type SqliteStorageOptions = SqliteFileOptions | SqliteKyselyOptions
 /** SQLite storage: a `StorageAdapter` plus the escape hatch `kysely`. */
 export type SqliteStorage = KyselyStorage
 
+/** What the direct path calls on a better-sqlite3 statement. */
+interface DirectStatement {
+  all(parameters: readonly unknown[]): unknown[]
+  run(parameters: readonly unknown[]): unknown
+}
+
 type DatabaseConstructor = new (
   file: string,
   options?: { readonly?: boolean; timeout?: number; fileMustExist?: boolean },
@@ -144,13 +150,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
   }
   const statements = cachedStatements(database)
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) })
-  // The direct path's own statements: it only ever calls `.all()`, which never leaves a statement busy, so it needs
-  // neither the shared cache's busy check (a call into the native module) nor its statements.
-  const direct = new Map<string, { all(parameters: readonly unknown[]): unknown[] }>()
+  // The direct path's own statements: it only ever calls `.all()` and `.run()`, which never leave a statement busy, so
+  // it needs neither the shared cache's busy check (a call into the native module) nor its statements.
+  const direct = new Map<string, DirectStatement>()
   const directStatement = (text: string) => {
     let statement = direct.get(text)
     if (!statement) {
-      statement = database.prepare(text) as unknown as { all(parameters: readonly unknown[]): unknown[] }
+      statement = database.prepare(text) as unknown as DirectStatement
       if (direct.size >= 256) direct.delete(direct.keys().next().value as string)
       direct.set(text, statement)
     }
@@ -161,6 +167,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
     db,
     // better-sqlite3 is synchronous and single-connection: hot reads skip Kysely's async executor.
     directQuery: (text, parameters) => directStatement(text).all(parameters),
+    // …and so do transaction control and bulk INSERTs: the storage owns the one connection.
+    directRun: (text, parameters) => {
+      directStatement(text).run(parameters)
+    },
     onClose: () => db.destroy(),
   })
 }

@@ -24,6 +24,10 @@ export function sqliteJsonPath(path: readonly string[]): string {
   return `$${path.map((key) => `."${key}"`).join('')}`
 }
 
+// The value encoders of `valueEncoder` (the same conversions as `encodeValue`, chosen once per column).
+const encodeDatetime = (value: unknown): unknown => (value as Date).getTime()
+const encodeBoolean = (value: unknown): unknown => (value ? 1 : 0)
+const encodeJson = (value: unknown): unknown => JSON.stringify(value)
 // The value decoders of `valueDecoder`, shared by every column of their type (better-sqlite3 returns numbers for
 // integer and real columns and strings for text, so the common case is one check).
 const decodeDatetime = (value: unknown): StorageValue => new Date(Number(value))
@@ -91,6 +95,19 @@ export const sqliteDialect: SqlDialect = Object.freeze({
         return JSON.stringify(value)
       default:
         return value
+    }
+  },
+
+  valueEncoder(field: FieldDefinition): ((value: unknown) => unknown) | null {
+    switch (field.type) {
+      case 'datetime':
+        return encodeDatetime
+      case 'boolean':
+        return encodeBoolean
+      case 'json':
+        return encodeJson
+      default:
+        return null
     }
   },
 
