@@ -53,6 +53,8 @@ export class EventBus<Events extends Record<string, unknown>> {
 
   /** Delivers an event now; handlers run synchronously in subscription order, async ones are not awaited. */
   emit<K extends keyof Events & string>(type: K, payload: Events[K]): void {
+    // Nobody listening: nothing to deliver (a bulk write emits one event per record).
+    if (!this.hasListeners(type)) return
     void this.#deliver(type, payload, false)
   }
 

@@ -4,6 +4,19 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 interface IdState {
   lastTime: number
   lastRandom: Uint8Array
+  /** CSPRNG bytes drawn a block at a time (one `getRandomValues` call per ~400 ids, not one per id). */
+  readonly pool: Uint8Array
+  /** The next unused byte of `pool`. */
+  poolAt: number
+}
+
+/** Fills `target` with fresh random bytes from the generator's pool, refilling the pool when it runs out. */
+function fillRandom(state: IdState, target: Uint8Array): void {
+  if (state.poolAt + target.length > state.pool.length) {
+    crypto.getRandomValues(state.pool)
+    state.poolAt = 0
+  }
+  for (let i = 0; i < target.length; i++) target[i] = state.pool[state.poolAt++]!
 }
 
 function encodeTime(time: number): string {
@@ -54,7 +67,8 @@ function increment(bytes: Uint8Array): boolean {
  * ```
  */
 export function createIdGenerator(): (prefix: string, now: Date) => string {
-  const state: IdState = { lastTime: -1, lastRandom: new Uint8Array(10) }
+  const pool = new Uint8Array(4096)
+  const state: IdState = { lastTime: -1, lastRandom: new Uint8Array(10), pool, poolAt: pool.length }
   return (prefix, now) => {
     let time = now.getTime()
     if (time <= state.lastTime) {
@@ -62,10 +76,10 @@ export function createIdGenerator(): (prefix: string, now: Date) => string {
       time = state.lastTime
       if (!increment(state.lastRandom)) {
         time += 1
-        crypto.getRandomValues(state.lastRandom)
+        fillRandom(state, state.lastRandom)
       }
     } else {
-      crypto.getRandomValues(state.lastRandom)
+      fillRandom(state, state.lastRandom)
     }
     state.lastTime = time
     return `${prefix}_${encodeTime(time)}${encodeRandom(state.lastRandom)}`

@@ -11,8 +11,8 @@ import { checkPayload, failValidation, validateRecord } from './record-validatio
 
 /**
  * Creates records in one transaction: every input is validated (and passed through the plugins' `before` hooks)
- * first, so one bad input writes nothing. `batch` writes all rows with one `createMany` and reports issues by
- * index; otherwise there is exactly one input. Each record's `after` hooks run in turn, then each plugin's
+ * first, so one bad input writes nothing. All rows are written with one `createMany`; `batch` reports issues by
+ * index, otherwise there is exactly one input. Each record's `after` hooks run in turn, then each plugin's
  * `afterMany` once with the whole batch.
  */
 export async function createRecords(
@@ -40,7 +40,7 @@ export async function createRecords(
       const prefix = batch ? [i] : []
       let result = validateRecord(
         entity,
-        normalizeInput(ctx, input, 'create') as Record<string, unknown>,
+        normalizeInput(ctx, input, 'create', hooks) as Record<string, unknown>,
         customFields,
         prefix,
       )
@@ -51,7 +51,7 @@ export async function createRecords(
           if (outcome && typeof outcome === 'object') {
             result = validateRecord(
               entity,
-              normalizeInput(ctx, outcome.data, 'create') as Record<string, unknown>,
+              normalizeInput(ctx, outcome.data, 'create', hooks) as Record<string, unknown>,
               customFields,
               prefix,
             )
@@ -77,19 +77,11 @@ export async function createRecords(
       await ctx.behaviour.prepare?.(record, session, null)
       await checkReferences(ctx, session, record, null)
     }
-    const scope = storageScope(ctx, session)
-    let stored: Record<string, unknown>[]
-    if (batch) {
-      const rows = records.map((r) => entity.toRow(r))
-      await session.ops.createMany({ ...scope, data: rows })
-      stored = rows.map((row) => entity.fromRow(row))
-    } else {
-      stored = [
-        entity.fromRow(
-          await session.ops.create({ ...scope, data: entity.toRow(records[0] as Record<string, unknown>) }),
-        ),
-      ]
-    }
+    // One createMany whatever the count: core wrote every column of each row, so the stored record is the row it
+    // wrote (no RETURNING to read back and decode), and create and createMany return the same record.
+    const rows = records.map((r) => entity.toRow(r))
+    await session.ops.createMany({ ...storageScope(ctx, session), data: rows })
+    const stored = rows.map((row) => entity.fromRow(row))
     await assertWrittenInScope(
       ctx,
       session,

@@ -30,12 +30,17 @@ export function hookContext(ctx: EntityContext, session: Session): HookContext {
 
 /**
  * The input after every plugin's `normalize` hook for this entity; anything but a plain object is returned as is
- * (schema validation reports it).
+ * (schema validation reports it). A batch passes `hooks` (its {@link pluginHooks}) to look them up once.
  */
-export function normalizeInput(ctx: EntityContext, input: unknown, operation: 'create' | 'update'): unknown {
+export function normalizeInput(
+  ctx: EntityContext,
+  input: unknown,
+  operation: 'create' | 'update',
+  hooks = pluginHooks(ctx),
+): unknown {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return input
   let value = input as Record<string, unknown>
-  for (const h of pluginHooks(ctx)) {
+  for (const h of hooks) {
     if (!h.normalize) continue
     value =
       h.normalize(value, { entity: ctx.entity.name, tenantId: ctx.session.tenantId, operation }) ?? value

@@ -1,3 +1,4 @@
+import { accessFieldRights, projectRecord } from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
 import type { ResolvedEntity } from '../entities/resolved-entity.js'
 import type { StorageRow } from '../storage/storage-filter.js'
@@ -49,7 +50,10 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
   async createMany(inputs: readonly C[]): Promise<R[]> {
     checkCreateBatch(this.#ctx, inputs)
     if (inputs.length === 0) return []
-    return (await createRecords(this.#ctx, inputs, true)).map((r) => this.#visible(r)) as R[]
+    const created = await createRecords(this.#ctx, inputs, true)
+    // The actor's field rights, looked up once for the batch.
+    const rights = accessFieldRights(this.#ctx.session, this.#ctx.entity.name)
+    return created.map((r) => projectRecord(r, rights)) as R[]
   }
 
   async get(id: string): Promise<R> {

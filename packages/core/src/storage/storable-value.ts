@@ -43,6 +43,34 @@ export interface UnstorableValue {
 }
 
 /**
+ * The paths a walk visits, kept as parent links (entry → its parent entry and its key in that parent) so a walk
+ * allocates no path per value; a path is built only for a value that has an issue.
+ */
+class WalkPaths {
+  readonly #parent: number[] = [-1]
+  readonly #key: (string | number)[] = ['']
+  readonly #prefix: readonly (string | number)[]
+
+  constructor(prefix: readonly (string | number)[]) {
+    this.#prefix = prefix
+  }
+
+  /** Records the child `key` of entry `parent`; returns the child's entry. */
+  child(parent: number, key: string | number): number {
+    this.#parent.push(parent)
+    return this.#key.push(key) - 1
+  }
+
+  /** The path of `entry` (the root is entry 0), with `last` appended when given. */
+  path(entry: number, last?: string): (string | number)[] {
+    const keys: (string | number)[] = last === undefined ? [] : [last]
+    for (let e = entry; e > 0; e = this.#parent[e]!) keys.push(this.#key[e]!)
+    keys.reverse()
+    return [...this.#prefix, ...keys]
+  }
+}
+
+/**
  * Walks an input value (iteratively, never recursing) and lists what no adapter may store differently: strings and
  * object keys with NUL or lone surrogates, dates outside years 0000–9999, and own `__proto__` keys (`JSON.parse`
  * creates them; copying such an object would silently drop the key or change its prototype). At most `max` issues
@@ -54,31 +82,40 @@ export function findUnstorableValues(
   max = 20,
 ): UnstorableValue[] {
   const issues: UnstorableValue[] = []
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [...prefix] }]
+  const paths = new WalkPaths(prefix)
+  // Pending values and their entries, side by side (last in, first out).
+  const values: unknown[] = [input]
+  const entries: number[] = [0]
   const seen = new Set<object>()
-  while (stack.length > 0 && issues.length < max) {
-    const { value, path } = stack.pop()!
+  while (values.length > 0 && issues.length < max) {
+    const value = values.pop()
+    const entry = entries.pop()!
     if (typeof value === 'string') {
       const reason = unstorableTextReason(value)
-      if (reason) issues.push({ path, message: `The text ${reason}`, code: 'invalid_value' })
+      if (reason)
+        issues.push({ path: paths.path(entry), message: `The text ${reason}`, code: 'invalid_value' })
       continue
     }
     if (typeof value !== 'object' || value === null) continue
     if (value instanceof Date) {
       const reason = unstorableInstantReason(value)
-      if (reason) issues.push({ path, message: `The date ${reason}`, code: 'invalid_value' })
+      if (reason)
+        issues.push({ path: paths.path(entry), message: `The date ${reason}`, code: 'invalid_value' })
       continue
     }
     if (seen.has(value)) continue
     seen.add(value)
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] })
+      for (let i = value.length - 1; i >= 0; i--) {
+        values.push(value[i])
+        entries.push(paths.child(entry, i))
+      }
       continue
     }
     for (const key of Object.keys(value)) {
       if (key === '__proto__') {
         issues.push({
-          path: [...path, key],
+          path: paths.path(entry, key),
           message: 'Unrecognized key "__proto__"',
           code: 'unrecognized_keys',
         })
@@ -86,10 +123,11 @@ export function findUnstorableValues(
       }
       const reason = unstorableTextReason(key)
       if (reason) {
-        issues.push({ path: [...path, key], message: `The key ${reason}`, code: 'invalid_value' })
+        issues.push({ path: paths.path(entry, key), message: `The key ${reason}`, code: 'invalid_value' })
         continue
       }
-      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] })
+      values.push((value as Record<string, unknown>)[key])
+      entries.push(paths.child(entry, key))
     }
   }
   return issues
@@ -107,36 +145,45 @@ export function findObjectsReplacedByShapes(
   max = 20,
 ): UnstorableValue[] {
   const issues: UnstorableValue[] = []
-  const stack: { raw: unknown; parsed: unknown; path: (string | number)[] }[] = [
-    { raw, parsed, path: [...prefix] },
-  ]
-  while (stack.length > 0 && issues.length < max) {
-    const item = stack.pop()!
-    if (!isPlainObject(item.parsed) && !Array.isArray(item.parsed)) continue
-    if (typeof item.raw !== 'object' || item.raw === null) continue
-    if (Array.isArray(item.parsed)) {
-      if (!Array.isArray(item.raw)) continue
-      item.parsed.forEach((member, i) => {
-        stack.push({ raw: (item.raw as unknown[])[i], parsed: member, path: [...item.path, i] })
-      })
+  const paths = new WalkPaths(prefix)
+  // Pending (input, parsed) pairs and their entries, side by side (last in, first out). A parsed scalar has nothing
+  // below it to check, so it is never pushed.
+  const raws: unknown[] = [raw]
+  const parsedValues: unknown[] = [parsed]
+  const entries: number[] = [0]
+  while (raws.length > 0 && issues.length < max) {
+    const input = raws.pop()
+    const value = parsedValues.pop()
+    const entry = entries.pop()!
+    if (typeof value !== 'object' || value === null) continue
+    const isArray = Array.isArray(value)
+    if (!isArray && !isPlainObject(value)) continue
+    if (typeof input !== 'object' || input === null) continue
+    if (isArray) {
+      if (!Array.isArray(input)) continue
+      for (let i = 0; i < value.length; i++) {
+        const member: unknown = value[i]
+        if (typeof member !== 'object' || member === null) continue
+        raws.push(input[i])
+        parsedValues.push(member)
+        entries.push(paths.child(entry, i))
+      }
       continue
     }
-    if (!isPlainObject(item.raw)) {
+    if (!isPlainObject(input)) {
       issues.push({
-        path: item.path,
-        message: `Expected a plain object, got ${describeObject(item.raw)}`,
+        path: paths.path(entry),
+        message: `Expected a plain object, got ${describeObject(input)}`,
         code: 'invalid_value',
       })
       continue
     }
-    for (const [key, member] of Object.entries(item.parsed)) {
-      if (Object.hasOwn(item.raw, key)) {
-        stack.push({
-          raw: (item.raw as Record<string, unknown>)[key],
-          parsed: member,
-          path: [...item.path, key],
-        })
-      }
+    for (const key of Object.keys(value)) {
+      const member = (value as Record<string, unknown>)[key]
+      if (typeof member !== 'object' || member === null || !Object.hasOwn(input, key)) continue
+      raws.push((input as Record<string, unknown>)[key])
+      parsedValues.push(member)
+      entries.push(paths.child(entry, key))
     }
   }
   return issues
