@@ -19,6 +19,7 @@ import {
 import type { Comparison } from './harness.ts'
 import { compare } from './harness.ts'
 import type { Sizes } from './sizes.ts'
+import { selected } from './sizes.ts'
 
 /** The Postgres type of each column, for `unnest()` of column arrays. */
 const COLUMN_TYPES: Record<(typeof CONTACT_COLUMNS)[number], string> = {
@@ -81,28 +82,29 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
       postgresContact((await client.query({ ...get, values: [TENANT, ids[0]] })).rows[0]),
     )
     let g = 0
-    results.push(
-      await compare({
-        path: 'crm.contacts.get(id)',
-        baseline: 'named prepared statement + hand-written row mapper',
-        target: 0.8,
-        ops: Math.ceil(sizes.gets / 5),
-        rounds: sizes.rounds,
-        rapport: {
-          async run(ops) {
-            for (let i = 0; i < ops; i++) await crm.contacts.get(ids[g++ % ids.length]!)
+    if (selected('get'))
+      results.push(
+        await compare({
+          path: 'crm.contacts.get(id)',
+          baseline: 'named prepared statement + hand-written row mapper',
+          target: 0.8,
+          ops: Math.ceil(sizes.gets / 5),
+          rounds: sizes.rounds,
+          rapport: {
+            async run(ops) {
+              for (let i = 0; i < ops; i++) await crm.contacts.get(ids[g++ % ids.length]!)
+            },
           },
-        },
-        raw: {
-          async run(ops) {
-            for (let i = 0; i < ops; i++) {
-              const { rows } = await client.query({ ...get, values: [TENANT, ids[g++ % ids.length]] })
-              postgresContact(rows[0])
-            }
+          raw: {
+            async run(ops) {
+              for (let i = 0; i < ops; i++) {
+                const { rows } = await client.query({ ...get, values: [TENANT, ids[g++ % ids.length]] })
+                postgresContact(rows[0])
+              }
+            },
           },
-        },
-      }),
-    )
+        }),
+      )
 
     const page = {
       name: `${schema}_page`,
@@ -118,99 +120,102 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
       (await client.query({ ...page, values: [TENANT, 'usr_3'] })).rows.slice(0, 50).map(postgresContact),
     )
     let l = 0
-    results.push(
-      await compare({
-        path: 'crm.contacts.list (50 by owner, newest first)',
-        baseline: 'the same SQL as a named prepared statement + hand-written row mapper',
-        target: 0.7,
-        ops: Math.ceil(sizes.pages / 2),
-        rounds: sizes.rounds,
-        rapport: {
-          async run(ops) {
-            for (let i = 0; i < ops; i++) await crm.contacts.list(listOptions(l++))
+    if (selected('list'))
+      results.push(
+        await compare({
+          path: 'crm.contacts.list (50 by owner, newest first)',
+          baseline: 'the same SQL as a named prepared statement + hand-written row mapper',
+          target: 0.7,
+          ops: Math.ceil(sizes.pages / 2),
+          rounds: sizes.rounds,
+          rapport: {
+            async run(ops) {
+              for (let i = 0; i < ops; i++) await crm.contacts.list(listOptions(l++))
+            },
           },
-        },
-        raw: {
-          async run(ops) {
-            for (let i = 0; i < ops; i++) {
-              const { rows } = await client.query({ ...page, values: [TENANT, `usr_${l++ % OWNERS}`] })
-              rows.slice(0, 50).map(postgresContact)
-            }
+          raw: {
+            async run(ops) {
+              for (let i = 0; i < ops; i++) {
+                const { rows } = await client.query({ ...page, values: [TENANT, `usr_${l++ % OWNERS}`] })
+                rows.slice(0, 50).map(postgresContact)
+              }
+            },
           },
-        },
-      }),
-    )
+        }),
+      )
 
     const columns = CONTACT_COLUMNS.join(', ')
     const unnest = `insert into ${table} (${columns}) select * from unnest(${CONTACT_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})`
     let w = sizes.seed
     const batch = 1000
-    results.push(
-      await compare({
-        path: 'crm.contacts.createMany (batches of 1,000; rows/s)',
-        baseline: 'BEGIN; one INSERT … SELECT FROM unnest(column arrays); COMMIT per batch, no validation',
-        target: 0.8,
-        ops: sizes.bulkRows,
-        rounds: sizes.rounds,
-        warmup: batch,
-        rapport: {
-          async run(ops) {
-            for (let done = 0; done < ops; done += batch) {
-              const n = Math.min(batch, ops - done)
-              await crm.contacts.createMany(Array.from({ length: n }, () => contactInput(w++)))
-            }
-          },
-        },
-        raw: {
-          async run(ops) {
-            for (let done = 0; done < ops; done += batch) {
-              const n = Math.min(batch, ops - done)
-              const now = new Date()
-              const arrays: unknown[][] = CONTACT_COLUMNS.map(() => new Array(n))
-              for (let k = 0; k < n; k++) {
-                const values = contactValues(contactInput(w++), rawId(now.getTime()), now)
-                for (let c = 0; c < values.length; c++) arrays[c]![k] = values[c]
+    if (selected('createMany'))
+      results.push(
+        await compare({
+          path: 'crm.contacts.createMany (batches of 1,000; rows/s)',
+          baseline: 'BEGIN; one INSERT … SELECT FROM unnest(column arrays); COMMIT per batch, no validation',
+          target: 0.8,
+          ops: sizes.bulkRows,
+          rounds: sizes.rounds,
+          warmup: batch,
+          rapport: {
+            async run(ops) {
+              for (let done = 0; done < ops; done += batch) {
+                const n = Math.min(batch, ops - done)
+                await crm.contacts.createMany(Array.from({ length: n }, () => contactInput(w++)))
               }
-              await client.query('begin')
-              await client.query({ name: `${schema}_unnest`, text: unnest, values: arrays })
-              await client.query('commit')
-            }
+            },
           },
-        },
-      }),
-    )
+          raw: {
+            async run(ops) {
+              for (let done = 0; done < ops; done += batch) {
+                const n = Math.min(batch, ops - done)
+                const now = new Date()
+                const arrays: unknown[][] = CONTACT_COLUMNS.map(() => new Array(n))
+                for (let k = 0; k < n; k++) {
+                  const values = contactValues(contactInput(w++), rawId(now.getTime()), now)
+                  for (let c = 0; c < values.length; c++) arrays[c]![k] = values[c]
+                }
+                await client.query('begin')
+                await client.query({ name: `${schema}_unnest`, text: unnest, values: arrays })
+                await client.query('commit')
+              }
+            },
+          },
+        }),
+      )
 
     const insert = {
       name: `${schema}_insert`,
       text: `insert into ${table} (${columns}) values (${CONTACT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
     }
-    results.push(
-      await compare({
-        path: 'crm.contacts.create (each its own transaction)',
-        baseline: 'BEGIN; named prepared INSERT; COMMIT',
-        target: 0.7,
-        ops: Math.ceil(sizes.creates / 2),
-        rounds: sizes.rounds,
-        rapport: {
-          async run(ops) {
-            for (let i = 0; i < ops; i++) await crm.contacts.create(contactInput(w++))
+    if (selected('create'))
+      results.push(
+        await compare({
+          path: 'crm.contacts.create (each its own transaction)',
+          baseline: 'BEGIN; named prepared INSERT; COMMIT',
+          target: 0.7,
+          ops: Math.ceil(sizes.creates / 2),
+          rounds: sizes.rounds,
+          rapport: {
+            async run(ops) {
+              for (let i = 0; i < ops; i++) await crm.contacts.create(contactInput(w++))
+            },
           },
-        },
-        raw: {
-          async run(ops) {
-            for (let i = 0; i < ops; i++) {
-              const now = new Date()
-              await client.query('begin')
-              await client.query({
-                ...insert,
-                values: contactValues(contactInput(w++), rawId(now.getTime()), now),
-              })
-              await client.query('commit')
-            }
+          raw: {
+            async run(ops) {
+              for (let i = 0; i < ops; i++) {
+                const now = new Date()
+                await client.query('begin')
+                await client.query({
+                  ...insert,
+                  values: contactValues(contactInput(w++), rawId(now.getTime()), now),
+                })
+                await client.query('commit')
+              }
+            },
           },
-        },
-      }),
-    )
+        }),
+      )
     return results
   } finally {
     await crm.close()

@@ -2,8 +2,9 @@
 // and create against the raw driver on the very table crm.migrate() creates (same indexes and FTS triggers, no
 // validation, a hand-written row mapper), SQLite and Postgres in one process and one run, alternated rounds and
 // medians, with allocations per call and the top frames of a CPU profile per path. Writes bench/results/limits.json.
-// BENCH_FULL=1 for the recorded sizes; BENCH_ENGINES=sqlite (or postgres) to run one engine while iterating.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+// BENCH_FULL=1 for the recorded sizes; BENCH_ENGINES=sqlite (or postgres) to run one engine while iterating,
+// BENCH_PATHS=createMany,create to run some paths: the JSON keeps the other engines' and paths' last entries.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -48,5 +49,35 @@ out['machine'] = {
 }
 out['at'] = new Date().toISOString()
 const file = fileURLToPath(new URL('../../results/limits.json', import.meta.url))
-writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`)
+writeFileSync(file, `${JSON.stringify(merged(out), null, 2)}\n`)
 console.log(`→ ${file}`)
+
+/**
+ * This run's results over the file's: an engine or path this run skipped keeps its last entry, listed under
+ * `keptFromEarlierRuns` (engine → path → the time and machine of the run that measured it), and notes written beside
+ * the results stay.
+ */
+function merged(run: Record<string, unknown>): Record<string, unknown> {
+  if (!existsSync(file)) return run
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  const earlier = (previous['keptFromEarlierRuns'] ?? {}) as Record<string, Record<string, unknown>>
+  const out: Record<string, unknown> = { ...previous, ...run }
+  const kept: Record<string, Record<string, unknown>> = {}
+  for (const engine of ['sqlite', 'postgres']) {
+    const before = (previous[engine] ?? []) as { path: string }[]
+    const now = (run[engine] ?? []) as { path: string }[]
+    const fresh = new Map(now.map((c) => [c.path, c]))
+    for (const c of before) {
+      if (fresh.has(c.path)) continue
+      kept[engine] ??= {}
+      kept[engine][c.path] = earlier[engine]?.[c.path] ?? {
+        at: previous['at'],
+        machine: previous['machine'],
+      }
+    }
+    const known = new Set(before.map((c) => c.path))
+    out[engine] = [...before.map((c) => fresh.get(c.path) ?? c), ...now.filter((c) => !known.has(c.path))]
+  }
+  out['keptFromEarlierRuns'] = kept
+  return out
+}

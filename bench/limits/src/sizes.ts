@@ -21,3 +21,8 @@ export const sizes: Sizes = {
   creates: env('BENCH_CREATES', 500, 2_000),
   rounds: env('BENCH_ROUNDS', 3, 3),
 }
+
+/** The paths to run (`BENCH_PATHS=createMany,create`), all by default: `get`, `list`, `createMany`, `create`. */
+const paths = process.env['BENCH_PATHS']?.split(',').map((p) => p.trim())
+export const selected = (path: 'get' | 'list' | 'createMany' | 'create'): boolean =>
+  paths === undefined || paths.includes(path)

@@ -19,6 +19,7 @@ import {
 import type { Comparison } from './harness.ts'
 import { compare } from './harness.ts'
 import type { Sizes } from './sizes.ts'
+import { selected } from './sizes.ts'
 
 export async function sqlitePaths(dir: string, sizes: Sizes) {
   const file = join(dir, `limits.db`)
@@ -56,29 +57,30 @@ export async function sqlitePaths(dir: string, sizes: Sizes) {
   const get = db.prepare(`select ${RECORD_COLUMNS.join(', ')} from contact where tenant_id = ? and id = ?`)
   assertSameRecord(await crm.contacts.get(ids[0]!), sqliteContact(get.get(TENANT, ids[0]) as never))
   let g = 0
-  results.push(
-    await compare({
-      path: 'crm.contacts.get(id)',
-      baseline: 'prepared .get(tenant, id) + hand-written row mapper',
-      target: 0.8,
-      ops: sizes.gets,
-      rounds: sizes.rounds,
-      rapport: {
-        async run(ops) {
-          for (let i = 0; i < ops; i++) await crm.contacts.get(ids[g++ % ids.length]!)
+  if (selected('get'))
+    results.push(
+      await compare({
+        path: 'crm.contacts.get(id)',
+        baseline: 'prepared .get(tenant, id) + hand-written row mapper',
+        target: 0.8,
+        ops: sizes.gets,
+        rounds: sizes.rounds,
+        rapport: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) await crm.contacts.get(ids[g++ % ids.length]!)
+          },
         },
-      },
-      raw: {
-        run(ops) {
-          for (let i = 0; i < ops; i++) {
-            const row = get.get(TENANT, ids[g++ % ids.length]!)
-            if (!row) throw new Error('missing')
-            sqliteContact(row as Record<string, unknown>)
-          }
+        raw: {
+          run(ops) {
+            for (let i = 0; i < ops; i++) {
+              const row = get.get(TENANT, ids[g++ % ids.length]!)
+              if (!row) throw new Error('missing')
+              sqliteContact(row as Record<string, unknown>)
+            }
+          },
         },
-      },
-    }),
-  )
+      }),
+    )
 
   // a page of 50 by owner, newest first: the SQL the service runs (it reads one row more to know if more follow)
   const page = db.prepare(
@@ -95,30 +97,31 @@ export async function sqlitePaths(dir: string, sizes: Sizes) {
     assertSameRecord(a.items, b)
   }
   let l = 0
-  results.push(
-    await compare({
-      path: 'crm.contacts.list (50 by owner, newest first)',
-      baseline: 'the same SQL, prepared .all() + hand-written row mapper',
-      target: 0.7,
-      ops: sizes.pages,
-      rounds: sizes.rounds,
-      rapport: {
-        async run(ops) {
-          for (let i = 0; i < ops; i++) await crm.contacts.list(listOptions(l++))
+  if (selected('list'))
+    results.push(
+      await compare({
+        path: 'crm.contacts.list (50 by owner, newest first)',
+        baseline: 'the same SQL, prepared .all() + hand-written row mapper',
+        target: 0.7,
+        ops: sizes.pages,
+        rounds: sizes.rounds,
+        rapport: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) await crm.contacts.list(listOptions(l++))
+          },
         },
-      },
-      raw: {
-        run(ops) {
-          for (let i = 0; i < ops; i++) {
-            const rows = page.all(TENANT, `usr_${l++ % OWNERS}`) as Record<string, unknown>[]
-            const n = Math.min(50, rows.length)
-            const items = new Array(n)
-            for (let k = 0; k < n; k++) items[k] = sqliteContact(rows[k]!)
-          }
+        raw: {
+          run(ops) {
+            for (let i = 0; i < ops; i++) {
+              const rows = page.all(TENANT, `usr_${l++ % OWNERS}`) as Record<string, unknown>[]
+              const n = Math.min(50, rows.length)
+              const items = new Array(n)
+              for (let k = 0; k < n; k++) items[k] = sqliteContact(rows[k]!)
+            }
+          },
         },
-      },
-    }),
-  )
+      }),
+    )
 
   // createMany in batches of 1,000 (ops are rows)
   const insert = db.prepare(
@@ -142,61 +145,63 @@ export async function sqlitePaths(dir: string, sizes: Sizes) {
   })
   let w = sizes.seed
   const batch = 1000
-  results.push(
-    await compare({
-      path: 'crm.contacts.createMany (batches of 1,000; rows/s)',
-      baseline: 'one transaction per batch, prepared multi-row INSERTs of 500 rows, no validation',
-      target: 0.8,
-      ops: sizes.bulkRows,
-      rounds: sizes.rounds,
-      warmup: batch,
-      rapport: {
-        async run(ops) {
-          for (let done = 0; done < ops; done += batch) {
-            const n = Math.min(batch, ops - done)
-            await crm.contacts.createMany(Array.from({ length: n }, () => contactInput(w++)))
-          }
+  if (selected('createMany'))
+    results.push(
+      await compare({
+        path: 'crm.contacts.createMany (batches of 1,000; rows/s)',
+        baseline: 'one transaction per batch, prepared multi-row INSERTs of 500 rows, no validation',
+        target: 0.8,
+        ops: sizes.bulkRows,
+        rounds: sizes.rounds,
+        warmup: batch,
+        rapport: {
+          async run(ops) {
+            for (let done = 0; done < ops; done += batch) {
+              const n = Math.min(batch, ops - done)
+              await crm.contacts.createMany(Array.from({ length: n }, () => contactInput(w++)))
+            }
+          },
         },
-      },
-      raw: {
-        run(ops) {
-          for (let done = 0; done < ops; done += batch) {
-            const n = Math.min(batch, ops - done)
-            const now = Date.now()
-            insertBatch(Array.from({ length: n }, () => contactValues(contactInput(w++), rawId(now), now)))
-          }
+        raw: {
+          run(ops) {
+            for (let done = 0; done < ops; done += batch) {
+              const n = Math.min(batch, ops - done)
+              const now = Date.now()
+              insertBatch(Array.from({ length: n }, () => contactValues(contactInput(w++), rawId(now), now)))
+            }
+          },
         },
-      },
-    }),
-  )
+      }),
+    )
 
   // single create, each its own transaction
   const begin = db.prepare('begin immediate')
   const commit = db.prepare('commit')
-  results.push(
-    await compare({
-      path: 'crm.contacts.create (each its own transaction)',
-      baseline: 'BEGIN IMMEDIATE; prepared INSERT; COMMIT on the WAL file',
-      target: 0.7,
-      ops: sizes.creates,
-      rounds: sizes.rounds,
-      rapport: {
-        async run(ops) {
-          for (let i = 0; i < ops; i++) await crm.contacts.create(contactInput(w++))
+  if (selected('create'))
+    results.push(
+      await compare({
+        path: 'crm.contacts.create (each its own transaction)',
+        baseline: 'BEGIN IMMEDIATE; prepared INSERT; COMMIT on the WAL file',
+        target: 0.7,
+        ops: sizes.creates,
+        rounds: sizes.rounds,
+        rapport: {
+          async run(ops) {
+            for (let i = 0; i < ops; i++) await crm.contacts.create(contactInput(w++))
+          },
         },
-      },
-      raw: {
-        run(ops) {
-          for (let i = 0; i < ops; i++) {
-            const now = Date.now()
-            begin.run()
-            insert.run(contactValues(contactInput(w++), rawId(now), now))
-            commit.run()
-          }
+        raw: {
+          run(ops) {
+            for (let i = 0; i < ops; i++) {
+              const now = Date.now()
+              begin.run()
+              insert.run(contactValues(contactInput(w++), rawId(now), now))
+              commit.run()
+            }
+          },
         },
-      },
-    }),
-  )
+      }),
+    )
   db.close()
   await crm.close()
   return results
