@@ -39,6 +39,8 @@ export interface FilterCompileContext {
    * Set while a statement is compiled once for its shape (see `statement-shape.ts`): every value bound from the
    * filter becomes a {@link ParameterSlot} naming the node it came from, so later calls of the same shape bind their
    * own values into the cached text.
+   *
+   * @internal The statement cache's own hook; hosts compile filters without it.
    */
   readonly parameters?: ParameterRecorder
 }
