@@ -13,7 +13,6 @@ import { sql } from 'kysely'
 import type { ModelMapping, ModelMappings } from './model-mapping.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { LONG_LIST_THRESHOLD } from './sql-dialect.js'
-import type { ParameterRecorder, ParameterSlot } from './statement-shape.js'
 
 /** What compiling a filter needs besides the filter itself. */
 export interface FilterCompileContext {
@@ -36,13 +35,25 @@ export interface FilterCompileContext {
    */
   readonly readsEveryRow?: boolean
   /**
-   * Set while a statement is compiled once for its shape (see `statement-shape.ts`): every value bound from the
-   * filter becomes a {@link ParameterSlot} naming the node it came from, so later calls of the same shape bind their
-   * own values into the cached text.
-   *
-   * @internal The statement cache's own hook; hosts compile filters without it.
+   * Set while a statement is compiled once for its shape (the statement cache's hook; hosts compile filters without
+   * it): every value bound from the filter goes through {@link FilterParameterSink.slot}, so later calls of the same
+   * shape bind their own values into the cached text.
    */
-  readonly parameters?: ParameterRecorder
+  readonly parameters?: FilterParameterSink
+}
+
+/**
+ * Receives each value a {@link FilterCompiler} binds, and what to bind in its place: the statement cache records
+ * which filter node and position each value came from.
+ *
+ * @example
+ * ```ts
+ * const sink: FilterParameterSink = { slot: (_node, _at, value, encode) => encode(value) } // binds values as they are
+ * ```
+ */
+export interface FilterParameterSink {
+  /** What to bind for `value`, the `at`-th value of the filter node `node`; `encode` turns a value into its parameter. */
+  slot(node: object, at: number, value: unknown, encode: (value: unknown) => unknown): unknown
 }
 
 /**

@@ -17,7 +17,12 @@
  */
 export { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
 export { chunk, rowsPerStatement } from './chunk.js'
-export { type FilterCompileContext, FilterCompiler, foldAscii } from './filter-compiler.js'
+export {
+  type FilterCompileContext,
+  FilterCompiler,
+  type FilterParameterSink,
+  foldAscii,
+} from './filter-compiler.js'
 export { aggregateRowsSql, type GroupedAggregationContext } from './grouped-aggregation.js'
 export {
   createKyselyMigrations,
