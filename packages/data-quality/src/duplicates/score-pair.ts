@@ -136,13 +136,15 @@ export function scorePrepared(
   let weight = 0
   let agreeing = 0
   const comparisons = rule.comparisons
-  for (let i = 0; i < comparisons.length; i++) {
-    const comparison = comparisons[i] as FieldComparison
-    const s = fieldSimilarity(
-      comparison.method,
+  const similarityAt = (i: number) =>
+    fieldSimilarity(
+      (comparisons[i] as FieldComparison).method,
       a.fields[i] as readonly string[],
       b.fields[i] as readonly string[],
     )
+  for (let i = 0; i < comparisons.length; i++) {
+    const comparison = comparisons[i] as FieldComparison
+    const s = similarityAt(i)
     if (s === null) continue
     weighted += s * comparison.weight
     weight += comparison.weight
@@ -150,16 +152,12 @@ export function scorePrepared(
   }
   const score = weight === 0 ? 0 : weighted / weight
   const duplicate = agreeing >= rule.minWeight && weight > 0 && score >= rule.threshold
+  // Most pairs are no duplicate: their per-field scores are recomputed only when asked for, rather than kept for all.
   if (!duplicate && !withFields) return { score, duplicate, fields: {} }
   const fields: Record<string, number> = {}
   for (let i = 0; i < comparisons.length; i++) {
-    const comparison = comparisons[i] as FieldComparison
-    const s = fieldSimilarity(
-      comparison.method,
-      a.fields[i] as readonly string[],
-      b.fields[i] as readonly string[],
-    )
-    if (s !== null) fields[comparison.field] = s
+    const s = similarityAt(i)
+    if (s !== null) fields[(comparisons[i] as FieldComparison).field] = s
   }
   return { score, duplicate, fields }
 }
