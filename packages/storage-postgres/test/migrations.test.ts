@@ -79,6 +79,52 @@ describe('migrations in a named schema', () => {
     expect(again.skipped).toEqual(report.applied.slice().sort())
   })
 
+  it('an index that replaces an older one is built with INCLUDE, then the old one is dropped in the same schema', async () => {
+    const schema = backend.freshSchema('replace')
+    const storage = storageIn(schema)
+    const byOwner = { name: 'by_owner', fields: ['ownerId'] }
+    const v1 = { version: 1, models: { deal: { ...dealModel, indexes: [...dealModel.indexes, byOwner] } } }
+    const v2 = {
+      version: 2,
+      models: {
+        deal: {
+          ...dealModel,
+          indexes: [
+            ...dealModel.indexes,
+            { name: 'by_owner_staged', fields: ['ownerId'], include: ['stage'], replaces: ['by_owner'] },
+          ],
+        },
+      },
+    }
+    await storage.migrations.apply(v1)
+    await storage.create({ model: dealModel, schema: v1, tenantId: 't1', data: dealRow('deal_1', 't1') })
+    const indexDefs = async () =>
+      new Map(
+        (
+          await sql<{
+            indexname: string
+            indexdef: string
+          }>`select indexname, indexdef from pg_indexes where schemaname = ${schema}`.execute(backend.kysely)
+        ).rows.map((r) => [r.indexname, r.indexdef]),
+      )
+    expect((await indexDefs()).has('deal_by_owner')).toBe(true)
+
+    const report = await storage.migrations.apply(v2)
+    expect(report.applied).toEqual([
+      '0400/index/deal_by_owner_staged',
+      '0410/drop-index/deal_by_owner/replaced-by/deal_by_owner_staged',
+    ])
+    const after = await indexDefs()
+    expect(after.has('deal_by_owner')).toBe(false)
+    expect(after.get('deal_by_owner_staged')).toMatch(
+      /\(tenant_id NULLS FIRST, owner_id NULLS FIRST, id NULLS FIRST\) INCLUDE \(stage\)$/,
+    )
+    expect((await storage.migrations.plan(v2)).statements).toEqual([])
+    expect(
+      await storage.findById({ model: dealModel, schema: v2, tenantId: 't1', id: 'deal_1' }),
+    ).not.toBeNull()
+  })
+
   it('keeps schemas apart: the same model in two schemas holds different rows', async () => {
     const a = storageIn(backend.freshSchema('a'))
     const b = storageIn(backend.freshSchema('b'))

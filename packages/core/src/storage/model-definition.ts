@@ -48,8 +48,14 @@ export interface IndexDefinition {
   readonly unique?: boolean
   /**
    * Fields stored in the index after its key, so a query reading and filtering only the key, `id` and these fields is
-   * answered from the index alone (no table look-up per row). Postgres `INCLUDE (…)`; SQLite appends them to the key.
+   * answered from the index alone (no table look-up per row). Postgres `INCLUDE (…)`; SQLite appends them to the key
+   * after `id`, except on a unique index, where they would change what it enforces, so SQLite leaves them out there.
    * They never change what the index orders or enforces. Adapters without secondary indexes ignore them.
+   *
+   * @example
+   * ```ts
+   * { name: 'by_customer_occurred_amount', fields: ['customerId', 'occurredAt'], include: ['amountMinor', 'status'], replaces: ['by_customer_occurred'] }
+   * ```
    */
   readonly include?: readonly string[]
   /**
