@@ -30,15 +30,32 @@ const NOTHING: Filter = Object.freeze({ or: [] }) as Filter
 
 const policiesCache = new WeakMap<readonly CrmPlugin[], readonly AccessPolicy[]>()
 
-/** The access policies of the CRM's plugins, in plugin order. @internal */
+/**
+ * The access policies of the CRM's plugins, in plugin order. A plugin's `scope()` filter counts as a policy too, so
+ * it reaches every path a policy does (the related side of `exists` and `count`, link targets on write), not only
+ * the entity's own reads and writes.
+ *
+ * @internal
+ */
 export function accessPolicies(session: AccessSession): readonly AccessPolicy[] {
   const plugins = session.runtime.plugins
   let policies = policiesCache.get(plugins)
   if (!policies) {
-    policies = plugins.flatMap((p) => (p.access ? [p.access] : []))
+    policies = plugins.flatMap((p) => [
+      ...(p.scope ? [scopeAsPolicy(p.scope.bind(p))] : []),
+      ...(p.access ? [p.access] : []),
+    ])
     policiesCache.set(plugins, policies)
   }
   return policies
+}
+
+/** A plugin's `scope()` filter as an access policy: `read` is its read operation, every other action its write. */
+function scopeAsPolicy(scope: NonNullable<CrmPlugin['scope']>): AccessPolicy {
+  return {
+    scope: ({ entity, action, tenantId, actor }) =>
+      scope({ entity, operation: action === 'read' ? 'read' : 'write', tenantId, actor }) ?? null,
+  }
 }
 
 /**

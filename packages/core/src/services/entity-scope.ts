@@ -64,8 +64,8 @@ export async function compileCallerFilter(
 
 /**
  * The access scope of this action, combined from the plugins' access policies (`CrmPlugin.access`) and their
- * `scope()` filters, or `null` when nothing restricts it. Every read and write path adds it, so a record outside the
- * caller's scope is NOT_FOUND everywhere.
+ * `scope()` filters (which core treats as policies), or `null` when nothing restricts it. Every read and write path
+ * adds it, so a record outside the caller's scope is NOT_FOUND everywhere.
  */
 export async function scopeFilter(
   ctx: EntityContext,
@@ -73,27 +73,14 @@ export async function scopeFilter(
   action: AccessAction,
 ): Promise<StorageFilter | null> {
   if (!mayRestrict(session)) return null
-  const scopes: Filter[] = []
-  for (const plugin of session.runtime.plugins) {
-    const filter = plugin.scope?.({
-      entity: ctx.entity.name,
-      operation: action === 'read' ? 'read' : 'write',
-      tenantId: session.tenantId,
-      actor: session.actor,
-    })
-    if (filter) scopes.push(filter)
-  }
   const customFields = await session.runtime.customFields(session.tenantId, session.ops)
-  const policy = await compiledAccessScope(
+  return compiledAccessScope(
     session,
     ctx.entity.name,
     () => session.runtime.schema.filterTarget(ctx.entity.name, customFields),
     customFields,
     action,
   )
-  if (scopes.length === 0) return policy
-  const legacy = await compileFor(ctx, session, scopes.length === 1 ? (scopes[0] as Filter) : { and: scopes })
-  return policy ? { kind: 'and', filters: [legacy, policy] } : legacy
 }
 
 /** The filters of a read: the caller's `where`, archived records unless asked for, and the access scope. */
@@ -122,7 +109,7 @@ function mayRestrict(session: Session): boolean {
   const plugins = session.runtime.plugins
   let answer = restricting.get(plugins)
   if (answer === undefined) {
-    answer = plugins.some((p) => p.scope) || accessPolicies(session).length > 0
+    answer = accessPolicies(session).length > 0
     restricting.set(plugins, answer)
   }
   return answer

@@ -162,33 +162,19 @@ export class OrderServiceImpl
           value: opts.customerType,
         })
       }
-      const userAndScope: Filter[] = []
-      if (opts.where !== undefined) userAndScope.push(opts.where as Filter)
-      for (const plugin of session.runtime.plugins) {
-        const scope = plugin.scope?.({
-          entity: entity.name,
-          operation: 'read',
-          tenantId: session.tenantId,
-          actor: session.actor,
-        })
-        if (scope) userAndScope.push(scope)
-      }
       // The caller's access applies to aggregates as to lists: the read scope, the related scopes of any `exists`,
       // and no aggregating over a field the caller sees masked or not at all.
       const customFields = await session.runtime.customFields(session.tenantId, ops)
       const target = session.runtime.schema.filterTarget(entity.name, customFields)
       const unreadable = unreadableFields(accessFieldRights(session, entity.name), Object.keys(ORDER_FIELDS))
       if (unreadable.length > 0) throw fieldForbidden(entity.name, unreadable, 'aggregate')
-      if (opts.where !== undefined) {
-        checkFilterFields(session, opts.where, target)
-        userAndScope[0] = await withRelatedScopes(session, opts.where as Filter, target)
-      }
       const policy = await compiledAccessScope(session, entity.name, () => target, customFields, 'read')
       if (policy) filters.push(policy)
-      if (userAndScope.length > 0) {
+      if (opts.where !== undefined) {
+        checkFilterFields(session, opts.where, target)
         filters.push(
           compileFilter(
-            userAndScope.length === 1 ? (userAndScope[0] as Filter) : { and: userAndScope },
+            await withRelatedScopes(session, opts.where as Filter, target),
             target,
             {
               now: session.runtime.clock(),

@@ -311,6 +311,44 @@ describe('plugins', () => {
     expect((await admin.companies.get(bobs.id)).name).toBe('Bob Co')
   })
 
+  it('scope filters also hide records behind exists and count, and as link targets on write', async () => {
+    const ownerOnly = definePlugin({
+      id: 'owner-only',
+      scope: ({ entity, actor }) =>
+        entity === 'company' && actor ? { field: 'ownerId', op: 'eq', value: actor.id } : undefined,
+    })
+    const { crm } = await setupCrm({ plugins: [ownerOnly] as const })
+    const admin = crm.scoped({ actor: null })
+    const alice = crm.scoped({ actor: { id: 'alice' } })
+    const bobs = await admin.companies.create({ name: 'Bob Co', ownerId: 'bob' })
+    const alices = await admin.companies.create({ name: 'Alice Co', ownerId: 'alice' })
+    await admin.contacts.create({ firstName: 'Dora', companyId: bobs.id })
+    await admin.contacts.create({ firstName: 'Eve', companyId: alices.id })
+    // Contacts are not scoped, but the company a contact points at is: `exists` may not reach Bob Co.
+    const atBobCo = { exists: 'company', where: { field: 'name', op: 'eq', value: 'Bob Co' } } as const
+    expect(await admin.contacts.count({ where: atBobCo })).toBe(1)
+    expect(await alice.contacts.count({ where: atBobCo })).toBe(0)
+    expect(await alice.contacts.count({ where: { exists: 'company' } })).toBe(1)
+    expect(
+      (await alice.contacts.list({ where: { not: { exists: 'company' } } })).items.map((c) => c.firstName),
+    ).toEqual(['Dora'])
+    // A write naming a company Alice cannot read gets the missing-id error, and writes nothing.
+    const err = await alice.contacts
+      .create({ firstName: 'Mallory', companyId: bobs.id })
+      .catch((e: unknown) => e)
+    expect(isRapportError(err, 'VALIDATION_FAILED')).toBe(true)
+    const missing = await alice.contacts
+      .create({ firstName: 'Mallory', companyId: 'co_doesnotexist' })
+      .catch((e: unknown) => e)
+    expect((err as Error).message.replace(bobs.id, 'ID')).toBe(
+      (missing as Error).message.replace('co_doesnotexist', 'ID'),
+    )
+    expect(await admin.contacts.count()).toBe(2)
+    expect((await alice.contacts.create({ firstName: 'Fay', companyId: alices.id })).companyId).toBe(
+      alices.id,
+    )
+  })
+
   it('rejects duplicate plugin ids and conflicting field extensions', async () => {
     const a = definePlugin({ id: 'a', schema: { extend: { contact: { score: z.number().optional() } } } })
     const b = definePlugin({ id: 'b', schema: { extend: { contact: { score: z.number().optional() } } } })
