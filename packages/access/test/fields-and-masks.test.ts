@@ -100,6 +100,37 @@ for (const open of backends()) {
       expect((await ray.contacts.update(id, { title: 'CTO' })).title).toBe('CTO')
     })
 
+    it('search ranks rows by the fields the caller may read, never by a masked one', async () => {
+      const ray = s.as('usr_ray')
+      const ada = s.as('usr_ada')
+      // Both titles start with the query, so both are prefix matches for Ray, and the older one comes first. The newer
+      // one's masked email equals the query: ranked by the whole record it would come first, revealing the address.
+      const older = await ada.contacts.create({
+        firstName: 'Tie',
+        ownerId: 'usr_ray',
+        title: 'wombat@zoo.example desk',
+      })
+      const newer = await ada.contacts.create({
+        firstName: 'Tie',
+        ownerId: 'usr_ray',
+        title: 'wombat@zoo.example team',
+        emails: [{ address: 'wombat@zoo.example' }],
+      })
+      try {
+        const ids = async (limit?: number) =>
+          (await ray.contacts.search('wombat@zoo.example', limit ? { limit } : {})).map((c) => c.id)
+        expect(await ids()).toEqual([older.id, newer.id])
+        expect(await ids(1)).toEqual([older.id])
+        // The admin reads the email, so for her the exact match ranks first.
+        expect((await ada.contacts.search('wombat@zoo.example')).map((c) => c.id)).toEqual([
+          newer.id,
+          older.id,
+        ])
+      } finally {
+        for (const c of [older, newer]) await ada.contacts.delete(c.id)
+      }
+    })
+
     it('search keeps looking past rows that match only through a masked field', async () => {
       const ray = s.as('usr_ray')
       // Twelve contacts match "quokka" only through their (masked) email, and rank first; the one readable match,

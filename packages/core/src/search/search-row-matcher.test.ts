@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { searchDocument } from './search-document.js'
-import { matchesSearch } from './search-match.js'
-import { searchRowMatcher } from './search-row-matcher.js'
+import { matchesSearch, searchTier } from './search-match.js'
+import { searchRowMatcher, searchRowRank } from './search-row-matcher.js'
 import { parseSearchQuery } from './search-text.js'
 
 /**
@@ -71,9 +71,12 @@ describe('searchRowMatcher', () => {
           }
           const query = parseSearchQuery(queryText)
           const matcher = searchRowMatcher(model, query)
+          const rank = searchRowRank(model, query)
           for (const row of rows) {
-            const expected = matchesSearch({ ...row, ...searchDocument(model, row) }, query)
+            const document = { ...row, ...searchDocument(model, row) }
+            const expected = matchesSearch(document, query)
             expect(matcher(row)).toBe(expected)
+            expect(rank(row)).toBe(expected ? searchTier(document, query) : undefined)
             if (expected) matched++
             else refused++
           }
@@ -84,6 +87,15 @@ describe('searchRowMatcher', () => {
     expect(matched).toBeGreaterThan(1000)
     expect(refused).toBeGreaterThan(1000)
   }, 60_000)
+
+  it('ranks a row by the keys of the fields it is given only', () => {
+    // The email equals the query; the title only starts with it. Without the email the row is a prefix match.
+    const row = { title: 'ada@zoo.example desk', emailAddresses: ['ada@zoo.example'] }
+    const query = parseSearchQuery('ada@zoo.example')
+    expect(searchRowRank({ searchFields: ['title', 'emailAddresses'] }, query)(row)).toBe(0)
+    expect(searchRowRank({ searchFields: ['title'] }, query)(row)).toBe(1)
+    expect(searchRowRank({ searchFields: ['emailAddresses'] }, parseSearchQuery('desk'))(row)).toBeUndefined()
+  })
 
   it('finds a term only in the fields it is given', () => {
     const row = { firstName: 'Ada', emailAddresses: ['client5@acme.example'] }

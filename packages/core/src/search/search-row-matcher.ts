@@ -1,7 +1,8 @@
 import type { ModelDefinition } from '../storage/model-definition.js'
 import type { StorageRow } from '../storage/storage-filter.js'
 import { forEachSearchValue, searchDocument } from './search-document.js'
-import { matchesSearch } from './search-match.js'
+import type { SearchTier } from './search-match.js'
+import { matchesSearch, searchTier } from './search-match.js'
 import type { ParsedSearchQuery } from './search-text.js'
 import { addSearchTokens, normalizeSearchText, phoneDigits } from './search-text.js'
 
@@ -72,6 +73,45 @@ export function searchRowMatcher(
       return mask === all
     })
     return mask === all
+  }
+}
+
+/**
+ * {@link searchRowMatcher} and the rank: for a matching row, `searchTier()` of its search document rebuilt from
+ * `model`'s fields and phrases (0 when one of those values' keys equals the query's phrase, 1 when one starts with it,
+ * 2 otherwise); `undefined` for a row that does not match. Core ranks a caller's results by it when some search
+ * fields are hidden or masked from them, so a row never sorts by a key the caller may not read.
+ *
+ * @example
+ * ```ts
+ * const rank = searchRowRank({ searchFields: ['firstName'] }, parseSearchQuery('ada'))
+ * rank({ firstName: 'Ada', emailAddresses: ['ada'] }) // 0
+ * ```
+ *
+ * @internal
+ */
+export function searchRowRank(
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  query: ParsedSearchQuery,
+): (row: Readonly<StorageRow>) => SearchTier | undefined {
+  const matches = searchRowMatcher(model, query)
+  if (query.terms.length + query.runs.length > MAX_MASK_CONDITIONS) {
+    return (row) => {
+      const document = { ...row, ...searchDocument(model, row) }
+      return matchesSearch(document, query) ? searchTier(document, query) : undefined
+    }
+  }
+  const phrase = query.phrase
+  return (row) => {
+    if (!matches(row)) return undefined
+    let tier: SearchTier = 2
+    forEachSearchValue(model, row, normalize, (value) => {
+      const key = phoneDigits(value) ?? value
+      if (key === phrase) tier = 0
+      else if (tier === 2 && key.startsWith(phrase)) tier = 1
+      return tier === 0
+    })
+    return tier
   }
 }
 

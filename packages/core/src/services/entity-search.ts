@@ -1,10 +1,13 @@
 import * as z from 'zod'
 import { accessFieldRights, projectRecord, unreadableFields } from '../access/session-access.js'
 import type { Filter } from '../filter/filter-types.js'
-import { searchFilters } from '../search/search-match.js'
-import { searchRowMatcher } from '../search/search-row-matcher.js'
+import { SEARCH_KEYS_FIELD } from '../search/search-document.js'
+import type { SearchTier } from '../search/search-match.js'
+import { searchFilters, searchTier } from '../search/search-match.js'
+import { searchRowRank } from '../search/search-row-matcher.js'
 import type { ParsedSearchQuery } from '../search/search-text.js'
 import { parseSearchQuery } from '../search/search-text.js'
+import { compareStringsByCodePoint } from '../storage/compare-storage-values.js'
 import type { ModelScope } from '../storage/model-definition.js'
 import { unstorableTextReason } from '../storage/storable-value.js'
 import type { StorageOperations } from '../storage/storage-adapter.js'
@@ -73,8 +76,8 @@ export async function searchRecords(
     )
     const where: StorageFilter = { kind: 'and', filters }
     const scope = storageScope(ctx, session)
-    // A search must never match on a field the caller sees masked or not at all (it would reveal the value): for such
-    // callers, a row counts only when the query matches its document rebuilt from the readable fields alone.
+    // A search must never match or rank on a field the caller sees masked or not at all (it would reveal the value):
+    // for such callers, a row counts, and ranks, only by its document rebuilt from the readable fields alone.
     const model = ctx.entity.model
     const unreadable = unreadableFields(accessFieldRights(session, name), model.searchFields)
     const fetchRanked = (filter: StorageFilter, count: number) =>
@@ -89,9 +92,11 @@ export async function searchRecords(
         searchFields: model.searchFields.filter((f) => !unreadable.includes(f)),
         searchPhrases: (model.searchPhrases ?? []).filter((p) => p.every((f) => !unreadable.includes(f))),
       }
+      if (readable.searchFields.length === 0) return []
       rows = await readableMatches(
         (seen, count) => fetchRanked(excluding(where, seen), count),
-        searchRowMatcher(readable, terms),
+        searchRowRank(readable, terms),
+        terms,
         limit,
         session.runtime.limits.maxPageSize,
       )
@@ -111,29 +116,52 @@ function excluding(where: StorageFilter, seen: readonly StorageValue[]): Storage
 }
 
 /**
- * The first `limit` ranked rows that `readable` accepts. Rows matching only through a field the caller may not read
- * are dropped, and the ranked rows after those already seen are fetched until `limit` rows are kept or none are left;
- * a fixed over-fetch would return too few rows whenever more matches than it came from unreadable fields. The first
- * batch over-fetches 4 × `limit` rows (one round trip is cheaper than several small ones when masked and readable
- * matches interleave, as a masked email and a name often do), and each further batch doubles, up to `maxBatch`.
+ * The first `limit` rows by the caller's own ranking: the rows `readable` ranks (rows matching only through a field
+ * the caller may not read get none), by that rank, then id. The adapter ranks by the whole document, so it is read in
+ * batches, each the ranked rows after those already seen, until the result is settled or no row is left: every row
+ * still to come ranks after the last one read by the whole document, and a row's readable rank is never better than
+ * its whole-document rank (its readable keys are some of its keys), so a kept row ranked before the last row read is
+ * final. The first batch over-fetches 4 × `limit` rows (one round trip is cheaper than several small ones when
+ * masked and readable matches interleave, as a masked email and a name often do), and each further batch doubles, up
+ * to `maxBatch`.
  */
 async function readableMatches(
   fetch: (seen: readonly StorageValue[], count: number) => Promise<StorageRow[]>,
-  readable: (row: StorageRow) => boolean,
+  readable: (row: StorageRow) => SearchTier | undefined,
+  query: ParsedSearchQuery,
   limit: number,
   maxBatch: number,
 ): Promise<StorageRow[]> {
-  const kept: StorageRow[] = []
+  const kept: Ranked[] = []
   const seen: StorageValue[] = []
   for (let batch = Math.min(limit * 4, maxBatch); ; batch = Math.min(batch * 2, maxBatch)) {
     const rows = await fetch(seen, batch)
+    let last: Ranked | undefined
     for (const row of rows) {
+      const id = String(row['id'])
       seen.push(row['id'] as StorageValue)
-      if (readable(row)) kept.push(row)
-      if (kept.length === limit) return kept
+      // A row without its stored keys cannot say its whole-document rank: take the best, so nothing settles early.
+      last = { row, id, tier: typeof row[SEARCH_KEYS_FIELD] === 'string' ? searchTier(row, query) : 0 }
+      const tier = readable(row)
+      if (tier !== undefined) kept.push({ row, id, tier })
     }
-    if (rows.length < batch) return kept
+    kept.sort(byRank)
+    const settled =
+      rows.length < batch ||
+      (last !== undefined && kept.length >= limit && byRank(kept[limit - 1]!, last) < 0)
+    if (settled) return kept.slice(0, limit).map((entry) => entry.row)
   }
+}
+
+/** A row with its rank. */
+interface Ranked {
+  readonly row: StorageRow
+  readonly id: string
+  readonly tier: SearchTier
+}
+
+function byRank(a: Ranked, b: Ranked): number {
+  return a.tier - b.tier || compareStringsByCodePoint(a.id, b.id)
 }
 
 /**
