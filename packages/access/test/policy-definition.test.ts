@@ -49,6 +49,31 @@ describe('a broken policy is a typed error before anything runs', () => {
     expect(refusal(() => policy.rolesOf({ id: 'u1', roles: ['ghost'] })).reason).toBe('unknownRole')
   })
 
+  it('refuses a malformed run-time grant, and shares nothing', () => {
+    const policy = defineAccessPolicy({ roles: { rep }, teams: [{ id: 'east' }] })
+    const good = {
+      entity: 'contact',
+      recordId: 'ct_1',
+      principal: { type: 'user', id: 'u1' },
+      level: 'read',
+      reason: 'manual',
+    } as const
+    expect(refusal(() => policy.share({ ...good, level: 'owner' } as never)).reason).toBe('malformed')
+    expect(refusal(() => policy.share({ ...good, reason: 'because' } as never)).reason).toBe('malformed')
+    expect(
+      refusal(() => policy.share({ ...good, principal: { type: 'role', id: 'rep' } } as never)).reason,
+    ).toBe('malformed')
+    expect(refusal(() => policy.share({ ...good, extra: true } as never)).reason).toBe('malformed')
+    expect(refusal(() => policy.share({ ...good, principal: { type: 'team', id: 'west' } })).reason).toBe(
+      'unknownTeam',
+    )
+    expect(policy.grants()).toEqual([])
+    expect(policy.version).toBe(0)
+    policy.share({ ...good, principal: { type: 'team', id: 'east' } })
+    expect(policy.grants()).toEqual([{ ...good, principal: { type: 'team', id: 'east' } }])
+    expect(policy.version).toBe(1)
+  })
+
   it('refuses a cycle in the team hierarchy and unknown parent teams', () => {
     const cycle: AccessPolicyInput = {
       roles: { rep },

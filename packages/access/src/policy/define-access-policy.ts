@@ -2,7 +2,7 @@ import type { Actor } from '@rapport/core/events'
 import { TeamHierarchy } from '../teams/team-hierarchy.js'
 import { invalidPolicy } from './policy-error.js'
 import type { AccessPolicyDefinition, AccessPolicyInput, ShareGrant } from './policy-schema.js'
-import { policySchema } from './policy-schema.js'
+import { grantSchema, policySchema } from './policy-schema.js'
 
 /**
  * A validated access policy: roles with scope levels per entity and action, users and their roles, teams with
@@ -16,7 +16,11 @@ export interface AccessPolicyModel {
   readonly teams: TeamHierarchy
   /** Grants added at run time with {@link AccessPolicyModel.share}, plus those of the definition. */
   grants(): readonly ShareGrant[]
-  /** Shares one record with a user or a team; callers see it on their next query. */
+  /**
+   * Shares one record with a user or a team; callers see it on their next query. A malformed grant (an unknown
+   * level, reason or principal type, an extra key) or a grant to an unknown team is `ACCESS_INVALID_POLICY`, and
+   * nothing is shared.
+   */
   share(grant: ShareGrant): void
   /** Removes the grants of a record to a principal (all reasons, or only `reason`). */
   unshare(
@@ -106,7 +110,23 @@ export function defineAccessPolicy(input: AccessPolicyInput): AccessPolicyModel 
     definition,
     teams,
     grants: () => grants,
-    share(grant) {
+    share(input) {
+      // A grant added at run time is checked as strictly as one in the definition: a level, reason or principal
+      // outside the schema would otherwise widen or break every compiled scope that reads it.
+      const parsed = grantSchema.safeParse(input)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        const path = issue?.path.join('.') ?? ''
+        throw invalidPolicy(
+          'malformed',
+          `share: ${path ? `${path}: ` : ''}${issue?.message ?? 'malformed grant'}`,
+          {
+            path: issue?.path ?? [],
+            issues: parsed.error.issues.map((i) => ({ path: i.path, message: i.message })),
+          },
+        )
+      }
+      const grant = parsed.data
       checkGrant(grant)
       grants = [...grants, grant]
       version++
