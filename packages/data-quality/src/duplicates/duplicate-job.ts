@@ -38,15 +38,16 @@ export interface DuplicateJobProgress {
 
 /** Options of {@link runDuplicateJob}. */
 export interface DuplicateJobOptions {
-  /** Called every page of keys. */
-  readonly onProgress?: (progress: DuplicateJobProgress) => void
-  /** Candidate pairs scored together (default 5,000): what the job holds in memory besides the duplicates found. */
-  readonly chunkSize?: number
   /**
-   * Records whose prepared (normalised) form is kept between chunks (default 100,000), so a record met in several
-   * blocks (its e-mail, its phone, its name) is read and normalised once while it stays in this window.
+   * Called every page of keys. Its `total` costs a count of the entity's match keys (one more pass over the index),
+   * made only when this is given.
    */
-  readonly cacheSize?: number
+  readonly onProgress?: (progress: DuplicateJobProgress) => void
+  /**
+   * Candidate pairs scored together (default 5,000). The job holds two chunks' prepared (normalised) records, this
+   * chunk's and the previous one's, besides the duplicates found.
+   */
+  readonly chunkSize?: number
 }
 
 type Rec = Record<string, unknown>
@@ -54,17 +55,16 @@ type Rec = Record<string, unknown>
 const PAGE = 1000
 /** Candidate pairs scored together: their records are loaded with a few `id in (…)` pages. */
 const CHUNK = 5000
-const CACHE = 100_000
 
 /**
  * Finds every duplicate among the records of the rule's entity without reading the table record by record: it
  * streams the persisted match keys in `(key, value)` order through `crm` (keyset pages over the
  * `(entity, key, value)` index, the same on every adapter), so each run of equal values is a block; blocks larger
  * than `maxBlockSize + 1` are ignored, as on writes. Candidate pairs ("not a duplicate" pairs dropped) are scored in
- * chunks as the blocks stream in (records loaded by id, archived ones skipped), so memory holds one chunk of
- * candidates plus the duplicates found, whatever the table's size; duplicate pairs are joined into connected sets,
- * and each new set stored as an open `dqDuplicateSet`. Running it again creates no second copy of a set that is
- * still open.
+ * chunks as the blocks stream in (records loaded by id, archived ones skipped; a record's prepared form is kept for
+ * the next chunk too, then dropped), so memory holds one chunk of candidates, two chunks' records and the duplicates
+ * found, whatever the table's size; duplicate pairs are joined into connected sets, and each new set stored as an
+ * open `dqDuplicateSet`. Running it again creates no second copy of a set that is still open.
  */
 export async function runDuplicateJob(
   crm: CrmServices,
@@ -73,14 +73,18 @@ export async function runDuplicateJob(
 ): Promise<DuplicateJobResult> {
   const scanned = await crm.entity(rule.entity).count()
   const keyNames = rule.keys.map((k) => k.name)
-  const totalKeys = await crm.entity('dqMatchKey').count({
-    where: {
-      and: [
-        { field: 'entity', op: 'eq', value: rule.entity },
-        { field: 'key', op: 'in', value: keyNames },
-      ],
-    },
-  })
+  const onProgress = options.onProgress
+  // The total is for progress only: counting is one more pass over the index, so it is made only when asked for.
+  const totalKeys = onProgress
+    ? await crm.entity('dqMatchKey').count({
+        where: {
+          and: [
+            { field: 'entity', op: 'eq', value: rule.entity },
+            { field: 'key', op: 'in', value: keyNames },
+          ],
+        },
+      })
+    : 0
   // 1. "Not a duplicate" pairs.
   const dismissed = new Set<string>()
   for await (const pair of crm.entity<{ aId: string; bId: string }>('dqNotDuplicate').iterate({
@@ -102,9 +106,11 @@ export async function runDuplicateJob(
   const found = new Set<string>()
   const service = crm.entity<Rec>(rule.entity)
   const chunkSize = Math.max(1, options.chunkSize ?? CHUNK)
-  const cacheSize = Math.max(0, options.cacheSize ?? CACHE)
-  // Prepared records by id, oldest first (a Map keeps insertion order); null: not readable (archived, gone, hidden).
-  const prepared = new Map<string, PreparedRecord | null>()
+  // Prepared records by id, two generations: the previous chunk's and this chunk's (null: not readable, i.e.
+  // archived, gone or hidden). A record of this chunk found in the previous one moves to this one; after scoring, this
+  // generation becomes the previous one and the older is dropped, so at most two chunks' records are held.
+  let lastChunk = new Map<string, PreparedRecord | null>()
+  let thisChunk = new Map<string, PreparedRecord | null>()
   let chunk = new Map<string, [string, string]>()
   let candidates = 0
   const score = async () => {
@@ -112,20 +118,26 @@ export async function runDuplicateJob(
     chunk = new Map()
     candidates += list.length
     const missing = new Set<string>()
+    const need = (id: string) => {
+      if (thisChunk.has(id)) return
+      const kept = lastChunk.get(id)
+      if (kept !== undefined) thisChunk.set(id, kept)
+      else missing.add(id)
+    }
     for (const [a, b] of list) {
-      if (!prepared.has(a)) missing.add(a)
-      if (!prepared.has(b)) missing.add(b)
+      need(a)
+      need(b)
     }
     const ids = [...missing]
     for (let j = 0; j < ids.length; j += PAGE) {
       const part = ids.slice(j, j + PAGE)
       const page = await service.list({ where: { field: 'id', op: 'in', value: part }, limit: part.length })
-      for (const record of page.items) prepared.set(record['id'] as string, prepareRecord(rule, record))
+      for (const record of page.items) thisChunk.set(record['id'] as string, prepareRecord(rule, record))
     }
-    for (const id of ids) if (!prepared.has(id)) prepared.set(id, null)
+    for (const id of ids) if (!thisChunk.has(id)) thisChunk.set(id, null)
     for (const [a, b] of list) {
-      const left = prepared.get(a)
-      const right = prepared.get(b)
+      const left = thisChunk.get(a)
+      const right = thisChunk.get(b)
       if (!left || !right) continue
       // A pair sharing two keys is met in two blocks, perhaps in two chunks: it is kept once.
       if (found.has(`${a} ${b}`)) continue
@@ -136,14 +148,8 @@ export async function runDuplicateJob(
       parent.set(find(a), find(b))
       pairs.push({ a, b, score: s.score })
     }
-    // Forget the oldest prepared records beyond the window (after scoring: this chunk needed all of them).
-    if (prepared.size > cacheSize) {
-      let excess = prepared.size - cacheSize
-      for (const id of prepared.keys()) {
-        if (excess-- <= 0) break
-        prepared.delete(id)
-      }
-    }
+    lastChunk = thisChunk
+    thisChunk = new Map()
   }
   // 3. Blocks from the index: consecutive keys with one value.
   let block: string[] = []
@@ -183,12 +189,12 @@ export async function runDuplicateJob(
         if (chunk.size >= chunkSize) await score()
       }
       block.push(row.recordId)
-      if (++keys % PAGE === 0) options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
+      if (++keys % PAGE === 0) onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
     }
   }
   flush()
   await score()
-  options.onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
+  onProgress?.({ phase: 'keys', done: keys, total: totalKeys })
   const groups = new Map<string, { ids: Set<string>; pairs: typeof pairs }>()
   for (const pair of pairs) {
     const root = find(pair.a)
