@@ -51,7 +51,8 @@ const PG_URL = process.env['RAPPORT_TEST_PG_URL'] || undefined
 const ONLY_RLS = process.env['BENCH_ONLY'] === 'rls'
 // The part not run this time (SQLite, or Postgres RLS without RAPPORT_TEST_PG_URL) keeps its last numbers.
 const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : undefined
-const results: Record<string, unknown> = ONLY_RLS ? (previous?.results ?? {}) : {}
+// Workloads not run this time (BENCH_WORKLOADS, BENCH_ONLY=rls) keep their last numbers.
+const results: Record<string, unknown> = { ...(previous?.results ?? {}) }
 const loadBefore = loadavg()
 if (!ONLY_RLS) await sqliteBench()
 const postgresRls = PG_URL
@@ -174,6 +175,9 @@ async function sqliteBench() {
       handRatios.push((await time(guarded, run)) / h)
     }
     results[name] = {
+      // When and under what load this workload ran (a run of some workloads keeps the others' entries).
+      at: new Date().toISOString(),
+      loadAverage: loadavg(),
       vsHandWrittenWhere: median(handRatios),
       noPolicyMsPerCall: median(plainMs),
       policyMsPerCall: median(guardedMs),
