@@ -63,8 +63,8 @@ function countingReads(storage: StorageAdapter, perSource = false): StorageAdapt
         }
       }
     }
-    // Without newestKeys core reads each source through its service (the memory adapter's path): the same page,
-    // measured beside the merged read in the same run.
+    // Without newestKeys core runs newestKeysByScan, one findMany per source merged in memory (the memory adapter's
+    // path): the same page, measured beside the merged read in the same run.
     if (perSource) delete copy['newestKeys']
     return copy as T
   }

@@ -411,7 +411,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         }
         const atRef = sql.id(TABLE_ALIAS, at.column)
         const idRef = sql.id(TABLE_ALIAS, key ? key.column : idColumn)
-        const branch = sql`select ${sql.lit(i)} as ${sql.id('_part')}, ${idRef} as ${sql.id('_id')}, ${atRef} as ${sql.id('_at')} from ${tableOf(mapping)} where ${where(part.where)} order by ${atRef} desc, ${idRef} desc limit ${args.limit}`
+        const branch = sql`select ${part.distinct ? sql`distinct ` : sql``}${sql.lit(i)} as ${sql.id('_part')}, ${idRef} as ${sql.id('_id')}, ${atRef} as ${sql.id('_at')} from ${tableOf(mapping)} where ${where(part.where)} order by ${atRef} desc, ${idRef} desc limit ${args.limit}`
         return { mapping, at, branch: sql`select * from (${branch}) as ${sql.id(`_b${i}`)}` }
       })
       const query = sql`select * from (${sql.join(

@@ -20,6 +20,8 @@ import type {
   StorageAdapter,
   StorageOperations,
 } from '../storage/storage-adapter.js'
+import type { LinkDatesBackfillOptions, LinkDatesBackfillReport } from '../timeline/link-dates-backfill.js'
+import { backfillLinkDates } from '../timeline/link-dates-backfill.js'
 import type { CrmServices } from '../types/crm-services.js'
 import { buildServices, sessionOf } from './build-services.js'
 import type { CrmDescription } from './crm-description.js'
@@ -76,10 +78,23 @@ export interface Crm<P extends readonly CrmPlugin[] = readonly CrmPlugin[]> exte
   readonly errorCodes: Readonly<Record<string, string>>
   /** The storage adapter, as an escape hatch (e.g. `crm.storage.kysely` on SQL adapters). */
   readonly storage: StorageAdapter
-  /** Schema management. */
+  /** Schema management, and the data migrations an upgrade asks for. */
   readonly migrations: {
     /** The statements `migrate()` would run, for teams with their own migration tooling. */
     plan(): Promise<MigrationPlan>
+    /**
+     * Dates the record links written before links carried their source's date (`sourceAt`), so the customer timeline
+     * reads those contacts' and companies' activities and tasks from the link index. Run it once per tenant after
+     * upgrading (after `migrate()`); batched (one transaction per batch), keyset-paged by link id, idempotent and
+     * resumable (pass the report's `cursor`). Bad options are `VALIDATION_FAILED`, a foreign cursor `INVALID_CURSOR`.
+     *
+     * @example
+     * ```ts
+     * let report = await crm.migrations.backfillLinkDates({ maxBatches: 20 })
+     * while (report.cursor) report = await crm.migrations.backfillLinkDates({ cursor: report.cursor, maxBatches: 20 })
+     * ```
+     */
+    backfillLinkDates(options?: LinkDatesBackfillOptions): Promise<LinkDatesBackfillReport>
   }
   /** Creates or upgrades the storage schema (core and plugin models). Idempotent; never runs on import. */
   migrate(): Promise<MigrationReport>
@@ -329,7 +344,11 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     plugins: Object.freeze(apis) as PluginApis<P>,
     errorCodes: Object.freeze(errorCodes),
     storage: config.storage,
-    migrations: Object.freeze({ plan: () => config.storage.migrations.plan(schema.storage) }),
+    migrations: Object.freeze({
+      plan: () => config.storage.migrations.plan(schema.storage),
+      backfillLinkDates: (options?: LinkDatesBackfillOptions) =>
+        backfillLinkDates(config.storage, schema, tenantId, options),
+    }),
     async migrate() {
       const report = await config.storage.migrations.apply(schema.storage)
       await runtime.ready()

@@ -35,6 +35,7 @@ export type {
   StorageFieldType,
   StorageSchema,
 } from './model-definition.js'
+export { newestKeysByScan } from './newest-keys-scan.js'
 export {
   type AggregateCustomerOrdersArgs,
   type CustomerOrderAggregate,

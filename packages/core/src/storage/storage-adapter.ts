@@ -78,6 +78,12 @@ export interface NewestKeysPart {
    * (`sourceAt`, `sourceId`).
    */
   readonly id?: string
+  /**
+   * Rows sharing both `at` and the id field give one key (SQL `select distinct`). A part over an index model whose
+   * rows repeat a key needs it: a company's activities read from their `recordLink` rows, where an activity linked to
+   * the company and to one of its people has two rows.
+   */
+  readonly distinct?: boolean
 }
 
 /** Arguments of {@link StorageOperations.newestKeys}. */
@@ -155,8 +161,8 @@ export interface StorageOperations {
   /**
    * The newest `limit` rows over several models at once, as keys only: each part's rows matching its filter,
    * ordered by `at` descending then `id` descending (code-point order) across all parts, in one statement on SQL
-   * adapters (the customer timeline reads its sources this way). Optional: without it core reads each part with
-   * `findMany` and merges, with the same result.
+   * adapters (the customer timeline reads its sources this way). Optional: without it core runs
+   * `newestKeysByScan()` (each part with `findMany`, merged), which is the reference every adapter must match.
    */
   newestKeys?(args: NewestKeysArgs): Promise<NewestKey[]>
 }

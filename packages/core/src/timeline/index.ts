@@ -21,6 +21,7 @@
  */
 
 export { coreTimelineSources } from './core-timeline-sources.js'
+export type { LinkDatesBackfillOptions, LinkDatesBackfillReport } from './link-dates-backfill.js'
 export type { TimelineParty } from './timeline-party.js'
 export { partyFilter, partySource } from './timeline-party.js'
 export type {

@@ -3,21 +3,22 @@ import type { Session } from '../crm/session.js'
 import { isRapportError } from '../errors/rapport-error.js'
 import type { Filter } from '../filter/filter-types.js'
 import type { EntityContext } from '../services/entity-behaviour.js'
-import { readFilters, storageScope, visibleRecord } from '../services/entity-scope.js'
+import { readFilters, scopeFilter, storageScope, visibleRecord } from '../services/entity-scope.js'
 import { keysetAfter } from '../storage/keyset-after.js'
+import { newestKeysByScan } from '../storage/newest-keys-scan.js'
 import type { NewestKey, NewestKeysPart, StorageOperations } from '../storage/storage-adapter.js'
 import type { FieldRef, StorageFilter, StorageOrderBy, StorageRow } from '../storage/storage-filter.js'
-import type { TimelineItem, TimelineSource } from './timeline-types.js'
+import type { TimelineItem, TimelineSource, TimelineSubject } from './timeline-types.js'
 
 /** A source to read, with its filter for this subject (without the page position). */
 export interface TimelineRead {
   readonly source: TimelineSource
   readonly where: Filter
   /**
-   * Set when the entries are the subject contact's linked records (activities, tasks), whose `recordLink` rows carry
-   * the entry's date (`sourceAt`): the page reads them as one range of the link index `by_target_at`.
+   * Set when the entries are the subject's linked records (activities, tasks), whose `recordLink` rows carry the
+   * entry's date (`sourceAt`): the page reads them as ranges of the link index `by_target_at`.
    */
-  readonly linked?: { readonly sourceType: string; readonly contactId: string }
+  readonly linked?: { readonly sourceType: string; readonly subject: TimelineSubject }
 }
 
 /** What a merged read found: the page's entries and whether more keys follow. */
@@ -62,13 +63,64 @@ function afterPosition(at: string, id: string, position: TimelinePosition | null
 export type TimelinePosition = readonly [Date, string]
 
 /**
- * Whether the subject contact has links of these source types written before links carried `sourceAt` (or by a
- * writer that left it out): their entries are missing from the link index, so the page reads the sources instead.
+ * A company with more people than this reads its linked sources as before (the people's ids travel as one `in`
+ * list of every link statement, which must stay under the engines' parameter limits).
+ */
+const MAX_LINKED_PEOPLE = 1000
+
+const ID_ONLY: readonly string[] = Object.freeze(['id'])
+
+/**
+ * The link targets whose links hold the subject's linked entries, as a filter on `recordLink`: a contact's own links;
+ * a company's own links and its people's (the contacts whose `companyId` is the company, archived ones included, as
+ * far as the reader may see them, as the company's other sources count them). `null` when a company has more than
+ * {@link MAX_LINKED_PEOPLE} people. One query for a company's people, none for a contact.
+ */
+async function linkTargets(
+  session: Session,
+  ops: StorageOperations,
+  subject: TimelineSubject,
+): Promise<StorageFilter | null> {
+  const own: StorageFilter = {
+    kind: 'and',
+    filters: [equals('targetType', subject.type), equals('targetId', subject.id)],
+  }
+  if (subject.type === 'contact') return own
+  const ctx: EntityContext = { session, entity: session.runtime.schema.entity('contact'), behaviour: {} }
+  const scope = await scopeFilter(ctx, session, 'read')
+  const people = await ops.findMany({
+    ...storageScope(ctx, session),
+    where: { kind: 'and', filters: [equals('companyId', subject.id), ...(scope ? [scope] : [])] },
+    limit: MAX_LINKED_PEOPLE + 1,
+    fields: ID_ONLY,
+  })
+  if (people.length > MAX_LINKED_PEOPLE) return null
+  if (people.length === 0) return own
+  const ids = people.map((p) => String(p['id']))
+  return {
+    kind: 'or',
+    filters: [
+      own,
+      {
+        kind: 'and',
+        filters: [
+          equals('targetType', 'contact'),
+          { kind: 'in', ref: stringRef('targetId'), values: ids, negate: false },
+        ],
+      },
+    ],
+  }
+}
+
+/**
+ * Whether the subject has links of these source types without `sourceAt` (written before links carried it, and not
+ * dated yet by `crm.migrations.backfillLinkDates`): their entries are missing from the link index, so the page reads
+ * the sources instead. One range of the link index per target.
  */
 async function hasUndatedLinks(
   session: Session,
   ops: StorageOperations,
-  contactId: string,
+  targets: StorageFilter,
   sourceTypes: readonly string[],
 ): Promise<boolean> {
   const link = session.runtime.schema.entity('recordLink')
@@ -79,27 +131,29 @@ async function hasUndatedLinks(
     where: {
       kind: 'and',
       filters: [
-        equals('targetType', 'contact'),
-        equals('targetId', contactId),
+        targets,
         { kind: 'in', ref: stringRef('sourceType'), values: sourceTypes, negate: false },
         { kind: 'isNull', ref: { field: 'sourceAt', type: 'datetime' }, isNull: true },
       ],
     },
     limit: 1,
-    fields: ['id'],
+    fields: ID_ONLY,
   })
   return found.length > 0
 }
 
 /**
- * The keys to read for a linked source: the subject contact's `recordLink` rows of that source type, newest
- * `sourceAt` first, whose source row the reader may see (archived out, the reader's scope) — one range of
- * `by_target_at` with a primary-key probe per key, instead of every linked row read and sorted.
+ * The keys to read for a linked source: the subject's `recordLink` rows of that source type (see {@link linkTargets}),
+ * newest `sourceAt` first, whose source row the reader may see (archived out, the reader's scope) — ranges of
+ * `by_target_at` with a primary-key probe per key, instead of every linked row read and sorted. A company's part is
+ * `distinct`: an activity linked to the company and to one of its people (or to two of them) is one entry.
  */
 function linkKeys(
   session: Session,
   ctx: EntityContext,
-  linked: NonNullable<TimelineRead['linked']>,
+  sourceType: string,
+  targets: StorageFilter,
+  distinct: boolean,
   rowFilters: StorageFilter[],
   position: TimelinePosition | null,
 ): NewestKeysPart {
@@ -108,12 +162,12 @@ function linkKeys(
     model: link.model,
     at: 'sourceAt',
     id: 'sourceId',
+    ...(distinct ? { distinct } : {}),
     where: {
       kind: 'and',
       filters: [
-        equals('targetType', 'contact'),
-        equals('targetId', linked.contactId),
-        equals('sourceType', linked.sourceType),
+        targets,
+        equals('sourceType', sourceType),
         { kind: 'isNull', ref: { field: 'sourceAt', type: 'datetime' }, isNull: false },
         ...afterPosition('sourceAt', 'sourceId', position),
         {
@@ -132,15 +186,15 @@ function linkKeys(
 }
 
 /**
- * A timeline page through the storage's `newestKeys`: one statement finds the page's keys over every source, then
- * one `findMany` per kind present on the page fetches its rows by id (primary key). A contact's linked sources
- * (activities, tasks) are read from their link rows' `sourceAt` index ({@link linkKeys}); the page position is the
- * row-value keyset node `after` on every part. The rows are fetched with the reader's scope again and archived rows
- * out, so a row archived or moved out of reach in between is dropped, never shown; the source's own where is not
- * re-run (on SQLite it made the planner walk the subject's links again instead of the ids: 114 lookups instead of 20
- * at 750k activities). Masks apply as on every list. A source whose date or filter names a field the reader may not
- * see is absent, as on the per-source path. `null` when the storage has no `newestKeys` (the caller then reads each
- * source with its service).
+ * A timeline page: one `newestKeys` statement finds the page's keys over every source, then one `findMany` per kind
+ * present on the page fetches its rows by id (primary key). Storages without `newestKeys` (the memory adapter) get
+ * core's `newestKeysByScan`, the reference SQL adapters match, so every adapter pages the same way. The subject's
+ * linked sources (activities, tasks) are read from their link rows' `sourceAt` index ({@link linkKeys}) unless some
+ * of its links are undated; the page position is the row-value keyset node `after` on every part. The rows are
+ * fetched with the reader's scope again and archived rows out, so a row archived or moved out of reach in between is
+ * dropped, never shown; the source's own where is not re-run (on SQLite it made the planner walk the subject's links
+ * again instead of the ids: 114 lookups instead of 20 at 750k activities). Masks apply as on every list. A source
+ * whose date or filter names a field the reader may not see is absent.
  *
  * @internal
  */
@@ -149,16 +203,17 @@ export async function readMergedPage(
   reads: readonly TimelineRead[],
   limit: number,
   position: TimelinePosition | null,
-): Promise<MergedPage | null> {
+): Promise<MergedPage> {
   return session.read(async (ops) => {
-    if (!ops.newestKeys) return null
     const linkedTypes = reads.flatMap((r) => (r.linked ? [r.linked] : []))
+    const subject = linkedTypes[0]?.subject
+    const targets = subject ? await linkTargets(session, ops, subject) : null
     const useLinks =
-      linkedTypes.length > 0 &&
+      targets !== null &&
       !(await hasUndatedLinks(
         session,
         ops,
-        (linkedTypes[0] as NonNullable<TimelineRead['linked']>).contactId,
+        targets,
         linkedTypes.map((l) => l.sourceType),
       ))
     const parts: Part[] = []
@@ -174,8 +229,16 @@ export async function readMergedPage(
         const filters = await readFilters(ctx, session, read.where, false)
         const rowFilters = await readFilters(ctx, session, undefined, false)
         const keys: NewestKeysPart =
-          read.linked && useLinks
-            ? linkKeys(session, ctx, read.linked, rowFilters, position)
+          read.linked && useLinks && targets
+            ? linkKeys(
+                session,
+                ctx,
+                read.linked.sourceType,
+                targets,
+                read.linked.subject.type === 'company',
+                rowFilters,
+                position,
+              )
             : {
                 model: ctx.entity.model,
                 at: read.source.at,
@@ -191,12 +254,13 @@ export async function readMergedPage(
       }
     }
     if (parts.length === 0) return { items: [], last: null, hasMore: false }
-    const keys = await ops.newestKeys({
+    const args = {
       tenantId: session.tenantId,
       schema: session.runtime.schema.storage,
       parts: parts.map((p) => p.keys),
       limit: limit + 1,
-    })
+    }
+    const keys = await (ops.newestKeys ? ops.newestKeys(args) : newestKeysByScan(ops, args))
     const page = keys.slice(0, limit)
     const rows = new Map<string, StorageRow>()
     const byPart = new Map<number, string[]>()

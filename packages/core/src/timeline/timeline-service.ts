@@ -1,5 +1,5 @@
 import type { CrmRuntime, Session } from '../crm/session.js'
-import { isRapportError, RapportError } from '../errors/rapport-error.js'
+import { RapportError } from '../errors/rapport-error.js'
 import { LINKED_SOURCE_AT } from '../services/core-behaviours.js'
 import { decodeCursor, encodeCursor } from '../services/keyset-cursor.js'
 import { failValidation } from '../services/record-validation.js'
@@ -11,7 +11,6 @@ import type { TimelinePosition, TimelineRead } from './timeline-merged-read.js'
 import { readMergedPage } from './timeline-merged-read.js'
 import type {
   TimelineFiguresOptions,
-  TimelineItem,
   TimelineOptions,
   TimelinePage,
   TimelineService,
@@ -68,14 +67,14 @@ async function requireSubject(crm: CrmServices, subject: TimelineSubject): Promi
 }
 
 /**
- * The link-indexed form of a source, when it has one: a contact's activities and tasks, whose `recordLink` rows
+ * The link-indexed form of a source, when it has one: a subject's activities and tasks, whose `recordLink` rows
  * carry the entry's date (`sourceAt`, kept by core on every write of the source).
  */
 function linkedOf(source: TimelineSource, subject: TimelineSubject): TimelineRead['linked'] {
-  if (subject.type !== 'contact' || !coreTimelineSources.includes(source)) return undefined
+  if (!coreTimelineSources.includes(source)) return undefined
   const entity = source.entity as keyof typeof LINKED_SOURCE_AT
   if (LINKED_SOURCE_AT[entity] !== source.at) return undefined
-  return { sourceType: entity, contactId: subject.id }
+  return { sourceType: entity, subject }
 }
 
 /** The position a timeline cursor holds; `INVALID_CURSOR` unless it is an instant and an id. */
@@ -87,28 +86,10 @@ function positionOf(cursor: string): TimelinePosition {
   return [at, id]
 }
 
-/** A list cursor resuming a source's own list (newest first by its date, then id) after the timeline position. */
-function sourceCursor(source: TimelineSource, position: TimelinePosition | null): string | null {
-  if (!position) return null
-  const [at, id] = position
-  return encodeCursor({ [source.at]: at, id }, [
-    { ref: { field: source.at, type: 'datetime' }, direction: 'desc' },
-    { ref: { field: 'id', type: 'string' }, direction: 'desc' },
-  ])
-}
-
-function compareItems(a: TimelineItem, b: TimelineItem): number {
-  const dt = b.at.getTime() - a.at.getTime()
-  if (dt !== 0) return dt
-  // Code-point order, as every adapter sorts ids (ids are ASCII).
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
-}
-
 /**
- * Builds `crm.timeline` over a session's services. On storages with `newestKeys` (the SQL adapters) a page is one
- * statement for the keys over every source plus one per kind on the page ({@link readMergedPage}); otherwise each
- * source is read through its entity's service, one query per source with `limit + 1` rows, merged in memory. Both
- * apply the reader's access, masks and scopes as on any list, and give the same page.
+ * Builds `crm.timeline` over a session's services. A page is one `newestKeys` read for the keys over every source
+ * plus one fetch per kind on the page ({@link readMergedPage}; core's scan stands in for `newestKeys` on storages
+ * without it), with the reader's access, masks and scopes as on any list.
  *
  * @internal
  */
@@ -161,53 +142,13 @@ export function createTimelineService(crm: CrmServices, session: Session): Timel
         reads.push(linked ? { source, where, linked } : { source, where })
       }
       const keyed = await readMergedPage(session, reads, limit, position)
-      if (keyed) {
-        return {
-          items: keyed.items,
-          nextCursor:
-            keyed.hasMore && keyed.last
-              ? encodeCursor({ at: keyed.last.at, id: keyed.last.id }, TIMELINE_ORDER)
-              : null,
-          hasMore: keyed.hasMore,
-        }
-      }
-      const read = async ({ source, where }: TimelineRead): Promise<TimelineItem[]> => {
-        try {
-          const rows = await crm.entity(source.entity).list({
-            where,
-            cursor: sourceCursor(source, position),
-            orderBy: [
-              { field: source.at, direction: 'desc' },
-              { field: 'id', direction: 'desc' },
-            ],
-            limit: limit + 1,
-          })
-          return rows.items.map((record) => ({
-            kind: source.kind,
-            entity: source.entity,
-            id: record['id'] as string,
-            at: record[source.at] as Date,
-            record,
-          }))
-        } catch (error) {
-          // A dating field the reader may not see: the source is outside the reader's access, so it is absent.
-          if (isRapportError(error, 'FIELD_FORBIDDEN')) return []
-          throw error
-        }
-      }
-      // One source after another, not all at once: on SQLite's single connection, concurrent reads queue behind each
-      // other and made a page 60-90x slower than its sources read one by one (bench/marketing timeline, 140k
-      // activities: 92 ms vs under 1.5 ms per source).
-      const merged: TimelineItem[] = []
-      for (const r of reads) merged.push(...(await read(r)))
-      merged.sort(compareItems)
-      const hasMore = merged.length > limit
-      const items = hasMore ? merged.slice(0, limit) : merged
-      const last = items.at(-1)
       return {
-        items,
-        nextCursor: hasMore && last ? encodeCursor({ at: last.at, id: last.id }, TIMELINE_ORDER) : null,
-        hasMore,
+        items: keyed.items,
+        nextCursor:
+          keyed.hasMore && keyed.last
+            ? encodeCursor({ at: keyed.last.at, id: keyed.last.id }, TIMELINE_ORDER)
+            : null,
+        hasMore: keyed.hasMore,
       }
     },
 

@@ -125,7 +125,8 @@ export interface TimelineFiguresOptions {
 export interface TimelineService {
   /**
    * One page of the subject's timeline, newest first (by `at`, then id), over every source or only `kinds`. Reads
-   * one bounded query per source per page, whatever the page size. `NOT_FOUND` when the subject does not exist or
+   * a bounded number of statements per page (one for the keys over every source, one per kind on the page), whatever
+   * the page size or the length of the history; each entry appears once. `NOT_FOUND` when the subject does not exist or
    * is outside the reader's access; `VALIDATION_FAILED` for an unknown kind or a bad limit; `INVALID_CURSOR` for
    * a cursor that is not one of ours.
    */
