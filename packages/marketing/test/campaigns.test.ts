@@ -107,6 +107,15 @@ for (const backend of storages) {
       const csv = `provider_event_id,type,at,member_id\no2,opened,2026-05-01T08:03:00Z,${member('Bo')}\nr1,responded,2026-05-02T08:00:00Z,${member('Bo')}\n`
       expect(await campaigns.ingest(parseEmailEventsCsv(csv))).toEqual({ ingested: 1, duplicates: 1 })
       expect(await crm.entity('messageEvent').count()).toBe(8)
+      // The campaign's emails are on the customer's timeline, newest first, once each.
+      const timeline = await crm.timeline.page({ type: 'contact', id: ids['Bo']! }, { kinds: ['emailEvent'] })
+      expect(timeline.items.map((i) => i.record['type'])).toEqual([
+        'responded',
+        'clicked',
+        'opened',
+        'delivered',
+      ])
+      expect(crm.timeline.kinds('company')).toContain('emailEvent')
       const stats = await campaigns.stats(spring.id)
       expect(stats).toMatchObject({
         targeted: 3,

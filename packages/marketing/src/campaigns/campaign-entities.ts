@@ -115,7 +115,11 @@ export const messageEventEntity = defineEntity({
   indexes: [
     { name: 'by_provider_event', fields: ['providerEventId'], unique: true },
     { name: 'by_member', fields: ['memberId', 'type'] },
+    // The customer timeline's `emailEvent` entries: a contact's or company's events newest first.
+    { name: 'by_record_at', fields: ['recordId', 'at'] },
   ],
+  // The contact the event is about, when the member is a contact (ids are prefixed, so only a contact id matches).
+  relations: { recordContact: { kind: 'belongsTo', model: 'contact', localKey: 'recordId' } },
 })
 
 /**

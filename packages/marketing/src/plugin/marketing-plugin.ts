@@ -3,6 +3,7 @@ import { definePlugin, RapportError } from '@rapport/core'
 import type { EntityHooks } from '@rapport/core/plugin'
 import type { RelationDefinition } from '@rapport/core/storage'
 import { isTimeZone } from '@rapport/core/time'
+import { partySource } from '@rapport/core/timeline'
 import {
   campaignEntity,
   campaignInfluenceEntity,
@@ -135,6 +136,16 @@ export function marketingPlugin(options: MarketingOptions = {}): CrmPlugin<'mark
       relations,
     },
     hooks,
+    // Campaign emails on the customer timeline (crm.timeline.page, kind `emailEvent`): each stored provider event
+    // (sent, delivered, opened, clicked, bounced, unsubscribed…) of a contact, or of a company and its people.
+    timeline: [
+      partySource({
+        kind: 'emailEvent',
+        entity: 'messageEvent',
+        at: 'at',
+        party: { contact: { field: 'recordId', relation: 'recordContact' }, company: { field: 'recordId' } },
+      }),
+    ],
     errorCodes: marketingErrorDescriptions,
     api: (ctx) => ({
       segments: createSegmentService(() => ctx.crm, clock),
