@@ -41,20 +41,30 @@ const JOINER_RUN = /[@._+-]+/
 const CJK = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/u
 const CJK_OR_NOT =
   /(?:[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]\p{M}*)+|(?:[^\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}])+/gu
+// Printable ASCII is the common case (names, e-mails, phones in most files): NFKC, NFD and NFC leave it as it is,
+// it has no accents, letter folds or special dashes, and its letters and digits are [a-z0-9] once lower-cased.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/
+const ASCII_SEPARATORS = /[^a-z0-9@._+-]+/g
 const PHONE_LIKE = /^[0-9][0-9 .+-]*$/
 const MIN_PHONE_DIGITS = 6
 const MIN_PHONE_SUFFIX = 3
 
 function normalizeOnce(text: string): string {
-  const folded = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(COMBINING_DIACRITICS, '')
-    .normalize('NFC')
-    .replace(LETTER_FOLD_PATTERN, (letter) => LETTER_FOLDS[letter] ?? letter)
-    .replace(DASHES, '-')
-    .replace(SEPARATORS, ' ')
+  return words(
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(COMBINING_DIACRITICS, '')
+      .normalize('NFC')
+      .replace(LETTER_FOLD_PATTERN, (letter) => LETTER_FOLDS[letter] ?? letter)
+      .replace(DASHES, '-')
+      .replace(SEPARATORS, ' '),
+  )
+}
+
+/** The words of separated text, joiners trimmed from their ends, joined by single spaces. */
+function words(folded: string): string {
   let out = ''
   for (const chunk of folded.split(' ')) {
     const word = chunk.replace(EDGE_JOINERS, '')
@@ -76,6 +86,8 @@ function normalizeOnce(text: string): string {
  * ```
  */
 export function normalizeSearchText(text: string): string {
+  // What normalizeOnce does to printable ASCII, in one pass: its output is already a fixed point.
+  if (PRINTABLE_ASCII.test(text)) return words(text.toLowerCase().replace(ASCII_SEPARATORS, ' '))
   const once = normalizeOnce(text)
   // A handful of characters only reach their final form on a second pass (lower-casing can yield a character
   // NFKC maps again); two passes make the function idempotent, which the index and the query rely on.
@@ -89,6 +101,8 @@ export function isCjkCharacter(character: string): boolean {
 }
 
 function capped(token: string): string {
+  // A string never has more code points than UTF-16 code units.
+  if (token.length <= MAX_SEARCH_TOKEN_LENGTH) return token
   const points = Array.from(token)
   return points.length <= MAX_SEARCH_TOKEN_LENGTH ? token : points.slice(0, MAX_SEARCH_TOKEN_LENGTH).join('')
 }
@@ -102,7 +116,14 @@ export function phoneDigits(normalized: string): string | undefined {
 
 /** Splits a word (no spaces, no joiners) into runs of CJK characters and runs of anything else. */
 function scriptRuns(word: string): string[] {
+  if (word.length > 0 && PRINTABLE_ASCII.test(word)) return [word]
   return word.match(CJK_OR_NOT) ?? []
+}
+
+/** True when the first character of `run` is CJK. */
+function startsCjk(run: string): boolean {
+  const first = run.codePointAt(0)
+  return first !== undefined && first > 0x7f && isCjkCharacter(String.fromCodePoint(first))
 }
 
 /** The document tokens of one CJK run: every bigram, and the last character alone, so each character starts one. */
@@ -115,7 +136,7 @@ function cjkTokens(run: string, into: Set<string>): void {
 
 function wordTokens(word: string, into: Set<string>): void {
   for (const run of scriptRuns(word)) {
-    if (isCjkCharacter(Array.from(run)[0]!)) cjkTokens(run, into)
+    if (startsCjk(run)) cjkTokens(run, into)
     else into.add(capped(run))
   }
 }
@@ -192,7 +213,7 @@ export function parseSearchQuery(text: string): ParsedSearchQuery {
       continue
     }
     for (const run of scriptRuns(chunk)) {
-      if (!isCjkCharacter(Array.from(run)[0]!)) {
+      if (!startsCjk(run)) {
         terms.add(capped(run))
         continue
       }
