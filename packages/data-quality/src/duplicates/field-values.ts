@@ -1,3 +1,5 @@
+import { BoundedCache } from '../normalise/bounded-cache.js'
+
 /**
  * The non-empty scalar values at a dotted path of a record, walking into arrays: `emails.address` gives every
  * address, `address.city` the city, `custom.birthDate` a custom field. Numbers become strings.
@@ -9,7 +11,9 @@
  */
 export function valuesAt(record: Readonly<Record<string, unknown>>, path: string): string[] {
   let current: unknown[] = [record]
-  for (const segment of path.split('.')) {
+  let segments = splitPaths.get(path)
+  if (!segments) splitPaths.set(path, (segments = path.split('.')))
+  for (const segment of segments) {
     const next: unknown[] = []
     for (const value of current) {
       if (value === null || typeof value !== 'object') continue
@@ -26,3 +30,6 @@ export function valuesAt(record: Readonly<Record<string, unknown>>, path: string
   }
   return out
 }
+
+// Rules name a handful of paths; every record's keys and comparisons read them.
+const splitPaths = new BoundedCache<readonly string[]>(256)

@@ -1,4 +1,5 @@
 import { doubleMetaphone } from 'double-metaphone'
+import { cached } from '../normalise/bounded-cache.js'
 import { companyNameKey } from '../normalise/company-name.js'
 import { companyDomainOf, domainOf } from '../normalise/domain.js'
 import { emailKey } from '../normalise/email.js'
@@ -28,10 +29,15 @@ const MAX_VALUES_PER_KEY = 16
  * ```
  */
 export function phoneticCode(value: string): string {
+  return cachedPhoneticCode(value)
+}
+
+// Surnames repeat across a file and are read again by every comparison: one Double Metaphone run per distinct name.
+const cachedPhoneticCode = cached((value: string): string => {
   const folded = foldText(value)
   const [primary] = doubleMetaphone(folded.normalize('NFD').replace(/\p{M}/gu, ''))
   return primary.length > 0 ? primary : folded.replace(/\s/gu, '')
-}
+})
 
 function transform(value: string, how: MatchKeyDefinition['parts'][number]['transform']): string | null {
   switch (how) {

@@ -1,4 +1,5 @@
 import normalizeEmailAddress from 'validator/lib/normalizeEmail.js'
+import { cached } from './bounded-cache.js'
 
 /**
  * The e-mail match key of an address: trimmed and lower-cased, the domain in ASCII (IDN to punycode), and the
@@ -17,7 +18,12 @@ import normalizeEmailAddress from 'validator/lib/normalizeEmail.js'
  * ```
  */
 export function emailKey(input: string | null | undefined): string | null {
-  if (typeof input !== 'string') return null
+  return typeof input === 'string' ? cachedEmailKey(input) : null
+}
+
+// An import reads each address three times (the in-file key, the upsert look-up, the match key written with the
+// record): ~6 µs each, most of it in the URL parser.
+const cachedEmailKey = cached((input: string): string | null => {
   const trimmed = input.normalize('NFKC').trim()
   const at = trimmed.lastIndexOf('@')
   if (at <= 0 || at === trimmed.length - 1 || /\s/u.test(trimmed)) return null
@@ -34,10 +40,15 @@ export function emailKey(input: string | null | undefined): string | null {
   })
   if (normalised === false || !normalised.includes('@') || normalised.startsWith('@')) return null
   return normalised
-}
+})
 
 /** A host name in lower-case ASCII (punycode for IDNs), or `null` when it is not a valid host name. */
 export function asciiDomain(host: string): string | null {
+  return cachedAsciiDomain(host)
+}
+
+// A file's addresses share few domains; WHATWG URL parsing is the costly part of an e-mail key.
+const cachedAsciiDomain = cached((host: string): string | null => {
   const trimmed = host.normalize('NFKC').trim().replace(/\.$/u, '').toLowerCase()
   if (trimmed.length === 0 || trimmed.length > 253 || /[\s/\\?#@:]/u.test(trimmed)) return null
   let ascii: string
@@ -48,4 +59,4 @@ export function asciiDomain(host: string): string | null {
   }
   if (!/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z0-9-]{2,63}$/u.test(ascii)) return null
   return ascii
-}
+})

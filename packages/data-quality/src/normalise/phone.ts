@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/min'
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
+import { BoundedCache } from './bounded-cache.js'
 
 /** An ISO 3166-1 alpha-2 region used to read national phone numbers, e.g. `US` or `CN`. */
 export type PhoneRegion = CountryCode
@@ -30,7 +31,6 @@ export function phoneToE164(input: string | null | undefined, defaultRegion?: Ph
       : parsePhoneNumberFromString(text)
     e164 = parsed?.isValid() ? parsed.number : null
   }
-  if (parsedPhones.size >= PHONE_CACHE_SIZE) parsedPhones.clear()
   parsedPhones.set(cacheKey, e164)
   // The E.164 form is what the next step (match keys, comparisons) reads: it is its own E.164 form.
   if (e164 !== null) parsedPhones.set(e164, e164)
@@ -41,8 +41,7 @@ export function phoneToE164(input: string | null | undefined, defaultRegion?: Ph
 // several times: the normalize hook (national form to E.164), then the phone and phone-block match keys, then an
 // import's comparison with the stored numbers. Results are pure functions of (input, region): a bounded cache,
 // emptied when full, so memory stays flat however many numbers go through.
-const PHONE_CACHE_SIZE = 4096
-const parsedPhones = new Map<string, string | null>()
+const parsedPhones = new BoundedCache<string | null>(4096)
 
 /**
  * The blocking key Salesforce uses for phones: the E.164 number without its last four digits, so numbers of one

@@ -83,6 +83,7 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
   }
   const rules = options.validationRules === false ? null : rulesValidator(crm.plugins)
   const dedupe = spec ?? inFileKey(columns.map((c) => c.target.path))
+  const mapsDomain = columns.some((c) => c.target.path === 'domain')
   const job: ImportJob | null = dryRun
     ? null
     : await openJob(services, {
@@ -128,11 +129,13 @@ export async function importRecords(crm: Crm, options: ImportOptions): Promise<I
       return pending
     }
     const mapped = mapRow(row.values, columns, source.headers)
-    pending.values = mapped.values.map((v) =>
-      v.column.target.path === 'domain' && typeof v.value === 'string'
-        ? { ...v, value: domainOf(v.value) ?? v.value }
-        : v,
-    )
+    pending.values = !mapsDomain
+      ? mapped.values
+      : mapped.values.map((v) =>
+          v.column.target.path === 'domain' && typeof v.value === 'string'
+            ? { ...v, value: domainOf(v.value) ?? v.value }
+            : v,
+        )
     const issues = [...mapped.issues]
     pending.input = buildCreateInput(pending.values)
     if (issues.length === 0 && options.validateRow) {
