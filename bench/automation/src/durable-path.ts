@@ -6,8 +6,51 @@ import { allocations, median, profile, round } from '../../limits/src/harness.ts
 
 type Crm = ReturnType<typeof createCrm>
 
+/** Storage port calls by operation (one SQL statement each on the SQL adapters; `transaction` is BEGIN + COMMIT). */
+export type StatementCounts = Record<string, number>
+
+/** Port members that are not one statement: left uncounted (transactions are counted on their own). */
+const NOT_STATEMENTS = new Set(['transaction', 'close', 'scrub'])
+
+/** `storage` with every port call counted into `counts` (inside transactions too). */
+function counting(storage: StorageAdapter, counts: StatementCounts): StorageAdapter {
+  const wrap = <T extends object>(ops: T): T => {
+    const copy: Record<string, unknown> = { ...(ops as Record<string, unknown>) }
+    for (const [key, fn] of Object.entries(ops)) {
+      if (typeof fn !== 'function' || NOT_STATEMENTS.has(key)) continue
+      copy[key] = (...args: unknown[]) => {
+        const model = (args[0] as { model?: { name?: string } } | undefined)?.model?.name ?? '?'
+        const name = `${key} ${model}`
+        counts[name] = (counts[name] ?? 0) + 1
+        return fn.apply(ops, args)
+      }
+    }
+    return copy as T
+  }
+  return {
+    ...wrap(storage),
+    transaction: (fn) => {
+      counts['transaction'] = (counts['transaction'] ?? 0) + 1
+      return storage.transaction((tx) => fn(wrap(tx)))
+    },
+  }
+}
+
+/** Counts per event: every count divided by `events`, largest first, with the total. */
+function perEvent(counts: StatementCounts, events: number): StatementCounts {
+  const out: StatementCounts = {}
+  let total = 0
+  for (const [name, n] of Object.entries(counts).sort((a, b) => b[1] - a[1])) {
+    out[name] = round(n / events, 2)
+    total += n
+  }
+  return { total: round(total / events, 2), ...out }
+}
+
 /** A CRM with a pipeline, ready to take deal creates. */
-async function open(storage: StorageAdapter, automated: boolean) {
+async function open(raw: StorageAdapter, automated: boolean) {
+  const counts: StatementCounts = {}
+  const storage = counting(raw, counts)
   const queue = createInProcessQueue({ batchSize: 200 })
   const crm: Crm = createCrm({
     storage,
@@ -46,7 +89,7 @@ async function open(storage: StorageAdapter, automated: boolean) {
       })
     }
   }
-  return { crm, queue, createDeals }
+  return { crm, queue, createDeals, counts }
 }
 
 /** One side's timed round: events per second of wall time and of this process's CPU time. */
@@ -80,6 +123,15 @@ export interface DurablePathResult {
   readonly met: boolean
   readonly allocations: { readonly automated: Allocation; readonly baseline: Allocation }
   readonly profile: { readonly automated: readonly Frame[]; readonly baseline: readonly Frame[] }
+  /**
+   * Storage port calls per event (one SQL statement each; a `transaction` adds BEGIN and COMMIT): the plain create,
+   * the automated write, and the step phase (the queue's batched run of the step jobs).
+   */
+  readonly statements: {
+    readonly baseline: StatementCounts
+    readonly write: StatementCounts
+    readonly steps: StatementCounts
+  }
 }
 
 /**
@@ -144,6 +196,22 @@ export async function durablePath(
     perCpuSec: Math.round(median(rs.map((r) => r.perCpuSec))),
   })
   const small = Math.max(1, Math.floor(events / 2))
+  const statements = async () => {
+    const clear = (c: StatementCounts) => {
+      for (const k of Object.keys(c)) delete c[k]
+    }
+    clear(plain.counts)
+    await plain.createDeals(events)
+    const baseline = perEvent(plain.counts, events)
+    clear(auto.counts)
+    await auto.createDeals(events)
+    const write = perEvent(auto.counts, events)
+    clear(auto.counts)
+    const ran = await auto.queue.runDue()
+    if (ran !== events) throw new Error(`durable path lost work: ${ran} jobs for ${events} events`)
+    tasksBefore = await auto.crm.tasks.count()
+    return { baseline, write, steps: perEvent(auto.counts, events) }
+  }
   const result: DurablePathResult = {
     events,
     rounds,
@@ -166,6 +234,7 @@ export async function durablePath(
       automated: await profile({ run: (n) => endToEnd(n) }, events, 15),
       baseline: await profile({ run: (n) => plain.createDeals(n) }, events, 8),
     },
+    statements: await statements(),
   }
   await plain.crm.close()
   await auto.crm.close()

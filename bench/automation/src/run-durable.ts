@@ -57,6 +57,13 @@ function report(engine: string, r: DurablePathResult) {
     `durable path, ${engine}: ${r.automated.perSec} events/s end to end vs ${r.baseline.perSec} plain creates/s → ${r.ratio}× (cpu ${r.cpuRatio}×, target 0.5×) ${r.met ? 'met' : 'NOT met'}; ${r.allocations.automated.bytesPerCall} B/event vs ${r.allocations.baseline.bytesPerCall}`,
   )
   for (const f of r.profile.automated.slice(0, 8)) console.log(`    ${f.percent}% ${f.frame}`)
+  const line = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')
+  console.log(`  statements per event, plain create: ${line(r.statements.baseline)}`)
+  console.log(`  automated write: ${line(r.statements.write)}`)
+  console.log(`  steps: ${line(r.statements.steps)}`)
 }
 
 writeFileSync(

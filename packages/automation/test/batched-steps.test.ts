@@ -1,7 +1,18 @@
 import { definePlugin } from '@rapport/core'
+import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { describe, expect, it } from 'vitest'
+import type { AutomationRule } from '../src/index.js'
 import { setup } from './helpers.js'
+
+/** A task per new deal: a rule with database effects only, so its first steps run batched. */
+const CALL: AutomationRule = {
+  id: 'call',
+  name: 'Call',
+  entity: 'deal',
+  trigger: { type: 'record', events: ['created'] },
+  actions: [{ type: 'createTask', title: 'Call {{record.name}}' }],
+}
 
 // First deliveries of step jobs run together in one transaction (queue.work's `inTransaction`); these pin what that
 // must not change: per-run audit origins, rollback of a failing batch with the shared retries, external effects once.
@@ -21,13 +32,7 @@ describe('step jobs batched in one transaction', () => {
       },
     })
     const { engine, deal } = await setup({}, createMemoryStorage(), [spy])
-    engine.register({
-      id: 'call',
-      name: 'Call',
-      entity: 'deal',
-      trigger: { type: 'record', events: ['created'] },
-      actions: [{ type: 'createTask', title: 'Call {{record.name}}' }],
-    })
+    engine.register(CALL)
     for (const name of ['A', 'B', 'C']) await deal(name)
     expect(await engine.runDue()).toBe(3)
     const runs = (await engine.log()).items
@@ -52,13 +57,7 @@ describe('step jobs batched in one transaction', () => {
       },
     })
     const { crm, engine, deal, advance } = await setup({}, createMemoryStorage(), [veto])
-    engine.register({
-      id: 'call',
-      name: 'Call',
-      entity: 'deal',
-      trigger: { type: 'record', events: ['created'] },
-      actions: [{ type: 'createTask', title: 'Call {{record.name}}' }],
-    })
+    engine.register(CALL)
     for (const name of ['A', 'B', 'C']) await deal(name)
     expect(await engine.runDue()).toBe(3)
     const titles = async () =>
@@ -78,13 +77,7 @@ describe('step jobs batched in one transaction', () => {
     const { crm, engine, deal } = await setup({
       functions: { notify: ({ idempotencyKey }) => void calls.push(idempotencyKey) },
     })
-    engine.register({
-      id: 'call',
-      name: 'Call',
-      entity: 'deal',
-      trigger: { type: 'record', events: ['created'] },
-      actions: [{ type: 'createTask', title: 'Call {{record.name}}' }],
-    })
+    engine.register(CALL)
     engine.register({
       id: 'notify',
       name: 'Notify',
@@ -104,5 +97,35 @@ describe('step jobs batched in one transaction', () => {
       'completed',
       'completed',
     ])
+  })
+
+  it('reads the runs of a batch with one list, not one read per job', async () => {
+    const reads = { byIds: 0, byId: 0 }
+    const memory = createMemoryStorage()
+    const wrap = <T extends StorageAdapter>(ops: T): T => ({
+      ...ops,
+      findMany: (args: Parameters<StorageAdapter['findMany']>[0]) => {
+        if (args.model.name === 'automationRun' && JSON.stringify(args.where ?? {}).includes('"in"'))
+          reads.byIds++
+        return ops.findMany(args)
+      },
+      findById: (args: Parameters<StorageAdapter['findById']>[0]) => {
+        if (args.model.name === 'automationRun') reads.byId++
+        return ops.findById(args)
+      },
+    })
+    const storage: StorageAdapter = {
+      ...wrap(memory),
+      transaction: (fn) => memory.transaction((tx) => fn(wrap(tx as StorageAdapter))),
+    }
+    const { crm, engine, deal } = await setup({}, storage)
+    engine.register(CALL)
+    for (const name of ['A', 'B', 'C']) await deal(name)
+    expect(await engine.runDue()).toBe(3)
+    expect(reads.byIds).toBe(1)
+    // What is left are the completions' own reads (core's update reads the row it guards by version).
+    expect(reads.byId).toBe(3)
+    expect(await crm.tasks.count()).toBe(3)
+    expect((await engine.log()).items.map((r) => r.status)).toEqual(['completed', 'completed', 'completed'])
   })
 })

@@ -243,7 +243,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
         },
       })
       queue.work(STEP_JOB, (job) => runSteps(rt, job).then(() => undefined), {
-        inTransaction: (job, tx) => runSteps(rt, job, tx),
+        inTransaction: (job, tx, batch) => runSteps(rt, job, tx, batch),
       })
       queue.work(EMIT_JOB, async (job) => {
         rt.events.emit(job.payload['event'] as string, {

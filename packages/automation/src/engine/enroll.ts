@@ -16,6 +16,11 @@ export interface EnrollArgs {
   readonly anchor?: string
   /** Manual runs always enroll. */
   readonly force?: boolean
+  /**
+   * The record was inserted by the write being dispatched and the rule enrolls on no earlier event of it (a record
+   * trigger on `created` without `updated`), so no run can hold its enrollment key yet: the look-up is skipped.
+   */
+  readonly created?: boolean
 }
 
 const ACTIVE = ['running', 'waiting', 'paused']
@@ -40,11 +45,19 @@ export async function enroll(
   const runs = tx.entity<RunRow>('automationRun')
   const now = rt.clock()
   let key: string
+  // Whether a run may already hold the key: not when it carries a fresh UUID, nor when it is the plain link of a
+  // record this very write created (args.created); then the look-up is answered without a statement.
+  let taken = false
   if (args.anchor !== undefined) key = `${link}:${args.anchor}`
   else if (args.force || rule.options.reEnroll) key = `${link}:${now.toISOString()}:${crypto.randomUUID()}`
-  else key = link
-  const existing = await runs.list({ where: { field: 'enrollmentKey', op: 'eq', value: key }, limit: 1 })
-  if (existing.items.length > 0) return { skipped: 'already-enrolled' }
+  else {
+    key = link
+    taken = !args.created
+  }
+  if (args.anchor !== undefined || taken) {
+    const existing = await runs.list({ where: { field: 'enrollmentKey', op: 'eq', value: key }, limit: 1 })
+    if (existing.items.length > 0) return { skipped: 'already-enrolled' }
+  }
   if (rule.options.reEnroll && !args.force) {
     const active = await runs.count({
       where: {

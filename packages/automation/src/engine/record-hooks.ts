@@ -80,7 +80,8 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
                 })
             }
           }
-          if (entity === 'task') await syncReminders(ctx.crm, record)
+          // A new task has no reminder rows yet: nothing to read.
+          if (entity === 'task') await syncReminders(ctx.crm, record, true)
           await sideEffects(state, record, ctx, true)
           await dispatchRecordEvent(state, 'created', record, null, null, ctx)
         },

@@ -39,6 +39,8 @@ export async function dispatchRecordEvent(
       if (rule.options.entry === 'edge' && before && rule.conditions.test({ record: before, before, now }))
         continue
     }
-    await enroll(rt, services, { rule, record, trigger: kind })
+    // A record created by this write can only have been enrolled earlier in it by an `updated` dispatch.
+    const created = kind === 'created' && trigger.type === 'record' && !trigger.events.includes('updated')
+    await enroll(rt, services, { rule, record, trigger: kind, ...(created ? { created } : {}) })
   }
 }

@@ -56,19 +56,58 @@ async function finish(
   })
 }
 
+/** Runs of a batch of step jobs, read once per batch (see {@link runOf}); each is handed out once. */
+const batchRuns = new WeakMap<readonly JobContext[], Map<string, RunRow>>()
+/** Ids per read of a batch's runs: one page of a list (the default page size). */
+const RUNS_PER_READ = 100
+
+/**
+ * The job's run. In a batch (`batch`, the queue's jobs sharing `engine`'s transaction), the first call reads the
+ * runs of every job of the batch with one list per {@link RUNS_PER_READ} ids instead of one read per job; each run
+ * read that way is handed out once, so a second job of the same run reads it afresh.
+ */
+async function runOf(
+  engine: CrmServices,
+  runId: string,
+  batch: readonly JobContext[] | undefined,
+): Promise<RunRow | null> {
+  const runs = engine.entity<RunRow>('automationRun')
+  if (!batch || batch.length < 2) return runs.find(runId)
+  let byId = batchRuns.get(batch)
+  if (!byId) {
+    byId = new Map()
+    batchRuns.set(batch, byId)
+    const ids = [...new Set(batch.map((j) => j.payload['runId']).filter((id) => typeof id === 'string'))]
+    for (let i = 0; i < ids.length; i += RUNS_PER_READ) {
+      const chunk = ids.slice(i, i + RUNS_PER_READ)
+      const page = await runs.list({ where: { field: 'id', op: 'in', value: chunk }, limit: chunk.length })
+      for (const run of page.items) byId.set(run.id, run)
+    }
+  }
+  const run = byId.get(runId)
+  if (!run) return runs.find(runId)
+  byId.delete(runId)
+  return run
+}
+
 /**
  * The `automation.step` job: runs a run's program from `pc` until it ends or waits. Given `tx`, everything runs in
- * that shared transaction (the queue's batch of first deliveries), and a run whose rule has external effects is
- * declined (`false`, nothing written) to run alone. Each step commits its effects
+ * that shared transaction (the queue's batch of first deliveries, `batch`, whose runs are read together), and a run
+ * whose rule has external effects is declined (`false`, nothing written) to run alone. Each step commits its effects
  * together with its idempotency key (`runId:pc`) in one transaction, so a redelivered job skips what already
  * happened; external effects (webhooks, host functions) carry the key so providers can deduplicate.
  */
-export async function runSteps(rt: EngineRuntime, job: JobContext, tx?: CrmServices): Promise<boolean> {
+export async function runSteps(
+  rt: EngineRuntime,
+  job: JobContext,
+  tx?: CrmServices,
+  batch?: readonly JobContext[],
+): Promise<boolean> {
   const engine = rt.servicesFor(job.tenantId, undefined, tx)
   await ensureLoaded(rt, engine)
   const runId = job.payload['runId'] as string
   let pc = job.payload['pc'] as number
-  let run = await engine.entity<RunRow>('automationRun').find(runId)
+  let run = await runOf(engine, runId, tx ? batch : undefined)
   if (!run || TERMINAL.has(run.status)) return true
   // Everything the run does from here is recorded as this rule's, caused by this run.
   const services = rt.servicesFor(job.tenantId, { ruleId: run.ruleId, runId: run.id }, tx)

@@ -158,11 +158,18 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   async function runTogether(services: CrmServices, tenantId: string, group: readonly JobRow[]) {
     try {
       return await services.transaction(async (tx) => {
+        // A fresh array per attempt: an adapter may run this function again after a transient conflict.
+        const batch = group.map((job) => ({
+          id: job.id,
+          name: job.name,
+          payload: job.payload,
+          attempt: 1,
+          tenantId,
+        }))
         let done = 0
-        for (const job of group) {
-          const handler = inTransaction.get(job.name) as TransactionalJobHandler
-          const context = { id: job.id, name: job.name, payload: job.payload, attempt: 1, tenantId }
-          if (!(await handler(context, tx))) break
+        for (const context of batch) {
+          const handler = inTransaction.get(context.name) as TransactionalJobHandler
+          if (!(await handler(context, tx, batch))) break
           done++
         }
         for (const job of group.slice(0, done))

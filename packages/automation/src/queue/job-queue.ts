@@ -51,9 +51,14 @@ export type JobHandler = (job: JobContext) => Promise<void>
  * together with their completion: every effect must stay inside `tx`. Returns `false`, before writing anything, for
  * a job it cannot run that way (one with effects outside the CRM); the queue then runs that job alone through its
  * {@link JobHandler}. A throw rolls the whole batch back and the queue runs each of its jobs alone, with the usual
- * retries.
+ * retries. `batch` holds every job of the shared transaction in order, this one included (the same array on each
+ * call of the batch), so a handler may read what the whole batch needs once, on its first call.
  */
-export type TransactionalJobHandler = (job: JobContext, tx: CrmServices) => Promise<boolean>
+export type TransactionalJobHandler = (
+  job: JobContext,
+  tx: CrmServices,
+  batch: readonly JobContext[],
+) => Promise<boolean>
 
 /** Options of {@link JobQueue.work}. */
 export interface WorkOptions {

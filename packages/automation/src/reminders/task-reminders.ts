@@ -51,17 +51,22 @@ function instantsOf(
 
 /**
  * Brings a task's reminder rows in step with the task, inside its write's transaction: new instants get a row,
- * pending rows whose instant is gone are removed, delivered rows stay (a reminder is delivered once).
+ * pending rows whose instant is gone are removed, delivered rows stay (a reminder is delivered once). `created`
+ * says the task was inserted in this very write: it has no rows yet, so none is read (a task created by a rule, or
+ * any task without reminders, then costs no statement here).
  */
 export async function syncReminders(
   crm: CrmServices,
   task: Readonly<Record<string, unknown>>,
+  created = false,
 ): Promise<void> {
   const taskId = task['id'] as string
   const wanted = instantsOf(task)
-  for await (const row of rows(crm).iterate({ where: { field: 'taskId', op: 'eq', value: taskId } })) {
-    if (wanted.has(row.key)) wanted.delete(row.key)
-    else if (row.deliveredAt === null) await rows(crm).delete(row.id)
+  if (!created) {
+    for await (const row of rows(crm).iterate({ where: { field: 'taskId', op: 'eq', value: taskId } })) {
+      if (wanted.has(row.key)) wanted.delete(row.key)
+      else if (row.deliveredAt === null) await rows(crm).delete(row.id)
+    }
   }
   for (const [key, { fireAt, beforeDue }] of wanted) {
     await rows(crm).create({ taskId, key, fireAt, beforeDue, deliveredAt: null })
