@@ -115,11 +115,15 @@ export async function listPage(
       }
       return { ref, direction: o.direction ?? 'asc' }
     })
-    const hiddenSorts = unreadableFields(
-      accessFieldRights(session, ctx.entity.name),
-      (opts.orderBy ?? []).map((o) => o.field),
-    )
-    if (hiddenSorts.length > 0) throw fieldForbidden(ctx.entity.name, hiddenSorts, 'sort by')
+    // Once per page: the sort check and the masking below share the actor's field rights.
+    const rights = accessFieldRights(session, ctx.entity.name)
+    if (opts.orderBy && opts.orderBy.length > 0) {
+      const hiddenSorts = unreadableFields(
+        rights,
+        opts.orderBy.map((o) => o.field),
+      )
+      if (hiddenSorts.length > 0) throw fieldForbidden(ctx.entity.name, hiddenSorts, 'sort by')
+    }
     if (!orderBy.some((o) => o.ref.field === 'id' && !o.ref.path)) {
       orderBy.push({ ref: { field: 'id', type: 'string' }, direction: orderBy.at(-1)?.direction ?? 'asc' })
     }
@@ -145,8 +149,7 @@ export async function listPage(
     const last = rows[count - 1]
     const rowIsRecord = projected && isExactRecord(ctx)
     const items = new Array<Record<string, unknown>>(count)
-    // Once per page: the rows are this call's own (fresh from the adapter or the decoder), so masking edits them.
-    const rights = accessFieldRights(session, entity.name)
+    // The rows are this call's own (fresh from the adapter or the decoder), so masking edits them.
     for (let i = 0; i < count; i++) {
       const row = rows[i] as StorageRow
       items[i] = projectRecord(rowIsRecord ? row : entity.fromRow(row), rights, true)
