@@ -51,4 +51,46 @@ describe('planner statistics on SQLite', () => {
     await storage.close()
     database.close()
   })
+
+  // An access scope reaches SQL as `owner_id = ?` (own) or `owner_id in (…)` (team); a list page is in `id` order.
+  it("answer a page of one owner's contacts from by_owner_id, and a team's by walking the key", async () => {
+    const database = new Database(':memory:')
+    const storage = createSqliteStorage({
+      kysely: new Kysely<any>({ dialect: new SqliteDialect({ database }) }),
+    })
+    const crm = createCrm({ storage, tenantId: 'ten_owners' })
+    await crm.migrate()
+    const owners = Array.from({ length: 33 }, (_, i) => `usr_${i}`)
+    await crm.contacts.createMany(
+      Array.from({ length: 990 }, (_, i) => ({ firstName: `P${i}`, ownerId: owners[i % owners.length] })),
+    )
+    await crm.migrate()
+    const page = (scope: string) =>
+      (
+        database
+          .prepare(
+            `explain query plan select * from contact where tenant_id = 'ten_owners' and archived_at is null
+               and ${scope} order by id limit 51`,
+          )
+          .all() as { detail: string }[]
+      )
+        .map((p) => p.detail)
+        .join('\n')
+
+    // One owner: a range of the index, already in page order; no sort of the owner's rows, no walk of everyone's.
+    const own = page(`owner_id = 'usr_3'`)
+    expect(own).toMatch(/USING (COVERING )?INDEX contact_by_owner_id \(tenant_id=\? AND owner_id=\?\)/)
+    expect(own).not.toMatch(/TEMP B-TREE/)
+    // A third of the owners: no engine merges the per-owner ranges, and sorting them costs more than walking the
+    // key past the other two thirds, which is what the planner does.
+    const team = page(
+      `owner_id in (${owners
+        .slice(0, 11)
+        .map((o) => `'${o}'`)
+        .join(', ')})`,
+    )
+    expect(team).not.toMatch(/TEMP B-TREE/)
+    await storage.close()
+    database.close()
+  })
 })
