@@ -7,6 +7,7 @@ import type { CrmServices } from '@rapport/core'
 import { createCrm } from '@rapport/core'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import { benchPostgresRls } from './postgres-rls.js'
+import { benchScopedSql } from './scoped-sql.js'
 
 /**
  * list (50 per page), get and search as a team manager under a realistic policy (rep / manager / admin, team scope,
@@ -98,17 +99,26 @@ async function sqliteBench() {
 
   const manager = { id: 'usr_m0' }
   const plain = createCrm({ storage: createSqliteStorage({ file }), actor: manager })
-  const guarded = createCrm({
+  const guardedManager = createCrm({
     storage: createSqliteStorage({ file }),
     actor: manager,
     plugins: [accessControl(policy)] as const,
   })
+  // A rep (own scope: a 33rd of the rows), for the list page whose scope is one owner.
+  const rep = { id: teams[0]!.members[3] as string }
+  const guardedRep = createCrm({
+    storage: createSqliteStorage({ file }),
+    actor: rep,
+    plugins: [accessControl(policy)] as const,
+  })
   await plain.migrate()
-  await guarded.migrate()
-  const ids = (await guarded.contacts.list({ limit: 100 })).items.map((c) => c.id)
+  await guardedManager.migrate()
+  await guardedRep.migrate()
+  const ids = (await guardedManager.contacts.list({ limit: 100 })).items.map((c) => c.id)
 
   const workloads: Record<string, (crm: CrmServices, i: number) => Promise<unknown>> = {
     list: (crm) => crm.contacts.list({ limit: 50 }),
+    listRep: (crm) => crm.contacts.list({ limit: 50 }),
     get: (crm, i) => crm.contacts.get(ids[i % ids.length] as string),
     search: (crm, i) => crm.contacts.search(`Client${i % 97}`, { limit: 20 }),
   }
@@ -118,6 +128,7 @@ async function sqliteBench() {
   const team = { field: 'ownerId', op: 'in', value: [...teams[0]!.members, manager.id] } as const
   const handWritten: Record<string, (crm: CrmServices, i: number) => Promise<unknown>> = {
     list: (crm) => crm.contacts.list({ limit: 50, where: team }),
+    listRep: (crm) => crm.contacts.list({ limit: 50, where: { field: 'ownerId', op: 'eq', value: rep.id } }),
     get: (crm, i) =>
       crm.contacts.list({
         where: { and: [{ field: 'id', op: 'eq', value: ids[i % ids.length] as string }, team] },
@@ -145,6 +156,7 @@ async function sqliteBench() {
   const only = process.env['BENCH_WORKLOADS']?.split(',')
   for (const [name, run] of Object.entries(workloads)) {
     if (only && !only.includes(name)) continue
+    const guarded = name === 'listRep' ? guardedRep : guardedManager
     await time(plain, run)
     await time(guarded, run)
     const ratios: number[] = []
@@ -187,6 +199,12 @@ async function sqliteBench() {
       cpuRatio: median(cpuRatios),
       target: 1.25,
       met: median(ratios) <= 1.25,
+    }
+    if (name === 'list' || name === 'listRep') {
+      // SQLite's share: the same page statement on the raw driver, unscoped vs with the scope the policy compiles.
+      const owners = name === 'list' ? team.value : [rep.id]
+      const rawSql = benchScopedSql({ file, owners, rounds: ROUNDS, calls: CALLS * 5 })
+      results[name] = { ...(results[name] as object), rawSql }
     }
     console.log(name, JSON.stringify(results[name]))
   }
