@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { RECORD_COLUMNS } from '../../limits/src/contact-rows.js'
 
 // The little of better-sqlite3 this file calls (the bench takes the driver the storage uses, without its types).
 interface RawStatement {
@@ -27,33 +28,8 @@ export interface ScopedSqlResult {
   readonly cpuRatio: number
 }
 
-// The record's columns, as the adapter selects them for a list page (no search columns).
-const COLUMNS = [
-  'id',
-  'tenant_id',
-  'created_at',
-  'updated_at',
-  'version',
-  'archived_at',
-  'prefix',
-  'first_name',
-  'middle_name',
-  'last_name',
-  'suffix',
-  'emails',
-  'phones',
-  'title',
-  'company_id',
-  'owner_id',
-  'lifecycle_stage',
-  'status',
-  'source',
-  'address',
-  'tags',
-  'custom',
-]
-  .map((c) => `"${c}"`)
-  .join(', ')
+// The record's columns, as the adapter selects them for a list page (no search columns): bench/limits' list, by path.
+const COLUMNS = RECORD_COLUMNS.map((c) => `"${c}"`).join(', ')
 
 /**
  * The statement a list page runs (50 rows and one to know `hasMore`, in `id` order), written by hand and run on
