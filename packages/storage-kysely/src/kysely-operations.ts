@@ -27,6 +27,7 @@ import type { TieredSearch } from './search-statement.js'
 import { searchStatement, tierStatement } from './search-statement.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
+import { updateByIdsSql } from './update-by-ids.js'
 
 /** The alias every statement gives the model's table. */
 export const TABLE_ALIAS = '_t'
@@ -501,6 +502,9 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         return selectById(db, mapping, byId(args.id))
       })
     },
+
+    updateByIds: (args) =>
+      updateByIdsSql(args, { dialect, mappings, alias: TABLE_ALIAS, run, updateById: ops.updateById }),
 
     async updateMany(args) {
       const { mapping, where } = scope(args)

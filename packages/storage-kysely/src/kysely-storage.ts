@@ -328,6 +328,7 @@ const OPERATION_NAMES = [
   'count',
   'search',
   'updateById',
+  'updateByIds',
   'updateMany',
   'deleteById',
   'deleteMany',

@@ -155,6 +155,15 @@ export interface SqlDialect {
    * columns' encoded values ({@link SqlDialect.encodeValue}), one array per column in this order.
    */
   columnArrayInsert?(table: string, columns: readonly ColumnMapping[]): RawBuilder<unknown>
+  /**
+   * Optional: a row source of one array parameter per column, e.g. Postgres `unnest($1::text[], $2::bigint[])`,
+   * each array holding the column's encoded values ({@link SqlDialect.encodeValue}) in `definitions`' order. With it
+   * `updateByIds` is one `UPDATE … FROM <source>` per batch; without it, one `updateById` per row.
+   */
+  columnArraySource?(
+    definitions: readonly FieldDefinition[],
+    arrays: readonly (readonly unknown[])[],
+  ): RawBuilder<unknown>
   /** Converts a driver value read from a column of `field`'s type back into a storage value. Never gets `null`. */
   decodeValue(value: unknown, field: FieldDefinition): StorageValue
   /**

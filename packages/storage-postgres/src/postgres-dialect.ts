@@ -56,6 +56,9 @@ export function createPostgresDialect(options: { readonly schema: string }): Sql
       const arrays = columns.map((c, i) => `$${i + 1}::${arrayElementType(c.definition)}[]`).join(', ')
       return sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c.column)))}) select * from unnest(${sql.raw(arrays)})`
     },
+    columnArraySource(definitions: readonly FieldDefinition[], arrays: readonly (readonly unknown[])[]) {
+      return sql`unnest(${sql.join(arrays.map((a, i) => sql`${a}::${sql.raw(arrayElementType(definitions[i]!))}[]`))})`
+    },
     valueEncoder(field: FieldDefinition) {
       // The same conversions as encodeValue: JSON as text, instants (only datetime fields hold them) as ISO strings.
       if (field.type === 'json') return encodeJson

@@ -65,6 +65,7 @@ const OPERATIONS = [
   'findMany',
   'count',
   'updateById',
+  'updateByIds',
   'updateMany',
   'deleteById',
   'deleteMany',

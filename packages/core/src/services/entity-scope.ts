@@ -132,6 +132,39 @@ export function loadRow(
   return loadScopedRow(ctx, session, id, action, fields)
 }
 
+/**
+ * {@link loadRow} for many ids in one read: the stored rows inside the caller's scope for `action`, by id (ids
+ * missing, out of scope or malformed are left out). Every row is whole (no `fields` hint).
+ */
+export async function loadRows(
+  ctx: EntityContext,
+  session: Session,
+  ids: readonly string[],
+  action: AccessAction,
+): Promise<Map<string, StorageRow>> {
+  const valid = ids.filter((id) => typeof id === 'string' && id.length > 0 && id.length <= 200)
+  const scope = mayRestrict(session) ? await scopeFilter(ctx, session, action) : null
+  let rows: StorageRow[]
+  if (!scope) {
+    rows = await session.ops.findByIds({ ...storageScope(ctx, session), ids: valid })
+  } else {
+    const predicate = rowPredicate(scope)
+    rows = predicate
+      ? (await session.ops.findByIds({ ...storageScope(ctx, session), ids: valid })).filter(predicate)
+      : await session.ops.findMany({
+          ...storageScope(ctx, session),
+          where: {
+            kind: 'and',
+            filters: [
+              { kind: 'in', ref: { field: 'id', type: 'string' }, values: valid, negate: false },
+              scope,
+            ],
+          },
+        })
+  }
+  return new Map(rows.map((row) => [row['id'] as string, row]))
+}
+
 function byIdArgs(ctx: EntityContext, session: Session, id: string, fields: readonly string[] | undefined) {
   const args = { ...storageScope(ctx, session), id }
   return fields ? { ...args, fields } : args

@@ -60,6 +60,8 @@ export type {
   StorageMigrations,
   StorageOperations,
   StorageTransaction,
+  UpdateByIdsArgs,
+  UpdateByIdsRow,
 } from './storage-adapter.js'
 export type {
   CompareOperator,

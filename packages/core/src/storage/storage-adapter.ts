@@ -101,6 +101,24 @@ export interface NewestKey {
   readonly at: Date
 }
 
+/** One row of {@link StorageOperations.updateByIds}. */
+export interface UpdateByIdsRow {
+  /** The row's id. */
+  readonly id: string
+  /** The fields to set. */
+  readonly data: StorageRow
+  /** Top-level fields the stored row must still equal for the update to happen (compare-and-set). */
+  readonly match?: StorageRow
+}
+
+/** Arguments of {@link StorageOperations.updateByIds}. */
+export interface UpdateByIdsArgs extends ModelScope {
+  /** Distinct ids, each with the same `data` and `match` fields. */
+  readonly rows: readonly UpdateByIdsRow[]
+  /** A filter every updated row must satisfy as well. */
+  readonly guard?: StorageFilter
+}
+
 /** Arguments of {@link StorageOperations.search}. */
 export interface SearchArgs extends ModelScope {
   /** Free text typed by a user. */
@@ -140,6 +158,15 @@ export interface StorageOperations {
   updateById(
     args: ModelScope & { readonly id: string; readonly data: StorageRow; readonly guard?: StorageFilter },
   ): Promise<StorageRow | null>
+  /**
+   * Optional: {@link StorageOperations.updateById} for many rows in one call, a batch of compare-and-sets. Each
+   * row's `data` is set on the row with its `id` when that row also has each `match` field equal to its value (e.g.
+   * `{ version: 3 }`) and satisfies `guard` (shared by every row, e.g. an access scope). Returns the rows updated, as
+   * stored, in any order; a row whose id, match or guard failed is left out and never touched. The ids are distinct
+   * and every row gives the same `data` and `match` fields. SQL adapters make it one statement per batch (Postgres:
+   * `UPDATE … FROM unnest(column arrays)`); without it core calls `updateById` once per row, with the same result.
+   */
+  updateByIds?(args: UpdateByIdsArgs): Promise<StorageRow[]>
   /** Sets `data` on every row matching `where`; returns how many rows changed. */
   updateMany(args: ModelScope & { readonly where: StorageFilter; readonly data: StorageRow }): Promise<number>
   /** Deletes the row with this id when it satisfies `guard`; returns whether a row was deleted. */

@@ -196,6 +196,53 @@ export const crudSuite: ConformanceSuite = {
       checkEqual(await ctx.storage.count(scope), 2, 'updating an unknown id creates nothing')
     },
 
+    'updateByIds sets each row whose id, match and guard hold, and no other': async (ctx) => {
+      const update = ctx.storage.updateByIds?.bind(ctx.storage)
+      if (!update) return
+      const people = ['a', 'b', 'c', 'd'].map((name, i) => ctx.factories.person({ name, age: i, version: 1 }))
+      await createPeople(ctx, people)
+      const scope = ctx.scope('person')
+      const [a, b, c, d] = people as [StorageRow, StorageRow, StorageRow, StorageRow]
+      const patch = (i: number): StorageRow => ({
+        age: 40 + i,
+        bio: i % 2 ? null : `bio 'quoted' ${i}`,
+        custom: { i, list: [i, 'x'] },
+        lastSeenAt: new Date(Date.UTC(2025, 5, 1, 12, 0, 0, i)),
+        version: 2,
+      })
+      const adult = { kind: 'compare', ref: columnRef('person', 'age'), op: 'gte', value: 1 } as const
+      const updated = await update({
+        ...scope,
+        rows: [
+          { id: String(a['id']), data: patch(0), match: { version: 1 } },
+          { id: String(b['id']), data: patch(1), match: { version: 1 } },
+          { id: String(c['id']), data: patch(2), match: { version: 7 } },
+          { id: ctx.factories.id('person'), data: patch(3), match: { version: 1 } },
+        ],
+        guard: adult,
+      })
+      checkSameIds(
+        updated.map((r) => String(r['id'])),
+        [String(b['id'])],
+        'only the row matching its version and the guard is updated',
+      )
+      checkEqual(updated[0], { ...b, ...patch(1) }, 'updateByIds() returns the whole updated row')
+      checkEqual(
+        await ctx.storage.findById({ ...scope, id: String(b['id']) }),
+        { ...b, ...patch(1) },
+        'stored',
+      )
+      for (const row of [a, c, d]) {
+        checkEqual(
+          await ctx.storage.findById({ ...scope, id: String(row['id']) }),
+          row,
+          'the others are untouched',
+        )
+      }
+      checkEqual(await ctx.storage.count(scope), 4, 'an unknown id creates nothing')
+      checkEqual(await update({ ...scope, rows: [] }), [], 'updateByIds([])')
+    },
+
     'deleteById removes exactly one row': async (ctx) => {
       const [a, b] = [ctx.factories.person({ name: 'a' }), ctx.factories.person({ name: 'b' })]
       await createPeople(ctx, [a!, b!])
