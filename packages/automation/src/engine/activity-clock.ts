@@ -32,3 +32,22 @@ export async function touchClock(
     if (Object.keys(patch).length > 0) await clocks.update(current.id, patch)
   }
 }
+
+/** Starts the clocks of records just created (their creation is their last activity; a deal's stage was entered then). */
+export async function startClocks(
+  tx: CrmServices,
+  entity: string,
+  records: readonly Record<string, unknown>[],
+): Promise<void> {
+  await tx.entity('automationClock').createMany(
+    records.map((r) => {
+      const at = r['createdAt'] as Date
+      return {
+        entity,
+        recordId: r['id'],
+        lastActivityAt: at,
+        ...(entity === 'deal' ? { stageId: r['stageId'], stageEnteredAt: at } : {}),
+      }
+    }),
+  )
+}

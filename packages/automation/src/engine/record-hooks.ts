@@ -2,7 +2,7 @@ import type { EntityHooks, HookContext } from '@rapport/core/plugin'
 import { notePoolOwner } from '../pool/public-pool.js'
 import { dropReminders, syncReminders } from '../reminders/task-reminders.js'
 import { rescore } from '../scoring/lead-scoring.js'
-import { CLOCKED, touchClock } from './activity-clock.js'
+import { CLOCKED, startClocks, touchClock } from './activity-clock.js'
 import { bookkeepingIn, EMIT_JOB } from './engine-runtime.js'
 import type { EngineState } from './engine-state.js'
 import { dispatchRecordEvent } from './record-triggers.js'
@@ -59,19 +59,6 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
     hooks[entity] = {
       create: {
         after: async (record, ctx) => {
-          const id = record['id'] as string
-          if (CLOCKED.has(entity)) {
-            // A new record has no clock yet.
-            const at = record['createdAt'] as Date
-            await bookkeepingIn(state.rt, ctx)
-              .entity('automationClock')
-              .create({
-                entity,
-                recordId: id,
-                lastActivityAt: at,
-                ...(entity === 'deal' ? { stageId: record['stageId'], stageEnteredAt: at } : {}),
-              })
-          }
           if (entity === 'activity') {
             for (const target of (record['targets'] as { type: string; id: string }[] | null) ?? []) {
               if (CLOCKED.has(target.type))
@@ -85,6 +72,14 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
           await sideEffects(state, record, ctx, true)
           await dispatchRecordEvent(state, 'created', record, null, null, ctx)
         },
+        // A new record has no clock yet: the batch's clocks start in one write (createMany is one call, not one
+        // write per record).
+        ...(CLOCKED.has(entity)
+          ? {
+              afterMany: (records: readonly Record<string, unknown>[], ctx: HookContext) =>
+                startClocks(bookkeepingIn(state.rt, ctx), entity, records),
+            }
+          : {}),
       },
       update: {
         after: async (record, ctx) => {

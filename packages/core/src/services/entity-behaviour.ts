@@ -14,6 +14,11 @@ export interface EntityBehaviour {
     session: Session,
     current: Record<string, unknown> | null,
   ): Promise<void>
+  /**
+   * Optional: `prepare` for the records of one create call at once, so a check that reads storage reads once per
+   * batch. It must throw what calling `prepare` on each record in order would throw first.
+   */
+  prepareMany?(records: readonly Record<string, unknown>[], session: Session): Promise<void>
   /** Runs after the row is written, inside the transaction. */
   afterWrite?(
     record: Record<string, unknown>,

@@ -73,8 +73,10 @@ export async function createRecords(
       version: 1,
       archivedAt: null,
     }))
+    const { prepare, prepareMany } = ctx.behaviour
+    if (prepareMany && records.length > 1) await prepareMany(records, session)
     for (const record of records) {
-      await ctx.behaviour.prepare?.(record, session, null)
+      if (!prepareMany || records.length === 1) await prepare?.(record, session, null)
       await checkReferences(ctx, session, record, null)
     }
     // One createMany whatever the count: core wrote every column of each row, so the stored record is the row it

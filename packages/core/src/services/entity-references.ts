@@ -2,7 +2,7 @@ import { accessPolicies } from '../access/session-access.js'
 import type { Session } from '../crm/session.js'
 import type { StorageRow } from '../storage/storage-filter.js'
 import type { EntityContext } from './entity-behaviour.js'
-import { loadRow } from './entity-scope.js'
+import { loadRow, loadRows } from './entity-scope.js'
 import { failValidation } from './record-validation.js'
 
 /**
@@ -28,6 +28,17 @@ export async function findVisibleRow(
   const entity = session.runtime.schema.entities.get(model)
   if (!entity) return null
   return loadRow({ session, entity, behaviour: {} }, session, id, 'read')
+}
+
+/** The ids among `ids` of rows of `model` the session's actor may read, in the session's tenant: one read. */
+export async function findVisibleIds(
+  session: Session,
+  model: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const entity = session.runtime.schema.entities.get(model)
+  if (!entity || ids.length === 0) return new Set()
+  return new Set((await loadRows({ session, entity, behaviour: {} }, session, ids, 'read')).keys())
 }
 
 /**

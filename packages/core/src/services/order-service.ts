@@ -20,7 +20,7 @@ import { orderPeriodIndex } from '../storage/order-aggregation.js'
 import { aggregateCustomerOrdersByScan } from '../storage/order-aggregation-scan.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
 import type { OrderService } from '../types/order-service.js'
-import { findVisibleRow } from './entity-references.js'
+import { findVisibleIds, findVisibleRow } from './entity-references.js'
 import type { EntityBehaviour } from './entity-service.js'
 import { EntityServiceImpl } from './entity-service.js'
 import type { CustomerSummariesOptions, OrderCustomerSummary, OrderSummaries } from './order-summaries.js'
@@ -45,13 +45,31 @@ export const orderBehaviour: EntityBehaviour = {
     const type = record['customerType'] as string
     const id = record['customerId'] as string
     if (current && current['customerType'] === type && current['customerId'] === id) return
-    const found = await findVisibleRow(session, type, id)
-    if (!found) {
-      failValidation('order', [
-        { path: ['customerId'], message: `No ${type} with the id "${id}"`, code: 'invalid_value' },
-      ])
+    if (!(await findVisibleRow(session, type, id))) noCustomer(type, id)
+  },
+  // A batch reads its customers once per customer type, then checks each order in turn as `prepare` would.
+  async prepareMany(records, session) {
+    const wanted = new Map<string, Set<string>>()
+    for (const r of records) {
+      const type = r['customerType'] as string
+      let ids = wanted.get(type)
+      if (!ids) wanted.set(type, (ids = new Set()))
+      ids.add(r['customerId'] as string)
+    }
+    const visible = new Map<string, Set<string>>()
+    for (const [type, ids] of wanted) visible.set(type, await findVisibleIds(session, type, [...ids]))
+    for (const r of records) {
+      checkOrderTotal(r)
+      const type = r['customerType'] as string
+      if (!visible.get(type)?.has(r['customerId'] as string)) noCustomer(type, r['customerId'] as string)
     }
   },
+}
+
+function noCustomer(type: string, id: string): never {
+  failValidation('order', [
+    { path: ['customerId'], message: `No ${type} with the id "${id}"`, code: 'invalid_value' },
+  ])
 }
 
 /**
