@@ -116,11 +116,22 @@ export function createCampaignService(
       const events = checkEmailEvents(input)
       const crm = services()
       const members = crm.entity('campaignMember')
-      // Resolve every member before writing: an unknown one rejects the whole batch.
+      // Resolve every member before writing (those named by id in one read per 1,000): an unknown one rejects the
+      // whole batch, reported at the first event naming it.
+      const byId = new Map<string, Record<string, unknown>>()
+      const memberIds = [...new Set(events.flatMap((e) => (e.memberId ? [e.memberId] : [])))]
+      for (let i = 0; i < memberIds.length; i += PAGE) {
+        const slice = memberIds.slice(i, i + PAGE)
+        const page = await members.list({
+          where: { field: 'id', op: 'in', value: slice },
+          limit: slice.length,
+        })
+        for (const member of page.items) byId.set(member['id'] as string, member)
+      }
       const resolved: Record<string, unknown>[] = []
       for (const [index, event] of events.entries()) {
         const member = event.memberId
-          ? await members.find(event.memberId)
+          ? byId.get(event.memberId)
           : (
               await members.list({
                 where: {
@@ -157,17 +168,23 @@ export function createCampaignService(
         }
         let ingested = 0
         let duplicates = 0
+        // Each member's state after the events so far, and what they changed: the events are stored with one
+        // createMany and the members written with one updateMany (each member once, with all its changes).
         const current = new Map<string, Record<string, unknown>>()
+        const patches = new Map<string, Record<string, unknown>>()
+        const rows: Record<string, unknown>[] = []
+        const purposes = new Map<string, string>()
         for (const [index, event] of events.entries()) {
           if (known.has(event.providerEventId) || seen.has(event.providerEventId)) {
             duplicates++
             continue
           }
           seen.add(event.providerEventId)
-          const member = current.get(resolved[index]!['id'] as string) ?? resolved[index]!
-          await stored.create({
+          const memberId = resolved[index]!['id'] as string
+          const member = current.get(memberId) ?? resolved[index]!
+          rows.push({
             campaignId: member['campaignId'],
-            memberId: member['id'],
+            memberId,
             recordId: member['recordId'],
             type: event.type,
             machine: event.machine ?? false,
@@ -179,18 +196,22 @@ export function createCampaignService(
           })
           const patch = memberPatch(member, event)
           if (Object.keys(patch).length > 0) {
-            const updated = await tx.entity('campaignMember').update(member['id'] as string, patch)
-            current.set(member['id'] as string, updated)
+            current.set(memberId, { ...member, ...patch })
+            patches.set(memberId, { ...patches.get(memberId), ...patch })
             if (patch['status'] === 'unsubscribed') {
-              optOuts.push({
-                subjectId: member['recordId'] as string,
-                purpose: (await tx.entity<Campaign>('campaign').get(member['campaignId'] as string)).purpose,
-                campaignId: member['campaignId'] as string,
-              })
+              const campaignId = member['campaignId'] as string
+              let purpose = purposes.get(campaignId)
+              if (purpose === undefined) {
+                purpose = (await tx.entity<Campaign>('campaign').get(campaignId)).purpose
+                purposes.set(campaignId, purpose)
+              }
+              optOuts.push({ subjectId: member['recordId'] as string, purpose, campaignId })
             }
           }
           ingested++
         }
+        await stored.createMany(rows)
+        await tx.entity('campaignMember').updateMany([...patches].map(([id, patch]) => ({ id, patch })))
         return { ingested, duplicates }
       })
       if (options.consent?.record) {
