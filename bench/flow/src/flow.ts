@@ -7,6 +7,7 @@ import { createCrm } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { marketingPlugin } from '@rapport/marketing'
 import type { CdnowOrder } from '../../../examples/marketing-loop/src/cdnow-orders.ts'
+import { cdnowOrderInput } from '../../../examples/marketing-loop/src/cdnow-orders.ts'
 import type { Counter, PhaseCost } from './counters.ts'
 import { measure, topShapes } from './counters.ts'
 
@@ -80,17 +81,7 @@ export async function runFlow(
       for (const [i, id] of customers.entries()) contactOf.set(id, contacts[i]!.id)
       for (let i = 0; i < fixture.length; i += ORDER_BATCH) {
         await crm.orders.createMany(
-          fixture.slice(i, i + ORDER_BATCH).map((o) => ({
-            customerType: 'contact' as const,
-            customerId: contactOf.get(o.customer)!,
-            occurredAt: new Date(`${o.date}T12:00:00.000Z`),
-            amount: { amountMinor: o.amountMinor, currency: 'USD' },
-            lines: o.lines.map((l) => ({
-              sku: l.sku,
-              quantity: l.quantity,
-              unitPrice: { amountMinor: l.unitPriceMinor, currency: 'USD' },
-            })),
-          })),
+          fixture.slice(i, i + ORDER_BATCH).map((o) => cdnowOrderInput(o, contactOf.get(o.customer)!)),
         )
       }
     })

@@ -53,3 +53,25 @@ export function loadCdnowOrders(file: string | URL): CdnowOrder[] {
   }
   return orders
 }
+
+/**
+ * The `crm.orders.createMany` input of one CDNOW order for the contact that placed it (amounts in USD cents).
+ *
+ * @example
+ * ```ts
+ * await crm.orders.createMany(orders.map((o) => cdnowOrderInput(o, contactOf.get(o.customer)!)))
+ * ```
+ */
+export function cdnowOrderInput(order: CdnowOrder, contactId: string) {
+  return {
+    customerType: 'contact' as const,
+    customerId: contactId,
+    occurredAt: new Date(`${order.date}T12:00:00.000Z`),
+    amount: { amountMinor: order.amountMinor, currency: 'USD' },
+    lines: order.lines.map((l) => ({
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: { amountMinor: l.unitPriceMinor, currency: 'USD' },
+    })),
+  }
+}

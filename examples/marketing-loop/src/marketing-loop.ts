@@ -14,7 +14,7 @@ import { createCrm } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { marketingPlugin } from '@rapport/marketing'
 import type { EmailEventInput } from '@rapport/marketing/email-events'
-import { loadCdnowOrders } from './cdnow-orders.js'
+import { cdnowOrderInput, loadCdnowOrders } from './cdnow-orders.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -85,17 +85,7 @@ export async function runMarketingLoop(
   const contactOf = new Map(ids.map((id, i) => [id, contacts[i]!.id]))
   for (let i = 0; i < fixture.length; i += 250) {
     await crm.orders.createMany(
-      fixture.slice(i, i + 250).map((o) => ({
-        customerType: 'contact' as const,
-        customerId: contactOf.get(o.customer)!,
-        occurredAt: new Date(`${o.date}T12:00:00.000Z`),
-        amount: { amountMinor: o.amountMinor, currency: 'USD' },
-        lines: o.lines.map((l) => ({
-          sku: l.sku,
-          quantity: l.quantity,
-          unitPrice: { amountMinor: l.unitPriceMinor, currency: 'USD' },
-        })),
-      })),
+      fixture.slice(i, i + 250).map((o) => cdnowOrderInput(o, contactOf.get(o.customer)!)),
     )
   }
   const orders: { customerId: string; at: Date; amountMinor: number; id: string; skus: string[] }[] = []
