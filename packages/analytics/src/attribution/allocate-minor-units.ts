@@ -37,29 +37,27 @@ export function allocateMinorUnits(total: number, weights: readonly number[]): n
  */
 export function allocateUnchecked(total: number, weights: ArrayLike<number>, sum: number): number[] {
   const n = weights.length
-  const parts = new Array<number>(n).fill(0)
   if (total === 0 || n === 0) {
     if (total !== 0) throw noWeights(total)
-    return parts
+    return new Array<number>(n).fill(0)
   }
   if (!(sum > 0) || !Number.isFinite(sum)) throw noWeights(total)
   const sign = total < 0 ? -1 : 1
   const amount = Math.abs(total)
-  const remainders = new Float64Array(n)
+  if (remainders.length < n) remainders = new Float64Array(Math.max(n, remainders.length * 2))
+  const parts: number[] = []
   let assigned = 0
   for (let i = 0; i < n; i++) {
     const quota = (amount * weights[i]!) / sum
     const floor = Math.floor(quota)
-    parts[i] = floor
+    parts.push(floor)
     remainders[i] = quota - floor
     assigned += floor
   }
   let left = amount - assigned
   if (left !== 0) {
     // Indexes by remainder, largest first (earlier index on ties): the order leftover units are handed out in.
-    const order = Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) => remainders[b]! - remainders[a]! || a - b,
-    )
+    const order = byRemainder(n)
     // Floating-point quotas can leave more than n units or a unit too many; both loops stay exact.
     for (let k = 0; left > 0; k = (k + 1) % n) {
       const i = order[k]!
@@ -78,6 +76,33 @@ export function allocateUnchecked(total: number, weights: ArrayLike<number>, sum
   }
   if (sign < 0) for (let i = 0; i < n; i++) parts[i] = -parts[i]! || 0
   return parts
+}
+
+/** Scratch space of {@link allocateUnchecked} (synchronous, so one buffer serves every call). */
+let remainders = new Float64Array(64)
+const scratchOrder = new Int32Array(24)
+
+/**
+ * The indexes 0…n−1 of `remainders`, largest remainder first, earlier index on ties (a total order, so any correct
+ * sort gives the same result): insertion sort into a scratch array for the short journeys of attribution, the
+ * engine's sort for long weight lists.
+ */
+function byRemainder(n: number): ArrayLike<number> {
+  if (n > 24) {
+    return Array.from({ length: n }, (_, i) => i).sort((a, b) => remainders[b]! - remainders[a]! || a - b)
+  }
+  const order = scratchOrder
+  for (let i = 0; i < n; i++) {
+    const r = remainders[i]!
+    let k = i
+    // Equal remainders keep their index order: only strictly smaller ones move behind i.
+    while (k > 0 && remainders[order[k - 1]!]! < r) {
+      order[k] = order[k - 1]!
+      k--
+    }
+    order[k] = i
+  }
+  return order
 }
 
 function noWeights(total: number): AnalyticsError {

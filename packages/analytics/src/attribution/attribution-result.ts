@@ -80,9 +80,19 @@ export function total(values: Float64Array): number {
   return s
 }
 
-/** Splits journey `j`'s value over its touches by `shares` (which sum to 1). @internal */
-export function journeyCredit(read: ReadJourneys, j: number, shares: number[]): JourneyCredit {
-  const touchValues = allocateUnchecked(read.values[j]!, shares, 1)
+/** Frozen all-zero touch values by journey length, shared by every journey without revenue. */
+const zeros: (readonly number[])[] = []
+
+/**
+ * Splits journey `j`'s value over its touches by `shares` (which sum to 1). A journey without revenue gets a shared,
+ * frozen array of zeros (most journeys of a large input never converted). @internal
+ */
+export function journeyCredit(read: ReadJourneys, j: number, shares: readonly number[]): JourneyCredit {
+  const value = read.values[j]!
+  const touchValues =
+    value === 0
+      ? (zeros[shares.length] ??= Object.freeze(new Array<number>(shares.length).fill(0)))
+      : allocateUnchecked(value, shares, 1)
   const id = read.ids[j]
   return id === undefined
     ? { index: j, touchShares: shares, touchValues }
@@ -114,20 +124,24 @@ export function resultFromChannelWeights(
     const even = allocateUnchecked(totalValue, new Array(weights.length).fill(1), weights.length)
     for (let c = 0; c < even.length; c++) values[c] = even[c]
   }
-  const journeys: JourneyCredit[] = new Array(read.paths.length)
+  const journeys: JourneyCredit[] = new Array(read.size)
   const seen = new Float64Array(weights.length)
-  for (let j = 0; j < read.paths.length; j++) {
-    const path = read.paths[j]!
-    for (const c of path) seen[c] = 0
-    for (const c of path) seen[c]! += 1
-    const shares = new Array<number>(path.length)
+  const { offsets, touches } = read
+  for (let j = 0; j < read.size; j++) {
+    const from = offsets[j]!
+    const to = offsets[j + 1]!
+    for (let t = from; t < to; t++) seen[touches[t]!] = 0
+    for (let t = from; t < to; t++) seen[touches[t]!]! += 1
+    const shares: number[] = []
     let s = 0
-    for (let t = 0; t < path.length; t++) {
-      const w = weights[path[t]!]! / seen[path[t]!]!
-      shares[t] = w
+    for (let t = from; t < to; t++) {
+      const c = touches[t]!
+      const w = weights[c]! / seen[c]!
+      shares.push(w)
       s += w
     }
-    for (let t = 0; t < path.length; t++) shares[t] = s > 0 ? shares[t]! / s : 1 / path.length
+    const n = to - from
+    for (let t = 0; t < n; t++) shares[t] = s > 0 ? shares[t]! / s : 1 / n
     journeys[j] = journeyCredit(read, j, shares)
   }
   return {

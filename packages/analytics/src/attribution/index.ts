@@ -25,7 +25,8 @@ export type {
   ChannelCredit,
   JourneyCredit,
 } from './attribution-result.js'
-export type { Journey, Touch } from './journey.js'
+export type { CompiledJourneys, Journey, Touch } from './journey.js'
+export { compileJourneys } from './journey.js'
 export type { MarkovAttributionResult } from './markov-attribution.js'
 export { markovAttribution } from './markov-attribution.js'
 export type { RuleBasedModel } from './rule-based-attribution.js'

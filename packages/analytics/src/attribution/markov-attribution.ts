@@ -2,7 +2,7 @@ import { solveLinearSystem } from '../churn/solve-linear-system.js'
 import { AnalyticsError } from '../clv/analytics-error.js'
 import type { AttributionResult } from './attribution-result.js'
 import { resultFromChannelWeights } from './attribution-result.js'
-import type { Journey } from './journey.js'
+import type { CompiledJourneys, Journey } from './journey.js'
 import { readJourneys } from './journey.js'
 
 /** The result of {@link markovAttribution}: the credit plus the chain's absorption figures. */
@@ -26,7 +26,7 @@ export interface MarkovAttributionResult extends AttributionResult {
  *
  * Cost: one n×n solve per channel (n channels), after one pass over the touches.
  *
- * @param journeys - converting and non-converting paths (`conversions`, `nulls`)
+ * @param journeys - converting and non-converting paths (`conversions`, `nulls`), or {@link compileJourneys}' result
  * @returns credit per channel and journey, P(conversion) and the removal effects
  * @throws AnalyticsError `EMPTY_JOURNEY` for a journey without touches, `INVALID_INPUT` for malformed journeys
  *
@@ -44,18 +44,19 @@ export interface MarkovAttributionResult extends AttributionResult {
  * result.removalEffects // { 'google ads': 0.75, mailing: 0.5 }
  * ```
  */
-export function markovAttribution(journeys: readonly Journey[]): MarkovAttributionResult {
+export function markovAttribution(journeys: readonly Journey[] | CompiledJourneys): MarkovAttributionResult {
   const read = readJourneys(journeys)
   const n = read.channels.length
   // counts[i][j]: i = channel (0…n−1) or start (n); j = channel, conversion (n) or null (n + 1).
   const counts = Array.from({ length: n + 1 }, () => new Float64Array(n + 2))
-  for (let j = 0; j < read.paths.length; j++) {
-    const path = read.paths[j]!
+  const { offsets, touches } = read
+  for (let j = 0; j < read.size; j++) {
     const conv = read.conversions[j]!
     const weight = conv + read.nulls[j]!
     if (weight === 0) continue
     let from = n
-    for (const c of path) {
+    for (let t = offsets[j]!; t < offsets[j + 1]!; t++) {
+      const c = touches[t]!
       counts[from]![c]! += weight
       from = c
     }

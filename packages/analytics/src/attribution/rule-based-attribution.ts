@@ -2,8 +2,8 @@ import { DAY_MS } from '../rfm/to-epoch-ms.js'
 import { checkEnum, checkNumber, checkOptions, invalid } from '../validation/input-checks.js'
 import type { AttributionResult, JourneyCredit } from './attribution-result.js'
 import { channelCredits, journeyCredit, total } from './attribution-result.js'
-import type { Journey } from './journey.js'
-import { journeyTimes, readJourneys } from './journey.js'
+import type { CompiledJourneys, Journey } from './journey.js'
+import { readJourneys, touchTimes } from './journey.js'
 
 /**
  * A rule-based attribution model. `time-decay` halves a touch's weight every `halfLifeMs` before the conversion
@@ -33,7 +33,7 @@ export const RULE_BASED_MODELS = [
  *
  * Conversions are credited as `share × conversions`; journeys with `nulls` only add nothing.
  *
- * @param journeys - the journeys (each with at least one touch)
+ * @param journeys - the journeys (each with at least one touch), or {@link compileJourneys}' result
  * @param model - the rule, e.g. `{ kind: 'time-decay', halfLifeMs: 7 * 86_400_000 }`, or its name
  * @returns credit per channel and per journey
  * @throws AnalyticsError `EMPTY_JOURNEY` for a journey without touches; `INVALID_INPUT` for malformed journeys or
@@ -51,25 +51,34 @@ export const RULE_BASED_MODELS = [
  * ```
  */
 export function ruleBasedAttribution(
-  journeys: readonly Journey[],
+  journeys: readonly Journey[] | CompiledJourneys,
   model: RuleBasedModel | RuleBasedModel['kind'],
 ): AttributionResult {
   const spec: RuleBasedModel = typeof model === 'string' ? ({ kind: model } as RuleBasedModel) : model
   const kind = checkEnum(spec?.kind, 'model.kind', RULE_BASED_MODELS)
-  const sharesOf = shareRule(spec, kind)
+  const rule = shareRule(spec, kind)
+  // Every rule but time decay depends on the length only: one frozen array per length, shared by the journeys.
+  const byLength: (readonly number[])[] = []
+  const sharesOf: ShareRule =
+    kind === 'time-decay' ? rule : (n, from, times) => (byLength[n] ??= Object.freeze(rule(n, from, times)))
   const read = readJourneys(journeys)
+  const times = kind === 'time-decay' ? touchTimes(read) : null
   const conversions = new Float64Array(read.channels.length)
   const values = new Float64Array(read.channels.length)
-  const credits: JourneyCredit[] = new Array(read.paths.length)
-  for (let j = 0; j < read.paths.length; j++) {
-    const path = read.paths[j]!
-    const shares = sharesOf(path.length, journeys[j]!, j)
+  const credits: JourneyCredit[] = new Array(read.size)
+  const { offsets, touches } = read
+  for (let j = 0; j < read.size; j++) {
+    const from = offsets[j]!
+    const n = offsets[j + 1]! - from
+    const shares = sharesOf(n, from, times)
     const credit = journeyCredit(read, j, shares)
     credits[j] = credit
     const conv = read.conversions[j]!
-    for (let t = 0; t < path.length; t++) {
-      conversions[path[t]!]! += shares[t]! * conv
-      values[path[t]!]! += credit.touchValues[t]!
+    const touchValues = credit.touchValues
+    for (let t = 0; t < n; t++) {
+      const c = touches[from + t]!
+      conversions[c]! += shares[t]! * conv
+      values[c]! += touchValues[t]!
     }
   }
   return {
@@ -81,19 +90,34 @@ export function ruleBasedAttribution(
   }
 }
 
-type ShareRule = (touches: number, journey: Journey, index: number) => number[]
+/** The shares of a journey's `n` touches, which start at `from` in the flat touch arrays (`times` for time decay). */
+type ShareRule = (n: number, from: number, times: Float64Array | null) => readonly number[]
 
 function shareRule(spec: RuleBasedModel, kind: RuleBasedModel['kind']): ShareRule {
   switch (kind) {
     case 'first-touch':
       checkOptions(spec, 'model', ['kind'])
-      return (n) => Array.from({ length: n }, (_, t) => (t === 0 ? 1 : 0))
+      return (n) => {
+        const shares = [1]
+        for (let t = 1; t < n; t++) shares.push(0)
+        return shares
+      }
     case 'last-touch':
       checkOptions(spec, 'model', ['kind'])
-      return (n) => Array.from({ length: n }, (_, t) => (t === n - 1 ? 1 : 0))
+      return (n) => {
+        const shares: number[] = []
+        for (let t = 1; t < n; t++) shares.push(0)
+        shares.push(1)
+        return shares
+      }
     case 'linear':
       checkOptions(spec, 'model', ['kind'])
-      return (n) => new Array<number>(n).fill(1 / n)
+      return (n) => {
+        const share = 1 / n
+        const shares: number[] = []
+        for (let t = 0; t < n; t++) shares.push(share)
+        return shares
+      }
     case 'time-decay': {
       const options = checkOptions<{ halfLifeMs?: number }>(spec as { halfLifeMs?: number }, 'model', [
         'kind',
@@ -103,7 +127,7 @@ function shareRule(spec: RuleBasedModel, kind: RuleBasedModel['kind']): ShareRul
         options.halfLifeMs === undefined
           ? 7 * DAY_MS
           : checkNumber(options.halfLifeMs, 'model.halfLifeMs', { above: 0 })
-      return (_n, journey, j) => timeDecayShares(journey, j, halfLife)
+      return (n, from, times) => timeDecayShares(times as Float64Array, from, n, halfLife)
     }
     case 'position-based': {
       const options = checkOptions<{ first?: number; last?: number }>(spec as { first?: number }, 'model', [
@@ -126,23 +150,28 @@ function positionShares(n: number, first: number, last: number): number[] {
   if (n === 1) return [1]
   if (n === 2) return first + last > 0 ? [first / (first + last), last / (first + last)] : [0.5, 0.5]
   const middle = (1 - first - last) / (n - 2)
-  return Array.from({ length: n }, (_, t) => (t === 0 ? first : t === n - 1 ? last : middle))
+  const shares = [first]
+  for (let t = 1; t < n - 1; t++) shares.push(middle)
+  shares.push(last)
+  return shares
 }
 
-/** w_t = 2^(−(conversion − t)/H), normalised; relative to the newest weight so long histories never underflow. */
-function timeDecayShares(journey: Journey, j: number, halfLife: number): number[] {
-  // journeyTimes also refuses a touch after `convertedAt`; the conversion time itself cancels out below.
-  const { touches } = journeyTimes(journey, j)
-  let newest = touches[0]!
-  for (const t of touches) if (t > newest) newest = t
-  const shares = new Array<number>(touches.length)
+/**
+ * w_t = 2^(−(conversion − t)/H), normalised; relative to the newest weight so long histories never underflow.
+ * `times` were checked by `touchTimes` (which also refuses a touch after `convertedAt`); the conversion time itself
+ * cancels out below.
+ */
+function timeDecayShares(times: Float64Array, from: number, n: number, halfLife: number): number[] {
+  let newest = times[from]!
+  for (let t = 1; t < n; t++) if (times[from + t]! > newest) newest = times[from + t]!
+  const shares: number[] = []
   let sum = 0
-  for (let t = 0; t < touches.length; t++) {
+  for (let t = 0; t < n; t++) {
     // 2^(−(conv − t)/H) / 2^(−(conv − newest)/H): the common factor cancels in the normalisation.
-    const w = 2 ** (-(newest - touches[t]!) / halfLife)
-    shares[t] = w
+    const w = 2 ** (-(newest - times[from + t]!) / halfLife)
+    shares.push(w)
     sum += w
   }
-  for (let t = 0; t < shares.length; t++) shares[t] = shares[t]! / sum
+  for (let t = 0; t < n; t++) shares[t] = shares[t]! / sum
   return shares
 }

@@ -1,7 +1,7 @@
 import { checkOptions, optionalEnum } from '../validation/input-checks.js'
 import type { AttributionResult } from './attribution-result.js'
 import { resultFromChannelWeights } from './attribution-result.js'
-import type { Journey } from './journey.js'
+import type { CompiledJourneys, Journey, ReadJourneys } from './journey.js'
 import { readJourneys } from './journey.js'
 import type { ShapleyOptions } from './shapley-values.js'
 import { shapleyCore } from './shapley-values.js'
@@ -42,7 +42,7 @@ export interface ShapleyAttributionResult extends AttributionResult {
  * `pooled-rate` worth has no such form: exact up to `maxExactPlayers` (12) channels, sampled beyond, with a
  * standard error per channel.
  *
- * @param journeys - converting and non-converting paths
+ * @param journeys - converting and non-converting paths, or {@link compileJourneys}' result
  * @param options - worth and, for `pooled-rate`, the exact/sampled settings of {@link shapleyValues}
  * @returns credit per channel and journey, φ, method and standard errors
  * @throws AnalyticsError `EMPTY_JOURNEY` for a journey without touches, `INVALID_INPUT` for malformed input
@@ -59,7 +59,7 @@ export interface ShapleyAttributionResult extends AttributionResult {
  * ```
  */
 export function shapleyAttribution(
-  journeys: readonly Journey[],
+  journeys: readonly Journey[] | CompiledJourneys,
   options?: ShapleyAttributionOptions,
 ): ShapleyAttributionResult {
   const opts = checkOptions<ShapleyAttributionOptions>(options, 'options', [
@@ -71,47 +71,58 @@ export function shapleyAttribution(
   const worth = optionalEnum(opts.worth, 'options.worth', ['rate', 'conversions', 'pooled-rate'], 'rate')
   const read = readJourneys(journeys)
   const n = read.channels.length
-  // Group the journeys by their distinct channel set.
-  const groups = new Map<string, { members: number[]; conversions: number; trials: number }>()
-  for (let j = 0; j < read.paths.length; j++) {
-    const members = [...new Set(read.paths[j]!)].sort((a, b) => a - b)
-    const key = members.join(',')
-    let group = groups.get(key)
-    if (!group) {
-      group = { members, conversions: 0, trials: 0 }
-      groups.set(key, group)
-    }
-    group.conversions += read.conversions[j]!
-    group.trials += read.conversions[j]! + read.nulls[j]!
-  }
+  const groups = channelSets(read)
   let phi: Float64Array
   let standardErrors: Float64Array = new Float64Array(n)
   let method: 'exact' | 'sampled' = 'exact'
   if (worth === 'pooled-rate') {
-    const list = [...groups.values()]
+    const { masks, conversions, trials } = groups
+    const count = conversions.length
+    // v(S) = Σ conversions / Σ trials over the channel sets T ⊆ S, summed in the order the sets first occur.
+    const ofMask = (mask: number): number => {
+      let conv = 0
+      let tried = 0
+      for (let g = 0; g < count; g++) {
+        if ((masks![g]! & ~mask) === 0) {
+          conv += conversions[g]!
+          tried += trials[g]!
+        }
+      }
+      return tried > 0 ? conv / tried : 0
+    }
+    const ofMembers = (inS: Uint8Array): number => {
+      if (masks) {
+        let mask = 0
+        for (let c = 0; c < n; c++) if (inS[c] === 1) mask |= 1 << c
+        return ofMask(mask)
+      }
+      let conv = 0
+      let tried = 0
+      for (let g = 0; g < count; g++) {
+        if (groups.members[g]!.every((c) => inS[c] === 1)) {
+          conv += conversions[g]!
+          tried += trials[g]!
+        }
+      }
+      return tried > 0 ? conv / tried : 0
+    }
     const result = shapleyCore(
       n,
-      (inS) => {
-        let conversions = 0
-        let trials = 0
-        for (const g of list) {
-          if (g.members.every((c) => inS[c] === 1)) {
-            conversions += g.conversions
-            trials += g.trials
-          }
-        }
-        return trials > 0 ? conversions / trials : 0
-      },
+      ofMembers,
       { maxExactPlayers: opts.maxExactPlayers, samples: opts.samples, seed: opts.seed },
+      masks ? ofMask : undefined,
     )
     phi = result.values
     standardErrors = result.standardErrors
     method = result.method
   } else {
     phi = new Float64Array(n)
-    for (const g of groups.values()) {
-      const w = worth === 'rate' ? (g.trials > 0 ? g.conversions / g.trials : 0) : g.conversions
-      for (const c of g.members) phi[c]! += w / g.members.length
+    for (let g = 0; g < groups.conversions.length; g++) {
+      const members = groups.members[g]!
+      const conv = groups.conversions[g]!
+      const tried = groups.trials[g]!
+      const w = worth === 'rate' ? (tried > 0 ? conv / tried : 0) : conv
+      for (const c of members) phi[c]! += w / members.length
     }
   }
   const weights = phi.map((x) => Math.max(0, x))
@@ -126,5 +137,60 @@ export function shapleyAttribution(
     shapleyValues: shapley,
     method,
     standardErrors: errors,
+  }
+}
+
+/** The journeys grouped by their set of distinct channels, in the order the sets first occur. */
+interface ChannelSets {
+  /** Each set's channels, ascending. */
+  readonly members: number[][]
+  /** Each set as a bit mask (bit c = channel c), when there are at most 30 channels; else `null`. */
+  readonly masks: Int32Array | null
+  readonly conversions: Float64Array
+  readonly trials: Float64Array
+}
+
+/** Groups the journeys by channel set: keyed by bit mask up to 30 channels, by the joined indexes beyond. */
+function channelSets(read: ReadJourneys): ChannelSets {
+  const n = read.channels.length
+  const byMask = n <= 30
+  const { offsets, touches } = read
+  const slot = new Map<number | string, number>()
+  const members: number[][] = []
+  const masks: number[] = []
+  const conversions: number[] = []
+  const trials: number[] = []
+  for (let j = 0; j < read.size; j++) {
+    let key: number | string
+    let set: number[] | null = null
+    if (byMask) {
+      let mask = 0
+      for (let t = offsets[j]!; t < offsets[j + 1]!; t++) mask |= 1 << touches[t]!
+      key = mask
+    } else {
+      set = [...new Set(touches.subarray(offsets[j]!, offsets[j + 1]!))].sort((a, b) => a - b)
+      key = set.join(',')
+    }
+    let g = slot.get(key)
+    if (g === undefined) {
+      g = members.length
+      slot.set(key, g)
+      if (set === null) {
+        set = []
+        for (let c = 0; c < n; c++) if (((key as number) >> c) & 1) set.push(c)
+      }
+      members.push(set)
+      masks.push(byMask ? (key as number) : 0)
+      conversions.push(0)
+      trials.push(0)
+    }
+    conversions[g]! += read.conversions[j]!
+    trials[g]! += read.conversions[j]! + read.nulls[j]!
+  }
+  return {
+    members,
+    masks: byMask ? Int32Array.from(masks) : null,
+    conversions: Float64Array.from(conversions),
+    trials: Float64Array.from(trials),
   }
 }

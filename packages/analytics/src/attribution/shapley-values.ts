@@ -90,11 +90,16 @@ export function shapleyValues(
   return { values, method: result.method, samples: result.samples, standardErrors }
 }
 
-/** {@link shapleyValues} on player indexes, with a worth function over a membership vector. @internal */
+/**
+ * {@link shapleyValues} on player indexes, with a worth function over a membership vector; `vOfMask`, when given,
+ * is the same worth over a bit mask of the members (bit i = player i), which the exact enumeration calls instead.
+ * @internal
+ */
 export function shapleyCore(
   n: number,
   v: (members: Uint8Array) => number,
   options?: ShapleyOptions,
+  vOfMask?: (mask: number) => number,
 ): { values: Float64Array; standardErrors: Float64Array; method: 'exact' | 'sampled'; samples: number } {
   const opts = checkOptions<ShapleyOptions>(options, 'options', ['maxExactPlayers', 'samples', 'seed'])
   const maxExact =
@@ -107,19 +112,29 @@ export function shapleyCore(
       : checkNumber(opts.samples, 'options.samples', { integer: true, min: 1, max: 10_000_000 })
   const seed = opts.seed === undefined ? 1 : checkNumber(opts.seed, 'options.seed', { integer: true })
   if (n <= maxExact) {
-    return { values: exactShapley(n, v), standardErrors: new Float64Array(n), method: 'exact', samples: 0 }
+    return {
+      values: exactShapley(n, vOfMask ?? byMembers(n, v)),
+      standardErrors: new Float64Array(n),
+      method: 'exact',
+      samples: 0,
+    }
   }
   return { ...sampledShapley(n, v, samples, seed), method: 'sampled', samples }
 }
 
-function exactShapley(n: number, v: (members: Uint8Array) => number): Float64Array {
+/** A worth over a membership vector as a worth over a bit mask. */
+function byMembers(n: number, v: (members: Uint8Array) => number): (mask: number) => number {
+  const members = new Uint8Array(n)
+  return (mask) => {
+    for (let i = 0; i < n; i++) members[i] = (mask >> i) & 1
+    return v(members)
+  }
+}
+
+function exactShapley(n: number, v: (mask: number) => number): Float64Array {
   const size = 1 << n
   const worths = new Float64Array(size)
-  const members = new Uint8Array(n)
-  for (let mask = 0; mask < size; mask++) {
-    for (let i = 0; i < n; i++) members[i] = (mask >> i) & 1
-    worths[mask] = v(members)
-  }
+  for (let mask = 0; mask < size; mask++) worths[mask] = v(mask)
   // coef[s] = s!(n−s−1)!/n! = 1 / (n · C(n−1, s))
   const coef = new Float64Array(Math.max(n, 1))
   let binom = 1
