@@ -1,10 +1,12 @@
 // One measured phase in its own process (so peak RSS is the phase's alone):
-//   phase.ts <sqlite|postgres> <raw|rapport|rerun> <csv file> <db file or pg schema>
+//   phase.ts <sqlite|postgres> <raw|limit|rapport|rerun> <csv file> <db file or pg schema> (limit: SQLite only)
 // `rerun` imports the same file again into the database `rapport` left behind (every row should be unchanged).
 // Prints one JSON line: rows, seconds, rows/s, CPU seconds, peak RSS (process.resourceUsage().maxRSS) and, for
 // Rapport, the counts.
 import { createReadStream } from 'node:fs'
 import { createCrm } from '@rapport/core'
+import { contactEntity } from '@rapport/core/entities'
+import { searchDocument } from '@rapport/core/search'
 import { dataQualityPlugin, defaultCompanyRule, defaultPersonRule } from '@rapport/data-quality'
 import { importRecords, ioPlugin } from '@rapport/io'
 import { createPostgresStorage } from '@rapport/storage-postgres'
@@ -97,6 +99,126 @@ async function raw(): Promise<{ rows: number }> {
   return { rows }
 }
 
+// The limit (SQLite only): the raw driver writing the same rows into the very tables `crm.migrate()` creates for the
+// rapport phase (contact with its indexes, FTS5 and search-key triggers; dqMatchKey with its two indexes), nothing
+// validated or normalised by a library: per CSV row one contact row, its derived and search columns (core's own
+// searchDocument, as a writer must fill them for the row to be findable) and three match-key rows (e-mail
+// lower-cased, the phone as +1 and its digits, the name as upper-cased last name and first initial: the generator
+// writes US numbers only). One transaction per 1,000 rows, multi-row INSERTs of fixed shapes, in-file duplicates
+// written too (no lookup).
+async function limit(): Promise<{ rows: number }> {
+  const crm = createCrm({
+    storage: createSqliteStorage({ file: target }),
+    plugins: [ioPlugin(), dataQualityPlugin({ defaultRegion: 'US' })],
+  })
+  await crm.migrate()
+  for (const key of ['externalId', 'company', 'notes'])
+    await crm.customFields.define('contact', { key, type: 'text' })
+  await crm.close()
+  const db = new Database(target)
+  db.pragma('journal_mode = WAL')
+  const columnsOf = (table: string) =>
+    (db.prepare(`pragma table_info("${table}")`).all() as { name: string }[]).map((c) => c.name)
+  const columns = columnsOf('contact')
+  const keyColumns = columnsOf('dqMatchKey')
+  const statements = new Map<string, Database.Statement>()
+  const insertRows = (table: string, names: readonly string[], rows: unknown[][]) => {
+    const shape = `${table}:${rows.length}`
+    let statement = statements.get(shape)
+    if (!statement) {
+      const tuple = `(${names.map(() => '?').join(', ')})`
+      statement = db.prepare(
+        `insert into "${table}" (${names.map((n) => `"${n}"`).join(', ')}) values ${Array.from({ length: rows.length }, () => tuple).join(', ')}`,
+      )
+      statements.set(shape, statement)
+    }
+    statement.run(rows.flat())
+  }
+  const write = db.transaction((contacts: unknown[][], keys: unknown[][]) => {
+    for (let i = 0; i < contacts.length; i += 250) insertRows('contact', columns, contacts.slice(i, i + 250))
+    for (let i = 0; i < keys.length; i += 500) insertRows('dqMatchKey', keyColumns, keys.slice(i, i + 500))
+  })
+  // The contact's search fields and phrases as core declares them.
+  const search = {
+    searchFields: contactEntity.searchFields ?? [],
+    searchPhrases: contactEntity.searchPhrases ?? [],
+  }
+  let seq = 0
+  // As long as Rapport's ids (a prefix and 26 characters), so the indexes hold keys of the same size.
+  const id = (prefix: string, now: number) =>
+    `${prefix}_${now.toString(36).padStart(9, '0')}${(seq++).toString(36).padStart(17, '0')}`
+  let rows = 0
+  let contacts: unknown[][] = []
+  let keys: unknown[][] = []
+  const records = createReadStream(file).pipe(parse({ from_line: 2, relax_column_count: true }))
+  for await (const record of records) {
+    const [ext, first, last, email, phone, company, title, city, country, notes] = record as string[]
+    const now = Date.now()
+    const contactId = id('con', now)
+    const address = (email ?? '').toLowerCase()
+    const e164 = `+1${(phone ?? '').replace(/\D/gu, '')}`
+    const doc = searchDocument(search, {
+      firstName: first ?? null,
+      lastName: last ?? null,
+      emailAddresses: [address],
+      phoneNumbers: [e164],
+      title: title ?? null,
+    })
+    const values: Record<string, unknown> = {
+      id: contactId,
+      tenant_id: 'default',
+      created_at: now,
+      updated_at: now,
+      version: 1,
+      first_name: first,
+      last_name: last,
+      emails: JSON.stringify([{ address: email, primary: true }]),
+      phones: JSON.stringify([{ number: e164, primary: true }]),
+      title,
+      lifecycle_stage: 'lead',
+      status: 'active',
+      address: JSON.stringify({ city, country }),
+      tags: '[]',
+      custom: JSON.stringify({ externalId: ext, company, notes }),
+      primary_email: address,
+      email_addresses: JSON.stringify([address]),
+      phone_numbers: JSON.stringify([e164]),
+      search_terms: doc.searchTerms,
+      search_keys: doc.searchKeys,
+    }
+    contacts.push(columns.map((c) => values[c] ?? null))
+    const name = `${(last ?? '').toUpperCase()}|${(first ?? '').slice(0, 1).toLowerCase()}`
+    for (const [key, value] of [
+      ['email', address],
+      ['phone', e164],
+      ['name', name],
+    ]) {
+      const row: Record<string, unknown> = {
+        id: id('dqk', now),
+        tenant_id: 'default',
+        created_at: now,
+        updated_at: now,
+        version: 1,
+        entity: 'contact',
+        record_id: contactId,
+        key,
+        value,
+      }
+      keys.push(keyColumns.map((c) => row[c] ?? null))
+    }
+    if (contacts.length >= BATCH) {
+      write(contacts, keys)
+      rows += contacts.length
+      contacts = []
+      keys = []
+    }
+  }
+  write(contacts, keys)
+  rows += contacts.length
+  db.close()
+  return { rows }
+}
+
 async function rapport() {
   const storage =
     engine === 'sqlite'
@@ -148,7 +270,7 @@ async function rapport() {
 
 const started = performance.now()
 const cpuStart = process.cpuUsage()
-const out = side === 'raw' ? await raw() : await rapport()
+const out = side === 'raw' ? await raw() : side === 'limit' ? await limit() : await rapport()
 const seconds = (performance.now() - started) / 1000
 const cpu = process.cpuUsage(cpuStart)
 // CPU seconds of this process (user + system; SQLite's work included, a Postgres server's not): on a shared machine

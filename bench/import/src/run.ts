@@ -1,12 +1,16 @@
 // One command (`pnpm --filter @rapport/bench-import bench`): generates a seeded contacts CSV (1M rows, ~140 MB, kept
 // in bench/import/.data/, never committed) and imports it with @rapport/io into SQLite and Postgres with data-quality's
 // match keys maintained, against the raw driver inserting the same rows (parsed by csv-parse, no validation, one
-// transaction per 1,000 rows, an index on e-mail) in the same run. Each phase runs in its own process, so its peak RSS
+// transaction per 1,000 rows, an index on e-mail) and, on SQLite, against the limit (`limit`: the raw driver writing
+// the same contact and match-key rows into the very tables `crm.migrate()` creates, FTS5 and search-key triggers and
+// indexes included, nothing validated) in the same run. Each phase runs in its own process, so its peak RSS
 // is its own, and runs the packages' dist (run `pnpm build` first). Then the same file is imported a second time into
 // the database the first import left (`rerun`: every row must come back unchanged, nothing written). Results go to
 // bench/results/import.json, one entry per row count (a quick run does not overwrite the 1M run).
 //   BENCH_ROWS=50000 for a quick run (default 1,000,000); BENCH_PG_ROWS (default: BENCH_ROWS); BENCH_ENGINES=sqlite;
 //   BENCH_SOURCE=1 runs the workspace sources instead of dist (no build needed; slower start, more memory).
+//   BENCH_PROFILE=1 writes a CPU profile per phase to .data/profiles (summarise: node src/profile-summary.ts <file> <rows>);
+//   BENCH_SQL_TIMING=1 prints SQLite's CPU per kind of statement per phase (src/sql-timing.ts) to stderr.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -58,6 +62,7 @@ function phase(engine: string, side: string, file: string, target: string): Phas
     [
       ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : []),
       ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${data}profiles`] : []),
+      ...(process.env['BENCH_SQL_TIMING'] ? ['--import', here('./sql-timing.ts')] : []),
       ...(process.env['BENCH_SOURCE']
         ? ['--conditions=@rapport/source', '--import', here('../../../scripts/source-hooks.ts')]
         : []),
@@ -67,7 +72,12 @@ function phase(engine: string, side: string, file: string, target: string): Phas
       file,
       target,
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+      env: { ...process.env, BENCH_ROWS_FOR_TIMING: String(ROWS) },
+    },
   )
   return JSON.parse(stdout.trim().split('\n').pop() as string) as Phase
 }
@@ -90,7 +100,9 @@ for (const engine of engines) {
   const engineLoad = load()
   const sides: Record<string, Phase> = {}
   const sqliteFiles = (db: string) => [db, `${db}-wal`, `${db}-shm`]
-  for (const side of ['raw', 'rapport', 'rerun']) {
+  for (const side of engine === 'sqlite'
+    ? ['raw', 'limit', 'rapport', 'rerun']
+    : ['raw', 'rapport', 'rerun']) {
     console.error(`${engine} ${side}: ${rows} rows (load ${load().join(' ')})`)
     // `rerun` reads the database `rapport` left; each is dropped after its last phase.
     const name = side === 'rerun' ? 'rapport' : side
@@ -109,6 +121,7 @@ for (const engine of engines) {
   }
   const rapport = sides['rapport'] as Phase
   const raw = sides['raw'] as Phase
+  const limit = sides['limit']
   const rerun = sides['rerun'] as Phase & { counts?: Record<string, number> }
   results[engine] = {
     rows,
@@ -121,6 +134,15 @@ for (const engine of engines) {
     // by CPU time (less disturbed by the other processes of a shared machine).
     slowdown: Math.round((raw.rowsPerSecond / rapport.rowsPerSecond) * 100) / 100,
     cpuSlowdown: Math.round((raw.rowsPerCpuSecond / rapport.rowsPerCpuSecond) * 100) / 100,
+    // The same against the limit (SQLite): the raw driver writing the same rows into the migrated tables, triggers
+    // and indexes included.
+    ...(limit
+      ? {
+          limit,
+          limitSlowdown: Math.round((limit.rowsPerSecond / rapport.rowsPerSecond) * 100) / 100,
+          limitCpuSlowdown: Math.round((limit.rowsPerCpuSecond / rapport.rowsPerCpuSecond) * 100) / 100,
+        }
+      : {}),
     rerunChangedNothing: (rerun.counts?.['created'] ?? 0) + (rerun.counts?.['updated'] ?? 0) === 0,
     targets: { rowsPerSecond: 20_000, peakRssMb: 300 },
     meetsTargets: rapport.rowsPerSecond >= 20_000 && Math.max(rapport.peakRssMb, rerun.peakRssMb) <= 300,

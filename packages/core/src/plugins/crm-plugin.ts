@@ -34,6 +34,25 @@ export interface HookContext {
    * ```
    */
   actingAs(actor: Actor | null, origin?: WriteOrigin): CrmServices
+  /**
+   * The write transaction's raw storage operations (as {@link CommitContext.storage}), for a plugin's own bookkeeping
+   * models kept in step with the write: index rows derived from the records, such as data-quality's match keys. No
+   * validation, access checks, hooks or events; pass `model`, `tenantId` and `schema` yourself and give every column
+   * core would write (system fields included). A batch hook (`create.afterMany`) then writes a batch's rows with
+   * one `createMany` statement instead of running each row through the services.
+   *
+   * @example
+   * ```ts
+   * afterMany: async (records, ctx) => {
+   *   const model = ctx.schema.models['myIndex']!
+   *   const data = records.map((r) => ({ id: `idx_${r.id}`, tenantId: ctx.tenantId, createdAt: r.createdAt, updatedAt: r.createdAt, version: 1, archivedAt: null, recordId: r.id }))
+   *   await ctx.storage.createMany({ model, tenantId: ctx.tenantId, schema: ctx.schema, data })
+   * }
+   * ```
+   */
+  readonly storage: StorageOperations
+  /** The resolved storage schema, plugin models included (the models {@link HookContext.storage} writes). */
+  readonly schema: StorageSchema
 }
 
 /** What a `normalize` hook receives. */

@@ -17,6 +17,8 @@ export function hookContext(ctx: EntityContext, session: Session): HookContext {
     entity: ctx.entity.name,
     tenantId: session.tenantId,
     actor: session.actor,
+    storage: session.ops,
+    schema: session.runtime.schema.storage,
     get crm() {
       return session.runtime.servicesFor(session)
     },

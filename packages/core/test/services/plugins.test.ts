@@ -167,6 +167,58 @@ describe('plugins', () => {
     expect(delivered).toBe(0)
   })
 
+  it("afterMany writes a batch's index rows through ctx.storage in the write's transaction, without events", async () => {
+    const nameIndex = defineEntity({
+      name: 'nameIndex',
+      idPrefix: 'nix',
+      shape: { recordId: z.string(), name: z.string() },
+    })
+    const indexing = definePlugin({
+      id: 'indexing',
+      schema: { entities: [nameIndex] },
+      hooks: {
+        company: {
+          create: {
+            afterMany: async (records, ctx) => {
+              const model = ctx.schema.models['nameIndex']
+              if (!model) throw new Error('no nameIndex model')
+              const data = records.map((r) => ({
+                id: `nix_${r['id'] as string}`,
+                tenantId: ctx.tenantId,
+                createdAt: r['createdAt'] as Date,
+                updatedAt: r['createdAt'] as Date,
+                version: 1,
+                archivedAt: null,
+                recordId: r['id'] as string,
+                name: (r['name'] as string).toLowerCase(),
+              }))
+              await ctx.storage.createMany({ model, tenantId: ctx.tenantId, schema: ctx.schema, data })
+              if (records.some((r) => r['name'] === 'Evil Corp')) throw new Error('refused batch')
+            },
+          },
+        },
+      },
+    })
+    const { crm } = await setupCrm({ plugins: [indexing] as const })
+    const events: string[] = []
+    crm.events.on('nameIndex.created', () => void events.push('nameIndex.created'))
+    const created = await crm.companies.createMany([{ name: 'Acme' }, { name: 'Globex' }])
+    const rows = await crm
+      .entity<{ recordId: string; name: string }>('nameIndex')
+      .list({ orderBy: [{ field: 'name' }] })
+    // The rows read back through the services as if they had been created through them.
+    expect(rows.items.map((r) => [r.recordId, r.name])).toEqual(
+      created.map((c) => [c.id, c.name.toLowerCase()]),
+    )
+    expect(events).toEqual([])
+    // A throw after the raw write rolls it back with the batch.
+    await expect(crm.companies.createMany([{ name: 'Initech' }, { name: 'Evil Corp' }])).rejects.toThrow(
+      'refused batch',
+    )
+    expect(await crm.entity('nameIndex').count()).toBe(2)
+    expect(await crm.companies.count()).toBe(2)
+  })
+
   it('update.afterMany runs once per update call with every changed record, after the per-record after hooks', async () => {
     const calls: string[] = []
     const batching = definePlugin({

@@ -47,7 +47,7 @@ export function duplicateHooks(entity: string, rules: readonly DuplicateRule[]):
       // A batch's keys in one createMany (an import writes thousands of records per transaction), then the warn
       // checks record by record, each against the CRM and the batch's earlier records, as when each came alone.
       afterMany: async (records, ctx) => {
-        await insertMatchKeys(ctx.crm, rules, records, entity)
+        await insertMatchKeys(ctx, rules, records, entity)
         if (!rules.some((r) => r.onCreate === 'warn')) return
         const later = new Set(records.map((r) => r['id'] as string))
         for (const record of records) {
@@ -72,7 +72,7 @@ export function duplicateHooks(entity: string, rules: readonly DuplicateRule[]):
       // A batch's keys with one read and one createMany (an import's updates come as one updateMany), then the warn
       // checks record by record, each against the CRM as the whole batch leaves it (one update alone: as before).
       afterMany: async (updates, ctx) => {
-        await syncMatchKeysMany(ctx.crm, rules, updates, entity)
+        await syncMatchKeysMany(ctx, rules, updates, entity)
         if (!rules.some((r) => r.onUpdate === 'warn')) return
         for (const { record } of updates)
           await check(ctx, rules, 'onUpdate', record, record['id'] as string, 'warn')

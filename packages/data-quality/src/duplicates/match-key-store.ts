@@ -1,4 +1,9 @@
 import type { CrmServices } from '@rapport/core'
+import { createIdGenerator } from '@rapport/core/ids'
+import type { HookContext } from '@rapport/core/plugin'
+import type { StorageRow } from '@rapport/core/storage'
+import { unstorableTextReason } from '@rapport/core/storage'
+import { matchKeyEntity } from './duplicate-entities.js'
 import type { DuplicateRule } from './duplicate-rule.js'
 import type { MatchKey } from './match-keys.js'
 import { matchKeysOf } from './match-keys.js'
@@ -52,26 +57,115 @@ export async function syncMatchKeys(
   }
 }
 
+/** A match key row to store: the record it belongs to, the key, and when it was written (the record's time). */
+interface KeyRow {
+  readonly entity: string
+  readonly recordId: string
+  readonly key: string
+  readonly value: string
+}
+
+// Match key rows written straight to storage get ids of the entity's prefix, minted as core mints record ids.
+const nextId = createIdGenerator()
+
 /**
- * Persists the match keys of records just created (none stored yet) with one `createMany` per batch, through `crm`
- * (the write's transaction when called from a hook): the same keys, row for row, as {@link syncMatchKeys} writes
- * for each record alone.
+ * Whether `row` is what `dqMatchKey`'s schema accepts and every adapter stores identically (lengths as declared in
+ * {@link matchKeyEntity}, no NUL or lone surrogate): such rows skip the services' per-row checks. Key values come
+ * from validated records, so this holds in practice; a row failing it sends its batch through the services, which
+ * refuse it with the error they always gave.
+ */
+function storable(row: KeyRow): boolean {
+  return (
+    row.key.length > 0 &&
+    row.key.length <= 40 &&
+    row.value.length > 0 &&
+    row.value.length <= 1000 &&
+    row.recordId.length > 0 &&
+    row.recordId.length <= 100 &&
+    row.entity.length > 0 &&
+    row.entity.length <= 100 &&
+    unstorableTextReason(row.value) === undefined &&
+    unstorableTextReason(row.key) === undefined &&
+    unstorableTextReason(row.recordId) === undefined
+  )
+}
+
+/**
+ * Writes match key rows in the hook's transaction with one storage `createMany` (a multi-row INSERT per batch on SQL
+ * adapters): match keys are the plugin's bookkeeping, derived from records the services already validated, so they
+ * skip the services' per-row validation, access checks and events. `at` is their `createdAt` (the written records'
+ * time). Rows the services would refuse go through the services instead, with their error.
+ */
+async function writeKeyRows(ctx: HookContext, rows: readonly KeyRow[], at: Date): Promise<void> {
+  if (rows.length === 0) return
+  const model = ctx.schema.models[matchKeyEntity.name]
+  if (!model || !rows.every(storable)) {
+    await ctx.crm.entity('dqMatchKey').createMany(rows.map((r) => ({ ...r })))
+    return
+  }
+  const data: StorageRow[] = new Array(rows.length)
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as KeyRow
+    data[i] = {
+      id: nextId(matchKeyEntity.idPrefix, at),
+      tenantId: ctx.tenantId,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+      archivedAt: null,
+      entity: r.entity,
+      recordId: r.recordId,
+      key: r.key,
+      value: r.value,
+    }
+  }
+  await ctx.storage.createMany({ model, tenantId: ctx.tenantId, schema: ctx.schema, data })
+}
+
+/** The time a hook's batch of records was written (their `updatedAt`), for the match keys written with them. */
+function writtenAt(records: readonly Readonly<Record<string, unknown>>[]): Date {
+  const at = records[0]?.['updatedAt']
+  return at instanceof Date ? at : new Date()
+}
+
+/**
+ * Persists the match keys of records just created (none stored yet) in the hook's transaction, with one storage
+ * `createMany` per batch: the same keys, row for row, as {@link syncMatchKeys} writes for each record alone.
  */
 export async function insertMatchKeys(
-  crm: CrmServices,
+  ctx: HookContext,
   rules: readonly DuplicateRule[],
   records: readonly Readonly<Record<string, unknown>>[],
   entity: string,
 ): Promise<number> {
-  const rows: Record<string, unknown>[] = []
+  const rows: KeyRow[] = []
   for (const record of records) {
     const recordId = record['id'] as string
-    for (const k of dedupe(rules.flatMap((rule) => matchKeysOf(rule, record)))) {
-      rows.push({ entity, recordId, key: k.key, value: k.value })
+    for (const rule of rules) {
+      for (const k of matchKeysOf(rule, record)) rows.push({ entity, recordId, key: k.key, value: k.value })
     }
   }
-  if (rows.length > 0) await crm.entity('dqMatchKey').createMany(rows)
-  return rows.length
+  const unique = dedupeRows(rows)
+  await writeKeyRows(ctx, unique, writtenAt(records))
+  return unique.length
+}
+
+/** Rows of one record repeating a (key, value) pair across rules, dropped (each record's keys are stored once). */
+function dedupeRows(rows: readonly KeyRow[]): KeyRow[] {
+  const out: KeyRow[] = []
+  let recordId = ''
+  const seen = new Set<string>()
+  for (const row of rows) {
+    if (row.recordId !== recordId) {
+      recordId = row.recordId
+      seen.clear()
+    }
+    const id = `${row.key}\u0000${row.value}`
+    if (seen.has(id)) continue
+    seen.add(id)
+    out.push(row)
+  }
+  return out
 }
 
 /**
@@ -80,7 +174,7 @@ export async function insertMatchKeys(
  * the missing ones written with one `createMany`. Leaves the same keys as {@link syncMatchKeys} record by record.
  */
 export async function syncMatchKeysMany(
-  crm: CrmServices,
+  ctx: HookContext,
   rules: readonly DuplicateRule[],
   updates: readonly {
     readonly record: Readonly<Record<string, unknown>>
@@ -95,7 +189,7 @@ export async function syncMatchKeysMany(
     if (!sameKeys(wanted, previous)) changed.set(record['id'] as string, wanted)
   }
   if (changed.size === 0) return
-  const keys = crm.entity<StoredKey & { recordId: string }>('dqMatchKey')
+  const keys = ctx.crm.entity<StoredKey & { recordId: string }>('dqMatchKey')
   const have = new Map<string, Set<string>>()
   const stored: (StoredKey & { recordId: string })[] = []
   const ids = [...changed.keys()]
@@ -117,14 +211,14 @@ export async function syncMatchKeysMany(
     if (wanted?.some((k) => `${k.key}\u0000${k.value}` === id) && !kept.has(id)) kept.add(id)
     else await keys.delete(row.id)
   }
-  const rows: Record<string, unknown>[] = []
+  const rows: KeyRow[] = []
   for (const [recordId, wanted] of changed) {
     const kept = have.get(recordId)
     for (const k of dedupe(wanted)) {
       if (!kept?.has(`${k.key}\u0000${k.value}`)) rows.push({ entity, recordId, key: k.key, value: k.value })
     }
   }
-  if (rows.length > 0) await keys.createMany(rows)
+  await writeKeyRows(ctx, rows, writtenAt(updates.map((u) => u.record)))
 }
 
 function dedupe(keys: readonly MatchKey[]): MatchKey[] {
