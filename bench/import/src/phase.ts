@@ -3,7 +3,7 @@
 // `rerun` imports the same file again into the database `rapport` left behind (every row should be unchanged).
 // Prints one JSON line: rows, seconds, rows/s, CPU seconds, peak RSS (process.resourceUsage().maxRSS) and, for
 // Rapport, the counts.
-import { createReadStream } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import { createCrm } from '@rapport/core'
 import { contactEntity } from '@rapport/core/entities'
 import { searchDocument } from '@rapport/core/search'
@@ -16,10 +16,41 @@ import { parse } from 'csv-parse'
 import pg from 'pg'
 
 const [engine, side, file, target] = process.argv.slice(2) as [string, string, string, string]
-const PG_URL =
+const BASE_PG_URL =
   process.env['RAPPORT_BENCH_PG_URL'] ??
   process.env['RAPPORT_TEST_PG_URL'] ??
   'postgres://postgres@127.0.0.1:5432/test'
+// The phase's server backends carry its name, so their CPU can be read (a local server) before they close.
+const APP = `bench_import_${side}_${process.pid}`
+const PG_URL = `${BASE_PG_URL}${BASE_PG_URL.includes('?') ? '&' : '?'}application_name=${APP}`
+
+/**
+ * CPU seconds (user + system) the Postgres backends of this phase have used so far, read from /proc: the server
+ * runs on this machine. `null` when it cannot be read (a remote server). Call it before the phase's connections
+ * close.
+ */
+async function serverCpuSeconds(): Promise<number | null> {
+  const client = new pg.Client({ connectionString: BASE_PG_URL })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'select pid from pg_stat_activity where application_name = $1',
+      [APP],
+    )
+    let ticks = 0
+    for (const { pid } of rows) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    }
+    return rows.length > 0 ? ticks / 100 : null
+  } catch {
+    return null
+  } finally {
+    await client.end()
+  }
+}
+let serverCpu: number | null = null
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000)
 
 const COLUMNS = [
@@ -95,6 +126,7 @@ async function raw(): Promise<{ rows: number }> {
   }
   await flush(batch)
   rows += batch.length
+  serverCpu = await serverCpuSeconds()
   await client.end()
   return { rows }
 }
@@ -264,6 +296,7 @@ async function rapport() {
     validationRules: process.env['BENCH_RULES'] !== '0',
   })
   const matchKeys = process.env['BENCH_PLUGINS'] === 'io' ? 0 : await crm.entity('dqMatchKey').count()
+  if (engine === 'postgres') serverCpu = await serverCpuSeconds()
   await crm.close()
   return { rows: summary.rows, counts: summary.counts, matchKeys }
 }
@@ -286,5 +319,12 @@ process.stdout.write(
     cpuSeconds: Math.round(cpuSeconds * 100) / 100,
     rowsPerCpuSecond: Math.round(out.rows / cpuSeconds),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    // Postgres: the server backends' CPU (clock ticks of 10 ms) and rows per CPU second of client and server together.
+    ...(serverCpu !== null
+      ? {
+          serverCpuSeconds: Math.round(serverCpu * 100) / 100,
+          rowsPerTotalCpuSecond: Math.round(out.rows / (cpuSeconds + serverCpu)),
+        }
+      : {}),
   })}\n`,
 )

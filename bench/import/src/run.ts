@@ -42,6 +42,9 @@ interface Phase {
   readonly peakRssMb: number
   readonly counts?: Record<string, number>
   readonly matchKeys?: number
+  /** Postgres: the server backends' CPU seconds, and rows per CPU second of client and server together. */
+  readonly serverCpuSeconds?: number
+  readonly rowsPerTotalCpuSecond?: number
 }
 
 async function csvOf(rows: number): Promise<string> {
@@ -134,6 +137,12 @@ for (const engine of engines) {
     // by CPU time (less disturbed by the other processes of a shared machine).
     slowdown: Math.round((raw.rowsPerSecond / rapport.rowsPerSecond) * 100) / 100,
     cpuSlowdown: Math.round((raw.rowsPerCpuSecond / rapport.rowsPerCpuSecond) * 100) / 100,
+    ...(raw.rowsPerTotalCpuSecond && rapport.rowsPerTotalCpuSecond
+      ? {
+          totalCpuSlowdown:
+            Math.round((raw.rowsPerTotalCpuSecond / rapport.rowsPerTotalCpuSecond) * 100) / 100,
+        }
+      : {}),
     // The same against the limit (SQLite): the raw driver writing the same rows into the migrated tables, triggers
     // and indexes included.
     ...(limit
