@@ -5,7 +5,6 @@ export default defineConfig({
     index: 'src/index.ts',
     'node/index': 'src/node/index.ts',
     'analytics/index': 'src/analytics/index.ts',
-    'timeline/index': 'src/timeline/index.ts',
   },
   format: ['esm'],
   dts: true,

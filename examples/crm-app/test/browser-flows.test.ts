@@ -70,6 +70,35 @@ describe('the demo CRM in Chromium', () => {
     expect(await alert.textContent()).toMatch(/Missing fields: amount/)
   })
 
+  it('shows a company’s 360° timeline (deals, orders, its people’s entries), older pages on demand', async () => {
+    // A company with more than one page (30 entries) of history, found through the API the page uses.
+    const get = async (path: string) =>
+      (await fetch(`${h.url}/api${path}`, { headers: { 'x-demo-user': 'alice' } })).json()
+    const companies = (await get('/companies?limit=20')).data as { id: string }[]
+    let company: string | undefined
+    for (const { id } of companies) {
+      if ((await get(`/companies/${id}/timeline?limit=30`)).hasMore) company = id
+    }
+    expect(company).toBeDefined()
+    await page.goto(`${h.url}/#/companies/${company}`)
+    const entries = page.locator('ul[aria-label="Timeline"] li')
+    await eventually(() => entries.count()).toBe(30)
+    await page.getByRole('button', { name: 'Older' }).click()
+    await eventually(() => entries.count()).toBeGreaterThan(30)
+    const kinds = new Set(await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))))
+    for (const kind of ['deal', 'order', 'activity']) expect(kinds).toContain(kind)
+    // Paged by core's cursor: every entry once.
+    const rows = await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))
+    expect(new Set(rows).size).toBe(rows.length)
+
+    // A deal's page shows its stage history.
+    await page.goto(`${h.url}/#/deals`)
+    await page.locator('section[data-stage="Qualification"] .card a').first().click()
+    const history = page.locator('ul[aria-label="Stage history"] li')
+    await eventually(() => history.count()).toBeGreaterThanOrEqual(2)
+    expect(await history.first().textContent()).toContain('Qualification')
+  })
+
   it('shows a sales rep his own contacts with phones and emails masked, and an admin the real ones', async () => {
     await page.goto(`${h.url}/#/contacts`)
     const who = page.getByLabel('Signed in as')

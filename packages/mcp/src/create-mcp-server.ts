@@ -1,6 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { RapportError } from '@rapport/core'
-import { builtInTimelineSources } from '@rapport/server/timeline'
 import type { RapportMcpOptions } from './mcp-options.js'
 import { registerAnalyticsTools } from './tools/analytics-tools.js'
 import { operationToolName, registerOperationTools } from './tools/operation-tools.js'
@@ -11,8 +10,8 @@ import { registerWriteTools, writeToolNames } from './tools/write-tools.js'
 const DEFAULT_WRITABLE = ['contact', 'company', 'deal', 'lead', 'ticket', 'activity', 'task']
 
 /**
- * Creates an MCP server whose tools act on a CRM as one actor: find, search, list, get, timeline and
- * list_deal_contacts; pipeline and customer summaries; and, only when switched on by name, create/update per entity,
+ * Creates an MCP server whose tools act on a CRM as one actor: find, search, list, get, timeline,
+ * timeline_figures and list_deal_contacts; pipeline and customer summaries; and, only when switched on by name, create/update per entity,
  * move_stage, change_pipeline, log_activity, create_task, add_deal_contact, remove_deal_contact,
  * record_ticket_response and plugins' write operations. Every call goes through `crm.scoped({ tenantId, actor })`, so the
  * access policy and scope filters apply to the agent as to any user.
@@ -50,10 +49,12 @@ export function createRapportMcpServer(options: RapportMcpOptions): McpServer {
     actor: options.actor,
   })
   const server = new McpServer(options.serverInfo ?? { name: 'rapport-crm', version: '0.1.0' })
-  registerReadTools(server, services, description, [
-    ...builtInTimelineSources,
-    ...(options.timelineSources ?? []),
-  ])
+  registerReadTools(
+    server,
+    services,
+    description,
+    options.timelineHealthScore ? { healthScore: options.timelineHealthScore } : {},
+  )
   registerAnalyticsTools(server, services)
   registerWriteTools(server, services, description, writable, enabled)
   registerRecordActionTools(server, services, description, enabled)

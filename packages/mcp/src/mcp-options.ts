@@ -1,6 +1,6 @@
 import type { Crm } from '@rapport/core'
 import type { Actor } from '@rapport/core/events'
-import type { TimelineSource } from '@rapport/server/timeline'
+import type { TimelineHealthScorer } from '@rapport/core/timeline'
 
 /** Options of {@link createRapportMcpServer}. */
 export interface RapportMcpOptions {
@@ -17,8 +17,11 @@ export interface RapportMcpOptions {
   readonly writes?: readonly string[] | 'all'
   /** Entities with create and update tools (default: contact, company, deal, lead, ticket, activity, task). */
   readonly writableEntities?: readonly string[]
-  /** More timeline sources, after the built-in ones. */
-  readonly timelineSources?: readonly TimelineSource[]
+  /**
+   * Computes the `healthScore` of the `timeline_figures` tool (see `crm.timeline.figures`); without it the score is
+   * `null`. Timeline entries come from `crm.timeline`: add your own kinds with a core plugin's `timeline` sources.
+   */
+  readonly timelineHealthScore?: TimelineHealthScorer
   /** The name and version the server reports to clients. */
   readonly serverInfo?: { readonly name: string; readonly version: string }
 }

@@ -78,6 +78,7 @@ describe('MCP tools through the SDK client', () => {
       'pipeline_summary',
       'search',
       'timeline',
+      'timeline_figures',
     ])
     const refused = (await client.callTool({ name: 'create_contact', arguments: { firstName: 'X' } })) as {
       isError?: boolean

@@ -17,18 +17,16 @@ import { addOperationRoutes } from './routes/operation-routes.js'
 import { addRecordActionRoutes } from './routes/record-action-routes.js'
 import { addStageRoutes, canChangePipeline, isStaged } from './routes/stage-routes.js'
 import type { RapportServerOptions, RapportVariables } from './server-options.js'
-import { builtInTimelineSources } from './timeline/built-in-sources.js'
 import { addTimelineRoutes } from './timeline/timeline-routes.js'
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024
-const TIMELINE_ENTITIES = ['contact', 'company', 'deal', 'lead', 'ticket']
 
 /** A Rapport REST server: a Hono app. Mount it, or serve its `fetch` on any runtime Hono supports. */
 export type RapportServer = OpenAPIHono<{ Variables: RapportVariables }>
 
 /**
  * Creates the REST server of a CRM: collection routes for every core entity and every entity plugins expose, stage
- * moves, lead conversion, search, timelines, analytics and plugin operations, with an OpenAPI 3.1 document at
+ * moves, lead conversion, search, the customer timeline of contacts and companies (`crm.timeline`), analytics and plugin operations, with an OpenAPI 3.1 document at
  * `/openapi.json` and a reference page at `/reference`. Errors are RFC 9457 `application/problem+json` with the
  * `RapportError` code; client mistakes never answer 500.
  *
@@ -124,13 +122,9 @@ export function createRapportServer(options: RapportServerOptions): RapportServe
   }
   addRecordActionRoutes(app, table, '', description, routeOptions)
   addDealContactRoutes(app, table, '', description)
-  addTimelineRoutes(
-    app,
-    table,
-    '',
-    description.entities.filter((e) => TIMELINE_ENTITIES.includes(e.name)),
-    [...builtInTimelineSources, ...(options.timelineSources ?? [])],
-  )
+  addTimelineRoutes(app, table, '', crm, description.entities, {
+    ...(options.timelineHealthScore ? { healthScore: options.timelineHealthScore } : {}),
+  })
   addAnalyticsRoutes(app, table, '')
   addOperationRoutes(app, table, '', description)
 

@@ -23,5 +23,4 @@ export type {
   RapportVariables,
   RateLimitVerdict,
 } from './server-options.js'
-export type { TimelineItem, TimelineQuery, TimelineSource } from './timeline/timeline-source.js'
 export { toWireSchema } from './wire-schema.js'

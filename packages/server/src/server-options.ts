@@ -1,8 +1,8 @@
 import type { Crm, CrmServices } from '@rapport/core'
 import type { Actor } from '@rapport/core/events'
+import type { TimelineHealthScorer } from '@rapport/core/timeline'
 import type { Context } from 'hono'
 import type { cors } from 'hono/cors'
-import type { TimelineSource } from './timeline/timeline-source.js'
 
 /** What the host's `authenticate` hook returns for a request it accepts. */
 export interface AuthResult {
@@ -45,8 +45,12 @@ export interface RapportServerOptions {
   readonly requireIfMatch?: boolean
   /** Statuses of plugin error codes the fixed mapping does not know (default 422). */
   statusOf?(code: string): number | undefined
-  /** More timeline sources, after the built-in ones (activities, tasks, stage changes). */
-  readonly timelineSources?: readonly TimelineSource[]
+  /**
+   * Computes the `healthScore` of `GET /{contacts,companies}/{id}/timeline/figures` (see `crm.timeline.figures`);
+   * without it the score is `null`. Timeline entries themselves come from `crm.timeline`: a host adds its own kinds
+   * with a core plugin's `timeline` sources.
+   */
+  readonly timelineHealthScore?: TimelineHealthScorer
   /** The `info` block of the OpenAPI document. */
   readonly info?: { readonly title?: string; readonly version?: string; readonly description?: string }
   /** Where unexpected failures (500s) go; default `console.error`. The client only sees the request id. */

@@ -122,12 +122,26 @@ export interface Ticket {
   stageId: string
   requesterId: string | null
 }
+/** One entry of `GET /{contacts,companies}/{id}/timeline` (core's `crm.timeline`). */
 export interface TimelineItem {
   at: string
   kind: string
+  entity: string
   id: string
-  source: string
-  summary: string
+  record: Record<string, unknown>
+}
+/** One page of a customer timeline: pass `nextCursor` back as `cursor` for older entries. */
+export interface TimelinePage {
+  data: TimelineItem[]
+  nextCursor: string | null
+  hasMore: boolean
+}
+/** A stage change of `GET /deals/{id}/stage-history`. */
+export interface StageChange {
+  id: string
+  at: string
+  fromStageId: string | null
+  toStageId: string
 }
 
 /** Formats money in minor units. */

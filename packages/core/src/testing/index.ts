@@ -5,6 +5,8 @@
  * - {@link conformanceSuites} and {@link runConformance}: the kit every storage adapter must pass, runner-agnostic
  *   (use `runStorageConformance` from `@rapport/core/testing/vitest` with vitest).
  * - {@link conformanceSchema}: the kit's own models, to migrate in your adapter's `setup`.
+ * - Fixtures: {@link permitsPlugin} (a host's staged entity) and {@link seedTimelineStory} (a customer timeline with
+ *   entries sharing an instant, for paging tests) with {@link timelinePages} (every page of a timeline).
  *
  * @example
  * ```ts
@@ -36,4 +38,5 @@ export { differentialModels, differentialSchema, systemColumns } from './differe
 export { createMemoryStorage, type MemoryStorageOptions } from './memory-storage.js'
 export { type RunConformanceOptions, runConformance } from './run-conformance.js'
 export { permitEntity, permitsPlugin } from './staged-permit-fixture.js'
+export { seedTimelineStory, type TimelineStory, timelinePages } from './timeline-story-fixture.js'
 export { valuePool } from './value-pool.js'

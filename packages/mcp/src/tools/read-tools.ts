@@ -1,10 +1,8 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import type { CrmServices } from '@rapport/core'
-import { RapportError } from '@rapport/core'
 import type { Filter } from '@rapport/core/filter'
 import type { CrmDescription } from '@rapport/core/plugin'
-import type { TimelineSource } from '@rapport/server/timeline'
-import { readTimeline } from '@rapport/server/timeline'
+import type { TimelineHealthScorer, TimelineSubject } from '@rapport/core/timeline'
 import * as z from 'zod'
 import { run } from '../tool-result.js'
 
@@ -25,12 +23,15 @@ export const filterSchema = z
       'values may be {"$ago":{"days":30}} or {"$var":"actor.id"}',
   )
 
-/** The read tools: find, search, list, get and timeline. */
+/**
+ * The read tools: find, search, list, get, and `timeline` and `timeline_figures` (over `crm.timeline`, for contacts and
+ * companies).
+ */
 export function registerReadTools(
   server: McpServer,
   crm: CrmServices,
   description: CrmDescription,
-  sources: readonly TimelineSource[],
+  timeline: { readonly healthScore?: TimelineHealthScorer } = {},
 ): void {
   const names = description.entities.map((e) => e.name) as [string, ...string[]]
   const searchable = description.entities.filter((e) => e.searchable).map((e) => e.name) as [
@@ -121,31 +122,65 @@ export function registerReadTools(
     },
     ({ entity: name, id }) => run(() => service(name).get(id) as Promise<unknown>),
   )
-  const timelineEntities = ['contact', 'company', 'deal', 'lead', 'ticket'].filter((n) => names.includes(n))
+  registerTimelineTools(server, crm, names, timeline.healthScore)
+}
+
+/** `timeline` and `timeline_figures`: `crm.timeline.page` and `crm.timeline.figures` for contacts and companies. */
+function registerTimelineTools(
+  server: McpServer,
+  crm: CrmServices,
+  names: readonly string[],
+  healthScore: TimelineHealthScorer | undefined,
+): void {
+  const types = (['contact', 'company'] as const).filter((n) => names.includes(n))
+  if (types.length === 0) return
+  const kinds = [...new Set(types.flatMap((t) => crm.timeline.kinds(t)))]
+  const subject = {
+    entity: z
+      .enum(types as unknown as [TimelineSubject['type'], ...TimelineSubject['type'][]])
+      .describe('Whose timeline: a contact or a company (a company’s includes its people’s)'),
+    id: z.string().min(1).max(200).describe('The contact or company id'),
+  }
   server.registerTool(
     'timeline',
     {
-      title: 'Timeline of a record',
+      title: 'Timeline of a customer',
       description:
-        'What happened around a contact, company, deal, lead or ticket: activities, tasks, stage changes.',
+        `Everything about a contact or company, newest first: ${kinds.join(', ')}. ` +
+        'Pass nextCursor back as cursor for older entries.',
       inputSchema: {
-        entity: z.enum(timelineEntities as [string, ...string[]]).describe('The kind of record'),
-        id: z.string().min(1).max(200).describe('The record id'),
+        ...subject,
+        kinds: z
+          .array(z.string().max(100))
+          .min(1)
+          .max(50)
+          .optional()
+          .describe(`Only these kinds, some of: ${kinds.join(', ')}`),
         limit: z.int().min(1).max(100).optional().describe('At most this many entries (default 20)'),
-        before: z.iso.datetime({ offset: true }).optional().describe('Only entries before this instant'),
+        cursor: z.string().optional().describe('The nextCursor of the previous page'),
       },
       annotations: READ_ONLY,
     },
-    ({ entity: name, id, limit, before }) =>
+    ({ entity: type, id, kinds: only, limit, cursor }) =>
       run(async () => {
-        if (before && Number.isNaN(Date.parse(before)))
-          throw new RapportError('VALIDATION_FAILED', 'Bad before')
-        return readTimeline(crm, sources, {
-          entity: name,
-          id,
-          limit: limit ?? 20,
-          ...(before ? { before: new Date(before) } : {}),
-        })
+        const page = await crm.timeline.page(
+          { type, id },
+          { limit: limit ?? 20, ...(cursor ? { cursor } : {}), ...(only ? { kinds: only } : {}) },
+        )
+        return { data: page.items, nextCursor: page.nextCursor }
       }),
+  )
+  server.registerTool(
+    'timeline_figures',
+    {
+      title: 'Key figures of a customer',
+      description:
+        'Open deals and their weighted value, lifetime revenue, last contact, next task, open tickets and the ' +
+        'health score of a contact or company (money in minor units per currency).',
+      inputSchema: subject,
+      annotations: READ_ONLY,
+    },
+    ({ entity: type, id }) =>
+      run(() => crm.timeline.figures({ type, id }, healthScore ? { healthScore } : {}) as Promise<unknown>),
   )
 }
