@@ -198,6 +198,8 @@ export async function syncMatchKeysMany(
     for await (const row of keys.iterate({
       where: { field: 'recordId', op: 'in', value: ids.slice(i, i + 1000) },
       includeArchived: true,
+      // In the order of the by_record index: ordered by id alone, SQLite may scan every key of the tenant.
+      orderBy: [{ field: 'recordId' }],
       limit: 1000,
     })) {
       stored.push(row)

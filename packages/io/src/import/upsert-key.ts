@@ -108,6 +108,9 @@ export function emailKeyViaMatchKeys(entity: string, plugins: unknown): KeySpec 
             { field: 'value', op: 'in', value: [...values] },
           ],
         },
+        // In the order of the key index (entity, key, value): ordered by id alone, SQLite without statistics reads
+        // the tenant's every key in id order to find these (35 ms a batch at 60k keys, growing with the table).
+        orderBy: [{ field: 'value' }],
         limit: 1000,
       })) {
         ids.add(row.recordId)
