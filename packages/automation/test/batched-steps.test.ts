@@ -3,7 +3,7 @@ import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import { describe, expect, it } from 'vitest'
 import type { AutomationRule } from '../src/index.js'
-import { setup } from './helpers.js'
+import { failingTaskCreate, setup } from './helpers.js'
 
 /** A task per new deal: a rule with database effects only, so its first steps run batched. */
 const CALL: AutomationRule = {
@@ -42,20 +42,8 @@ describe('step jobs batched in one transaction', () => {
   })
 
   it('rolls a batch back when one step fails: the others then run alone, and the failure gets the shared retry', async () => {
-    let vetoes = 2 // once in the batch, once when the job runs alone
-    const veto = definePlugin({
-      id: 'veto',
-      hooks: {
-        task: {
-          create: {
-            before: (record) => {
-              if (record['title'] === 'Call B' && vetoes-- > 0) throw new Error('provider down')
-              return undefined
-            },
-          },
-        },
-      },
-    })
+    // Fails once in the batch, once when its job runs alone.
+    const veto = failingTaskCreate('Call B', 2)
     const { crm, engine, deal, advance } = await setup({}, createMemoryStorage(), [veto])
     engine.register(CALL)
     for (const name of ['A', 'B', 'C']) await deal(name)

@@ -1,5 +1,5 @@
 import type { CrmPlugin } from '@rapport/core'
-import { createCrm } from '@rapport/core'
+import { createCrm, definePlugin } from '@rapport/core'
 import type { StorageAdapter } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
 import type { AutomationOptions } from '../src/index.js'
@@ -56,4 +56,22 @@ export async function setup(
     deal: (name: string, extra: Record<string, unknown> = {}) =>
       crm.deals.create({ name, pipelineId: pipeline.id, stageId: stage('Prospecting'), ...extra }),
   }
+}
+
+/** A plugin whose `task.create.before` hook fails (`provider down`) the first `times` creates of a task titled `title`. */
+export function failingTaskCreate(title: string, times: number): CrmPlugin {
+  let left = times
+  return definePlugin({
+    id: 'veto',
+    hooks: {
+      task: {
+        create: {
+          before: (record) => {
+            if (record['title'] === title && left-- > 0) throw new Error('provider down')
+            return undefined
+          },
+        },
+      },
+    },
+  })
 }

@@ -22,10 +22,10 @@ import { createEngine } from './automation-engine.js'
 import type { EngineRuntime, HostFunction, Origin } from './engine-runtime.js'
 import { EMIT_JOB, STEP_JOB } from './engine-runtime.js'
 import type { EngineState } from './engine-state.js'
-import { dispatchCustomEvent, listensTo } from './event-triggers.js'
+import { dispatchCustomEvents, listensTo } from './event-triggers.js'
 import { recordHooks } from './record-hooks.js'
 import { registerRule } from './rule-registry.js'
-import { failRun, runSteps } from './run-steps.js'
+import { completeBatch, failRun, runSteps } from './run-steps.js'
 
 /** Options of {@link automationPlugin}. Frozen on creation. */
 export interface AutomationOptions {
@@ -208,12 +208,13 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
     hooks: recordHooks(state, watched),
     // Custom events (`tx.emit` by a plugin or the host, `engine.emit`) enroll records in event-triggered rules inside
     // the transaction that queued them, exactly as record events do in the record hooks.
+    // All of a unit of work's events are enrolled together (one read of their records per entity, one write of
+    // their runs and of their first jobs), in order.
     async beforeCommit(events, ctx) {
-      for (const event of events) {
-        if (!listensTo(rt, event.type)) continue
-        const tx = rt.actor === undefined ? ctx.crm : ctx.actingAs(rt.actor, { channel: 'automation' })
-        await dispatchCustomEvent(rt, tx, event.type, event.payload)
-      }
+      const heard = events.filter((event) => listensTo(rt, event.type))
+      if (heard.length === 0) return
+      const tx = rt.actor === undefined ? ctx.crm : ctx.actingAs(rt.actor, { channel: 'automation' })
+      await dispatchCustomEvents(rt, tx, heard)
     },
     // Rule runs on the customer timeline (`crm.timeline`): each enrollment of the contact or company in a rule.
     timeline: [
@@ -244,6 +245,7 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
       })
       queue.work(STEP_JOB, (job) => runSteps(rt, job).then(() => undefined), {
         inTransaction: (job, tx, batch) => runSteps(rt, job, tx, batch),
+        afterBatch: (tx, batch) => completeBatch(rt, tx, batch),
       })
       queue.work(EMIT_JOB, async (job) => {
         rt.events.emit(job.payload['event'] as string, {

@@ -7,6 +7,7 @@ import type { CompiledRule } from '../rules/compile-rule.js'
 import { applyDbAction, applyExternalAction, EXTERNAL } from './apply-action.js'
 import type { EngineRuntime, RunRow, StepRow } from './engine-runtime.js'
 import { STEP_JOB } from './engine-runtime.js'
+import { readRecords } from './read-records.js'
 
 const TERMINAL = new Set(['completed', 'failed', 'goal', 'unenrolled'])
 /** Errors that retrying cannot fix. */
@@ -56,38 +57,97 @@ async function finish(
   })
 }
 
-/** Runs of a batch of step jobs, read once per batch (see {@link runOf}); each is handed out once. */
-const batchRuns = new WeakMap<readonly JobContext[], Map<string, RunRow>>()
+/** What a batch of step jobs (the queue's jobs sharing one transaction) reads once and writes once. */
+interface BatchState {
+  /** Runs of the batch's jobs, each handed out once (see {@link runOf}). */
+  readonly runs: Map<string, RunRow>
+  /** The runs' records by entity and id, each handed out once (see {@link recordOf}). */
+  readonly records: Map<string, Map<string, Record<string, unknown>>>
+  /** Step rows of the batch's last database actions, inserted together by {@link completeBatch}. */
+  readonly steps: Record<string, unknown>[]
+  /** The completions of those runs, written together by {@link completeBatch}. */
+  readonly completed: { id: string; patch: Record<string, unknown> }[]
+}
+
+const batches = new WeakMap<readonly JobContext[], BatchState>()
 /** Ids per read of a batch's runs: one page of a list (the default page size). */
 const RUNS_PER_READ = 100
 
 /**
- * The job's run. In a batch (`batch`, the queue's jobs sharing `engine`'s transaction), the first call reads the
- * runs of every job of the batch with one list per {@link RUNS_PER_READ} ids instead of one read per job; each run
- * read that way is handed out once, so a second job of the same run reads it afresh.
+ * The state of a batch: on the first call, the runs of every job of the batch are read with one list per
+ * {@link RUNS_PER_READ} ids, and their records with one list per entity, instead of two reads per job.
+ */
+async function batchState(engine: CrmServices, batch: readonly JobContext[]): Promise<BatchState> {
+  let state = batches.get(batch)
+  if (state) return state
+  state = { runs: new Map(), records: new Map(), steps: [], completed: [] }
+  batches.set(batch, state)
+  const runs = engine.entity<RunRow>('automationRun')
+  const ids = [...new Set(batch.map((j) => j.payload['runId']).filter((id) => typeof id === 'string'))]
+  for (let i = 0; i < ids.length; i += RUNS_PER_READ) {
+    const chunk = ids.slice(i, i + RUNS_PER_READ)
+    const page = await runs.list({ where: { field: 'id', op: 'in', value: chunk }, limit: chunk.length })
+    for (const run of page.items) state.runs.set(run.id, run)
+  }
+  const live = [...state.runs.values()].filter((run) => !TERMINAL.has(run.status))
+  const records = await readRecords(
+    engine,
+    live.map((run) => ({ entity: run.entity, id: run.recordId })),
+  )
+  for (const [entity, byId] of records) state.records.set(entity, byId)
+  return state
+}
+
+/**
+ * The job's run. In a batch, read with the batch's other runs; each run read that way is handed out once, so a
+ * second job of the same run reads it afresh.
  */
 async function runOf(
   engine: CrmServices,
   runId: string,
-  batch: readonly JobContext[] | undefined,
+  state: BatchState | undefined,
 ): Promise<RunRow | null> {
-  const runs = engine.entity<RunRow>('automationRun')
-  if (!batch || batch.length < 2) return runs.find(runId)
-  let byId = batchRuns.get(batch)
-  if (!byId) {
-    byId = new Map()
-    batchRuns.set(batch, byId)
-    const ids = [...new Set(batch.map((j) => j.payload['runId']).filter((id) => typeof id === 'string'))]
-    for (let i = 0; i < ids.length; i += RUNS_PER_READ) {
-      const chunk = ids.slice(i, i + RUNS_PER_READ)
-      const page = await runs.list({ where: { field: 'id', op: 'in', value: chunk }, limit: chunk.length })
-      for (const run of page.items) byId.set(run.id, run)
-    }
-  }
-  const run = byId.get(runId)
-  if (!run) return runs.find(runId)
-  byId.delete(runId)
+  const run = state?.runs.get(runId)
+  if (!run) return engine.entity<RunRow>('automationRun').find(runId)
+  state!.runs.delete(runId)
   return run
+}
+
+/**
+ * The run's record, as `service.find` reads it. In a batch, the first look-up of a record is answered from the
+ * batch's read and later ones read afresh, so a job sees what an earlier job of the batch wrote to its record.
+ */
+async function recordOf(
+  service: ReturnType<CrmServices['entity']>,
+  entity: string,
+  recordId: string,
+  state: BatchState | undefined,
+): Promise<Record<string, unknown> | null> {
+  const byId = state?.records.get(entity)
+  if (byId?.has(recordId)) {
+    const record = byId.get(recordId)!
+    byId.delete(recordId)
+    return record
+  }
+  // Read at the batch's start and not found: only a later write of this batch could have made it visible.
+  return (await service.find(recordId)) as Record<string, unknown> | null
+}
+
+/**
+ * Writes what the batch's jobs left to the end (each run's last step row and its completion) with one insert and
+ * one update for the batch, in the batch's transaction `tx`. A step key already taken (a step committed before)
+ * fails the insert and rolls the batch back; each job then runs alone and finds its step done.
+ */
+export async function completeBatch(
+  rt: EngineRuntime,
+  tx: CrmServices,
+  batch: readonly JobContext[],
+): Promise<void> {
+  const state = batches.get(batch)
+  if (!state || state.steps.length === 0) return
+  const engine = rt.servicesFor(batch[0]!.tenantId, undefined, tx)
+  await engine.entity('automationStep').createMany(state.steps.splice(0))
+  await engine.entity<RunRow>('automationRun').updateMany(state.completed.splice(0))
 }
 
 /**
@@ -107,7 +167,8 @@ export async function runSteps(
   await ensureLoaded(rt, engine)
   const runId = job.payload['runId'] as string
   let pc = job.payload['pc'] as number
-  let run = await runOf(engine, runId, tx ? batch : undefined)
+  const state = tx && batch && batch.length > 1 ? await batchState(engine, batch) : undefined
+  let run = await runOf(engine, runId, state)
   if (!run || TERMINAL.has(run.status)) return true
   // Everything the run does from here is recorded as this rule's, caused by this run.
   const services = rt.servicesFor(job.tenantId, { ruleId: run.ruleId, runId: run.id }, tx)
@@ -145,7 +206,7 @@ export async function runSteps(
       const now = rt.clock()
       const ins = rule.program[pc]!
       const key = `${run.id}:${pc}`
-      const record = (await service.find(run.recordId)) as Record<string, unknown> | null
+      const record = await recordOf(service, rule.rule.entity, run.recordId, state)
       if (!record) {
         await finish(services, run, 'unenrolled', pc, now, {
           code: 'NOT_FOUND',
@@ -218,6 +279,18 @@ export async function runSteps(
         } else {
           // The last instruction also completes the run and the job in its transaction: one commit per step job.
           const last = pc + 1 === rule.program.length
+          if (last && state) {
+            // In a batch, the step row and the run's completion are written with the batch's (completeBatch).
+            const output = await rt.origin.run(origin, () =>
+              applyDbAction(rt, services, rule, run!, action, ins.path, record),
+            )
+            state.steps.push({ ...stepBase, action: action.type, status: 'done', output })
+            state.completed.push({
+              id: run.id,
+              patch: { status: 'completed', pc: pc + 1, finishedAt: rt.clock() },
+            })
+            return true
+          }
           await rt.origin.run(origin, () =>
             services.transaction(async (tx) => {
               const output = await applyDbAction(rt, tx, rule, run!, action, ins.path, record)

@@ -3,9 +3,9 @@ import { isRapportError, RapportError } from '@rapport/core'
 import type { RetryPolicy } from '@rapport/core/retry'
 import { resolveRetryPolicy } from '@rapport/core/retry'
 import type { JobResult } from 'pg-boss'
-import { describeError } from '../queue/in-process-queue.js'
+import { describeError } from '../queue/describe-error.js'
 import type { DeadLetter, JobHandler, JobQueue, JobSpec, QueueBinding } from '../queue/job-queue.js'
-import { DEFAULT_JOB_RETRY, PermanentJobError } from '../queue/job-queue.js'
+import { DEFAULT_JOB_RETRY, newJobRow, PermanentJobError } from '../queue/job-queue.js'
 import type { PgBossQueueOptions, QueueSettings } from './pg-boss-options.js'
 import { pgBossRetry } from './pg-boss-options.js'
 
@@ -201,17 +201,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
           limit: 1,
         })
         if (existing.items[0]) return { id: existing.items[0].id, deduped: true }
-        const row = await outbox(opts.tx).create({
-          name: spec.name,
-          key,
-          payload: spec.payload,
-          status: 'pending',
-          runAt: spec.runAt ?? b.clock(),
-          attempts: 0,
-          maxAttempts: jobRetry.maxAttempts,
-          backoffMs: jobRetry.baseDelayMs,
-          backoffMaxMs: jobRetry.maxDelayMs,
-        })
+        const row = await outbox(opts.tx).create(newJobRow(spec, key, retry, b.clock()))
         return { id: row.id, deduped: false }
       }
       await ensureQueue(spec.name)

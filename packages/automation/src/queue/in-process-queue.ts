@@ -2,6 +2,7 @@ import type { CrmServices } from '@rapport/core'
 import { isRapportError, RapportError } from '@rapport/core'
 import type { RetryPolicy } from '@rapport/core/retry'
 import { resolveRetryPolicy, retryDelay } from '@rapport/core/retry'
+import { describeError } from './describe-error.js'
 import type {
   DeadLetter,
   JobHandler,
@@ -9,8 +10,9 @@ import type {
   JobSpec,
   QueueBinding,
   TransactionalJobHandler,
+  WorkOptions,
 } from './job-queue.js'
-import { DEFAULT_JOB_RETRY, PermanentJobError } from './job-queue.js'
+import { DEFAULT_JOB_RETRY, newJobRow, PermanentJobError } from './job-queue.js'
 
 /** Options of {@link createInProcessQueue}. */
 export interface InProcessQueueOptions {
@@ -42,14 +44,6 @@ interface JobRow {
   lastError: Record<string, unknown> | null
 }
 
-/** A JSON-safe description of an error for job rows and run logs. */
-export function describeError(error: unknown): Record<string, unknown> {
-  if (error instanceof PermanentJobError) return { ...describeError(error.cause), permanent: true }
-  if (isRapportError(error)) return { code: error.code, message: error.message, details: error.details }
-  if (error instanceof Error) return { message: error.message }
-  return { message: String(error) }
-}
-
 /**
  * The in-process {@link JobQueue}: jobs are rows of the automation plugin's `automationJob` entity in the CRM's own
  * storage, so on SQLite (or any durable adapter) they survive crashes and restarts, and `enqueue({ tx })` is the
@@ -77,6 +71,7 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
   }
   const handlers = new Map<string, JobHandler>()
   const inTransaction = new Map<string, TransactionalJobHandler>()
+  const afterBatch = new Map<string, NonNullable<WorkOptions['afterBatch']>>()
   let binding: QueueBinding | null = null
   let timer: ReturnType<typeof setTimeout> | null = null
   let running: Promise<number> | null = null
@@ -92,7 +87,6 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     return binding
   }
   const jobs = (services: CrmServices) => services.entity<JobRow>('automationJob')
-
   async function runTenant(b: QueueBinding, tenantId: string): Promise<number> {
     const services = b.servicesFor(tenantId)
     let ran = 0
@@ -172,8 +166,12 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
           if (!(await handler(context, tx, batch))) break
           done++
         }
-        for (const job of group.slice(0, done))
-          await jobs(tx).delete(job.id, { expectedVersion: job.version })
+        for (const after of new Set(batch.slice(0, done).map((job) => afterBatch.get(job.name))))
+          await after?.(tx, batch)
+        if (done > 0)
+          await jobs(tx).deleteMany(
+            group.slice(0, done).map((job) => ({ id: job.id, expectedVersion: job.version })),
+          )
         return done
       })
     } catch {
@@ -260,6 +258,23 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     return batch.length
   }
 
+  /** Queues one job (see {@link JobQueue.enqueue}). */
+  async function enqueue(spec: JobSpec, opts: { readonly tx?: CrmServices } = {}) {
+    const b = bound()
+    const services = opts.tx ?? b.servicesFor(b.tenants[0] as string)
+    const key = spec.key ?? `${spec.name}:${crypto.randomUUID()}`
+    if (spec.key) {
+      const existing = await jobs(services).list({
+        where: { field: 'key', op: 'eq', value: key },
+        limit: 1,
+      })
+      const first = existing.items[0]
+      if (first) return { id: first.id, deduped: true }
+    }
+    const row = await jobs(services).create(newJobRow(spec, key, retry, b.clock()))
+    return { id: row.id, deduped: false }
+  }
+
   async function runAll(): Promise<number> {
     const b = bound()
     let total = 0
@@ -287,36 +302,28 @@ export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQu
     bind(b) {
       binding = b
     },
-    async enqueue(spec: JobSpec, opts = {}) {
+    enqueue,
+    // Specs without a key (a batch of new runs' first jobs) need no look-up: one createMany. A spec with a key goes
+    // through enqueue, in order, so deduplication stays exactly enqueue's.
+    async enqueueMany(specs: readonly JobSpec[], opts = {}) {
       const b = bound()
       const services = opts.tx ?? b.servicesFor(b.tenants[0] as string)
-      const key = spec.key ?? `${spec.name}:${crypto.randomUUID()}`
-      if (spec.key) {
-        const existing = await jobs(services).list({
-          where: { field: 'key', op: 'eq', value: key },
-          limit: 1,
-        })
-        const first = existing.items[0]
-        if (first) return { id: first.id, deduped: true }
+      if (specs.some((spec) => spec.key !== undefined)) {
+        const out: { id: string; deduped: boolean }[] = []
+        for (const spec of specs) out.push(await enqueue(spec, opts))
+        return out
       }
-      const jobRetry = spec.retry ? resolveRetryPolicy(spec.retry, retry, `enqueue(${spec.name})`) : retry
-      const row = await jobs(services).create({
-        name: spec.name,
-        key,
-        payload: spec.payload,
-        status: 'pending',
-        runAt: spec.runAt ?? b.clock(),
-        attempts: 0,
-        maxAttempts: jobRetry.maxAttempts,
-        backoffMs: jobRetry.baseDelayMs,
-        backoffMaxMs: jobRetry.maxDelayMs,
-      })
-      return { id: row.id, deduped: false }
+      const rows = await jobs(services).createMany(
+        specs.map((spec) => newJobRow(spec, `${spec.name}:${crypto.randomUUID()}`, retry, b.clock())),
+      )
+      return rows.map((row) => ({ id: row.id, deduped: false }))
     },
     work(name, handler, workOptions) {
       handlers.set(name, handler)
       if (workOptions?.inTransaction) inTransaction.set(name, workOptions.inTransaction)
       else inTransaction.delete(name)
+      if (workOptions?.afterBatch) afterBatch.set(name, workOptions.afterBatch)
+      else afterBatch.delete(name)
     },
     async start() {
       bound()

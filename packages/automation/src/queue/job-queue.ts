@@ -1,5 +1,6 @@
 import type { CrmServices } from '@rapport/core'
 import type { RetryPolicy } from '@rapport/core/retry'
+import { resolveRetryPolicy } from '@rapport/core/retry'
 
 /** The queues' default retry: 5 attempts, 1 s after the first failure, doubling up to 1 h (core's `RetryPolicy`). */
 export const DEFAULT_JOB_RETRY: RetryPolicy = Object.freeze({
@@ -67,6 +68,12 @@ export interface WorkOptions {
    * commit for the batch instead of a claim and a commit per job. Queues that cannot (pg-boss) ignore it.
    */
   readonly inTransaction?: TransactionalJobHandler
+  /**
+   * Runs once after the `inTransaction` handlers of a batch, in the batch's transaction, with the batch (the same
+   * array the handlers received): writes the handlers left to the end of the batch go there, as one statement for
+   * the batch instead of one per job. A throw rolls the batch back, as a handler's does.
+   */
+  readonly afterBatch?: (tx: CrmServices, batch: readonly JobContext[]) => Promise<void>
 }
 
 /** A job that exhausted its attempts, with the reason. */
@@ -116,6 +123,16 @@ export interface JobQueue {
   bind(binding: QueueBinding): void
   /** Queues a job; with `tx`, in that transaction (services from a hook or `crm.transaction`). */
   enqueue(spec: JobSpec, options?: { readonly tx?: CrmServices }): Promise<{ id: string; deduped: boolean }>
+  /**
+   * Queues several jobs at once, in order, with the semantics of one {@link JobQueue.enqueue} per spec (a spec whose
+   * key is already queued is not queued again). Optional: queues whose jobs live in the CRM's storage write them with
+   * one multi-row insert per call (the outbox of a batch of enrollments); the engine calls `enqueue` per spec when
+   * a queue has no such form.
+   */
+  enqueueMany?(
+    specs: readonly JobSpec[],
+    options?: { readonly tx?: CrmServices },
+  ): Promise<{ id: string; deduped: boolean }[]>
   /** Registers the handler of a job name (and optionally its transactional form, see {@link WorkOptions}). */
   work(name: string, handler: JobHandler, options?: WorkOptions): void
   /** Starts background processing (polling). */
@@ -138,5 +155,43 @@ export class PermanentJobError extends Error {
   constructor(cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause), { cause })
     this.name = 'PermanentJobError'
+  }
+}
+
+/**
+ * Queues `specs` in order through `queue.enqueueMany` when the queue has it, else with one `enqueue` per spec.
+ *
+ * @internal
+ */
+export async function enqueueAll(
+  queue: JobQueue,
+  specs: readonly JobSpec[],
+  options: { readonly tx?: CrmServices } = {},
+): Promise<{ id: string; deduped: boolean }[]> {
+  if (specs.length === 0) return []
+  if (queue.enqueueMany) return queue.enqueueMany(specs, options)
+  const out: { id: string; deduped: boolean }[] = []
+  for (const spec of specs) out.push(await queue.enqueue(spec, options))
+  return out
+}
+
+/**
+ * The stored row of a new job under `key` (the in-process queue's job row, the pg-boss queue's outbox row): pending,
+ * due at `spec.runAt` or `now`, with the spec's retry over the queue's `retry`.
+ *
+ * @internal
+ */
+export function newJobRow(spec: JobSpec, key: string, retry: RetryPolicy, now: Date) {
+  const jobRetry = spec.retry ? resolveRetryPolicy(spec.retry, retry, `enqueue(${spec.name})`) : retry
+  return {
+    name: spec.name,
+    key,
+    payload: spec.payload,
+    status: 'pending' as const,
+    runAt: spec.runAt ?? now,
+    attempts: 0,
+    maxAttempts: jobRetry.maxAttempts,
+    backoffMs: jobRetry.baseDelayMs,
+    backoffMaxMs: jobRetry.maxDelayMs,
   }
 }

@@ -9,7 +9,7 @@ import { archiveState } from './entity-archive.js'
 import type { EntityBehaviour, EntityContext } from './entity-behaviour.js'
 import { checkCreateBatch, updateMany } from './entity-bulk.js'
 import { createRecords } from './entity-create.js'
-import { deleteRecord } from './entity-delete.js'
+import { deleteMany, deleteRecord } from './entity-delete.js'
 import { recordNotFound } from './entity-errors.js'
 import { countRecords, listPage } from './entity-list.js'
 import { compileMatcher } from './entity-matcher.js'
@@ -19,6 +19,7 @@ import { parsePatch, updateRecords } from './entity-update.js'
 import { parseWriteOptions } from './entity-versioning.js'
 import type {
   CountOptions,
+  DeleteManyItem,
   ListOptions,
   Page,
   SearchOptions,
@@ -113,6 +114,10 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
 
   async delete(id: string, options: WriteOptions = {}): Promise<void> {
     await deleteRecord(this.#ctx, id, parseWriteOptions(this.#ctx, options).expectedVersion)
+  }
+
+  async deleteMany(items: readonly DeleteManyItem[]): Promise<void> {
+    await deleteMany(this.#ctx, items)
   }
 
   async list(options: ListOptions = {}): Promise<Page<R>> {

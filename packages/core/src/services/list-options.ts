@@ -58,3 +58,9 @@ export interface UpdateManyItem<U> {
   readonly patch: U
   readonly expectedVersion?: number
 }
+
+/** One item of `deleteMany()`: the record's id and, optionally, the version it must still have. */
+export interface DeleteManyItem {
+  readonly id: string
+  readonly expectedVersion?: number
+}

@@ -1,6 +1,7 @@
 import type { AggregateOptions, AggregateResult } from '../services/aggregate-options.js'
 import type {
   CountOptions,
+  DeleteManyItem,
   ListOptions,
   Page,
   SearchOptions,
@@ -47,6 +48,18 @@ export interface EntityService<R, C, U> {
   restore(id: string, options?: WriteOptions): Promise<R>
   /** Deletes a record for good. Links to it are removed; references to it follow their `onDelete` rule. */
   delete(id: string, options?: WriteOptions): Promise<void>
+  /**
+   * Deletes many records for good in one transaction, as `delete` does each of them in order (the same hooks, link
+   * clean-up, `<entity>.deleted` events and errors: `NOT_FOUND`, `FORBIDDEN`, `VERSION_CONFLICT`, `HOOK_REJECTED`),
+   * with one read and one delete statement per batch instead of per record. Any failure rolls all of them back.
+   *
+   * @example
+   * ```ts
+   * const stale = await crm.tasks.list({ where: { field: 'status', op: 'eq', value: 'cancelled' }, limit: 500 })
+   * await crm.tasks.deleteMany(stale.items.map((t) => ({ id: t.id, expectedVersion: t.version })))
+   * ```
+   */
+  deleteMany(items: readonly DeleteManyItem[]): Promise<void>
   /** One page of records, ordered and filtered, with a keyset cursor for the next page. */
   list(options?: ListOptions): Promise<Page<R>>
   /** Every record matching `where`, page by page; convenient for exports and batch jobs. */

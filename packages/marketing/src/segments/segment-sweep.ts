@@ -11,7 +11,7 @@ const PAGE = 500
  * Reconciles one dynamic segment with its stored membership, in the database:
  * - entered = records matching the segment's filter with no membership row (one anti-join query per page);
  * - left = membership rows whose record no longer matches, is archived or was deleted (one query per page, through
- *   the membership's `belongsTo` relation to the entity).
+ *   the membership's `belongsTo` relation to the entity), deleted with one `deleteMany` per page.
  * Each page is one transaction that writes the rows and queues `segment.entered` / `segment.left`, so a crash loses
  * nothing (the next sweep finds the rest) and an event is never delivered for a write that rolled back.
  *
@@ -62,10 +62,8 @@ export async function sweepSegment(
         where: { and: [{ field: 'segmentId', op: 'eq', value: segment.id }, { not: stillMember }] },
         limit: PAGE,
       })
-      for (const row of page.items) {
-        await tx.entity('segmentMembership').delete(row['id'] as string)
-        tx.emit('segment.left', event(row['recordId'] as string))
-      }
+      await tx.entity('segmentMembership').deleteMany(page.items.map((row) => ({ id: row['id'] as string })))
+      for (const row of page.items) tx.emit('segment.left', event(row['recordId'] as string))
       return page.items.length
     })
     left += removed
