@@ -1,54 +1,26 @@
 import type { Crm } from '@rapport/core'
 import { createCrm, definePlugin, isRapportError } from '@rapport/core'
-import type {
-  NewestKeysArgs,
-  StorageAdapter,
-  StorageFilter,
-  StorageOperations,
-  StorageSchema,
-} from '@rapport/core/storage'
+import type { StorageAdapter, StorageFilter, StorageSchema } from '@rapport/core/storage'
 import { createMemoryStorage } from '@rapport/core/testing'
-import type { TimelineItem, TimelineSubject } from '@rapport/core/timeline'
+import type { TimelineSubject } from '@rapport/core/timeline'
 import { createSqliteStorage } from '@rapport/storage-sqlite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresStorage } from '../src/index.js'
 import type { PgTestBackend } from './pg-test-backend.js'
 import { openTestBackend } from './pg-test-backend.js'
+import type { KeyReads } from './timeline-test-kit.js'
+import { readWholeTimeline, recording } from './timeline-test-kit.js'
 
 /**
  * The timeline's link index (`recordLink.sourceAt`) on memory, SQLite and Postgres: a company's activities and tasks
  * come from its own links and its people's, each entry once; links written before they carried a date are dated by
- * `crm.migrations.backfillLinkDates`, after which the pages come from the index with the same entries.
+ * `crm.migrations.backfillLinkDates` (and by `crm.migrate()`), after which the pages come from the index with the same
+ * entries.
  */
 
 const TENANT = 'ten_links'
 const T0 = Date.parse('2026-05-01T08:00:00.000Z')
 const at = (minutes: number) => new Date(T0 + minutes * 60_000)
-
-/** How each page found its keys: `model:at` of every keyed read (a `newestKeys` part, or the scan's `findMany`). */
-type KeyReads = string[]
-
-function recording(storage: StorageAdapter, reads: KeyReads): StorageAdapter {
-  const wrap = <T extends StorageOperations>(ops: T): T => {
-    const wrapped = { ...ops }
-    wrapped.findMany = (args) => {
-      const first = args.orderBy?.[0]
-      if (first?.direction === 'desc' && first.ref.type === 'datetime') {
-        reads.push(`${args.model.name}:${first.ref.field}`)
-      }
-      return ops.findMany(args)
-    }
-    if (ops.newestKeys) {
-      const newestKeys = ops.newestKeys.bind(ops)
-      wrapped.newestKeys = (args: NewestKeysArgs) => {
-        for (const part of args.parts) reads.push(`${part.model.name}:${part.at}`)
-        return newestKeys(args)
-      }
-    }
-    return wrapped
-  }
-  return { ...wrap(storage), transaction: (fn) => storage.transaction((tx) => fn(wrap(tx))) }
-}
 
 interface Fixture {
   readonly crm: Crm
@@ -126,27 +98,12 @@ async function seed(storage: StorageAdapter): Promise<Fixture> {
   return { crm, reads, schema, acme: acme.id, ada: ada.id, acmeLinked, adaLinked }
 }
 
-async function readAll(crm: Crm, subject: TimelineSubject, limit: number): Promise<TimelineItem[]> {
-  const items: TimelineItem[] = []
-  let cursor: string | null = null
-  let pages = 0
-  do {
-    const page = await crm.timeline.page(subject, { limit, cursor, kinds: ['activity', 'task'] })
-    expect(page.items.length).toBeLessThanOrEqual(limit)
-    if (page.nextCursor) expect(page.items).toHaveLength(limit)
-    items.push(...page.items)
-    cursor = page.nextCursor
-    expect(++pages).toBeLessThan(100)
-  } while (cursor)
-  return items
-}
-
 /** The entries of every page at sizes 1, 2, 3 and 50, and how their keys were read. */
 async function pages(f: Fixture, subject: TimelineSubject) {
   f.reads.length = 0
   const bySize = []
   for (const limit of [1, 2, 3, 50])
-    bySize.push((await readAll(f.crm, subject, limit)).map((i) => [i.kind, i.id]))
+    bySize.push((await readWholeTimeline(f.crm, subject, limit)).map((i) => [i.kind, i.id]))
   for (const other of bySize.slice(1)) expect(other).toEqual(bySize[0])
   return { entries: bySize[0], reads: new Set(f.reads) }
 }
@@ -257,6 +214,53 @@ describe('the timeline link index on memory, SQLite and Postgres', () => {
         batches: 1,
         cursor: null,
       })
+    }
+  })
+
+  it('crm.migrate() dates the undated links to the end, and a second migrate() does nothing', async () => {
+    for (const [name, f] of Object.entries(fixtures)) {
+      const link = f.schema.models['recordLink']!
+      const scope = { model: link, tenantId: TENANT, schema: f.schema }
+      const everyLink: StorageFilter = { kind: 'const', value: true }
+      const total = await f.crm.storage.count({ ...scope, where: everyLink })
+      const dates = async () =>
+        new Map(
+          (await f.crm.storage.findMany({ ...scope })).map((l) => [
+            l['id'],
+            (l['sourceAt'] as Date).getTime(),
+          ]),
+        )
+      const datesBefore = await dates()
+      const before = await pages(f, { type: 'company', id: f.acme })
+      await f.crm.storage.updateMany({ ...scope, where: everyLink, data: { sourceAt: null } })
+      expect(await f.crm.storage.count({ ...scope, where: undated }), name).toBe(total)
+
+      const first = await f.crm.migrate()
+      expect(first.applied, name).toEqual([])
+      expect(first.linkDates, name).toEqual({
+        scanned: total,
+        dated: total,
+        unresolved: 0,
+        batches: 1,
+        cursor: null,
+      })
+      expect(await f.crm.storage.count({ ...scope, where: undated }), name).toBe(0)
+      expect(await dates(), name).toEqual(datesBefore)
+      const after = await pages(f, { type: 'company', id: f.acme })
+      expect(after.entries, name).toEqual(before.entries)
+      expect(after.reads, name).toContain(LINK_INDEX)
+      expect(after.reads, name).not.toContain(SOURCES)
+
+      const second = await f.crm.migrate()
+      expect(second.applied, name).toEqual([])
+      expect(second.linkDates, name).toEqual({
+        scanned: 0,
+        dated: 0,
+        unresolved: 0,
+        batches: 1,
+        cursor: null,
+      })
+      expect(await dates(), name).toEqual(datesBefore)
     }
   })
 

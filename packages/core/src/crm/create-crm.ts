@@ -84,9 +84,10 @@ export interface Crm<P extends readonly CrmPlugin[] = readonly CrmPlugin[]> exte
     plan(): Promise<MigrationPlan>
     /**
      * Dates the record links written before links carried their source's date (`sourceAt`), so the customer timeline
-     * reads those contacts' and companies' activities and tasks from the link index. Run it once per tenant after
-     * upgrading (after `migrate()`); batched (one transaction per batch), keyset-paged by link id, idempotent and
-     * resumable (pass the report's `cursor`). Bad options are `VALIDATION_FAILED`, a foreign cursor `INVALID_CURSOR`.
+     * reads those contacts' and companies' activities and tasks from the link index. `migrate()` runs it to the end
+     * for the CRM's own tenant; call it for every other tenant of a shared storage (`tenantId`), or to slice the work
+     * (`maxBatches`). Batched (one transaction per batch), keyset-paged by link id, idempotent and resumable (pass the
+     * report's `cursor`). Bad options are `VALIDATION_FAILED`, a foreign cursor `INVALID_CURSOR`.
      *
      * @example
      * ```ts
@@ -96,8 +97,19 @@ export interface Crm<P extends readonly CrmPlugin[] = readonly CrmPlugin[]> exte
      */
     backfillLinkDates(options?: LinkDatesBackfillOptions): Promise<LinkDatesBackfillReport>
   }
-  /** Creates or upgrades the storage schema (core and plugin models). Idempotent; never runs on import. */
-  migrate(): Promise<MigrationReport>
+  /**
+   * Creates or upgrades the storage schema (core and plugin models), then runs the data migrations an upgrade asks
+   * for, for the CRM's tenant: `migrations.backfillLinkDates` to the end (batches of 500, one transaction each),
+   * reported as `linkDates`. Idempotent, and cheap once done: the data migration is then one read of the undated-link
+   * index that finds nothing. Never runs on import.
+   *
+   * @example
+   * ```ts
+   * const { applied, linkDates } = await crm.migrate()
+   * // applied: the schema migrations run now; linkDates: { scanned, dated, unresolved, batches, cursor: null }
+   * ```
+   */
+  migrate(): Promise<MigrationReport & { readonly linkDates: LinkDatesBackfillReport }>
   /**
    * What the CRM offers to outside faces (the REST server, MCP tools): its public entities with their zod schemas,
    * and the operations plugins expose (`CrmPlugin.expose`).
@@ -352,7 +364,9 @@ export function createCrm<const P extends readonly CrmPlugin[] = readonly []>(co
     async migrate() {
       const report = await config.storage.migrations.apply(schema.storage)
       await runtime.ready()
-      return report
+      // Links written before they carried `sourceAt`: dated now, so the timeline reads them from the link index.
+      const linkDates = await backfillLinkDates(config.storage, schema, tenantId)
+      return { ...report, linkDates }
     },
     describe: () => description,
     scoped: scopedServices,

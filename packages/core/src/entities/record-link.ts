@@ -26,6 +26,8 @@ export const recordLinkEntity = defineEntity({
     { name: 'by_target', fields: ['targetType', 'targetId', 'sourceType'] },
     { name: 'by_target_at', fields: ['targetType', 'targetId', 'sourceType', 'sourceAt', 'sourceId'] },
     { name: 'by_source', fields: ['sourceType', 'sourceId'] },
+    // The links still without a date, by id: what `crm.migrate()` looks for (one range, empty once all are dated).
+    { name: 'by_source_at', fields: ['sourceAt'] },
   ],
   // Ids are prefixed per entity, so each relation only matches links of its own type; access policies use them to
   // show a link exactly when both of its ends are visible.

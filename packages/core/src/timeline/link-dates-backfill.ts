@@ -77,6 +77,10 @@ function checkOptions(options: LinkDatesBackfillOptions): void {
  * A link whose source is gone is counted as `unresolved` and left as it is. Only the link rows change (no version,
  * no event, no audit entry): the records did not.
  *
+ * `crm.migrate()` runs it to the end for the CRM's tenant. The undated links are found through the `by_source_at`
+ * index (tenant, `sourceAt`, id), so once every link is dated a run is one transaction with one index read that finds
+ * nothing (plus a re-read of the unresolved links, which stay undated).
+ *
  * @internal
  */
 export async function backfillLinkDates(
