@@ -40,16 +40,16 @@ function statements(scope: string) {
       `select t.* from (select record_id from contact_search_key where tenant_id = @tenant and search_key = @q) k join contact t on t.tenant_id = @tenant and t.id = k.record_id where ${where} and instr(t.search_terms, ' ' || @q) > 0 order by k.record_id limit @n`,
     ),
     prefix: prepare(
-      `select t.* from contact t where ${where} and t.id in (select record_id from contact_search_key where tenant_id = @tenant and search_key >= @q and search_key < @q || ${END}) and instr(t.search_terms, ' ' || @q) > 0 and not instr(t.search_keys, char(10) || @q || char(10)) > 0 order by t.id limit @n`,
+      `select t.* from contact t where ${where} and t.id in (select record_id from contact_search_key where tenant_id = @tenant and search_key >= @q and search_key < @q || ${END}) and instr(t.search_terms, ' ' || @q) > 0 and not instr(t.search_keys, char(10) || @q || '|') > 0 order by t.id limit @n`,
     ),
     rest: prepare(
       `select t.* from contact_search s join contact t on t.rowid = s.rowid where contact_search match '"' || @q || '"*' and ${where} and not instr(t.search_keys, char(10) || @q) > 0 order by t.id limit @n`,
     ),
     ftsFirst: prepare(
-      `select t.* from contact_search s join contact t on t.rowid = s.rowid where contact_search match '"' || @q || '"*' and ${where} and not instr(t.search_keys, char(10) || @q || char(10)) > 0 order by case when instr(t.search_keys, char(10) || @q) > 0 then 1 else 2 end, t.id limit @n`,
+      `select t.* from contact_search s join contact t on t.rowid = s.rowid where contact_search match '"' || @q || '"*' and ${where} and not instr(t.search_keys, char(10) || @q || '|') > 0 order by case when instr(t.search_keys, char(10) || @q) > 0 then 1 else 2 end, t.id limit @n`,
     ),
     scopeFirst: prepare(
-      `select t.* from contact t where ${where} and instr(t.search_terms, ' ' || @q) > 0 and not instr(t.search_keys, char(10) || @q || char(10)) > 0 order by case when instr(t.search_keys, char(10) || @q) > 0 then 1 else 2 end, t.id limit @n`,
+      `select t.* from contact t where ${where} and instr(t.search_terms, ' ' || @q) > 0 and not instr(t.search_keys, char(10) || @q || '|') > 0 order by case when instr(t.search_keys, char(10) || @q) > 0 then 1 else 2 end, t.id limit @n`,
     ),
   }
 }

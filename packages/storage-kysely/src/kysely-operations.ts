@@ -1,5 +1,10 @@
 import { RapportError } from '@rapport/core'
-import { parseSearchQuery } from '@rapport/core/search'
+import {
+  parseSearchQuery,
+  readableSearchModel,
+  searchRowMatcher,
+  searchSourceBits,
+} from '@rapport/core/search'
 import type {
   FindManyArgs,
   ModelScope,
@@ -24,7 +29,7 @@ import { insertEncoder } from './row-encoder.js'
 import type { RowProjection } from './row-projection.js'
 import { rowProjection } from './row-projection.js'
 import type { TieredSearch } from './search-statement.js'
-import { searchStatement, tierStatement } from './search-statement.js'
+import { readableRest, searchStatement, tierStatement } from './search-statement.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
 import { updateByIdsSql } from './update-by-ids.js'
@@ -471,15 +476,31 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
         tenantId: args.tenantId,
         query,
         where: filter,
+        // Core passes readableFields only for models whose keys carry bits; otherwise no key counts as readable.
+        ...(args.readableFields
+          ? { readableBits: searchSourceBits(mapping.model, args.readableFields) ?? 0 }
+          : {}),
       }
+      const readable = args.readableFields
       return run(mapping, async (db) => {
         const rows: Record<string, unknown>[] = []
-        for (const tier of [0, 1, 2] as const) {
+        for (const tier of readable ? ([0, 1] as const) : ([0, 1, 2] as const)) {
           const statement = tierStatement(tiered, tier, args.limit - rows.length)
           rows.push(...(await statement.execute(db)).rows)
           if (rows.length >= args.limit) break
         }
-        return decodeAll(mapping, rows)
+        const found = decodeAll(mapping, rows)
+        if (!readable || found.length >= args.limit) return found
+        return readableRest(
+          found,
+          args.limit,
+          searchRowMatcher(readableSearchModel(mapping.model, readable), query),
+          async (after, count) =>
+            decodeAll(
+              mapping,
+              (await tierStatement({ ...tiered, ...(after ? { after } : {}) }, 2, count).execute(db)).rows,
+            ),
+        )
       })
     },
 

@@ -273,6 +273,7 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
   const capabilities: StorageCapabilities = Object.freeze({
     transactions: true,
     fullTextSearch: dialect.fullTextSearch !== undefined,
+    readableSearch: dialect.fullTextSearch?.keyIndex !== undefined,
     jsonPaths: true,
     concurrentWriters: true,
     orderAggregation: dialect.periodIndex !== undefined,

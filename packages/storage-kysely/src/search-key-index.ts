@@ -1,11 +1,15 @@
 import type { RawBuilder } from 'kysely'
 import type { ModelMapping } from './model-mapping.js'
 
-/** The columns of a search key index: the tenant, one search key of a row, and the row's id. */
+/**
+ * The columns of a search key index: the tenant, one search key of a row, the row's id, and the key's source bits
+ * (the number after the key's `|` in `searchKeys`, `0` when absent: such a key is never taken as readable).
+ */
 export const SEARCH_KEY_COLUMNS = Object.freeze({
   tenant: 'tenant_id',
   key: 'search_key',
   record: 'record_id',
+  bits: 'search_bits',
 })
 
 /** Above every character a search key can hold (normalisation turns noncharacters into spaces). */

@@ -31,7 +31,7 @@ function siblingOf(mapping: ModelMapping, suffix: string): string {
 }
 
 /**
- * Postgres's index of search keys: a table `<table>_search_key` (tenant, key, id) with a unique B-tree index on
+ * Postgres's index of search keys: a table `<table>_search_key` (tenant, key, id, source bits) with a unique B-tree index on
  * (tenant, key, id), every column `COLLATE "C"`, so the ids of a key, or of a range of keys, come out in code point
  * order (the order search ranks ties by) without reading the rows. It has a `tenant_id` column, so row-level
  * security covers it like every model table.
@@ -49,7 +49,7 @@ function siblingOf(mapping: ModelMapping, suffix: string): string {
  * ```
  */
 export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
-  version: 'btree-3',
+  version: 'btree-4',
   rangeForm: 'join',
 
   table(mapping: ModelMapping) {
@@ -72,20 +72,23 @@ export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
     const tenant = q(mapping.byField.get('tenantId')!.column)
     const id = q(mapping.byField.get('id')!.column)
     const column = q(keys)
-    const [kt, kk, kr] = [q(c.tenant), q(c.key), q(c.record)]
+    const [kt, kk, kr, kb] = [q(c.tenant), q(c.key), q(c.record), q(c.bits)]
     /** Leaves out a row `r` that `others` holds (same tenant and id) with the same keys. */
     const unchanged = (others?: string) =>
       others
         ? ` and not exists (select from ${others} as o where o.${tenant} = r.${tenant} and o.${id} = r.${id} and o.${column} is not distinct from r.${column})`
         : ''
     const split = `unnest(string_to_array(btrim(r.${column}, E'\\n'), E'\\n')) as k`
-    /** The keys of the rows of `rows` as (t, key, r); `once` drops a key repeated within a row. */
+    /**
+     * The keys of the rows of `rows` as (t, key, r, bits), each line `key|bits` split at its `|` (bits `0` when the
+     * line has none: never taken as readable); `once` drops a key repeated within a row.
+     */
     const keyRows = (rows: string, others?: string, once = false) =>
-      `select r.${tenant} as t, u.k as key, r.${id} as r from ${rows} as r, ` +
+      `select r.${tenant} as t, split_part(u.k, '|', 1) as key, r.${id} as r, coalesce(nullif(split_part(u.k, '|', 2), '')::integer, 0) as bits from ${rows} as r, ` +
       (once ? `lateral (select distinct k from ${split}) as u` : split.replace(' as k', ' as u(k)')) +
       ` where r.${column} <> ''${unchanged(others)}`
     const insertKeys = (rows: string, others?: string) =>
-      `insert into ${index} (${kt}, ${kk}, ${kr}) select t, key, r from (${keyRows(rows, others)}) as n on conflict do nothing`
+      `insert into ${index} (${kt}, ${kk}, ${kr}, ${kb}) select t, key, r, bits from (${keyRows(rows, others)}) as n on conflict do nothing`
     // By record through the (tenant, record) index: every key of the row goes, whatever the keys were.
     const deleteKeys = (rows: string, others?: string) =>
       `delete from ${index} as x using ${rows} as r where x.${kt} = r.${tenant} and x.${kr} = r.${id}${unchanged(others)}`
@@ -123,7 +126,7 @@ export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
         // Every column COLLATE "C", like Rapport's string columns: the join to the table's id needs no collation
         // change, and ORDER BY record_id (code point order, the ranking's tie order) reads this index in order.
         sql.raw(
-          `create table ${index} (${kt} text collate "C" not null, ${kk} text collate "C" not null, ${kr} text collate "C" not null)`,
+          `create table ${index} (${kt} text collate "C" not null, ${kk} text collate "C" not null, ${kr} text collate "C" not null, ${kb} integer not null)`,
         ),
         // The body names the key table as the model's mapping does, unqualified when the adapter relies on its
         // search_path. `set search_path from current` pins the migration's path on the function, so a write from a
@@ -139,10 +142,11 @@ export const postgresSearchKeyIndex: SearchKeyIndex = Object.freeze({
         // Filled before its indexes exist, which are then built in one sorted pass each (not key by key). The
         // triggers' `on conflict do nothing` absorbs a key repeated within a row; here each row's keys are made distinct.
         sql.raw(
-          `insert into ${index} (${kt}, ${kk}, ${kr}) select t, key, r from (${keyRows(base, undefined, true)}) as n`,
+          `insert into ${index} (${kt}, ${kk}, ${kr}, ${kb}) select t, key, r, bits from (${keyRows(base, undefined, true)}) as n`,
         ),
         sql.raw(
-          `create unique index ${q(objectNameOf(mapping, 'search_key_order'))} on ${index} (${kt}, ${kk}, ${kr})`,
+          // The bits ride in the index (INCLUDE), so a masked caller's key range stays an index-only scan.
+          `create unique index ${q(objectNameOf(mapping, 'search_key_order'))} on ${index} (${kt}, ${kk}, ${kr}) include (${kb})`,
         ),
         // Deletes and updates remove a row's keys by (tenant, record). Without it the planner answered
         // `tenant = … and record_id = …` from the unique index, reading every key of the tenant for each row.

@@ -49,7 +49,7 @@ describe('migrations in a named schema', () => {
     const report = await storage.migrations.apply(dealSchema)
     expect(report.applied).toContain('0100/table/deal')
     expect(report.skipped).toEqual([])
-    expect(report.applied).toContain('0510/search-keys/btree-3/deal')
+    expect(report.applied).toContain('0510/search-keys/btree-4/deal')
     // The search key index is a table beside the model's (tenant, key, id), ordered for the ranked tiers.
     expect(await tablesIn(schema)).toEqual([
       'deal',

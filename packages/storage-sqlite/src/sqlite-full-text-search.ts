@@ -19,18 +19,29 @@ export function searchKeyTableName(table: string): string {
 }
 
 /**
- * The keys of a `searchKeys` value (`"\nk1\nk2\n"`) as rows of `json_each`. Keys are normalised text: letters,
- * marks, digits, `@._+-` and single spaces, never a quote, backslash or control character, so joining them into a
- * JSON array literal needs no escaping.
+ * The lines of a `searchKeys` value (`"\nk1|b1\nk2|b2\n"`) as rows of `json_each`. Keys are normalised text: letters,
+ * marks, digits, `@._+-` and single spaces, never a quote, backslash or control character, and bits are digits, so
+ * joining them into a JSON array literal needs no escaping.
  */
 function keysOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`json_each('["' || replace(substr(${column}, 2, length(${column}) - 2), char(10), '","') || '"]')`
 }
 
+/** The key of a `json_each` line `key|bits` (the whole line when it has no bits). */
+function keyOf(line: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(case when instr(${line}, '|') > 0 then substr(${line}, 1, instr(${line}, '|') - 1) else ${line} end)`
+}
+
+/** The source bits of a `json_each` line `key|bits`, `0` when it has none (never taken as readable). */
+function bitsOf(line: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(case when instr(${line}, '|') > 0 then cast(substr(${line}, instr(${line}, '|') + 1) as integer) else 0 end)`
+}
+
 /**
  * SQLite's index of search keys: a `WITHOUT ROWID` table `<table>_search_key` keyed by (tenant, key, id), so the
- * ids of a key, or of a range of keys, come out of one B-tree in id order. Triggers keep it in sync with the
- * `searchKeys` column inside the writing transaction (split with `json_each`).
+ * ids of a key, or of a range of keys, come out of one B-tree in id order, each with the key's source bits in the
+ * same B-tree row. Triggers keep it in sync with the `searchKeys` column inside the writing transaction (split with
+ * `json_each`, each line `key|bits`).
  *
  * @example
  * ```ts
@@ -38,7 +49,7 @@ function keysOf(column: RawBuilder<unknown>): RawBuilder<unknown> {
  * ```
  */
 export const sqliteSearchKeyIndex: SearchKeyIndex = Object.freeze({
-  version: 'btree-1',
+  version: 'btree-2',
   rangeForm: 'in',
 
   table(mapping: ModelMapping) {
@@ -56,8 +67,11 @@ export const sqliteSearchKeyIndex: SearchKeyIndex = Object.freeze({
     const trigger = (suffix: string) => sql.id(objectName(mapping.table, 'search_key', suffix))
     const present = (row: string) =>
       sql`${sql.raw(row)}.${column} is not null and ${sql.raw(row)}.${column} <> ''`
-    const insertKeys = sql`insert or ignore into ${index} (${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)}) select new.${tenant}, value, new.${id} from ${keysOf(sql`new.${column}`)} where ${present('new')}`
-    const deleteKeys = sql`delete from ${index} where ${sql.id(c.tenant)} = old.${tenant} and ${sql.id(c.record)} = old.${id} and ${sql.id(c.key)} in (select value from ${keysOf(sql`old.${column}`)} where ${present('old')})`
+    const value = sql.id('value')
+    const columnsOf = sql`(${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)}, ${sql.id(c.bits)})`
+    const insertKeys = sql`insert or ignore into ${index} ${columnsOf} select new.${tenant}, ${keyOf(value)}, new.${id}, ${bitsOf(value)} from ${keysOf(sql`new.${column}`)} where ${present('new')}`
+    const deleteKeys = sql`delete from ${index} where ${sql.id(c.tenant)} = old.${tenant} and ${sql.id(c.record)} = old.${id} and ${sql.id(c.key)} in (select ${keyOf(value)} from ${keysOf(sql`old.${column}`)} where ${present('old')})`
+    const jValue = sql.id('j', 'value')
     return {
       drop: [
         sql`drop trigger if exists ${trigger('ai')}`,
@@ -66,11 +80,11 @@ export const sqliteSearchKeyIndex: SearchKeyIndex = Object.freeze({
         sql`drop table if exists ${index}`,
       ],
       create: [
-        sql`create table ${index} (${sql.id(c.tenant)} text not null, ${sql.id(c.key)} text not null, ${sql.id(c.record)} text not null, primary key (${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)})) without rowid`,
+        sql`create table ${index} (${sql.id(c.tenant)} text not null, ${sql.id(c.key)} text not null, ${sql.id(c.record)} text not null, ${sql.id(c.bits)} integer not null, primary key (${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)})) without rowid`,
         sql`create trigger ${trigger('ai')} after insert on ${base} for each row begin ${insertKeys}; end`,
         sql`create trigger ${trigger('au')} after update of ${column} on ${base} for each row begin ${deleteKeys}; ${insertKeys}; end`,
         sql`create trigger ${trigger('ad')} after delete on ${base} for each row begin ${deleteKeys}; end`,
-        sql`insert or ignore into ${index} (${sql.id(c.tenant)}, ${sql.id(c.key)}, ${sql.id(c.record)}) select t.${tenant}, j.value, t.${id} from ${base} as t, ${keysOf(sql`t.${column}`)} as j where ${present('t')}`,
+        sql`insert or ignore into ${index} ${columnsOf} select t.${tenant}, ${keyOf(jValue)}, t.${id}, ${bitsOf(jValue)} from ${base} as t, ${keysOf(sql`t.${column}`)} as j where ${present('t')}`,
       ],
     }
   },

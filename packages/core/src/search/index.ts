@@ -13,11 +13,13 @@
  * @module
  */
 export {
+  MAX_SEARCH_SOURCES,
   SEARCH_KEYS_FIELD,
   SEARCH_TERMS_FIELD,
   type SearchDocument,
   searchDocument,
   searchDocumentFields,
+  searchSourceBits,
   withSearchDocument,
 } from './search-document.js'
 export {
@@ -29,6 +31,12 @@ export {
   searchTier,
   searchTierNeedles,
 } from './search-match.js'
+export {
+  rankReadableSearchRows,
+  readableSearchModel,
+  searchRowMatcher,
+  searchRowRank,
+} from './search-row-matcher.js'
 export {
   addSearchTokens,
   isCjkCharacter,

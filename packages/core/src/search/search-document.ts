@@ -4,7 +4,11 @@ import { addSearchTokens, isCjkCharacter, normalizeSearchText, phoneDigits } fro
 
 /** The column holding a record's search tokens: `" t1 t2 … "` (one space before and after each token). */
 export const SEARCH_TERMS_FIELD = 'searchTerms'
-/** The column holding a record's search keys: `"\nk1\nk2\n"` (each normalised value, one per line). */
+/**
+ * The column holding a record's search keys: `"\nk1|b1\nk2|b2\n"`, each normalised value on its own line with its
+ * source bits after a `|` (a character normalisation never keeps): bit `i` set when the key came from the model's
+ * `i`-th search source (see {@link searchSourceBits}).
+ */
 export const SEARCH_KEYS_FIELD = 'searchKeys'
 
 /**
@@ -20,7 +24,7 @@ export const searchDocumentFields: Readonly<Record<string, FieldDefinition>> = O
 export interface SearchDocument {
   /** `" t1 t2 … "`, or `""` when the record has no searchable text. */
   readonly searchTerms: string
-  /** `"\nk1\nk2\n"`, or `""` when the record has no searchable text. */
+  /** `"\nk1|b1\nk2|b2\n"` (each key with its source bits), or `""` when the record has no searchable text. */
   readonly searchKeys: string
 }
 
@@ -64,22 +68,66 @@ export function searchDocument(
   model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
   row: Readonly<StorageRow>,
 ): SearchDocument {
-  const keys = new Set<string>()
+  const keys = new Map<string, number>()
   const tokens = new Set<string>()
-  forEachSearchValue(model, row, normalizeSearchText, (normalized) => {
-    keys.add(phoneDigits(normalized) ?? normalized)
+  const tagged = searchSourceCount(model) <= MAX_SEARCH_SOURCES
+  forEachSearchValue(model, row, normalizeSearchText, (normalized, _parts, source) => {
+    const key = phoneDigits(normalized) ?? normalized
+    keys.set(key, (keys.get(key) ?? 0) | (tagged ? 1 << source : 0))
     addSearchTokens(normalized, tokens)
     return false
   })
-  return {
-    searchTerms: tokens.size > 0 ? ` ${[...tokens].join(' ')} ` : '',
-    searchKeys: keys.size > 0 ? `\n${[...keys].join('\n')}\n` : '',
+  let searchKeys = ''
+  if (keys.size > 0) {
+    for (const [key, bits] of keys) searchKeys += `\n${key}|${bits}`
+    searchKeys += '\n'
   }
+  return { searchTerms: tokens.size > 0 ? ` ${[...tokens].join(' ')} ` : '', searchKeys }
+}
+
+/**
+ * At most this many search sources (search fields, then phrases) get a bit of their own in the stored keys; a model
+ * with more stores bits `0` (no key is known to come from a given field) and core re-checks a masked caller's
+ * results in JavaScript instead.
+ */
+export const MAX_SEARCH_SOURCES = 30
+
+function searchSourceCount(model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>): number {
+  return model.searchFields.length + (model.searchPhrases?.length ?? 0)
+}
+
+/**
+ * The source bits of the keys a caller may match through: bit `i` of the `i`-th search field, and bit
+ * `searchFields.length + j` of the `j`-th phrase when every part of it is readable. `undefined` when the model has
+ * more than {@link MAX_SEARCH_SOURCES} sources (its keys carry no bits). A key whose stored bits share one with this
+ * mask came from a field the caller may read.
+ *
+ * @example
+ * ```ts
+ * searchSourceBits({ searchFields: ['firstName', 'emails'] }, ['firstName']) // 1
+ * ```
+ */
+export function searchSourceBits(
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  readableFields: readonly string[],
+): number | undefined {
+  if (searchSourceCount(model) > MAX_SEARCH_SOURCES) return undefined
+  const readable = new Set(readableFields)
+  let bits = 0
+  model.searchFields.forEach((field, i) => {
+    if (readable.has(field)) bits |= 1 << i
+  })
+  const offset = model.searchFields.length
+  ;(model.searchPhrases ?? []).forEach((phrase, j) => {
+    if (phrase.every((field) => readable.has(field))) bits |= 1 << (offset + j)
+  })
+  return bits
 }
 
 /**
  * Calls `visit` with each normalised value a row is found by, as {@link searchDocument} keys them: every non-empty
- * string of the model's search fields, then each phrase of two or more non-empty parts (with the parts, normalised).
+ * string of the model's search fields, then each phrase of two or more non-empty parts (with the parts, normalised),
+ * and the index of its source (the field's in `searchFields`; `searchFields.length` + the phrase's).
  * The document holds each value as a key (a phone number as its digits) and its tokens. `normalize` is
  * {@link normalizeSearchText} or a memo of it. A visitor that has seen enough returns `true` to stop.
  *
@@ -89,16 +137,18 @@ export function forEachSearchValue(
   model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
   row: Readonly<StorageRow>,
   normalize: (text: string) => string,
-  visit: (normalized: string, parts?: readonly string[]) => boolean | undefined,
+  visit: (normalized: string, parts: readonly string[] | undefined, source: number) => boolean | undefined,
 ): void {
-  for (const field of model.searchFields) {
+  const fields = model.searchFields
+  for (let i = 0; i < fields.length; i++) {
     const strings: string[] = []
-    stringsOf(row[field], strings)
+    stringsOf(row[fields[i]!], strings)
     for (const s of strings) {
       const normalized = normalize(s)
-      if (normalized.length > 0 && visit(normalized)) return
+      if (normalized.length > 0 && visit(normalized, undefined, i)) return
     }
   }
+  let source = fields.length
   for (const phrase of model.searchPhrases ?? []) {
     const parts: string[] = []
     for (const field of phrase) {
@@ -107,7 +157,8 @@ export function forEachSearchValue(
       const normalized = normalize(value)
       if (normalized.length > 0) parts.push(normalized)
     }
-    if (parts.length >= 2 && visit(joinPhrase(parts), parts)) return
+    if (parts.length >= 2 && visit(joinPhrase(parts), parts, source)) return
+    source++
   }
 }
 

@@ -6,12 +6,15 @@ import type { ParsedSearchQuery } from './search-text.js'
 /** Search ranks: an exact key, then a key that starts with the query, then any other match. */
 export type SearchTier = 0 | 1 | 2
 
-/** The needle a key must contain for an exact match (`\nphrase\n`) and for a prefix match (`\nphrase`). */
+/**
+ * The needle the keys must contain for an exact match (`\nphrase|`: the key ends where its source bits begin) and for
+ * a prefix match (`\nphrase`).
+ */
 export function searchTierNeedles(query: ParsedSearchQuery): {
   readonly exact: string
   readonly prefix: string
 } {
-  return { exact: `\n${query.phrase}\n`, prefix: `\n${query.phrase}` }
+  return { exact: `\n${query.phrase}|`, prefix: `\n${query.phrase}` }
 }
 
 /** The needles {@link SEARCH_TERMS_FIELD} must contain: ` term` for each term (some token starts with it). */

@@ -1,3 +1,4 @@
+import { compareStringsByCodePoint } from '../storage/compare-storage-values.js'
 import type { ModelDefinition } from '../storage/model-definition.js'
 import type { StorageRow } from '../storage/storage-filter.js'
 import { forEachSearchValue, searchDocument } from './search-document.js'
@@ -19,15 +20,13 @@ const MAX_MEMO_ENTRIES = 4096
  * and keys are the union of its values'. Values repeat across the rows of one search (a surname, a company), so a
  * value is normalised and tokenised once per matcher.
  *
- * Core uses it to re-check search results against the fields a caller may read.
+ * Core and the SQL adapters use it to re-check search results against the fields a caller may read.
  *
  * @example
  * ```ts
  * const readable = searchRowMatcher({ searchFields: ['firstName', 'lastName'] }, parseSearchQuery('ada'))
  * readable({ firstName: 'Ada', emailAddresses: ['x@y.example'] }) // true
  * ```
- *
- * @internal
  */
 export function searchRowMatcher(
   model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
@@ -87,8 +86,6 @@ export function searchRowMatcher(
  * const rank = searchRowRank({ searchFields: ['firstName'] }, parseSearchQuery('ada'))
  * rank({ firstName: 'Ada', emailAddresses: ['ada'] }) // 0
  * ```
- *
- * @internal
  */
 export function searchRowRank(
   model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
@@ -113,6 +110,41 @@ export function searchRowRank(
     })
     return tier
   }
+}
+
+/**
+ * The search fields and phrases of `model` a caller may read: the `readable` fields, and the phrases made only of
+ * them. What a masked caller's search matches and ranks through.
+ */
+export function readableSearchModel(
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  readable: readonly string[],
+): Pick<ModelDefinition, 'searchFields' | 'searchPhrases'> {
+  const fields = new Set(readable)
+  return {
+    searchFields: model.searchFields.filter((f) => fields.has(f)),
+    searchPhrases: (model.searchPhrases ?? []).filter((p) => p.every((f) => fields.has(f))),
+  }
+}
+
+/**
+ * The reference ranking of a search through some fields only (`SearchArgs.readableFields`): the rows matching through
+ * those fields, by {@link searchRowRank}, then id. What the memory adapter's `search()` returns.
+ */
+export function rankReadableSearchRows(
+  rows: Iterable<StorageRow>,
+  model: Pick<ModelDefinition, 'searchFields' | 'searchPhrases'>,
+  readable: readonly string[],
+  query: ParsedSearchQuery,
+): StorageRow[] {
+  const rank = searchRowRank(readableSearchModel(model, readable), query)
+  const scored: { row: StorageRow; tier: SearchTier; id: string }[] = []
+  for (const row of rows) {
+    const tier = rank(row)
+    if (tier !== undefined) scored.push({ row, tier, id: String(row['id']) })
+  }
+  scored.sort((a, b) => a.tier - b.tier || compareStringsByCodePoint(a.id, b.id))
+  return scored.map((entry) => entry.row)
 }
 
 /**

@@ -6,9 +6,10 @@
 
 /**
  * The version of the tokeniser. SQL adapters put it in the name of the migration that builds a model's search
- * index, so changing how text is tokenised rebuilds every stored search document.
+ * index, so changing how text is tokenised rebuilds every stored search document. 2: each stored key carries its
+ * source bits (`key|bits`).
  */
-export const SEARCH_SEMANTICS_VERSION = 1
+export const SEARCH_SEMANTICS_VERSION = 2
 
 /** Characters kept inside a word when they join letters or digits (`ada.lovelace@example.com`, `co-op`, `c++`). */
 export const SEARCH_JOINERS = '@._+-'

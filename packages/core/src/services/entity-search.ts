@@ -1,10 +1,10 @@
 import * as z from 'zod'
 import { accessFieldRights, projectRecord, unreadableFields } from '../access/session-access.js'
 import type { Filter } from '../filter/filter-types.js'
-import { SEARCH_KEYS_FIELD } from '../search/search-document.js'
+import { SEARCH_KEYS_FIELD, searchSourceBits } from '../search/search-document.js'
 import type { SearchTier } from '../search/search-match.js'
 import { searchFilters, searchTier } from '../search/search-match.js'
-import { searchRowRank } from '../search/search-row-matcher.js'
+import { readableSearchModel, searchRowRank } from '../search/search-row-matcher.js'
 import type { ParsedSearchQuery } from '../search/search-text.js'
 import { parseSearchQuery } from '../search/search-text.js'
 import { compareStringsByCodePoint } from '../storage/compare-storage-values.js'
@@ -85,21 +85,34 @@ export async function searchRecords(
         ? ops.search({ ...scope, query, where: filter, limit: count })
         : searchByFilters(ops, scope, filter, terms, count)
     let rows: StorageRow[]
+    const capabilities = session.runtime.storage.capabilities
     if (unreadable.length === 0) {
       rows = await fetchRanked(where, limit)
     } else {
-      const readable = {
-        searchFields: model.searchFields.filter((f) => !unreadable.includes(f)),
-        searchPhrases: (model.searchPhrases ?? []).filter((p) => p.every((f) => !unreadable.includes(f))),
-      }
+      const readableFields = model.searchFields.filter((f) => !unreadable.includes(f))
+      const readable = readableSearchModel(model, readableFields)
       if (readable.searchFields.length === 0) return []
-      rows = await readableMatches(
-        (seen, count) => fetchRanked(excluding(where, seen), count),
-        searchRowRank(readable, terms),
-        terms,
-        limit,
-        session.runtime.limits.maxPageSize,
-      )
+      const search = ops.search?.bind(ops)
+      // The adapter ranks by the readable fields' keys (their source bits): no over-fetch, no re-ranking here.
+      rows =
+        capabilities.fullTextSearch &&
+        capabilities.readableSearch &&
+        search &&
+        searchSourceBits(model, readableFields) !== undefined
+          ? await readableInOrder(
+              (seen, count) =>
+                search({ ...scope, query, where: excluding(where, seen), limit: count, readableFields }),
+              searchRowRank(readable, terms),
+              limit,
+              session.runtime.limits.maxPageSize,
+            )
+          : await readableMatches(
+              (seen, count) => fetchRanked(excluding(where, seen), count),
+              searchRowRank(readable, terms),
+              terms,
+              limit,
+              session.runtime.limits.maxPageSize,
+            )
     }
     const rights = accessFieldRights(session, name)
     return rows.map((row) => projectRecord(ctx.entity.fromRow(row), rights, true))
@@ -112,6 +125,33 @@ function excluding(where: StorageFilter, seen: readonly StorageValue[]): Storage
   return {
     kind: 'and',
     filters: [where, { kind: 'in', ref: { field: 'id', type: 'string' }, values: seen, negate: true }],
+  }
+}
+
+/**
+ * The first `limit` rows by the caller's own ranking, from an adapter that ranks by the readable fields itself
+ * (`SearchArgs.readableFields`): its rows come in that order, and any of them may still match only through fields
+ * the caller may not read (its last tier is the whole document's match), so rows `readable` does not rank are
+ * dropped, keeping the order, batch after batch (the first `limit` rows, then doubling up to `maxBatch`) until
+ * `limit` rows are kept or none is left.
+ */
+async function readableInOrder(
+  fetch: (seen: readonly StorageValue[], count: number) => Promise<StorageRow[]>,
+  readable: (row: StorageRow) => SearchTier | undefined,
+  limit: number,
+  maxBatch: number,
+): Promise<StorageRow[]> {
+  const kept: StorageRow[] = []
+  const seen: StorageValue[] = []
+  for (let batch = limit; ; batch = Math.min(batch * 2, maxBatch)) {
+    const rows = await fetch(seen, batch)
+    for (const row of rows) {
+      seen.push(row['id'] as StorageValue)
+      if (readable(row) === undefined) continue
+      kept.push(row)
+      if (kept.length === limit) return kept
+    }
+    if (rows.length < batch) return kept
   }
 }
 

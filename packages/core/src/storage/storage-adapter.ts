@@ -33,6 +33,11 @@ export interface StorageCapabilities {
    * row out as the record itself instead of copying it into a second object (a list page reads 50 of them).
    */
   readonly exactReadFields?: boolean
+  /**
+   * `search()` honours `readableFields` (ranks by the keys of the fields a caller may read, from the source bits of
+   * `searchKeys`); otherwise core over-fetches and re-ranks a masked caller's results itself.
+   */
+  readonly readableSearch?: boolean
 }
 
 /** Arguments of {@link StorageOperations.findMany}. */
@@ -127,6 +132,14 @@ export interface SearchArgs extends ModelScope {
   readonly where?: StorageFilter
   /** At most this many rows, best match first. */
   readonly limit: number
+  /**
+   * Match and rank only through these search fields (and the phrases made only of them): core passes the fields a
+   * masked caller may read, and only when `capabilities.readableSearch`. The rows are then those matching the
+   * document of these fields alone, ranked by it (`searchRowRank()` of `@rapport/core/search`, then id): SQL adapters
+   * read the first two tiers from the keys whose source bits (in `searchKeys`) are these fields', and re-check the
+   * rest with `searchRowMatcher()`. Absent: every search field.
+   */
+  readonly readableFields?: readonly string[]
 }
 
 /**

@@ -49,6 +49,7 @@ describe('createMemoryStorage', () => {
     expect(createMemoryStorage().capabilities).toEqual({
       transactions: true,
       fullTextSearch: true,
+      readableSearch: true,
       jsonPaths: true,
       concurrentWriters: false,
       orderAggregation: true,
@@ -57,6 +58,7 @@ describe('createMemoryStorage', () => {
     const limited = createMemoryStorage({ maxRowsPerStatement: 10, fullTextSearch: false, name: 'test' })
     expect(limited.capabilities.maxRowsPerStatement).toBe(10)
     expect(limited.capabilities.fullTextSearch).toBe(false)
+    expect(limited.capabilities.readableSearch).toBe(false)
     expect(limited.search).toBeUndefined()
     expect(limited.name).toBe('test')
   })

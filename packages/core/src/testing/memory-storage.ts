@@ -1,5 +1,6 @@
 import { RapportError } from '../errors/rapport-error.js'
 import { rankSearchRows } from '../search/search-match.js'
+import { rankReadableSearchRows } from '../search/search-row-matcher.js'
 import { parseSearchQuery } from '../search/search-text.js'
 import { compareRows } from '../storage/compare-storage-values.js'
 import { aggregateRowsByScan } from '../storage/grouped-aggregation-scan.js'
@@ -105,6 +106,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   const capabilities: StorageCapabilities = Object.freeze({
     transactions: true,
     fullTextSearch: options.fullTextSearch ?? true,
+    readableSearch: options.fullTextSearch ?? true,
     jsonPaths: true,
     concurrentWriters: false,
     orderAggregation: true,
@@ -219,7 +221,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
         read(() => {
           checkLimit(args.limit, 'limit')
           const rows = matchingRows(view, scoped(args), args.where)
-          return rankSearchRows(rows, parseSearchQuery(args.query)).slice(0, args.limit).map(copyRow)
+          const query = parseSearchQuery(args.query)
+          const ranked = args.readableFields
+            ? rankReadableSearchRows(rows, args.model, args.readableFields, query)
+            : rankSearchRows(rows, query)
+          return ranked.slice(0, args.limit).map(copyRow)
         })
     }
     return ops
