@@ -96,6 +96,60 @@ describe.each(storages)('a batch of trigger events ($name)', (s) => {
     expect(await tasks()).toEqual(all)
   })
 
+  it('a createMany and an updateMany enroll exactly as the same writes one at a time', async () => {
+    const rules: AutomationRule[] = [
+      {
+        id: 'big',
+        name: 'Big deals',
+        entity: 'deal',
+        trigger: { type: 'record', events: ['created'] },
+        conditions: { field: 'name', op: 'startsWith', value: 'Big' },
+        actions: [{ type: 'createTask', title: 'Call {{record.name}}' }],
+      },
+      {
+        id: 'proposal',
+        name: 'Entered Proposal',
+        entity: 'deal',
+        trigger: { type: 'record', events: ['updated'], watch: ['stageId'] },
+        options: { entry: 'edge' },
+        conditions: { field: 'probability', op: 'gte', value: 50 },
+        actions: [{ type: 'createTask', title: 'Send {{record.name}}' }],
+      },
+    ]
+    const names = ['Big A', 'Small B', 'Big C', 'Small D', 'Big E']
+    async function run(name: string, batched: boolean) {
+      const storage = await s.open(name)
+      open.push(storage)
+      const { crm, engine, pipeline, stage } = await setup({}, storage.storage)
+      for (const rule of rules) engine.register(rule)
+      const inputs = names.map((n) => ({ name: n, pipelineId: pipeline.id, stageId: stage('Prospecting') }))
+      const deals = batched
+        ? await crm.deals.createMany(inputs)
+        : await Promise.all(inputs.map((input) => crm.deals.create(input)))
+      // Two move to Proposal, one to Qualification (no match), one is renamed (not watched; its task, made when
+      // the step runs, reads the new name).
+      const updates = [
+        { id: deals[0]!.id, patch: { stageId: stage('Proposal') } },
+        { id: deals[1]!.id, patch: { stageId: stage('Qualification') } },
+        { id: deals[3]!.id, patch: { stageId: stage('Proposal') } },
+        { id: deals[4]!.id, patch: { name: 'Big E2' } },
+      ]
+      if (batched) await crm.deals.updateMany(updates)
+      else for (const u of updates) await crm.deals.update(u.id, u.patch)
+      await engine.runDue()
+      const byId = new Map(deals.map((d) => [d.id, d.name]))
+      const runs = (await engine.log({ limit: 100 })).items
+      return {
+        runs: runs.map((r) => `${r.ruleId} ${byId.get(r.recordId)} ${r.trigger} ${r.status}`).sort(),
+        tasks: (await crm.tasks.list({ limit: 100 })).items.map((t) => t.title).sort(),
+        jobs: await crm.entity('automationJob').count(),
+      }
+    }
+    const batched = await run('batch_writes', true)
+    expect(batched).toEqual(await run('single_writes', false))
+    expect(batched.tasks).toEqual(['Call Big A', 'Call Big C', 'Call Big E2', 'Send Big A', 'Send Small D'])
+  })
+
   it('a rolled-back unit of work enrolls none of its events', async () => {
     const { crm, engine, contacts } = await crmWith('batch_rollback')
     await expect(

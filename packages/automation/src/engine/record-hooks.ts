@@ -5,7 +5,7 @@ import { rescore } from '../scoring/lead-scoring.js'
 import { CLOCKED, startClocks, touchClock } from './activity-clock.js'
 import { bookkeepingIn, EMIT_JOB } from './engine-runtime.js'
 import type { EngineState } from './engine-state.js'
-import { dispatchRecordEvent } from './record-triggers.js'
+import { dispatchRecordEvent, dispatchRecordEvents } from './record-triggers.js'
 
 /**
  * Re-scores the record under every scoring model of its entity (queueing threshold events in the write's
@@ -50,8 +50,9 @@ async function sideEffects(
 const REMINDER_FIELDS = new Set(['reminders', 'dueAt', 'status'])
 
 /**
- * The `after` hooks on each watched entity: keep activity clocks, re-score, track pool owners, then enroll the record
- * in matching record-triggered rules. All of it runs inside the write's transaction.
+ * The hooks on each watched entity: per record (`after`), keep activity clocks, re-score and track pool owners; per
+ * write (`afterMany`), enroll its records in matching record-triggered rules together (deletes: per record). All of
+ * it runs inside the write's transaction.
  */
 export function recordHooks(state: EngineState, watched: Iterable<string>): Record<string, EntityHooks> {
   const hooks: Record<string, EntityHooks> = {}
@@ -70,16 +71,18 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
           // A new task has no reminder rows yet: nothing to read.
           if (entity === 'task') await syncReminders(ctx.crm, record, true)
           await sideEffects(state, record, ctx, true)
-          await dispatchRecordEvent(state, 'created', record, null, null, ctx)
         },
-        // A new record has no clock yet: the batch's clocks start in one write (createMany is one call, not one
-        // write per record).
-        ...(CLOCKED.has(entity)
-          ? {
-              afterMany: (records: readonly Record<string, unknown>[], ctx: HookContext) =>
-                startClocks(bookkeepingIn(state.rt, ctx), entity, records),
-            }
-          : {}),
+        // Once per create call with its every record (createMany is one call, not one write per record): a new
+        // record has no clock yet, so the batch's clocks start in one write, then the batch enrolls in one.
+        afterMany: async (records: readonly Record<string, unknown>[], ctx: HookContext) => {
+          if (CLOCKED.has(entity)) await startClocks(bookkeepingIn(state.rt, ctx), entity, records)
+          await dispatchRecordEvents(
+            state,
+            'created',
+            records.map((record) => ({ record, before: null, changes: null })),
+            ctx,
+          )
+        },
       },
       update: {
         after: async (record, ctx) => {
@@ -92,8 +95,9 @@ export function recordHooks(state: EngineState, watched: Iterable<string>): Reco
           if (entity === 'task' && ctx.changes.some((c) => REMINDER_FIELDS.has(c)))
             await syncReminders(ctx.crm, record)
           await sideEffects(state, record, ctx, ctx.changes.includes('ownerId'))
-          await dispatchRecordEvent(state, 'updated', record, ctx.before, ctx.changes, ctx)
         },
+        // Every record an update call changed (one for update, the batch for updateMany) enrolls in one write.
+        afterMany: (updates, ctx) => dispatchRecordEvents(state, 'updated', updates, ctx),
       },
       delete: {
         after: async (record, ctx) => {
