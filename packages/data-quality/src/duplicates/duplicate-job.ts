@@ -1,6 +1,5 @@
 import type { CrmServices } from '@rapport/core'
 import type { DuplicateRule } from './duplicate-rule.js'
-import { orderedPair } from './find-duplicates.js'
 import { syncMatchKeys } from './match-key-store.js'
 import type { PreparedRecord } from './score-pair.js'
 import { prepareRecord, scorePrepared } from './score-pair.js'
@@ -114,36 +113,39 @@ export async function runDuplicateJob(
   let chunk = new Map<string, [string, string]>()
   let candidates = 0
   const score = async () => {
-    const list = [...chunk.values()]
+    const list = chunk
     chunk = new Map()
-    candidates += list.length
-    const missing = new Set<string>()
+    candidates += list.size
+    const missing: string[] = []
     const need = (id: string) => {
       if (thisChunk.has(id)) return
       const kept = lastChunk.get(id)
-      if (kept !== undefined) thisChunk.set(id, kept)
-      else missing.add(id)
+      // Marked as wanted (undefined) until read, so an id is asked for once.
+      thisChunk.set(id, kept === undefined ? null : kept)
+      if (kept === undefined) missing.push(id)
     }
-    for (const [a, b] of list) {
+    for (const [a, b] of list.values()) {
       need(a)
       need(b)
     }
-    const ids = [...missing]
+    // The chunk's records are read in id (primary key) order, each page a contiguous stretch of the key: pages of
+    // ids in the order pairs met them made every page span the whole table, so SQLite jumped about a file larger
+    // than its page cache.
+    const ids = missing.sort()
     for (let j = 0; j < ids.length; j += PAGE) {
       const part = ids.slice(j, j + PAGE)
       const page = await service.list({ where: { field: 'id', op: 'in', value: part }, limit: part.length })
       for (const record of page.items) thisChunk.set(record['id'] as string, prepareRecord(rule, record))
     }
-    for (const id of ids) if (!thisChunk.has(id)) thisChunk.set(id, null)
-    for (const [a, b] of list) {
+    for (const [pairId, [a, b]] of list) {
       const left = thisChunk.get(a)
       const right = thisChunk.get(b)
       if (!left || !right) continue
       // A pair sharing two keys is met in two blocks, perhaps in two chunks: it is kept once.
-      if (found.has(`${a} ${b}`)) continue
+      if (found.has(pairId)) continue
       const s = scorePrepared(rule, left, right, false)
       if (!s.duplicate) continue
-      found.add(`${a} ${b}`)
+      found.add(pairId)
       for (const x of [a, b]) if (!parent.has(x)) parent.set(x, x)
       parent.set(find(a), find(b))
       pairs.push({ a, b, score: s.score })
@@ -159,9 +161,15 @@ export async function runDuplicateJob(
     if (block.length >= 2 && block.length <= rule.maxBlockSize + 1) {
       for (let x = 0; x < block.length; x++) {
         for (let y = x + 1; y < block.length; y++) {
-          const [a, b] = orderedPair(block[x] as string, block[y] as string)
+          // The pair in canonical order (`orderedPair`), without an array per pair met.
+          const p = block[x] as string
+          const q = block[y] as string
+          if (p === q) continue
+          const before = p < q
+          const a = before ? p : q
+          const b = before ? q : p
           const id = `${a} ${b}`
-          if (a !== b && !dismissed.has(id)) chunk.set(id, [a, b])
+          if (!dismissed.has(id) && !chunk.has(id)) chunk.set(id, [a, b])
         }
       }
     }
@@ -170,6 +178,8 @@ export async function runDuplicateJob(
   // One stream per key name, ordered by value: a keyset cursor over (key, value, id) made SQLite re-scan the index
   // on every page (10x slower at 100k contacts) where (value, id) within one key is a plain range.
   for (const keyName of keyNames) {
+    flush()
+    const passStart = keys
     for await (const row of crm
       .entity<{ key: string; value: string; recordId: string }>('dqMatchKey')
       .iterate({
@@ -182,10 +192,10 @@ export async function runDuplicateJob(
         orderBy: [{ field: 'value' }],
         limit: PAGE,
       })) {
-      const id = `${row.key}\u0000${row.value}`
-      if (id !== current) {
+      // One key name per pass: a block is a run of equal values.
+      if (row.value !== current || keys === passStart) {
         flush()
-        current = id
+        current = row.value
         if (chunk.size >= chunkSize) await score()
       }
       block.push(row.recordId)

@@ -1,6 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/min'
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min'
 import { BoundedCache } from './bounded-cache.js'
+import { storedE164 } from './stored-e164.js'
 
 /** An ISO 3166-1 alpha-2 region used to read national phone numbers, e.g. `US` or `CN`. */
 export type PhoneRegion = CountryCode
@@ -23,6 +24,11 @@ export function phoneToE164(input: string | null | undefined, defaultRegion?: Ph
   const cacheKey = input.startsWith('+') ? input : `${defaultRegion ?? ''}\u0000${input}`
   const cached = parsedPhones.get(cacheKey)
   if (cached !== undefined) return cached
+  const ready = storedE164(input)
+  if (ready !== undefined) {
+    parsedPhones.set(cacheKey, ready)
+    return ready
+  }
   const text = input.normalize('NFKC').trim()
   let e164: string | null = null
   if (text.length > 0 && text.length <= 64) {
