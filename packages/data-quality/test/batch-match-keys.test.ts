@@ -69,6 +69,9 @@ describe.each(ADAPTERS)('match keys of a batch, on $name', (adapter) => {
   }
 
   it('createMany persists the same keys and duplicate sets as one create per record', async () => {
+    // A generated contact can carry nothing a rule keys on (a first name alone), so non-vacuity is asserted over the
+    // whole property: some runs must have compared keys.
+    let runsWithKeys = 0
     await fc.assert(
       fc.asyncProperty(fc.array(contact, { minLength: 1, maxLength: 12 }), async (contacts) => {
         const inputs = contacts.map(input)
@@ -81,7 +84,7 @@ describe.each(ADAPTERS)('match keys of a batch, on $name', (adapter) => {
         )
         const b = await snapshot(single, one)
         expect(a).toEqual(b)
-        expect(a.keys.length).toBeGreaterThan(0)
+        if (a.keys.length > 0) runsWithKeys++
         // Clean up so every run starts from an empty CRM (the warn rule would otherwise see earlier runs).
         for (const id of many.map((r) => r.id)) await batch.crm.contacts.delete(id)
         for (const id of one) await single.crm.contacts.delete(id)
@@ -93,6 +96,7 @@ describe.each(ADAPTERS)('match keys of a batch, on $name', (adapter) => {
       }),
       { numRuns: adapter.name === 'postgres' ? 15 : 40 },
     )
+    expect(runsWithKeys).toBeGreaterThan(0)
   })
 
   it('updateMany leaves the same keys as one update per record (those of the records), and a warn set per changed record', async () => {
