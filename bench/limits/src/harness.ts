@@ -7,6 +7,11 @@ import { GCProfiler } from 'node:v8'
 export interface Side {
   /** Runs `ops` calls; resolves when every call has finished. */
   run(ops: number): Promise<unknown> | unknown
+  /**
+   * The CPU time (µs) the database server has spent for this side so far (its backends' user + system time), when
+   * the server runs on this machine (Postgres): added to this process's CPU for `cpuWithServerRatio`.
+   */
+  serverCpuMicros?(): Promise<number>
 }
 
 /** One timed run of one side. */
@@ -15,6 +20,8 @@ export interface Round {
   readonly opsPerSec: number
   /** Calls per second of this process's CPU time (user + system); steadier than wall time on a loaded machine. */
   readonly opsPerCpuSec: number
+  /** Calls per second of this process's CPU time plus the server's for this side, when the side reports it. */
+  readonly opsPerCpuSecWithServer?: number
 }
 
 /** Heap bytes allocated and GC milliseconds, per call. */
@@ -38,14 +45,18 @@ export const median = (xs: readonly number[]): number => {
 export const round = (value: number, digits = 3): number => Number(value.toFixed(digits))
 
 async function timed(side: Side, ops: number): Promise<Round> {
+  const server = await side.serverCpuMicros?.()
   const cpu = process.cpuUsage()
   const t0 = performance.now()
   await side.run(ops)
   const wall = performance.now() - t0
   const used = process.cpuUsage(cpu)
+  const serverUsed = server === undefined ? undefined : (await side.serverCpuMicros!()) - server
+  const own = used.user + used.system
   return {
     opsPerSec: ops / (wall / 1000),
-    opsPerCpuSec: ops / ((used.user + used.system) / 1e6),
+    opsPerCpuSec: ops / (own / 1e6),
+    ...(serverUsed === undefined ? {} : { opsPerCpuSecWithServer: ops / ((own + serverUsed) / 1e6) }),
   }
 }
 
@@ -121,17 +132,26 @@ export async function profile(side: Side, ops: number, top = 10): Promise<Frame[
   }
 }
 
+/** Medians of one side's rounds. */
+export interface Summary {
+  readonly opsPerSec: number
+  readonly opsPerCpuSec: number
+  readonly opsPerCpuSecWithServer?: number
+}
+
 /** The result of one path: both sides' medians, the ratio and its target, allocations and profiles. */
 export interface Comparison {
   readonly path: string
   readonly baseline: string
   readonly opsPerRound: number
-  readonly rapport: { readonly opsPerSec: number; readonly opsPerCpuSec: number }
-  readonly raw: { readonly opsPerSec: number; readonly opsPerCpuSec: number }
+  readonly rapport: Summary
+  readonly raw: Summary
   /** Median over rounds of rapport ÷ raw (wall time), each pair measured back to back. */
   readonly ratio: number
   /** The same on CPU time of this process (meaningless for Postgres, where the server does the work). */
   readonly cpuRatio: number
+  /** The same on this process's CPU plus the server backends' (Postgres on this machine), when measured. */
+  readonly cpuWithServerRatio?: number
   readonly pairRatios: readonly number[]
   readonly target: number
   readonly met: boolean
@@ -174,9 +194,18 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
   const pairRatios = rapportRounds.map((r, i) => r.opsPerSec / rawRounds[i]!.opsPerSec)
   const cpuRatios = rapportRounds.map((r, i) => r.opsPerCpuSec / rawRounds[i]!.opsPerCpuSec)
   const ratio = median(pairRatios)
-  const summary = (rs: Round[]) => ({
+  const withServer = rapportRounds.every(
+    (r, i) => r.opsPerCpuSecWithServer && rawRounds[i]!.opsPerCpuSecWithServer,
+  )
+  const serverRatios = withServer
+    ? rapportRounds.map((r, i) => r.opsPerCpuSecWithServer! / rawRounds[i]!.opsPerCpuSecWithServer!)
+    : []
+  const summary = (rs: Round[]): Summary => ({
     opsPerSec: Math.round(median(rs.map((r) => r.opsPerSec))),
     opsPerCpuSec: Math.round(median(rs.map((r) => r.opsPerCpuSec))),
+    ...(withServer
+      ? { opsPerCpuSecWithServer: Math.round(median(rs.map((r) => r.opsPerCpuSecWithServer!))) }
+      : {}),
   })
   const allocationOps = Math.max(1, Math.floor(ops / 2))
   const result: Comparison = {
@@ -187,6 +216,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     raw: summary(rawRounds),
     ratio: round(ratio),
     cpuRatio: round(median(cpuRatios)),
+    ...(withServer ? { cpuWithServerRatio: round(median(serverRatios)) } : {}),
     pairRatios: pairRatios.map((r) => round(r)),
     target: options.target,
     met: ratio >= options.target,
@@ -197,7 +227,7 @@ export async function compare(options: CompareOptions): Promise<Comparison> {
     profile: { rapport: await profile(rapport, ops), raw: await profile(raw, ops, 5) },
   }
   console.log(
-    `  ${options.path}: rapport ${result.rapport.opsPerSec}/s, raw ${result.raw.opsPerSec}/s → ${result.ratio}× (cpu ${result.cpuRatio}×, target ${options.target}×) ${result.met ? 'met' : 'NOT met'}; ${result.allocations.rapport.bytesPerCall} B/call vs ${result.allocations.raw.bytesPerCall}`,
+    `  ${options.path}: rapport ${result.rapport.opsPerSec}/s, raw ${result.raw.opsPerSec}/s → ${result.ratio}× (cpu ${result.cpuRatio}×${result.cpuWithServerRatio === undefined ? '' : `, cpu with server ${result.cpuWithServerRatio}×`}, target ${options.target}×) ${result.met ? 'met' : 'NOT met'}; ${result.allocations.rapport.bytesPerCall} B/call vs ${result.allocations.raw.bytesPerCall}`,
   )
   return result
 }

@@ -1,6 +1,7 @@
 // Postgres: crm.contacts paths against pg on the same server, schema and table crm.migrate() created (its indexes
 // and GIN search index included). The raw side uses one client and named prepared statements.
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import type { Crm } from '@rapport/core'
 import { createCrm } from '@rapport/core'
 import { createPostgresStorage } from '@rapport/storage-postgres'
@@ -54,11 +55,23 @@ const COLUMN_TYPES: Record<(typeof CONTACT_COLUMNS)[number], string> = {
 
 export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparison[]> {
   const schema = `bench_limits_${randomBytes(3).toString('hex')}`
-  const crm = createCrm({ storage: createPostgresStorage({ connectionString: url }, { schema }) }) as Crm
+  // Each side's backends carry their own application_name, so the server's CPU for each can be read apart.
+  const rapportUrl = new URL(url)
+  rapportUrl.searchParams.set('application_name', `${schema}_rapport`)
+  const crm = createCrm({
+    storage: createPostgresStorage({ connectionString: rapportUrl.toString() }, { schema }),
+  }) as Crm
   // The raw connection resolves names as the storage's own pool does (`search_path` at the schema), so what the
   // migrated table's triggers run finds the same objects on both sides.
-  const client = new pg.Client({ connectionString: url, options: `-c search_path="${schema}"` })
+  const client = new pg.Client({
+    connectionString: url,
+    options: `-c search_path="${schema}"`,
+    application_name: `${schema}_raw`,
+  })
   await client.connect()
+  const monitor = new pg.Client({ connectionString: url })
+  await monitor.connect()
+  const server = await serverCpu(monitor, schema)
   try {
     await crm.migrate()
     for (let i = 0; i < sizes.seed; i += 1000) {
@@ -91,11 +104,13 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
           ops: Math.ceil(sizes.gets / 5),
           rounds: sizes.rounds,
           rapport: {
+            ...server.rapport,
             async run(ops) {
               for (let i = 0; i < ops; i++) await crm.contacts.get(ids[g++ % ids.length]!)
             },
           },
           raw: {
+            ...server.raw,
             async run(ops) {
               for (let i = 0; i < ops; i++) {
                 const { rows } = await client.query({ ...get, values: [TENANT, ids[g++ % ids.length]] })
@@ -129,11 +144,13 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
           ops: Math.ceil(sizes.pages / 2),
           rounds: sizes.rounds,
           rapport: {
+            ...server.rapport,
             async run(ops) {
               for (let i = 0; i < ops; i++) await crm.contacts.list(listOptions(l++))
             },
           },
           raw: {
+            ...server.raw,
             async run(ops) {
               for (let i = 0; i < ops; i++) {
                 const { rows } = await client.query({ ...page, values: [TENANT, `usr_${l++ % OWNERS}`] })
@@ -158,6 +175,7 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
           rounds: sizes.rounds,
           warmup: batch,
           rapport: {
+            ...server.rapport,
             async run(ops) {
               for (let done = 0; done < ops; done += batch) {
                 const n = Math.min(batch, ops - done)
@@ -166,6 +184,7 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
             },
           },
           raw: {
+            ...server.raw,
             async run(ops) {
               for (let done = 0; done < ops; done += batch) {
                 const n = Math.min(batch, ops - done)
@@ -197,11 +216,13 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
           ops: Math.ceil(sizes.creates / 2),
           rounds: sizes.rounds,
           rapport: {
+            ...server.rapport,
             async run(ops) {
               for (let i = 0; i < ops; i++) await crm.contacts.create(contactInput(w++))
             },
           },
           raw: {
+            ...server.raw,
             async run(ops) {
               for (let i = 0; i < ops; i++) {
                 const now = new Date()
@@ -221,5 +242,46 @@ export async function postgresPaths(url: string, sizes: Sizes): Promise<Comparis
     await crm.close()
     await client.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined)
     await client.end()
+    await monitor.end()
   }
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`, 100 on Linux). */
+const TICKS_PER_SECOND = 100
+
+/**
+ * Each side's server CPU (`Side.serverCpuMicros`): the user + system time of the backends serving it, read from
+ * `/proc/<pid>/stat`. Only when the server runs on this machine (its backends' `/proc` entries are visible); the
+ * sides then carry no server figure otherwise.
+ */
+async function serverCpu(
+  monitor: pg.Client,
+  schema: string,
+): Promise<{
+  rapport: { serverCpuMicros?: () => Promise<number> }
+  raw: { serverCpuMicros?: () => Promise<number> }
+}> {
+  const { rows } = await monitor.query('select pg_backend_pid() as pid')
+  if (!existsSync(`/proc/${rows[0].pid}/stat`)) return { rapport: {}, raw: {} }
+  const ticks = (pid: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      // utime and stime are fields 14 and 15; after "pid (comm) " the list starts at field 3.
+      return Number(fields[11]) + Number(fields[12])
+    } catch {
+      return 0 // the backend ended meanwhile
+    }
+  }
+  const side = (app: string) => ({
+    async serverCpuMicros() {
+      const { rows: backends } = await monitor.query(
+        'select pid from pg_stat_activity where application_name = $1',
+        [app],
+      )
+      let total = 0
+      for (const { pid } of backends) total += ticks(pid)
+      return (total * 1e6) / TICKS_PER_SECOND
+    },
+  })
+  return { rapport: side(`${schema}_rapport`), raw: side(`${schema}_raw`) }
 }

@@ -47,6 +47,7 @@ export type {
   DirectRun,
   KyselyOperationsOptions,
   OperationRunner,
+  PooledQuery,
 } from './operation-runner.js'
 export { aggregateCustomerOrdersSql, type OrderAggregationContext } from './order-aggregation.js'
 export type { RowDecoder } from './row-codec.js'

@@ -203,6 +203,32 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
     }
   }
 
+  /**
+   * A top-level read on a pooled engine ({@link OperationRunner.pooled}): the statement runs on a pooled connection
+   * straight on the driver, without Kysely's executor. `undefined` where the runner has no such path (transactions,
+   * engines without it).
+   */
+  const pooled = runner.pooled
+  const readPooled = <T>(
+    mapping: ModelMapping,
+    statement: (db: Kysely<any>) => { readonly sql: string; readonly parameters: readonly unknown[] },
+    decode: (rows: readonly unknown[]) => T,
+  ): Promise<T> | undefined => {
+    if (!pooled) return undefined
+    try {
+      const { sql: text, parameters } = statement(pooled.db)
+      // Decoding errors are mapped too, as on `run`'s path.
+      return pooled
+        .query(text, parameters)
+        .then(decode)
+        .catch((error: unknown) => {
+          throw toRapportError(error, dialect, {}, mapping)
+        })
+    } catch (error) {
+      return Promise.reject(toRapportError(error, dialect, {}, mapping))
+    }
+  }
+
   // The hot path `findById` reuses its SQL text per model: no query building or compiling per call, and the same text
   // hits the driver's prepared-statement cache.
   const findByIdSql = sqlTextCache(mappings).findById
@@ -305,8 +331,9 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       const count = args.data.length
       if (count === 0) return 0
       const { columns, width, parameters } = encodeInserts(mapping, args.tenantId, args.data)
-      if (dialect.columnArrayInsert && options.maxRowsPerStatement === undefined) {
-        // One statement for the whole batch, one array per column.
+      if (dialect.columnArrayInsert && options.maxRowsPerStatement === undefined && count > 1) {
+        // One statement for the whole batch, one array per column. A single row (a `create`) takes the plain
+        // one-row VALUES text below: no array to encode per column, nor for the server to parse and unnest.
         const arrays = columns.map(() => new Array<unknown>(count))
         for (let k = 0, at = 0; k < count; k++)
           for (let c = 0; c < width; c++) arrays[c]![k] = parameters[at++]
@@ -342,6 +369,11 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       }
       return (
         readNow(mapping, (db) => ({ sql: findByIdText(db, mapping, projection), parameters }), decodeFirst) ??
+        readPooled(
+          mapping,
+          (db) => ({ sql: findByIdText(db, mapping, projection), parameters }),
+          decodeFirst,
+        ) ??
         run(mapping, async (db) => {
           const text = findByIdText(db, mapping, projection)
           const rows = direct
@@ -380,6 +412,7 @@ export function createKyselyOperations(options: KyselyOperationsOptions): Storag
       const decode = (rows: readonly unknown[]) => decodeAll(mapping, rows, projection)
       // `return await`: an async function that returns a promise unwrapped by `await` settles ticks sooner.
       return await (readNow(mapping, statement, decode) ??
+        readPooled(mapping, statement, decode) ??
         run(mapping, async (db) => {
           const { sql: text, parameters } = statement(db)
           const rows = direct

@@ -14,7 +14,7 @@ import { DEFAULT_BUSY_RETRY, withBusyRetry } from './busy-retry.js'
 import { createKyselyMigrations } from './kysely-migrations.js'
 import { createKyselyOperations } from './kysely-operations.js'
 import { ModelMappings } from './model-mapping.js'
-import type { DirectQuery, DirectRun, OperationRunner } from './operation-runner.js'
+import type { DirectQuery, DirectRun, OperationRunner, PooledQuery } from './operation-runner.js'
 import { SerialQueue } from './serial-queue.js'
 import type { SqlDialect } from './sql-dialect.js'
 import { toRapportError } from './storage-errors.js'
@@ -48,6 +48,13 @@ export interface KyselyStorageConfig {
    * transaction (its one connection is the connection; the queue keeps other callers out meanwhile).
    */
   readonly directRun?: DirectRun
+  /**
+   * Optional fast path for hot reads outside a transaction on a pooled engine (Postgres' own `pg.Pool`): runs the
+   * adapter's compiled SQL on a pooled connection straight through the driver, skipping Kysely's executor (its
+   * connection provider, query id and result plugins), as a hand-written repository would. Not used inside
+   * transactions, which run on their own connection through Kysely, nor with `bindTenant`.
+   */
+  readonly pooledQuery?: PooledQuery
   /** Capability overrides (e.g. `concurrentWriters`); the rest are derived from the dialect. */
   readonly capabilities?: Partial<StorageCapabilities>
   /** Called by `close()` to release what the engine package opened; never destroys a host's instance. */
@@ -179,6 +186,21 @@ export function createKyselyStorage(config: KyselyStorageConfig): KyselyStorage 
     // The same rule as `operation`: the connection is free when nothing is queued, or when this call comes from
     // inside the queued task (a transaction's own code) and so already owns it.
     ...(queue ? { idle: () => (queue.idle || context.getStore() ? db : undefined) } : {}),
+    ...(config.pooledQuery && !queue
+      ? {
+          pooled: {
+            db,
+            query: (text: string, parameters: readonly unknown[]) =>
+              withBusyRetry(
+                () =>
+                  config.pooledQuery!(text, parameters) ??
+                  db.executeQuery(CompiledQuery.raw(text, [...parameters])).then((r) => r.rows),
+                dialect,
+                retry,
+              ),
+          },
+        }
+      : {}),
   }
   // The operations of a transaction on `db` itself (an owned single connection) are built once, not per transaction.
   let dbTransactionOps: StorageOperations | undefined

@@ -19,6 +19,15 @@ export interface OperationRunner {
    * `run`. Absent on engines whose reads always go through `run`.
    */
   readonly idle?: () => Kysely<any> | undefined
+  /**
+   * Top-level reads on a pooled engine that offers {@link PooledQuery}: `db` compiles the statement (once per
+   * shape, cached by the operations), `query` runs it on a pooled connection (busy errors retried like `run`).
+   * Absent inside transactions.
+   */
+  readonly pooled?: {
+    readonly db: Kysely<any>
+    query(sql: string, parameters: readonly unknown[]): Promise<readonly unknown[]>
+  }
 }
 
 /** Options of `createKyselyOperations`. */
@@ -52,3 +61,13 @@ export type DirectQuery = (
  * driver. The same rule as {@link DirectQuery}: only on the one connection Kysely itself uses.
  */
 export type DirectRun = (sql: string, parameters: readonly unknown[]) => void | Promise<void>
+
+/**
+ * Runs one read (SQL text as compiled by the adapter's own Kysely instance, bound parameters) on a connection of the
+ * engine's pool, outside any transaction, straight on the driver, and returns its rows; `undefined` when it cannot
+ * right now (the pool is not open), and the read then runs through Kysely.
+ */
+export type PooledQuery = (
+  sql: string,
+  parameters: readonly unknown[],
+) => Promise<readonly unknown[]> | undefined

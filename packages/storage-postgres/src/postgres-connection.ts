@@ -1,4 +1,5 @@
 import { RapportError } from '@rapport/core'
+import type { PooledQuery } from '@rapport/storage-kysely'
 import type {
   DatabaseConnection,
   DatabaseIntrospector,
@@ -43,6 +44,11 @@ export interface PostgresConnection {
   readonly engine: object
   /** Releases what the adapter opened: its own pool, never the host's pool or Kysely instance. */
   close(): Promise<void>
+  /**
+   * On the adapter's own pool (not a borrowed one, and without a query log, which only Kysely's path writes): runs
+   * one top-level read on a pooled connection straight on `pg` (see `PgPoolDriver.query`).
+   */
+  readonly pooledQuery?: PooledQuery
 }
 
 /** The slice of the `pg` module the adapter uses, so `pg` stays an optional peer dependency. */
@@ -308,10 +314,14 @@ export function openPostgresConnection(
               )
             }
           }
+    let driver: PgPoolDriver | undefined
     const kysely = new Kysely<any>({
       dialect: scopedDialect(
         schema,
-        () => new PgPoolDriver(poolOf(options.pool.max), asRole),
+        () => {
+          driver = new PgPoolDriver(poolOf(options.pool.max), asRole)
+          return driver
+        },
         new PostgresAdapter(),
       ),
       ...log,
@@ -328,6 +338,7 @@ export function openPostgresConnection(
       owner,
       multipleConnections: true,
       engine: owner,
+      ...(options.log ? {} : { pooledQuery: (text, parameters) => driver?.query(text, parameters) }),
       close: async () => {
         await kysely.destroy()
         if (owner !== kysely) await owner.destroy()

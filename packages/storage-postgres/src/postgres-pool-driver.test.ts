@@ -4,13 +4,18 @@ import { StatementNames } from './postgres-pool-driver.js'
 const SELECT = 'select * from "contact" where "id" = $1'
 
 describe('StatementNames', () => {
-  it('names a read on its second run, never names writes', () => {
+  it('names a read or an INSERT on its second run, never an UPDATE or a DELETE', () => {
     const names = new StatementNames()
     expect(names.nameFor(SELECT)).toBeUndefined()
     expect(names.nameFor(SELECT)).toBe('rapport_1')
     expect(names.nameFor(SELECT)).toBe('rapport_1')
-    expect(names.nameFor('update "contact" set "x" = $1')).toBeUndefined()
-    expect(names.nameFor('update "contact" set "x" = $1')).toBeUndefined()
+    const insert = 'insert into "contact" ("id", "x") values ($1, $2)'
+    expect(names.nameFor(insert)).toBeUndefined()
+    expect(names.nameFor(insert)).toBe('rapport_2')
+    for (const write of ['update "contact" set "x" = $1', 'delete from "contact" where "id" = $1']) {
+      expect(names.nameFor(write)).toBeUndefined()
+      expect(names.nameFor(write)).toBeUndefined()
+    }
   })
 
   it('a stale name is renewed once for all connections, never reused for another text, then banned', () => {

@@ -19,7 +19,7 @@ export interface PgPool {
 
 /** How many distinct statements one adapter prepares by name (per connection, on first use). */
 const MAX_PREPARED = 256
-/** A read becomes a named prepared statement once its SQL text has run this many times. */
+/** A read or an INSERT becomes a named prepared statement once its SQL text has run this many times. */
 const HOT_AFTER = 2
 /** How often one SQL text is prepared afresh after going stale before it runs unnamed for good. */
 const MAX_RENAMES = 3
@@ -27,8 +27,10 @@ const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE'])
 
 /**
  * Chooses which statements run as named prepared statements: repeated reads (`findById`, a list page's query
- * shape), up to {@link MAX_PREPARED} texts. Postgres then parses and plans them once per connection instead of on
- * every call, which is what a hand-written repository with `{ name, text }` queries gets.
+ * shape) and INSERTs (the adapter's INSERT texts are cached per column set and row count, so a single `create`
+ * repeats one text), up to {@link MAX_PREPARED} texts. Postgres then parses and plans them once per connection
+ * instead of on every call, which is what a hand-written repository with `{ name, text }` queries gets. UPDATE and
+ * DELETE texts vary with the columns and filters of each call and stay unnamed.
  *
  * Names come from a counter and are never reused: `pg` remembers, per connection, which text each name was prepared
  * with, and refuses a name that comes back with another text.
@@ -44,7 +46,8 @@ export class StatementNames {
     if (this.#banned.has(sql)) return undefined
     const named = this.#named.get(sql)
     if (named !== undefined) return named
-    if (!sql.startsWith('select ') || this.#named.size >= MAX_PREPARED) return undefined
+    if (!(sql.startsWith('select ') || sql.startsWith('insert into ')) || this.#named.size >= MAX_PREPARED)
+      return undefined
     const count = (this.#seen.get(sql) ?? 0) + 1
     if (count < HOT_AFTER) {
       if (this.#seen.size < 4 * MAX_PREPARED) this.#seen.set(sql, count)
@@ -98,29 +101,32 @@ class PgConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const values = [...query.parameters]
-    const name = this.#names.nameFor(query.sql)
-    let result: Awaited<ReturnType<PgPoolClient['query']>>
-    try {
-      result = await this.client.query(name ? { name, text: query.sql, values } : { text: query.sql, values })
-    } catch (error) {
-      // 0A000 "cached plan must not change result type": another process (a newer version's migrate()) changed a
-      // table under a prepared statement. Every connection moves to a fresh name. Outside a transaction the
-      // statement simply runs again; inside one, Postgres has aborted the transaction, so the error goes up and
-      // the adapter re-runs the whole transaction (see isRetryablePostgresError), which then prepares afresh.
-      if (name === undefined || sqlState(error) !== '0A000') throw error
-      const fresh = this.#names.renew(query.sql, name)
-      if (this.inTransaction) throw error
-      result = await this.client.query(
-        fresh ? { name: fresh, text: query.sql, values } : { text: query.sql, values },
-      )
-    }
+    const result = await this.run(query.sql, [...query.parameters])
     return {
       rows: (result.rows ?? []) as R[],
       ...(WRITE_COMMANDS.has(result.command) && result.rowCount !== null
         ? { numAffectedRows: BigInt(result.rowCount) }
         : {}),
     }
+  }
+
+  /** Runs one statement, named when {@link StatementNames} says so. */
+  async run(text: string, values: unknown[]): Promise<Awaited<ReturnType<PgPoolClient['query']>>> {
+    const name = this.#names.nameFor(text)
+    let result: Awaited<ReturnType<PgPoolClient['query']>>
+    try {
+      result = await this.client.query(name ? { name, text, values } : { text, values })
+    } catch (error) {
+      // 0A000 "cached plan must not change result type": another process (a newer version's migrate()) changed a
+      // table under a prepared statement. Every connection moves to a fresh name. Outside a transaction the
+      // statement simply runs again; inside one, Postgres has aborted the transaction, so the error goes up and
+      // the adapter re-runs the whole transaction (see isRetryablePostgresError), which then prepares afresh.
+      if (name === undefined || sqlState(error) !== '0A000') throw error
+      const fresh = this.#names.renew(text, name)
+      if (this.inTransaction) throw error
+      result = await this.client.query(fresh ? { name: fresh, text, values } : { text, values })
+    }
+    return result
   }
 
   // biome-ignore lint/correctness/useYield: streaming is not offered; the generator only throws.
@@ -154,6 +160,30 @@ export class PgPoolDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
+    return new PgConnection(await this.#client(), this.#names)
+  }
+
+  /**
+   * Runs one read outside any transaction on a pooled connection, straight on the driver (no Kysely executor), with
+   * the same statement naming as every other statement; the connection goes back to the pool afterwards.
+   * `undefined` while the pool is not open (before Kysely's first use, after `destroy`): the read then takes
+   * Kysely's path, which opens it or reports it closed.
+   */
+  query(text: string, parameters: readonly unknown[]): Promise<readonly unknown[]> | undefined {
+    return this.#pool ? this.#read(text, parameters) : undefined
+  }
+
+  async #read(text: string, parameters: readonly unknown[]): Promise<readonly unknown[]> {
+    const client = await this.#client()
+    try {
+      return (await new PgConnection(client, this.#names).run(text, parameters as unknown[])).rows ?? []
+    } finally {
+      client.release()
+    }
+  }
+
+  /** A pooled connection, prepared (see the constructor's `prepare`) before its first use. */
+  async #client(): Promise<PgPoolClient> {
     const client = await this.#pool!.connect()
     if (this.#prepare && !this.#prepared.has(client)) {
       try {
@@ -164,7 +194,7 @@ export class PgPoolDriver implements Driver {
       }
       this.#prepared.add(client)
     }
-    return new PgConnection(client, this.#names)
+    return client
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {

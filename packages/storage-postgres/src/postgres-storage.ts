@@ -185,6 +185,7 @@ export function createPostgresStorage(
     retry: resolved.retry,
     capabilities: { concurrentWriters: multipleConnections },
     onClose: () => connection.close(),
+    ...(connection.pooledQuery ? { pooledQuery: connection.pooledQuery } : {}),
     ...(rls
       ? {
           bindTenant: (trx: Kysely<any>, tenantId: string) => bindTenant(trx, rls.role, tenantId),
