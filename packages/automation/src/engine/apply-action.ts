@@ -68,6 +68,25 @@ function territoriesOf(
   return compiled
 }
 
+/** The task a `createTask` action creates for the run's record, as of `now`. */
+export function taskInput(
+  action: Extract<Action, { type: 'createTask' }>,
+  entity: string,
+  recordId: string,
+  record: Readonly<Record<string, unknown>>,
+  now: Date,
+): Parameters<CrmServices['tasks']['create']>[0] {
+  const assignee = action.assignTo === 'owner' ? (record['ownerId'] ?? null) : (action.assignTo ?? null)
+  return {
+    title: renderTemplate(action.title, record),
+    ...(action.description ? { description: renderTemplate(action.description, record) } : {}),
+    ...(action.dueIn ? { dueAt: shiftDate(now, action.dueIn, 1) } : {}),
+    ...(action.priority ? { priority: action.priority } : {}),
+    assigneeId: assignee as string | null,
+    targets: [{ type: entity, id: recordId }],
+  }
+}
+
 /** The database effect of an action, inside the step's transaction. Returns the step's output. */
 export async function applyDbAction(
   rt: EngineRuntime,
@@ -83,15 +102,7 @@ export async function applyDbAction(
   const recordId = run.recordId
   switch (action.type) {
     case 'createTask': {
-      const assignee = action.assignTo === 'owner' ? (record['ownerId'] ?? null) : (action.assignTo ?? null)
-      const task = await tx.tasks.create({
-        title: renderTemplate(action.title, record),
-        ...(action.description ? { description: renderTemplate(action.description, record) } : {}),
-        ...(action.dueIn ? { dueAt: shiftDate(now, action.dueIn, 1) } : {}),
-        ...(action.priority ? { priority: action.priority } : {}),
-        assigneeId: assignee as string | null,
-        targets: [{ type: entity, id: recordId }],
-      })
+      const task = await tx.tasks.create(taskInput(action, entity, recordId, record, now))
       return { taskId: task.id }
     }
     case 'createActivity': {

@@ -244,7 +244,9 @@ export function automationPlugin(options: AutomationOptions = {}): CrmPlugin<'au
         },
       })
       queue.work(STEP_JOB, (job) => runSteps(rt, job).then(() => undefined), {
-        inTransaction: (job, tx, batch) => runSteps(rt, job, tx, batch),
+        // A batch creates its runs' tasks together unless a rule is triggered by created tasks.
+        inTransaction: (job, tx, batch) =>
+          runSteps(rt, job, tx, batch, () => !state.index.has('task:created')),
         afterBatch: (tx, batch) => completeBatch(rt, tx, batch),
       })
       queue.work(EMIT_JOB, async (job) => {

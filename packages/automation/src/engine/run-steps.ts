@@ -1,10 +1,11 @@
 import type { CrmServices } from '@rapport/core'
 import { isRapportError } from '@rapport/core'
+import type { WriteOrigin } from '@rapport/core/events'
 import { shiftDate } from '../conditions/shift-date.js'
 import type { JobContext } from '../queue/job-queue.js'
 import { PermanentJobError } from '../queue/job-queue.js'
 import type { CompiledRule } from '../rules/compile-rule.js'
-import { applyDbAction, applyExternalAction, EXTERNAL } from './apply-action.js'
+import { applyDbAction, applyExternalAction, EXTERNAL, taskInput } from './apply-action.js'
 import type { EngineRuntime, RunRow, StepRow } from './engine-runtime.js'
 import { STEP_JOB } from './engine-runtime.js'
 import { readRecords } from './read-records.js'
@@ -67,7 +68,14 @@ interface BatchState {
   readonly steps: Record<string, unknown>[]
   /** The completions of those runs, written together by {@link completeBatch}. */
   readonly completed: { id: string; patch: Record<string, unknown> }[]
+  /**
+   * Tasks of those last steps (`createTask`), created together by {@link completeBatch}, each recorded as caused by
+   * its run; `step` is the step row whose output gets the task's id.
+   */
+  readonly tasks: { input: TaskInput; origin: WriteOrigin; step: Record<string, unknown> }[]
 }
+
+type TaskInput = Parameters<CrmServices['tasks']['create']>[0]
 
 const batches = new WeakMap<readonly JobContext[], BatchState>()
 /** Ids per read of a batch's runs: one page of a list (the default page size). */
@@ -80,7 +88,7 @@ const RUNS_PER_READ = 100
 async function batchState(engine: CrmServices, batch: readonly JobContext[]): Promise<BatchState> {
   let state = batches.get(batch)
   if (state) return state
-  state = { runs: new Map(), records: new Map(), steps: [], completed: [] }
+  state = { runs: new Map(), records: new Map(), steps: [], completed: [], tasks: [] }
   batches.set(batch, state)
   const runs = engine.entity<RunRow>('automationRun')
   const ids = [...new Set(batch.map((j) => j.payload['runId']).filter((id) => typeof id === 'string'))]
@@ -134,9 +142,11 @@ async function recordOf(
 }
 
 /**
- * Writes what the batch's jobs left to the end (each run's last step row and its completion) with one insert and
- * one update for the batch, in the batch's transaction `tx`. A step key already taken (a step committed before)
- * fails the insert and rolls the batch back; each job then runs alone and finds its step done.
+ * Writes what the batch's jobs left to the end with one statement per kind for the batch, in the batch's transaction
+ * `tx`: the tasks of `createTask` last steps (one `createMany`, each task with its run's origin, so audit and
+ * `beforeCommit` hooks record it under its own rule and run, as when created alone), each run's last step row and
+ * its completion. A step key already taken (a step committed before), or a task refused, fails the batch and rolls it
+ * back; each job then runs alone (and finds its step done, or fails alone with the shared retries).
  */
 export async function completeBatch(
   rt: EngineRuntime,
@@ -146,6 +156,14 @@ export async function completeBatch(
   const state = batches.get(batch)
   if (!state || state.steps.length === 0) return
   const engine = rt.servicesFor(batch[0]!.tenantId, undefined, tx)
+  const tasks = state.tasks.splice(0)
+  if (tasks.length > 0) {
+    const created = await engine.tasks.createMany(
+      tasks.map((t) => t.input),
+      { originOf: (i) => tasks[i]!.origin },
+    )
+    for (const [i, t] of tasks.entries()) t.step['output'] = { taskId: created[i]!.id }
+  }
   await engine.entity('automationStep').createMany(state.steps.splice(0))
   await engine.entity<RunRow>('automationRun').updateMany(state.completed.splice(0))
 }
@@ -155,13 +173,15 @@ export async function completeBatch(
  * that shared transaction (the queue's batch of first deliveries, `batch`, whose runs are read together), and a run
  * whose rule has external effects is declined (`false`, nothing written) to run alone. Each step commits its effects
  * together with its idempotency key (`runId:pc`) in one transaction, so a redelivered job skips what already
- * happened; external effects (webhooks, host functions) carry the key so providers can deduplicate.
+ * happened; external effects (webhooks, host functions) carry the key so providers can deduplicate. In a batch, a
+ * last `createTask` step leaves its task to {@link completeBatch} when `batchTasks()` says so.
  */
 export async function runSteps(
   rt: EngineRuntime,
   job: JobContext,
   tx?: CrmServices,
   batch?: readonly JobContext[],
+  batchTasks?: () => boolean,
 ): Promise<boolean> {
   const engine = rt.servicesFor(job.tenantId, undefined, tx)
   await ensureLoaded(rt, engine)
@@ -280,11 +300,22 @@ export async function runSteps(
           // The last instruction also completes the run and the job in its transaction: one commit per step job.
           const last = pc + 1 === rule.program.length
           if (last && state) {
-            // In a batch, the step row and the run's completion are written with the batch's (completeBatch).
-            const output = await rt.origin.run(origin, () =>
-              applyDbAction(rt, services, rule, run!, action, ins.path, record),
-            )
-            state.steps.push({ ...stepBase, action: action.type, status: 'done', output })
+            // In a batch, the step row and the run's completion are written with the batch's (completeBatch), and so
+            // is a task, unless a rule reacts to created tasks (its loop guard needs this run's origin around it).
+            if (action.type === 'createTask' && batchTasks?.()) {
+              const step = { ...stepBase, action: action.type, status: 'done', output: null }
+              state.tasks.push({
+                input: taskInput(action, rule.rule.entity, run.recordId, record, now),
+                origin: { channel: 'automation', channelRef: run.ruleId, causationId: run.id },
+                step,
+              })
+              state.steps.push(step)
+            } else {
+              const output = await rt.origin.run(origin, () =>
+                applyDbAction(rt, services, rule, run!, action, ins.path, record),
+              )
+              state.steps.push({ ...stepBase, action: action.type, status: 'done', output })
+            }
             state.completed.push({
               id: run.id,
               patch: { status: 'completed', pc: pc + 1, finishedAt: rt.clock() },

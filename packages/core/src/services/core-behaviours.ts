@@ -1,7 +1,7 @@
 import type { Session } from '../crm/session.js'
 import { RapportError } from '../errors/rapport-error.js'
 import type { StorageFilter } from '../storage/storage-filter.js'
-import { findVisibleRow } from './entity-references.js'
+import { findVisibleIds, findVisibleRow } from './entity-references.js'
 import type { EntityBehaviour } from './entity-service.js'
 import { failValidation } from './record-validation.js'
 
@@ -97,6 +97,35 @@ function sameInstant(a: unknown, b: unknown): boolean {
   return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b
 }
 
+/** Refuses a source's duplicate, unknown or unreadable (missing, hidden: the same answer) targets, in order. */
+async function checkLinkTargets(
+  sourceType: string,
+  record: Record<string, unknown>,
+  session: Session,
+  visible: (type: string, id: string) => Promise<boolean>,
+): Promise<void> {
+  const targets = (record['targets'] as { type: string; id: string }[]) ?? []
+  const seen = new Set<string>()
+  for (const [i, target] of targets.entries()) {
+    const key = `${target.type}:${target.id}`
+    if (seen.has(key)) {
+      failValidation(sourceType, [{ path: ['targets', i], message: 'Duplicate target', code: 'custom' }])
+    }
+    seen.add(key)
+    const entity = session.runtime.schema.entities.get(target.type)
+    if (!entity) {
+      failValidation(sourceType, [
+        { path: ['targets', i, 'type'], message: `Unknown entity "${target.type}"`, code: 'invalid_value' },
+      ])
+    }
+    if (!(await visible(target.type, target.id))) {
+      failValidation(sourceType, [
+        { path: ['targets', i, 'id'], message: `No ${target.type} with this id`, code: 'invalid_value' },
+      ])
+    }
+  }
+}
+
 /**
  * Activities and tasks mirror their `targets` into `recordLink` rows, so relation filters ("contacts with a meeting
  * this month") work on every adapter, and date each link with the source's time (`sourceAt`), in the same
@@ -107,34 +136,60 @@ export function linkedTargetsBehaviour(
   base: EntityBehaviour = {},
 ): EntityBehaviour {
   const atField = LINKED_SOURCE_AT[sourceType]
+  /** The link rows of a created or re-targeted source. */
+  const linkRows = (record: Record<string, unknown>, session: Session, now: Date) => {
+    const entity = session.runtime.schema.entity('recordLink')
+    const targets = (record['targets'] as { type: string; id: string }[]) ?? []
+    const at = (record[atField] as Date | null | undefined) ?? null
+    return targets.map((t) =>
+      entity.toRow({
+        id: session.runtime.nextId(entity.model.idPrefix, now),
+        tenantId: session.tenantId,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+        archivedAt: null,
+        sourceType,
+        sourceId: record['id'] as string,
+        targetType: t.type,
+        targetId: t.id,
+        sourceAt: at,
+      }),
+    )
+  }
   return {
     async prepare(record, session, current) {
       await base.prepare?.(record, session, current)
-      const targets = (record['targets'] as { type: string; id: string }[]) ?? []
-      const seen = new Set<string>()
-      for (const [i, target] of targets.entries()) {
-        const key = `${target.type}:${target.id}`
-        if (seen.has(key)) {
-          failValidation(sourceType, [{ path: ['targets', i], message: 'Duplicate target', code: 'custom' }])
+      await checkLinkTargets(
+        sourceType,
+        record,
+        session,
+        async (type, id) => (await findVisibleRow(session, type, id)) !== null,
+      )
+    },
+    // A create call's targets are read once per target type for the whole batch, then checked record by record in
+    // order, so the first failing record throws what `prepare` would have.
+    async prepareMany(records, session) {
+      const wanted = new Map<string, Set<string>>()
+      for (const record of records) {
+        for (const t of (record['targets'] as { type: string; id: string }[] | null) ?? []) {
+          if (typeof t?.type !== 'string' || typeof t.id !== 'string') continue
+          if (!session.runtime.schema.entities.has(t.type)) continue
+          let ids = wanted.get(t.type)
+          if (!ids) wanted.set(t.type, (ids = new Set()))
+          ids.add(t.id)
         }
-        seen.add(key)
-        const entity = session.runtime.schema.entities.get(target.type)
-        if (!entity) {
-          failValidation(sourceType, [
-            {
-              path: ['targets', i, 'type'],
-              message: `Unknown entity "${target.type}"`,
-              code: 'invalid_value',
-            },
-          ])
-        }
-        // The target must be readable by the writer; a hidden one gets the same answer as a missing one.
-        const exists = await findVisibleRow(session, target.type, target.id)
-        if (!exists) {
-          failValidation(sourceType, [
-            { path: ['targets', i, 'id'], message: `No ${target.type} with this id`, code: 'invalid_value' },
-          ])
-        }
+      }
+      const found = new Map<string, Set<string>>()
+      for (const [type, ids] of wanted) found.set(type, await findVisibleIds(session, type, [...ids]))
+      for (const record of records) {
+        await base.prepare?.(record, session, null)
+        await checkLinkTargets(
+          sourceType,
+          record,
+          session,
+          async (type, id) => found.get(type)?.has(id) ?? false,
+        )
       }
     },
     async afterWrite(record, session, before) {
@@ -161,26 +216,14 @@ export function linkedTargetsBehaviour(
       }
       if (previous) await session.ops.deleteMany({ ...linkScope, where: ofSource })
       if (targets.length === 0) return
+      await session.ops.createMany({ ...linkScope, data: linkRows(record, session, session.runtime.clock()) })
+    },
+    // The links of a create call's every record in one insert.
+    async afterCreateMany(records, session) {
+      for (const record of records) await base.afterWrite?.(record, session, null)
       const now = session.runtime.clock()
-      const entity = session.runtime.schema.entity('recordLink')
-      await session.ops.createMany({
-        ...linkScope,
-        data: targets.map((t) =>
-          entity.toRow({
-            id: session.runtime.nextId(entity.model.idPrefix, now),
-            tenantId: session.tenantId,
-            createdAt: now,
-            updatedAt: now,
-            version: 1,
-            archivedAt: null,
-            sourceType,
-            sourceId: id,
-            targetType: t.type,
-            targetId: t.id,
-            sourceAt: at,
-          }),
-        ),
-      })
+      const data = records.flatMap((record) => linkRows(record, session, now))
+      if (data.length > 0) await session.ops.createMany({ ...scope(session, 'recordLink'), data })
     },
     async beforeDelete(record, session) {
       await base.beforeDelete?.(record, session)

@@ -25,6 +25,11 @@ export interface EntityBehaviour {
     session: Session,
     before: Record<string, unknown> | null,
   ): Promise<void>
+  /**
+   * Optional: `afterWrite` for the records of one create call at once (more than one), in place of calling
+   * `afterWrite(record, session, null)` on each, so their dependent rows are written with one statement.
+   */
+  afterCreateMany?(records: readonly Record<string, unknown>[], session: Session): Promise<void>
   /** Runs before the row is deleted, inside the transaction. */
   beforeDelete?(record: Record<string, unknown>, session: Session): Promise<void>
 }

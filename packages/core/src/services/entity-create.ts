@@ -1,13 +1,36 @@
 import { accessFieldRights, checkWritableFields } from '../access/session-access.js'
+import type { WriteOrigin } from '../crm/write-origin.js'
+import { parseWriteOrigin } from '../crm/write-origin.js'
 import type { ValidationIssue } from '../errors/rapport-error.js'
+import { RapportError } from '../errors/rapport-error.js'
 import type { EntityContext } from './entity-behaviour.js'
 import { hookRejected } from './entity-errors.js'
 import { recordEvent } from './entity-events.js'
 import { customFieldsOf } from './entity-fields.js'
 import { hookContext, normalizeInput, pluginHooks } from './entity-hooks.js'
-import { checkReferences } from './entity-references.js'
+import { checkReferences, checkReferencesMany } from './entity-references.js'
 import { assertWrittenInScope, storageScope } from './entity-scope.js'
+import type { CreateManyOptions } from './list-options.js'
 import { checkPayload, failValidation, validateRecord } from './record-validation.js'
+
+/**
+ * Each item's own write origin (`options.originOf`), checked before anything runs (`INVALID_CONFIG`, as
+ * `crm.scoped({ origin })`); `undefined` when no item has one.
+ */
+function itemOrigins(
+  inputs: readonly unknown[],
+  options: CreateManyOptions,
+): (WriteOrigin | undefined)[] | undefined {
+  const originOf = options.originOf
+  if (originOf === undefined) return undefined
+  if (typeof originOf !== 'function')
+    throw new RapportError('INVALID_CONFIG', 'createMany: originOf must be a function')
+  const origins = inputs.map((_, i) => {
+    const origin = originOf(i)
+    return origin === undefined ? undefined : parseWriteOrigin(origin)
+  })
+  return origins.some((o) => o !== undefined) ? origins : undefined
+}
 
 /**
  * Creates records in one transaction: every input is validated (and passed through the plugins' `before` hooks)
@@ -19,13 +42,18 @@ export async function createRecords(
   ctx: EntityContext,
   inputs: readonly unknown[],
   batch: boolean,
+  options: CreateManyOptions = {},
 ): Promise<Record<string, unknown>[]> {
   const entity = ctx.entity
   const runtime = ctx.session.runtime
   for (const [i, input] of inputs.entries()) {
     checkPayload(entity.name, input, runtime.limits.maxRecordBytes, batch ? [i] : [])
   }
+  const origins = itemOrigins(inputs, options)
   return ctx.session.write(async (session) => {
+    const itemSessions = origins?.map((origin) =>
+      origin === undefined ? session : session.joined(session.actor, origin),
+    )
     const customFields = await customFieldsOf(ctx, session)
     const hctx = hookContext(ctx, session)
     const hooks = pluginHooks(ctx)
@@ -73,11 +101,14 @@ export async function createRecords(
       version: 1,
       archivedAt: null,
     }))
-    const { prepare, prepareMany } = ctx.behaviour
-    if (prepareMany && records.length > 1) await prepareMany(records, session)
-    for (const record of records) {
-      if (!prepareMany || records.length === 1) await prepare?.(record, session, null)
-      await checkReferences(ctx, session, record, null)
+    const { prepare, prepareMany, afterCreateMany } = ctx.behaviour
+    if (records.length === 1) {
+      await prepare?.(records[0] as Record<string, unknown>, session, null)
+      await checkReferences(ctx, session, records[0] as Record<string, unknown>, null)
+    } else {
+      if (prepareMany) await prepareMany(records, session)
+      else for (const record of records) await prepare?.(record, session, null)
+      await checkReferencesMany(ctx, session, records)
     }
     // One createMany whatever the count: core wrote every column of each row, so the stored record is the row it
     // wrote (no RETURNING to read back and decode), and create and createMany return the same record.
@@ -90,10 +121,15 @@ export async function createRecords(
       stored.map((r) => r['id'] as string),
       'create',
     )
-    for (const record of stored) {
-      await ctx.behaviour.afterWrite?.(record, session, null)
-      for (const h of hooks) await h.create?.after?.(record, hctx)
-      session.queue(`${entity.name}.created`, recordEvent(ctx, session, record['id'] as string, { record }))
+    if (afterCreateMany && stored.length > 1) await afterCreateMany(stored, session)
+    for (const [i, record] of stored.entries()) {
+      // An item with its own origin is its own unit of work in the transaction (as `scoped({ transaction })`):
+      // its hooks and `beforeCommit` see its event with that origin.
+      const own = itemSessions?.[i] ?? session
+      if (!afterCreateMany || stored.length === 1) await ctx.behaviour.afterWrite?.(record, own, null)
+      const itemHctx = own === session ? hctx : hookContext(ctx, own)
+      for (const h of hooks) await h.create?.after?.(record, itemHctx)
+      own.queue(`${entity.name}.created`, recordEvent(ctx, own, record['id'] as string, { record }))
     }
     for (const h of hooks) await h.create?.afterMany?.(stored, hctx)
     return stored

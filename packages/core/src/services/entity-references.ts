@@ -53,6 +53,46 @@ export async function checkReferences(
   record: Readonly<Record<string, unknown>>,
   current: Readonly<Record<string, unknown>> | null,
 ): Promise<void> {
+  for (const { field, model, value } of referencesToCheck(ctx, session, record, current)) {
+    if (!(await findVisibleRow(session, model, value))) failReference(ctx, field, model, value)
+  }
+}
+
+/**
+ * {@link checkReferences} for the new records of one create call: one read per referenced model for the whole
+ * batch, then the records are judged in order, so the first bad reference fails as it would alone.
+ */
+export async function checkReferencesMany(
+  ctx: EntityContext,
+  session: Session,
+  records: readonly Readonly<Record<string, unknown>>[],
+): Promise<void> {
+  const perRecord = records.map((record) => referencesToCheck(ctx, session, record, null))
+  const wanted = new Map<string, Set<string>>()
+  for (const checks of perRecord) {
+    for (const { model, value } of checks) {
+      let ids = wanted.get(model)
+      if (!ids) wanted.set(model, (ids = new Set()))
+      ids.add(value)
+    }
+  }
+  if (wanted.size === 0) return
+  const found = new Map<string, Set<string>>()
+  for (const [model, ids] of wanted) found.set(model, await findVisibleIds(session, model, [...ids]))
+  for (const checks of perRecord) {
+    for (const { field, model, value } of checks) {
+      if (!found.get(model)?.has(value)) failReference(ctx, field, model, value)
+    }
+  }
+}
+
+/** The references of `record` to look up: changed string values of the fields {@link checkReferences} checks. */
+function referencesToCheck(
+  ctx: EntityContext,
+  session: Session,
+  record: Readonly<Record<string, unknown>>,
+  current: Readonly<Record<string, unknown>> | null,
+): { field: string; model: string; value: string }[] {
   const checks: { field: string; model: string }[] = []
   const scoped = accessPolicies(session).length > 0
   if (scoped) {
@@ -64,13 +104,17 @@ export async function checkReferences(
     const model = soft.model ?? (record[soft.typeField as string] as string)
     checks.push({ field: soft.field, model })
   }
+  const out: { field: string; model: string; value: string }[] = []
   for (const { field, model } of checks) {
     const value = record[field]
     if (typeof value !== 'string' || (current && current[field] === value)) continue
-    if (!(await findVisibleRow(session, model, value))) {
-      failValidation(ctx.entity.name, [
-        { path: [field], message: `No ${model} with the id "${value}"`, code: 'invalid_value' },
-      ])
-    }
+    out.push({ field, model, value })
   }
+  return out
+}
+
+function failReference(ctx: EntityContext, field: string, model: string, value: string): never {
+  failValidation(ctx.entity.name, [
+    { path: [field], message: `No ${model} with the id "${value}"`, code: 'invalid_value' },
+  ])
 }

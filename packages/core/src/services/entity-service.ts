@@ -19,6 +19,7 @@ import { parsePatch, updateRecords } from './entity-update.js'
 import { parseWriteOptions } from './entity-versioning.js'
 import type {
   CountOptions,
+  CreateManyOptions,
   DeleteManyItem,
   ListOptions,
   Page,
@@ -48,10 +49,10 @@ export class EntityServiceImpl<R, C, U> implements EntityService<R, C, U> {
     return this.#visible(record as Record<string, unknown>) as R
   }
 
-  async createMany(inputs: readonly C[]): Promise<R[]> {
+  async createMany(inputs: readonly C[], options: CreateManyOptions = {}): Promise<R[]> {
     checkCreateBatch(this.#ctx, inputs)
     if (inputs.length === 0) return []
-    const created = await createRecords(this.#ctx, inputs, true)
+    const created = await createRecords(this.#ctx, inputs, true, options)
     // The actor's field rights, looked up once for the batch.
     const rights = accessFieldRights(this.#ctx.session, this.#ctx.entity.name)
     return created.map((r) => projectRecord(r, rights)) as R[]

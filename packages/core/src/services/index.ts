@@ -45,6 +45,7 @@ export {
 export { defaultLeadFieldMapping } from './lead-service.js'
 export type {
   CountOptions,
+  CreateManyOptions,
   DeleteManyItem,
   ListOptions,
   OrderBy,

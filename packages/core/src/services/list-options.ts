@@ -1,3 +1,4 @@
+import type { WriteOrigin } from '../crm/write-origin.js'
 import type { Filter } from '../filter/filter-types.js'
 
 /** One sort key of `list()`: a field path such as `updatedAt`, `amount.amountMinor` or `custom.tier`. */
@@ -44,6 +45,27 @@ export interface SearchOptions {
   /** At most this many results (default 20). */
   readonly limit?: number
   readonly includeArchived?: boolean
+}
+
+/**
+ * Options of `createMany()`.
+ *
+ * @example
+ * ```ts
+ * // Each task is recorded (audit, `beforeCommit` hooks) as caused by its own run, in one insert.
+ * await crm.tasks.createMany(runs.map((r) => ({ title: r.title })), {
+ *   originOf: (i) => ({ channel: 'automation', channelRef: 'rule_1', causationId: runs[i]!.id }),
+ * })
+ * ```
+ */
+export interface CreateManyOptions {
+  /**
+   * The write origin of the item at `index`, in place of the session's (`crm.scoped({ origin })`) for that item:
+   * its `<entity>.created` event, the `after` hooks and `beforeCommit` hooks see it, as if the item were created
+   * alone by a session with that origin joined to the transaction. `undefined` keeps the session's origin. A
+   * malformed origin is `INVALID_CONFIG` and nothing is written.
+   */
+  readonly originOf?: (index: number) => WriteOrigin | undefined
 }
 
 /** Options of writes to an existing record. */

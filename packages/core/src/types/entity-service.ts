@@ -1,6 +1,7 @@
 import type { AggregateOptions, AggregateResult } from '../services/aggregate-options.js'
 import type {
   CountOptions,
+  CreateManyOptions,
   DeleteManyItem,
   ListOptions,
   Page,
@@ -28,8 +29,11 @@ export interface EntityService<R, C, U> {
   readonly entityName: string
   /** Creates a record. Validation failures throw `VALIDATION_FAILED` with per-field issues and write nothing. */
   create(input: C): Promise<R>
-  /** Creates many records in one transaction: all are validated first, and either all are written or none. */
-  createMany(inputs: readonly C[]): Promise<R[]>
+  /**
+   * Creates many records in one transaction: all are validated first, and either all are written or none. Given
+   * `options.originOf`, each item is recorded with its own write origin (see {@link CreateManyOptions}).
+   */
+  createMany(inputs: readonly C[], options?: CreateManyOptions): Promise<R[]>
   /** The record with this id; `NOT_FOUND` when it does not exist (or is outside the caller's scope). */
   get(id: string): Promise<R>
   /** The record with this id, or `null`. Archived records are returned too (check `archivedAt`). */
